@@ -1,0 +1,45 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"lastmile/internal/model"
+)
+
+// orderDoc is the part of an order that drivers keep as one JSON document beside the indexed
+// columns (id, shop, external id, market, currency, status and the timestamps).
+type orderDoc struct {
+	Buyer           model.Buyer   `json:"buyer"`
+	ShippingAddress model.Address `json:"shipping_address"`
+	Lines           []model.Line  `json:"lines"`
+	COD             *model.Money  `json:"cod,omitempty"`
+	History         []model.Event `json:"history"`
+	CancelReason    string        `json:"cancel_reason,omitempty"`
+}
+
+// EncodeOrderDoc returns the JSON document a driver stores for o.
+func EncodeOrderDoc(o *model.Order) ([]byte, error) {
+	b, err := json.Marshal(orderDoc{
+		Buyer: o.Buyer, ShippingAddress: o.ShippingAddress, Lines: o.Lines, COD: o.COD,
+		History: o.History, CancelReason: o.CancelReason,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("encode order %s: %w", o.ID, err)
+	}
+	return b, nil
+}
+
+// DecodeOrderDoc fills o's document fields from b.
+func DecodeOrderDoc(b []byte, o *model.Order) error {
+	var d orderDoc
+	if err := json.Unmarshal(b, &d); err != nil {
+		return fmt.Errorf("decode order %s: %w", o.ID, err)
+	}
+	o.Buyer, o.ShippingAddress, o.Lines, o.COD = d.Buyer, d.ShippingAddress, d.Lines, d.COD
+	o.History, o.CancelReason = d.History, d.CancelReason
+	return nil
+}
+
+// MaxListLimit caps one page of a listing.
+const MaxListLimit = 1000

@@ -1,0 +1,230 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"lastmile/internal/model"
+	"lastmile/internal/store"
+)
+
+const orderColumns = `id, shop_id, external_id, market, currency, status, created_at, paid_at, updated_at,
+	confirmed_at, received_at, modified_at, version, doc`
+
+// lookupChunk bounds the IN list of one lookup, well under SQLite's parameter limit.
+const lookupChunk = 500
+
+// UpsertOrders implements store.Store. The whole batch is one write transaction, so the
+// writer's exclusivity holds every key of the batch.
+func (s *Store) UpsertOrders(ctx context.Context, shopID string, orders []model.Order, merge store.MergeFunc) ([]store.UpsertResult, error) {
+	var results []store.UpsertResult
+	err := s.inTx(ctx, "upsert orders", func(tx *sql.Tx) error {
+		stored, err := loadByExternalIDs(ctx, tx, shopID, orders)
+		if err != nil {
+			return err
+		}
+		var inserts, updates []model.Order
+		results, inserts, updates = store.ApplyUpserts(stored, orders, merge)
+		if len(inserts) > 0 {
+			ins, err := tx.PrepareContext(ctx, `INSERT INTO orders (`+orderColumns+`) VALUES (`+placeholders(14)+`)`)
+			if err != nil {
+				return err
+			}
+			defer ins.Close()
+			for i := range inserts {
+				if err := insertOrder(ctx, ins, &inserts[i]); err != nil {
+					return err
+				}
+			}
+		}
+		for i := range updates {
+			if err := updateOrder(ctx, tx, &updates[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+func loadByExternalIDs(ctx context.Context, tx *sql.Tx, shopID string, orders []model.Order) (map[string]*model.Order, error) {
+	seen := make(map[string]bool, len(orders))
+	keys := make([]string, 0, len(orders))
+	for _, o := range orders {
+		if !seen[o.ExternalID] {
+			seen[o.ExternalID] = true
+			keys = append(keys, o.ExternalID)
+		}
+	}
+	stored := make(map[string]*model.Order)
+	for len(keys) > 0 {
+		chunk := keys[:min(lookupChunk, len(keys))]
+		keys = keys[len(chunk):]
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, shopID)
+		for _, k := range chunk {
+			args = append(args, k)
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT `+orderColumns+` FROM orders WHERE shop_id = ? AND external_id IN (`+placeholders(len(chunk))+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		err = scanOrders(rows, func(o model.Order) { stored[o.ExternalID] = &o })
+		if err != nil {
+			return nil, err
+		}
+	}
+	return stored, nil
+}
+
+func insertOrder(ctx context.Context, ins *sql.Stmt, o *model.Order) error {
+	doc, err := store.EncodeOrderDoc(o)
+	if err != nil {
+		return err
+	}
+	_, err = ins.ExecContext(ctx, o.ID, o.ShopID, o.ExternalID, string(o.Market), o.Currency, string(o.Status),
+		micros(o.CreatedAt), nullMicros(o.PaidAt), micros(o.UpdatedAt), nullMicros(o.ConfirmedAt),
+		micros(o.ReceivedAt), micros(o.ModifiedAt), o.Version, string(doc))
+	if err != nil {
+		return fmt.Errorf("insert order %s: %w", o.ExternalID, err)
+	}
+	return nil
+}
+
+func updateOrder(ctx context.Context, tx *sql.Tx, o *model.Order) error {
+	doc, err := store.EncodeOrderDoc(o)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE orders SET market = ?, currency = ?, status = ?, created_at = ?, paid_at = ?,
+		updated_at = ?, confirmed_at = ?, modified_at = ?, version = ?, doc = ? WHERE id = ?`,
+		string(o.Market), o.Currency, string(o.Status), micros(o.CreatedAt), nullMicros(o.PaidAt),
+		micros(o.UpdatedAt), nullMicros(o.ConfirmedAt), micros(o.ModifiedAt), o.Version, string(doc), o.ID)
+	if err != nil {
+		return fmt.Errorf("update order %s: %w", o.ID, err)
+	}
+	return nil
+}
+
+func scanOrders(rows *sql.Rows, each func(model.Order)) error {
+	defer rows.Close()
+	for rows.Next() {
+		o, err := scanOrder(rows)
+		if err != nil {
+			return err
+		}
+		each(o)
+	}
+	return rows.Err()
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanOrder(r scanner) (model.Order, error) {
+	var o model.Order
+	var created, updated, received, modified int64
+	var paid, confirmed sql.NullInt64
+	var doc []byte
+	if err := r.Scan(&o.ID, &o.ShopID, &o.ExternalID, &o.Market, &o.Currency, &o.Status, &created, &paid, &updated,
+		&confirmed, &received, &modified, &o.Version, &doc); err != nil {
+		return o, err
+	}
+	o.CreatedAt, o.PaidAt, o.UpdatedAt = fromMicros(created), fromNullMicros(paid), fromMicros(updated)
+	o.ConfirmedAt, o.ReceivedAt, o.ModifiedAt = fromNullMicros(confirmed), fromMicros(received), fromMicros(modified)
+	return o, store.DecodeOrderDoc(doc, &o)
+}
+
+// GetOrder implements store.Store.
+func (s *Store) GetOrder(ctx context.Context, shopIDs []string, id string) (model.Order, error) {
+	return getOrder(ctx, s.r, shopIDs, id)
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func getOrder(ctx context.Context, q querier, shopIDs []string, id string) (model.Order, error) {
+	if len(shopIDs) == 0 {
+		return model.Order{}, fmt.Errorf("order %s: %w", id, model.ErrNotFound)
+	}
+	args := make([]any, 0, len(shopIDs)+1)
+	args = append(args, id)
+	for _, s := range shopIDs {
+		args = append(args, s)
+	}
+	o, err := scanOrder(q.QueryRowContext(ctx, `SELECT `+orderColumns+` FROM orders WHERE id = ? AND shop_id IN (`+placeholders(len(shopIDs))+`)`, args...))
+	return o, wrap(err, "order "+id)
+}
+
+// UpdateOrder implements store.Store.
+func (s *Store) UpdateOrder(ctx context.Context, shopIDs []string, id string, fn func(*model.Order) (bool, error)) (model.Order, error) {
+	var out model.Order
+	err := s.inTx(ctx, "update order", func(tx *sql.Tx) error {
+		o, err := getOrder(ctx, tx, shopIDs, id)
+		if err != nil {
+			return err
+		}
+		changed, err := fn(&o)
+		if err != nil {
+			return err
+		}
+		if changed {
+			if err := updateOrder(ctx, tx, &o); err != nil {
+				return err
+			}
+		}
+		out = o
+		return nil
+	})
+	return out, err
+}
+
+// ListOrders implements store.Store.
+func (s *Store) ListOrders(ctx context.Context, q store.OrderQuery) ([]model.Order, error) {
+	if len(q.ShopIDs) == 0 {
+		return nil, nil
+	}
+	var where []string
+	var args []any
+	where = append(where, `shop_id IN (`+placeholders(len(q.ShopIDs))+`)`)
+	for _, s := range q.ShopIDs {
+		args = append(args, s)
+	}
+	if len(q.Statuses) > 0 {
+		where = append(where, `status IN (`+placeholders(len(q.Statuses))+`)`)
+		for _, st := range q.Statuses {
+			args = append(args, string(st))
+		}
+	}
+	if q.ExternalID != "" {
+		where = append(where, `external_id = ?`)
+		args = append(args, q.ExternalID)
+	}
+	if !q.ModifiedSince.IsZero() {
+		where = append(where, `modified_at >= ?`)
+		args = append(args, micros(q.ModifiedSince))
+	}
+	if q.After != nil {
+		where = append(where, `(modified_at > ? OR (modified_at = ? AND id > ?))`)
+		m := micros(q.After.ModifiedAt)
+		args = append(args, m, m, q.After.ID)
+	}
+	limit := q.Limit
+	if limit <= 0 || limit > store.MaxListLimit {
+		limit = store.MaxListLimit
+	}
+	args = append(args, limit)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+orderColumns+` FROM orders WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY modified_at, id LIMIT ?`, args...)
+	if err != nil {
+		return nil, wrap(err, "list orders")
+	}
+	var out []model.Order
+	err = scanOrders(rows, func(o model.Order) { out = append(out, o) })
+	return out, wrap(err, "list orders")
+}
