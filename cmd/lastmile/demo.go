@@ -1,0 +1,34 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"lastmile/internal/app"
+	"lastmile/internal/config"
+)
+
+func runDemo(ctx context.Context, args []string, s stdio) int {
+	fs := newFlags("demo", "demo [--addr :8080] [--data DIR]", s)
+	addr := fs.String("addr", ":8080", "listen address")
+	data := fs.String("data", "./lastmile-data", "directory of the demo's SQLite database")
+	interval := fs.Duration("interval", 3*time.Second, "time between new demo orders")
+	seed := fs.Uint64("seed", uint64(time.Now().UnixNano()), "seed of the demo data")
+	level := fs.String("log-level", "warn", "debug, info, warn or error")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	log, err := newLogger(s.err, *level)
+	if err != nil {
+		return fail(s, "demo", err)
+	}
+	a, err := app.New(ctx, config.Config{DB: "sqlite:" + *data + "/lastmile.db", Addr: *addr}, true, log, time.Now)
+	if err != nil {
+		return fail(s, "demo", err)
+	}
+	defer a.Close()
+	if err := a.RunDemo(ctx, app.DemoOptions{Interval: *interval, Seed: *seed, Out: s.out}); err != nil {
+		return fail(s, "demo", err)
+	}
+	return exitOK
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"lastmile/internal/app"
+	"lastmile/internal/config"
+)
+
+// defaultDB is where serve and the admin commands find the store when --db is not given.
+const defaultDB = "sqlite:./lastmile-data/lastmile.db"
+
+// newFlags returns a FlagSet for a subcommand that prints its usage to s.err.
+func newFlags(name, synopsis string, s stdio) *flag.FlagSet {
+	fs := flag.NewFlagSet("lastmile "+name, flag.ContinueOnError)
+	fs.SetOutput(s.err)
+	fs.Usage = func() {
+		fmt.Fprintf(s.err, "Usage: lastmile %s\n\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses args; it returns the exit code to use and false when the command must stop.
+func parse(fs *flag.FlagSet, args []string) (int, bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK, false
+		}
+		return exitUsage, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return exitUsage, false
+	}
+	return 0, true
+}
+
+// dbFlag adds --db, falling back to $LASTMILE_DB and then the default.
+func dbFlag(fs *flag.FlagSet) *string {
+	def := os.Getenv("LASTMILE_DB")
+	if def == "" {
+		def = defaultDB
+	}
+	return fs.String("db", def, "store: sqlite:PATH or postgres://user@host/db (env LASTMILE_DB)")
+}
+
+func newLogger(w io.Writer, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+// openApp builds the app for an admin command: migrations applied, logs only for warnings.
+func openApp(ctx context.Context, db string, s stdio) (*app.App, error) {
+	log := slog.New(slog.NewTextHandler(s.err, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	return app.New(ctx, config.Config{DB: db}, true, log, time.Now)
+}
+
+func printJSON(w io.Writer, v any) {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// fail prints err and returns exitFail.
+func fail(s stdio, what string, err error) int {
+	fmt.Fprintf(s.err, "lastmile %s: %v\n", what, err)
+	return exitFail
+}
+
+// listFlag is a repeatable flag that also splits on commas.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(v string) error {
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			*l = append(*l, p)
+		}
+	}
+	return nil
+}

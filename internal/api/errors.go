@@ -1,0 +1,162 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"lastmile/internal/model"
+	"lastmile/internal/order"
+)
+
+// apiError is the client-safe error: a stable code, a message that says what to fix, and the
+// field it concerns. It is what every non-2xx response carries.
+type apiError struct {
+	Status  int                `json:"-"`
+	Code    string             `json:"code"`
+	Message string             `json:"message"`
+	Field   string             `json:"field,omitempty"`
+	Details []model.FieldError `json:"-"`
+}
+
+func (e *apiError) Error() string { return e.Code + ": " + e.Message }
+
+// errorBody is {"error":{…}} and, when there are several problems, "errors":[…] with all of them.
+type errorBody struct {
+	Error  *apiError          `json:"error"`
+	Errors []model.FieldError `json:"errors,omitempty"`
+}
+
+// toAPIError maps a domain or decoding error to what the client sees. Unknown errors become a 500
+// whose message names the request id, never the internal error text.
+func toAPIError(err error, requestID string) *apiError {
+	var (
+		ae  *apiError
+		ve  *model.ValidationError
+		te  *order.TransitionError
+		xe  *order.ActionError
+		mbe *http.MaxBytesError
+	)
+	switch {
+	case errors.As(err, &ae):
+		return ae
+	case errors.As(err, &ve):
+		first := ve.Problems[0]
+		out := &apiError{Status: http.StatusUnprocessableEntity, Code: first.Code, Message: first.Message, Field: first.Field}
+		if len(ve.Problems) > 1 {
+			out.Details = ve.Problems
+		}
+		return out
+	case errors.As(err, &te):
+		return &apiError{Status: http.StatusConflict, Code: "illegal_transition", Message: te.Error(), Field: "status"}
+	case errors.As(err, &xe):
+		return &apiError{Status: http.StatusConflict, Code: "action_not_allowed", Message: xe.Error(), Field: "status"}
+	case errors.As(err, &mbe):
+		return &apiError{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large",
+			Message: fmt.Sprintf("request body is over %d bytes; split it into smaller requests", mbe.Limit)}
+	case errors.Is(err, model.ErrNotFound):
+		return &apiError{Status: http.StatusNotFound, Code: "not_found", Message: "no such resource for this API key"}
+	case errors.Is(err, model.ErrUnauthorized):
+		why := strings.TrimSuffix(err.Error(), ": "+model.ErrUnauthorized.Error())
+		return &apiError{Status: http.StatusUnauthorized, Code: "unauthorized", Message: why +
+			"; send Authorization: Bearer <API key> (create one with 'lastmile key create')"}
+	case errors.Is(err, model.ErrConflict):
+		return &apiError{Status: http.StatusConflict, Code: "conflict", Message: "the request conflicts with the current state; fetch it and retry"}
+	}
+	return &apiError{Status: http.StatusInternalServerError, Code: "internal",
+		Message: "internal error; the server log has the details under request id " + requestID}
+}
+
+// body is the JSON response body of e.
+func (e *apiError) body() errorBody { return errorBody{Error: e, Errors: e.Details} }
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// decodeError turns an encoding/json error into the client's error: 400 for JSON that does not
+// parse, 422 naming the field for a value of the wrong type, an unknown field or a bad time.
+func decodeError(err error, raw []byte, prefix string) *apiError {
+	var (
+		syn *json.SyntaxError
+		typ *json.UnmarshalTypeError
+		tpe *time.ParseError
+		mbe *http.MaxBytesError
+	)
+	switch {
+	case errors.As(err, &mbe):
+		return toAPIError(err, "")
+	case errors.As(err, &syn):
+		return &apiError{Status: http.StatusBadRequest, Code: "malformed_json",
+			Message: fmt.Sprintf("the body is not valid JSON at byte %d: %v", syn.Offset, syn)}
+	case errors.Is(err, errEmptyBody):
+		return &apiError{Status: http.StatusBadRequest, Code: "malformed_json", Message: "the body is empty; send a JSON object"}
+	case errors.As(err, &typ):
+		field := prefix + typ.Field
+		return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_type", Field: field,
+			Message: fmt.Sprintf("%s must be a JSON %s, not %s", orWhole(field), jsonKind(typ.Type.Kind().String()), typ.Value)}
+	case errors.As(err, &tpe):
+		return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_time", Field: prefix + badTimeField(raw),
+			Message: fmt.Sprintf("%q is not an RFC 3339 time; use e.g. 2026-11-20T10:00:00Z", tpe.Value)}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &apiError{Status: http.StatusUnprocessableEntity, Code: "unknown_field", Field: prefix + name,
+			Message: fmt.Sprintf("unknown field %q; check the spelling against /v1/openapi.json", name)}
+	case errors.Is(err, errTrailingData):
+		return &apiError{Status: http.StatusBadRequest, Code: "malformed_json", Message: "the body has data after the JSON value"}
+	}
+	if strings.Contains(err.Error(), "unexpected EOF") {
+		return &apiError{Status: http.StatusBadRequest, Code: "malformed_json", Message: "the body ends in the middle of a JSON value"}
+	}
+	return &apiError{Status: http.StatusBadRequest, Code: "malformed_json", Message: "the body could not be read as JSON: " + err.Error()}
+}
+
+func orWhole(field string) string {
+	if field == "" {
+		return "the body"
+	}
+	return field
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
+		return "integer"
+	case "float32", "float64":
+		return "number"
+	case "slice", "array":
+		return "array"
+	case "struct", "map", "ptr":
+		return "object"
+	}
+	return goKind
+}
+
+// badTimeField finds which of an order's time fields failed to parse, for the error's field.
+func badTimeField(raw []byte) string {
+	var times struct {
+		CreatedAt json.RawMessage `json:"created_at"`
+		PaidAt    json.RawMessage `json:"paid_at"`
+		UpdatedAt json.RawMessage `json:"updated_at"`
+	}
+	if json.Unmarshal(raw, &times) != nil {
+		return ""
+	}
+	for _, f := range []struct {
+		name string
+		raw  json.RawMessage
+	}{{"created_at", times.CreatedAt}, {"paid_at", times.PaidAt}, {"updated_at", times.UpdatedAt}} {
+		var t *time.Time
+		if len(f.raw) > 0 && json.Unmarshal(f.raw, &t) != nil {
+			return f.name
+		}
+	}
+	return ""
+}

@@ -1,0 +1,271 @@
+package api
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"lastmile/internal/model"
+	"lastmile/internal/order"
+	"lastmile/internal/store"
+)
+
+// upsertOrder is POST /v1/orders: create or update one order by (shop, external_id). 201 when it
+// was created, 200 otherwise; the Lastmile-Outcome header says created, updated, unchanged (a
+// replay) or stale (older than the stored version, ignored).
+func (s *Server) upsertOrder(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(r)
+	if err != nil {
+		s.fail(w, r, decodeError(err, nil, ""))
+		return
+	}
+	var o model.Order
+	if err := decodeStrict(body, &o); err != nil {
+		s.fail(w, r, decodeError(err, body, ""))
+		return
+	}
+	res, err := s.deps.Orders.Upsert(r.Context(), scopeOf(r.Context()), []model.Order{o}, order.CauseAPI)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.metrics.countOrder(res[0].Outcome)
+	if res[0].Err != nil {
+		s.fail(w, r, res[0].Err)
+		return
+	}
+	w.Header().Set("Lastmile-Outcome", string(res[0].Outcome))
+	status := http.StatusOK
+	if res[0].Outcome == model.OutcomeCreated {
+		status = http.StatusCreated
+	}
+	writeJSON(w, status, res[0].Order)
+}
+
+type batchRequest struct {
+	Orders []json.RawMessage `json:"orders"`
+}
+
+// batchResult is one entry of a batch response, in input order: the order's id and outcome, or
+// the error that refused it.
+type batchResult struct {
+	Index   int                `json:"index"`
+	ID      string             `json:"id,omitempty"`
+	Created *bool              `json:"created,omitempty"`
+	Outcome model.WriteOutcome `json:"outcome,omitempty"`
+	Status  model.Status       `json:"status,omitempty"`
+	Error   *apiError          `json:"error,omitempty"`
+	Errors  []model.FieldError `json:"errors,omitempty"`
+}
+
+// upsertOrders is POST /v1/orders:batch: up to MaxBatchOrders orders, each with its own result.
+// One bad item never fails the others; only a body that is not JSON at all fails the request.
+func (s *Server) upsertOrders(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(r)
+	if err != nil {
+		s.fail(w, r, decodeError(err, nil, ""))
+		return
+	}
+	var req batchRequest
+	if err := decodeStrict(body, &req); err != nil {
+		s.fail(w, r, decodeError(err, body, ""))
+		return
+	}
+	max := s.deps.Config.MaxBatchOrders
+	switch {
+	case req.Orders == nil:
+		s.fail(w, r, &apiError{Status: http.StatusUnprocessableEntity, Code: "missing_field", Field: "orders",
+			Message: `send {"orders":[…]} with one order object per element`})
+		return
+	case len(req.Orders) > max:
+		s.fail(w, r, &apiError{Status: http.StatusUnprocessableEntity, Code: "batch_too_large", Field: "orders",
+			Message: fmt.Sprintf("a batch holds at most %d orders, this one %d; split it", max, len(req.Orders))})
+		return
+	}
+
+	results := make([]batchResult, len(req.Orders))
+	orders := make([]model.Order, 0, len(req.Orders))
+	index := make([]int, 0, len(req.Orders)) // orders[j] is input item index[j]
+	for i, raw := range req.Orders {
+		results[i].Index = i
+		var o model.Order
+		if bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+			results[i].Error = &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_type", Message: "a batch item must be an order object, not null"}
+			s.metrics.countOrder("")
+			continue
+		}
+		if err := decodeStrict(raw, &o); err != nil {
+			results[i].Error = decodeError(err, raw, "")
+			s.metrics.countOrder("")
+			continue
+		}
+		orders = append(orders, o)
+		index = append(index, i)
+	}
+	res, err := s.deps.Orders.Upsert(r.Context(), scopeOf(r.Context()), orders, order.CauseAPI)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for j, rs := range res {
+		out := &results[index[j]]
+		s.metrics.countOrder(rs.Outcome)
+		if rs.Err != nil {
+			ae := toAPIError(rs.Err, requestID(r.Context()))
+			out.Error, out.Errors = ae, ae.Details
+			continue
+		}
+		created := rs.Outcome == model.OutcomeCreated
+		out.ID, out.Created, out.Outcome, out.Status = rs.Order.ID, &created, rs.Outcome, rs.Order.Status
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"results": results})
+}
+
+// getOrder is GET /v1/orders/{id}. Another shop's order is 404, like one that does not exist.
+func (s *Server) getOrder(w http.ResponseWriter, r *http.Request) {
+	o, err := s.deps.Orders.Get(r.Context(), scopeOf(r.Context()), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, o)
+}
+
+const defaultListLimit = 100
+
+// listOrders is GET /v1/orders?status=&updated_since=&external_id=&cursor=&limit=: the caller's
+// orders in the order lastmile last changed them (then by id), so a client that keeps the cursor
+// sees every change exactly once per change.
+func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var lq order.ListQuery
+	var problems []model.FieldError
+	for _, v := range q["status"] {
+		for _, st := range strings.Split(v, ",") {
+			status := model.Status(strings.ToUpper(strings.TrimSpace(st)))
+			if !status.Valid() {
+				problems = append(problems, model.FieldError{Code: "status_unknown", Field: "status",
+					Message: fmt.Sprintf("status %q is not one of %v", st, model.Statuses)})
+				continue
+			}
+			lq.Statuses = append(lq.Statuses, status)
+		}
+	}
+	lq.ExternalID = q.Get("external_id")
+	if v := q.Get("updated_since"); v != "" {
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			problems = append(problems, model.FieldError{Code: "invalid_time", Field: "updated_since",
+				Message: fmt.Sprintf("%q is not an RFC 3339 time; use e.g. 2026-11-20T10:00:00Z", v)})
+		}
+		lq.ModifiedSince = t
+	}
+	lq.Limit = defaultListLimit
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > store.MaxListLimit {
+			problems = append(problems, model.FieldError{Code: "out_of_range", Field: "limit",
+				Message: fmt.Sprintf("limit must be an integer from 1 to %d", store.MaxListLimit)})
+		}
+		lq.Limit = n
+	}
+	if v := q.Get("cursor"); v != "" {
+		c, err := decodeCursor(v)
+		if err != nil {
+			problems = append(problems, model.FieldError{Code: "invalid_cursor", Field: "cursor",
+				Message: "cursor is not one this API returned; pass next_cursor from the previous page unchanged"})
+		}
+		lq.After = c
+	}
+	if len(problems) > 0 {
+		s.fail(w, r, &model.ValidationError{Problems: problems})
+		return
+	}
+	orders, next, err := s.deps.Orders.List(r.Context(), scopeOf(r.Context()), lq)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if orders == nil {
+		orders = []model.Order{}
+	}
+	resp := struct {
+		Orders     []model.Order `json:"orders"`
+		NextCursor *string       `json:"next_cursor"`
+	}{Orders: orders}
+	if next != nil {
+		c := encodeCursor(*next)
+		resp.NextCursor = &c
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// encodeCursor makes an opaque page token of a listing position: base64url("micros.id").
+func encodeCursor(c store.Cursor) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(c.ModifiedAt.UnixMicro(), 10) + "." + c.ID))
+}
+
+func decodeCursor(s string) (*store.Cursor, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, err
+	}
+	micros, id, ok := strings.Cut(string(b), ".")
+	if !ok || id == "" || len(id) > 64 {
+		return nil, fmt.Errorf("cursor: no id")
+	}
+	us, err := strconv.ParseInt(micros, 10, 64)
+	if err != nil || us < 0 {
+		return nil, fmt.Errorf("cursor: bad time")
+	}
+	return &store.Cursor{ModifiedAt: time.UnixMicro(us).UTC(), ID: id}, nil
+}
+
+// confirmOrder is POST /v1/orders/{id}/confirm (R-ORD-3). The body is empty or {}.
+func (s *Server) confirmOrder(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(r)
+	if err != nil {
+		s.fail(w, r, decodeError(err, nil, ""))
+		return
+	}
+	if len(bytes.TrimSpace(body)) > 0 {
+		var none struct{}
+		if err := decodeStrict(body, &none); err != nil {
+			s.fail(w, r, decodeError(err, body, ""))
+			return
+		}
+	}
+	o, err := s.deps.Orders.Confirm(r.Context(), scopeOf(r.Context()), r.PathValue("id"), order.CauseAPI)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, o)
+}
+
+// cancelOrder is POST /v1/orders/{id}/cancel with {"reason":"…"}.
+func (s *Server) cancelOrder(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(r)
+	if err != nil {
+		s.fail(w, r, decodeError(err, nil, ""))
+		return
+	}
+	var req struct {
+		Reason string `json:"reason"`
+	}
+	if err := decodeStrict(body, &req); err != nil {
+		s.fail(w, r, decodeError(err, body, ""))
+		return
+	}
+	o, err := s.deps.Orders.Cancel(r.Context(), scopeOf(r.Context()), r.PathValue("id"), req.Reason, order.CauseAPI)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, o)
+}

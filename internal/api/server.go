@@ -1,0 +1,201 @@
+// Package api is lastmile's HTTP JSON API under /v1: handlers (one file per resource) that decode
+// requests, call the domain services and map their errors to client-safe responses; bearer-key
+// authentication scoped to shops; Idempotency-Key replay on every POST; Prometheus metrics,
+// health and readiness, and the OpenAPI document.
+package api
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"lastmile/internal/config"
+	"lastmile/internal/ident"
+	"lastmile/internal/model"
+	"lastmile/internal/order"
+	"lastmile/internal/store"
+	"lastmile/internal/tenant"
+)
+
+// Deps is what the API needs from the rest of lastmile.
+type Deps struct {
+	Config   config.Config
+	Store    store.Store // readiness and Idempotency-Key records
+	Orders   *order.Service
+	Tenants  *tenant.Service
+	Log      *slog.Logger
+	Now      func() time.Time
+	Registry *prometheus.Registry // metrics are registered here and served at /metrics
+}
+
+// Server is the HTTP handler of the API.
+type Server struct {
+	deps    Deps
+	mux     *http.ServeMux
+	metrics *metrics
+}
+
+// route is one endpoint; the table drives the mux, authentication and the OpenAPI check.
+type route struct {
+	pattern string // "METHOD /path"
+	public  bool   // no API key needed
+	handle  http.HandlerFunc
+}
+
+// New returns the API handler.
+func New(d Deps) (*Server, error) {
+	m, err := newMetrics(d.Registry)
+	if err != nil {
+		return nil, fmt.Errorf("api metrics: %w", err)
+	}
+	s := &Server{deps: d, mux: http.NewServeMux(), metrics: m}
+	for _, rt := range s.routes() {
+		h := http.Handler(rt.handle)
+		if !rt.public {
+			h = s.idempotent(h)
+			h = s.authenticate(h)
+		}
+		s.mux.Handle(rt.pattern, h)
+	}
+	return s, nil
+}
+
+func (s *Server) routes() []route {
+	return []route{
+		{pattern: "GET /healthz", public: true, handle: s.healthz},
+		{pattern: "GET /readyz", public: true, handle: s.readyz},
+		{pattern: "GET /metrics", public: true, handle: s.metrics.serve},
+		{pattern: "GET /v1/openapi.json", public: true, handle: serveOpenAPI},
+		{pattern: "POST /v1/orders", handle: s.upsertOrder},
+		{pattern: "POST /v1/orders:batch", handle: s.upsertOrders},
+		{pattern: "GET /v1/orders", handle: s.listOrders},
+		{pattern: "GET /v1/orders/{id}", handle: s.getOrder},
+		{pattern: "POST /v1/orders/{id}/confirm", handle: s.confirmOrder},
+		{pattern: "POST /v1/orders/{id}/cancel", handle: s.cancelOrder},
+	}
+}
+
+// ServeHTTP implements http.Handler: request id, body limit, panic recovery, metrics, then the mux.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	id := r.Header.Get("X-Request-Id")
+	if id == "" || len(id) > 128 {
+		id = ident.New("req", start)
+	}
+	w.Header().Set("X-Request-Id", id)
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+	r.Body = http.MaxBytesReader(rec, r.Body, s.deps.Config.MaxBodyBytes)
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.deps.Log.Error("panic serving request", "request_id", id, "method", r.Method, "path", r.URL.Path,
+				"panic", v, "stack", string(debug.Stack()))
+			if !rec.wrote {
+				s.fail(rec, r, fmt.Errorf("panic: %v", v))
+			}
+		}
+		s.metrics.observe(r, rec.status, time.Since(start))
+	}()
+	s.mux.ServeHTTP(rec, r)
+}
+
+type requestIDKey struct{}
+type scopeKey struct{}
+
+func requestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+func scopeOf(ctx context.Context) model.Scope {
+	sc, _ := ctx.Value(scopeKey{}).(model.Scope)
+	return sc
+}
+
+// fail writes err as the client's error; server errors are logged with the request id.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	ae := toAPIError(err, requestID(r.Context()))
+	if ae.Status >= 500 {
+		s.deps.Log.Error("request failed", "request_id", requestID(r.Context()), "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if ae.Status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="lastmile"`)
+	}
+	writeJSON(w, ae.Status, ae.body())
+}
+
+// authenticate resolves the bearer key into the request's scope, or answers 401.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		const prefix = "Bearer "
+		h := r.Header.Get("Authorization")
+		if len(h) <= len(prefix) || !equalFold(h[:len(prefix)], prefix) {
+			s.fail(w, r, fmt.Errorf("missing API key: %w", model.ErrUnauthorized))
+			return
+		}
+		sc, err := s.deps.Tenants.Authenticate(r.Context(), h[len(prefix):])
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), scopeKey{}, sc)))
+	})
+}
+
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i]|0x20, b[i]|0x20
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// statusRecorder remembers the status written, for metrics and the panic handler.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status, r.wrote = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readyz reports ready when the store answers within two seconds.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.deps.Store.Ping(ctx); err != nil {
+		s.deps.Log.Warn("not ready", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": "the database does not answer"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}

@@ -1,0 +1,178 @@
+// Package app wires lastmile together: it opens the store a config names, builds the domain
+// services and the API over it, and runs the server until its context ends. It holds no rules of
+// its own.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"lastmile/internal/api"
+	"lastmile/internal/config"
+	"lastmile/internal/order"
+	"lastmile/internal/store"
+	"lastmile/internal/store/postgres"
+	"lastmile/internal/store/sqlite"
+	"lastmile/internal/tenant"
+)
+
+// App is one running lastmile: its store, services and HTTP handler.
+type App struct {
+	Config  config.Config
+	Store   store.Store
+	Orders  *order.Service
+	Tenants *tenant.Service
+	API     *api.Server
+	log     *slog.Logger
+	now     func() time.Time
+}
+
+// OpenStore opens the store that db names ("sqlite:PATH" or "postgres://…") and, when migrate is
+// set, applies pending migrations.
+func OpenStore(ctx context.Context, db string, migrate bool, log *slog.Logger) (store.Store, error) {
+	switch {
+	case strings.HasPrefix(db, "sqlite:"):
+		s, err := sqlite.Open(ctx, strings.TrimPrefix(db, "sqlite:"))
+		if err != nil {
+			return nil, err
+		}
+		if migrate {
+			if err := s.Migrate(ctx, log); err != nil {
+				s.Close()
+				return nil, err
+			}
+		}
+		return s, nil
+	case strings.HasPrefix(db, "postgres://"), strings.HasPrefix(db, "postgresql://"):
+		s, err := postgres.Open(ctx, db)
+		if err != nil {
+			return nil, err
+		}
+		if migrate {
+			if err := s.Migrate(ctx, log); err != nil {
+				s.Close()
+				return nil, err
+			}
+		}
+		return s, nil
+	}
+	return nil, fmt.Errorf("--db %q: want sqlite:PATH or a postgres:// URL", db)
+}
+
+// New validates cfg, opens its store and builds the services. now is the clock.
+func New(ctx context.Context, cfg config.Config, migrate bool, log *slog.Logger, now func() time.Time) (*App, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	st, err := OpenStore(ctx, cfg.DB, migrate, log)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{
+		Config:  cfg,
+		Store:   st,
+		Orders:  order.NewService(st, cfg.Markets, now, log),
+		Tenants: tenant.NewService(st, cfg.Markets, now),
+		log:     log,
+		now:     now,
+	}
+	a.API, err = api.New(api.Deps{Config: cfg, Store: st, Orders: a.Orders, Tenants: a.Tenants, Log: log, Now: now,
+		Registry: prometheus.NewRegistry()})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// Close releases the store.
+func (a *App) Close() error { return a.Store.Close() }
+
+// Serve listens on the config's address and serves until ctx ends, then stops accepting
+// connections and waits up to ShutdownTimeout for in-flight requests, so that every write the
+// server acknowledged is committed. ready, if not nil, receives the bound address once listening.
+func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.Config.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           a.API,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // a 32 MiB batch on a slow link
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	a.log.Info("lastmile serving", "addr", ln.Addr().String(), "db", redact(a.Config.DB))
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	janitorDone := make(chan struct{})
+	go func() {
+		defer close(janitorDone)
+		a.sweepIdempotencyKeys(ctx)
+	}()
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	a.log.Info("lastmile stopping: draining in-flight requests", "timeout", a.Config.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
+	defer cancel()
+	err = srv.Shutdown(sctx)
+	<-janitorDone
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	a.log.Info("lastmile stopped")
+	return nil
+}
+
+// sweepIdempotencyKeys deletes expired Idempotency-Key records every hour until ctx ends.
+func (a *App) sweepIdempotencyKeys(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		n, err := a.Store.DeleteIdempotencyKeysBefore(ctx, a.now().Add(-a.Config.IdempotencyTTL))
+		if err != nil && ctx.Err() == nil {
+			a.log.Warn("sweep idempotency keys", "err", err)
+		} else if n > 0 {
+			a.log.Info("swept expired idempotency keys", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// redact hides a password in a database URL before it is logged.
+func redact(db string) string {
+	if at := strings.Index(db, "@"); at > 0 {
+		if scheme := strings.Index(db, "://"); scheme > 0 && scheme < at {
+			userinfo := db[scheme+3 : at]
+			if user, _, ok := strings.Cut(userinfo, ":"); ok {
+				return db[:scheme+3] + user + ":***" + db[at:]
+			}
+		}
+	}
+	return db
+}

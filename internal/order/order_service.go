@@ -1,0 +1,176 @@
+package order
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"lastmile/internal/config"
+	"lastmile/internal/ident"
+	"lastmile/internal/model"
+	"lastmile/internal/store"
+)
+
+// Causes recorded in an order's history.
+const (
+	CauseAPI  = "api"
+	CauseDemo = "demo"
+)
+
+// Service is the order use cases: upsert, read, list, confirm, cancel. Every call is scoped: a
+// caller sees only the orders of the shops in its Scope.
+type Service struct {
+	store   store.Store
+	markets map[model.Market]config.Market
+	now     func() time.Time
+	log     *slog.Logger
+}
+
+// NewService returns a Service over st. now is the clock; markets the per-market rules.
+func NewService(st store.Store, markets map[model.Market]config.Market, now func() time.Time, log *slog.Logger) *Service {
+	return &Service{store: st, markets: markets, now: now, log: log}
+}
+
+// clock returns now in UTC at the stores' microsecond precision, so a value read back compares
+// equal to the value written.
+func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// Result is the outcome of one order of an upsert: the order as stored, or why it was refused.
+type Result struct {
+	Order   model.Order
+	Outcome model.WriteOutcome
+	Err     error
+}
+
+// Upsert validates and stores orders for the shops of scope, in input order. Each order names
+// its shop in ShopID unless the scope has exactly one. An invalid order is refused alone; the
+// others are stored. The error is for failures of the store itself.
+func (s *Service) Upsert(ctx context.Context, scope model.Scope, orders []model.Order, cause string) ([]Result, error) {
+	now := s.clock()
+	results := make([]Result, len(orders))
+	byShop := map[string][]int{} // shop → indexes into orders, in input order
+	var shops []string
+	for i := range orders {
+		o := &orders[i]
+		if err := s.prepare(scope, o, now); err != nil {
+			results[i].Err = err
+			continue
+		}
+		if byShop[o.ShopID] == nil {
+			shops = append(shops, o.ShopID)
+		}
+		byShop[o.ShopID] = append(byShop[o.ShopID], i)
+	}
+	merge := func(existing *model.Order, in model.Order) (model.Order, model.WriteOutcome, error) {
+		return Merge(existing, in, now, cause)
+	}
+	for _, shop := range shops {
+		idx := byShop[shop]
+		batch := make([]model.Order, len(idx))
+		for j, i := range idx {
+			batch[j] = orders[i]
+		}
+		res, err := s.store.UpsertOrders(ctx, shop, batch, merge)
+		if err != nil {
+			return nil, fmt.Errorf("upsert %d orders of shop %s: %w", len(batch), shop, err)
+		}
+		for j, i := range idx {
+			results[i] = Result{Order: res[j].Order, Outcome: res[j].Outcome, Err: res[j].Err}
+		}
+	}
+	return results, nil
+}
+
+// prepare normalises and validates o and decides its shop and candidate id.
+func (s *Service) prepare(scope model.Scope, o *model.Order, now time.Time) error {
+	Normalize(o)
+	o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC().Truncate(time.Microsecond), o.UpdatedAt.UTC().Truncate(time.Microsecond)
+	if o.PaidAt != nil {
+		t := o.PaidAt.UTC().Truncate(time.Microsecond)
+		o.PaidAt = &t
+	}
+	problems := Validate(o, s.markets)
+	switch {
+	case o.ShopID == "" && len(scope.ShopIDs) == 1:
+		o.ShopID = scope.ShopIDs[0]
+	case o.ShopID == "":
+		problems = append(problems, model.FieldError{Code: "missing_field", Field: "shop_id",
+			Message: "shop_id is required: this API key spans several shops"})
+	case !scope.Has(o.ShopID):
+		// Not 403: a key must not learn that another shop exists.
+		return fmt.Errorf("shop %s: %w", o.ShopID, model.ErrNotFound)
+	}
+	if len(problems) > 0 {
+		return &model.ValidationError{Problems: problems}
+	}
+	o.ID = ident.New("ord", now)
+	// lastmile owns these; an incoming value is ignored, never trusted.
+	o.History, o.ConfirmedAt, o.CancelReason, o.Version = nil, nil, "", 0
+	return nil
+}
+
+// Get returns the order with id within scope.
+func (s *Service) Get(ctx context.Context, scope model.Scope, id string) (model.Order, error) {
+	return s.store.GetOrder(ctx, scope.ShopIDs, id)
+}
+
+// ListQuery selects orders; Cursor continues a previous page.
+type ListQuery struct {
+	Statuses      []model.Status
+	ExternalID    string
+	ModifiedSince time.Time
+	After         *store.Cursor
+	Limit         int
+}
+
+// List returns one page of the scope's orders in (modified_at, id) order and the cursor of the
+// next page, nil on the last.
+func (s *Service) List(ctx context.Context, scope model.Scope, q ListQuery) ([]model.Order, *store.Cursor, error) {
+	limit := q.Limit
+	if limit <= 0 || limit > store.MaxListLimit {
+		limit = store.MaxListLimit
+	}
+	orders, err := s.store.ListOrders(ctx, store.OrderQuery{
+		ShopIDs: scope.ShopIDs, Statuses: q.Statuses, ExternalID: q.ExternalID,
+		ModifiedSince: q.ModifiedSince, After: q.After, Limit: limit + 1,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(orders) <= limit {
+		return orders, nil, nil
+	}
+	orders = orders[:limit]
+	last := orders[limit-1]
+	return orders, &store.Cursor{ModifiedAt: last.ModifiedAt, ID: last.ID}, nil
+}
+
+// Confirm confirms the order (R-ORD-3). Confirming twice is not an error.
+func (s *Service) Confirm(ctx context.Context, scope model.Scope, id, cause string) (model.Order, error) {
+	now := s.clock()
+	return s.store.UpdateOrder(ctx, scope.ShopIDs, id, func(o *model.Order) (bool, error) {
+		return Confirm(o, now, cause)
+	})
+}
+
+// maxReasonLen bounds a cancel reason.
+const maxReasonLen = 500
+
+// Cancel cancels the order for reason. Cancelling twice is not an error; the first reason stays.
+func (s *Service) Cancel(ctx context.Context, scope model.Scope, id, reason, cause string) (model.Order, error) {
+	reason = strings.TrimSpace(reason)
+	switch {
+	case reason == "":
+		return model.Order{}, &model.ValidationError{Problems: []model.FieldError{{Code: "missing_field", Field: "reason",
+			Message: "a cancellation needs a reason, e.g. out_of_stock or buyer_request"}}}
+	case len(reason) > maxReasonLen:
+		return model.Order{}, &model.ValidationError{Problems: []model.FieldError{{Code: "too_long", Field: "reason",
+			Message: fmt.Sprintf("reason is at most %d bytes", maxReasonLen)}}}
+	}
+	now := s.clock()
+	return s.store.UpdateOrder(ctx, scope.ShopIDs, id, func(o *model.Order) (bool, error) {
+		return Cancel(o, reason, now, cause)
+	})
+}

@@ -1,0 +1,124 @@
+// Package tenant manages shops and the API keys that reach them. A key is random, shown once,
+// stored only as its SHA-256, revocable, and grants one shop (or several, for an operator); every
+// request's Scope comes from here.
+package tenant
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"lastmile/internal/config"
+	"lastmile/internal/ident"
+	"lastmile/internal/model"
+	"lastmile/internal/store"
+)
+
+// Key format: "lm_" + 16-character key id + "_" + 40-character secret (200 random bits).
+const (
+	keyPrefix    = "lm_"
+	keyIDLen     = 16
+	keySecretLen = 40
+)
+
+// Service creates shops and keys and authenticates requests.
+type Service struct {
+	store   store.Store
+	markets map[model.Market]config.Market
+	now     func() time.Time
+}
+
+// NewService returns a Service over st. now is the clock.
+func NewService(st store.Store, markets map[model.Market]config.Market, now func() time.Time) *Service {
+	return &Service{store: st, markets: markets, now: now}
+}
+
+// CreateShop creates a shop on market. timeZone defaults to the market's.
+func (s *Service) CreateShop(ctx context.Context, name string, market model.Market, timeZone string) (model.Shop, error) {
+	return s.CreateShopWithID(ctx, ident.New("shop", s.now()), name, market, timeZone)
+}
+
+// CreateShopWithID creates a shop with a chosen id (a fixture's, or one migrated from elsewhere);
+// it returns an error wrapping model.ErrConflict when the id is taken.
+func (s *Service) CreateShopWithID(ctx context.Context, id, name string, market model.Market, timeZone string) (model.Shop, error) {
+	name = strings.TrimSpace(name)
+	market = model.NormalizeMarket(string(market))
+	var problems []model.FieldError
+	if name == "" {
+		problems = append(problems, model.FieldError{Code: "missing_field", Field: "name", Message: "a shop needs a name"})
+	}
+	mk, ok := s.markets[market]
+	if !ok {
+		problems = append(problems, model.FieldError{Code: "market_unknown", Field: "market",
+			Message: fmt.Sprintf("market %q is not configured; use an ISO country code such as US, GB, DE, ID", market)})
+	}
+	if timeZone == "" {
+		timeZone = mk.TimeZone
+	}
+	if _, err := time.LoadLocation(timeZone); err != nil {
+		problems = append(problems, model.FieldError{Code: "time_zone_unknown", Field: "time_zone",
+			Message: fmt.Sprintf("time zone %q is not an IANA zone such as Europe/London", timeZone)})
+	}
+	if len(problems) > 0 {
+		return model.Shop{}, &model.ValidationError{Problems: problems}
+	}
+	now := s.now().UTC().Truncate(time.Microsecond)
+	shop := model.Shop{ID: id, Name: name, Market: market, TimeZone: timeZone, CreatedAt: now}
+	if err := s.store.CreateShop(ctx, shop); err != nil {
+		return model.Shop{}, err
+	}
+	return shop, nil
+}
+
+// CreateKey creates a key granting shopIDs and returns the secret, which is never shown again.
+func (s *Service) CreateKey(ctx context.Context, name string, shopIDs []string) (secret string, key model.APIKey, err error) {
+	if len(shopIDs) == 0 {
+		return "", key, &model.ValidationError{Problems: []model.FieldError{{Code: "missing_field", Field: "shop", Message: "a key needs at least one shop"}}}
+	}
+	id := ident.Random(keyIDLen)
+	secret = keyPrefix + id + "_" + ident.Random(keySecretLen)
+	sum := sha256.Sum256([]byte(secret))
+	key = model.APIKey{ID: id, Name: name, Hash: sum[:], ShopIDs: shopIDs, CreatedAt: s.now().UTC().Truncate(time.Microsecond)}
+	if err := s.store.CreateAPIKey(ctx, key); err != nil {
+		return "", model.APIKey{}, err
+	}
+	return secret, key, nil
+}
+
+// Revoke revokes the key with id; requests with it fail from now on.
+func (s *Service) Revoke(ctx context.Context, id string) error {
+	return s.store.RevokeAPIKey(ctx, id, s.now().UTC().Truncate(time.Microsecond))
+}
+
+// Authenticate returns the scope of the key secret, or an error wrapping model.ErrUnauthorized
+// that says why, without telling a guesser whether a key id exists.
+func (s *Service) Authenticate(ctx context.Context, secret string) (model.Scope, error) {
+	id, ok := parseKey(secret)
+	if !ok {
+		return model.Scope{}, fmt.Errorf("malformed API key: want lm_<id>_<secret>: %w", model.ErrUnauthorized)
+	}
+	key, err := s.store.GetAPIKey(ctx, id)
+	if errors.Is(err, model.ErrNotFound) {
+		return model.Scope{}, fmt.Errorf("unknown or revoked API key: %w", model.ErrUnauthorized)
+	}
+	if err != nil {
+		return model.Scope{}, err
+	}
+	sum := sha256.Sum256([]byte(secret))
+	if subtle.ConstantTimeCompare(sum[:], key.Hash) != 1 || key.RevokedAt != nil {
+		return model.Scope{}, fmt.Errorf("unknown or revoked API key: %w", model.ErrUnauthorized)
+	}
+	return model.Scope{KeyID: key.ID, ShopIDs: key.ShopIDs}, nil
+}
+
+func parseKey(secret string) (id string, ok bool) {
+	rest, ok := strings.CutPrefix(secret, keyPrefix)
+	if !ok || len(rest) != keyIDLen+1+keySecretLen || rest[keyIDLen] != '_' {
+		return "", false
+	}
+	return rest[:keyIDLen], true
+}
