@@ -181,8 +181,13 @@ func (m Market) validate(code model.Market) error {
 	if m.Code != code {
 		return fmt.Errorf("market %s: code %q does not match its key", code, m.Code)
 	}
-	if _, err := currency.ParseISO(m.Currency); err != nil {
-		return fmt.Errorf("market %s: currency %q is not an ISO 4217 code", code, m.Currency)
+	// Orders are compared to the market's currency exactly, in ISO's upper case.
+	if _, err := currency.ParseISO(m.Currency); err != nil || m.Currency != strings.ToUpper(m.Currency) {
+		return fmt.Errorf("market %s: currency %q is not an upper-case ISO 4217 code such as EUR", code, m.Currency)
+	}
+	// LoadLocation takes "" as UTC and "Local" as the server's zone: neither is a market's zone.
+	if m.TimeZone == "" || m.TimeZone == "Local" {
+		return fmt.Errorf("market %s: time zone %q: want the market's IANA zone, e.g. Europe/London", code, m.TimeZone)
 	}
 	if _, err := time.LoadLocation(m.TimeZone); err != nil {
 		return fmt.Errorf("market %s: time zone %q: %w", code, m.TimeZone, err)

@@ -43,3 +43,7 @@ func DecodeOrderDoc(b []byte, o *model.Order) error {
 
 // MaxListLimit caps one page of a listing.
 const MaxListLimit = 1000
+
+// MaxQueryRows caps one ListOrders query: a full page and one more row, by which a caller tells
+// whether another page follows.
+const MaxQueryRows = MaxListLimit + 1

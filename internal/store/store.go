@@ -42,7 +42,8 @@ type Store interface {
 	// UpdateOrder loads the order with id (ErrNotFound outside shopIDs), holds it exclusively,
 	// calls fn on it and stores it when fn reports a change. It returns the order as stored.
 	UpdateOrder(ctx context.Context, shopIDs []string, id string, fn func(*model.Order) (changed bool, err error)) (model.Order, error)
-	// ListOrders returns up to q.Limit orders in (ModifiedAt, ID) order after q.After.
+	// ListOrders returns up to q.Limit orders (at most MaxQueryRows) in (ModifiedAt, ID) order
+	// after q.After.
 	ListOrders(ctx context.Context, q OrderQuery) ([]model.Order, error)
 
 	// ClaimIdempotencyKey takes c.Key for a new request, or returns the record that holds it.

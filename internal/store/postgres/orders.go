@@ -192,8 +192,8 @@ func (s *Store) ListOrders(ctx context.Context, q store.OrderQuery) ([]model.Ord
 		where = append(where, "(modified_at, id) > ("+arg(q.After.ModifiedAt)+", "+arg(q.After.ID)+")")
 	}
 	limit := q.Limit
-	if limit <= 0 || limit > store.MaxListLimit {
-		limit = store.MaxListLimit
+	if limit <= 0 || limit > store.MaxQueryRows {
+		limit = store.MaxQueryRows
 	}
 	rows, err := s.pool.Query(ctx, `SELECT `+orderColumns+` FROM orders WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY modified_at, id LIMIT `+arg(limit), args...)

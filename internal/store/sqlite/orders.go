@@ -215,8 +215,8 @@ func (s *Store) ListOrders(ctx context.Context, q store.OrderQuery) ([]model.Ord
 		args = append(args, m, m, q.After.ID)
 	}
 	limit := q.Limit
-	if limit <= 0 || limit > store.MaxListLimit {
-		limit = store.MaxListLimit
+	if limit <= 0 || limit > store.MaxQueryRows {
+		limit = store.MaxQueryRows
 	}
 	args = append(args, limit)
 	rows, err := s.r.QueryContext(ctx, `SELECT `+orderColumns+` FROM orders WHERE `+strings.Join(where, " AND ")+

@@ -1,0 +1,87 @@
+package api
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"lastmile/internal/config"
+	"lastmile/internal/model"
+	"lastmile/internal/order"
+	"lastmile/internal/store"
+)
+
+// FuzzDecodeOrder feeds arbitrary bytes through the path an order body takes before the store:
+// strict decoding, error mapping, normalisation and validation. It must never panic, and a
+// refusal must always be a 4xx that names a code and says what is wrong.
+func FuzzDecodeOrder(f *testing.F) {
+	example, _ := json.Marshal(orderJSON("576461413038785752", tPaid, model.StatusAwaitingShipment))
+	for _, seed := range []string{
+		string(example), `{}`, `null`, `[]`, `{"external_id":5}`, `{"lines":[{"quantity":"2"}]}`,
+		`{"created_at":"yesterday"}`, `{"cod":{"amount":-1}}`, `{"market":"UK","currency":"gbp"}`,
+		`{"external_id":"1","x":1}`, "\xff\xfe", `{"lines":[null,{}]}`, `{"paid_at":null}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	markets := config.DefaultMarkets()
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		var o model.Order
+		if err := decodeStrict(raw, &o); err != nil {
+			ae := decodeError(err, raw, "")
+			if ae.Status < 400 || ae.Status > 499 || ae.Code == "" || ae.Message == "" {
+				t.Fatalf("decode error mapped to %d %q %q for %q", ae.Status, ae.Code, ae.Message, raw)
+			}
+			return
+		}
+		order.Normalize(&o)
+		for _, p := range order.Validate(&o, markets) {
+			if p.Code == "" || p.Message == "" || p.Field == "" {
+				t.Fatalf("problem without code, message or field: %+v", p)
+			}
+		}
+	})
+}
+
+// FuzzDecodeBatch checks a batch body is either refused as a whole with a 4xx, or split into
+// items each of which decodes or is refused on its own.
+func FuzzDecodeBatch(f *testing.F) {
+	f.Add([]byte(`{"orders":[{},{"external_id":1},null,[]]}`))
+	f.Add([]byte(`{"orders":null}`))
+	f.Add([]byte(`{"orders":{}}`))
+	f.Add([]byte(`{"orders":[`))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		var req batchRequest
+		if err := decodeStrict(raw, &req); err != nil {
+			if ae := decodeError(err, raw, ""); ae.Status < 400 || ae.Status > 499 {
+				t.Fatalf("batch decode error mapped to %d", ae.Status)
+			}
+			return
+		}
+		for _, item := range req.Orders {
+			var o model.Order
+			if err := decodeStrict(item, &o); err != nil {
+				if ae := decodeError(err, item, ""); ae.Status < 400 || ae.Status > 499 {
+					t.Fatalf("item decode error mapped to %d", ae.Status)
+				}
+			}
+		}
+	})
+}
+
+// FuzzCursor: any string is either refused or a cursor that encodes back to an equivalent one.
+func FuzzCursor(f *testing.F) {
+	f.Add(encodeCursor(store.Cursor{ModifiedAt: time.Date(2026, 11, 21, 9, 0, 0, 123000, time.UTC), ID: "ord_01M7YAHFT3WD8XRWMEF5Z2MX06"}))
+	f.Add("")
+	f.Add("bm9wZQ")
+	f.Add("LTEuYQ") // "-1.a"
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := decodeCursor(s)
+		if err != nil {
+			return
+		}
+		again, err := decodeCursor(encodeCursor(*c))
+		if err != nil || !again.ModifiedAt.Equal(c.ModifiedAt) || again.ID != c.ID {
+			t.Fatalf("cursor %q does not round-trip: %+v vs %+v (%v)", s, c, again, err)
+		}
+	})
+}

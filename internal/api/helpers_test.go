@@ -1,0 +1,217 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"lastmile/internal/config"
+	"lastmile/internal/model"
+	"lastmile/internal/order"
+	"lastmile/internal/store"
+	"lastmile/internal/store/postgres"
+	"lastmile/internal/store/sqlite"
+	"lastmile/internal/tenant"
+)
+
+// env is one API server on loopback over a real store.
+type env struct {
+	t       *testing.T
+	url     string
+	store   store.Store
+	tenants *tenant.Service
+	clock   *clock
+	cfg     config.Config
+}
+
+// clock is a settable test clock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// stores lists the stores the API tests run on: SQLite always, PostgreSQL when
+// LASTMILE_TEST_POSTGRES is set (it must be in CI).
+func stores(t *testing.T) map[string]func(t *testing.T) store.Store {
+	out := map[string]func(t *testing.T) store.Store{
+		"sqlite": func(t *testing.T) store.Store {
+			s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "api.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			if err := s.Migrate(context.Background(), slog.New(slog.DiscardHandler)); err != nil {
+				t.Fatal(err)
+			}
+			return s
+		},
+	}
+	base := os.Getenv("LASTMILE_TEST_POSTGRES")
+	if base == "" && os.Getenv("CI") != "" {
+		t.Fatal("LASTMILE_TEST_POSTGRES is not set in CI: the API tests must also run on PostgreSQL there")
+	}
+	if base != "" {
+		out["postgres"] = func(t *testing.T) store.Store {
+			ctx := context.Background()
+			url, drop, err := postgres.NewSchema(ctx, base)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(drop)
+			s, err := postgres.Open(ctx, url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			if err := s.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}
+	}
+	return out
+}
+
+// eachStore runs fn as a subtest per store.
+func eachStore(t *testing.T, fn func(t *testing.T, e *env)) {
+	for name, open := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, newEnv(t, open(t), config.Config{}))
+		})
+	}
+}
+
+func newEnv(t *testing.T, st store.Store, cfg config.Config) *env {
+	cfg = cfg.WithDefaults()
+	c := &clock{t: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)}
+	log := slog.New(slog.DiscardHandler)
+	tenants := tenant.NewService(st, cfg.Markets, c.now)
+	srv, err := New(Deps{Config: cfg, Store: st, Orders: order.NewService(st, cfg.Markets, c.now, log), Tenants: tenants,
+		Log: log, Now: c.now, Registry: prometheus.NewRegistry()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	return &env{t: t, url: hs.URL, store: st, tenants: tenants, clock: c, cfg: cfg}
+}
+
+// shop creates a shop on market and a key for it.
+func (e *env) shop(name string, market model.Market) (model.Shop, string) {
+	e.t.Helper()
+	sh, err := e.tenants.CreateShop(context.Background(), name, market, "")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	key, _, err := e.tenants.CreateKey(context.Background(), "test", []string{sh.ID})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return sh, key
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r response) decode(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("response %d is not JSON: %v\n%s", r.status, err, r.body)
+	}
+}
+
+// apiErr is the error part of a response.
+func (r response) apiErr(t *testing.T) (code, field string) {
+	t.Helper()
+	var b struct {
+		Error struct{ Code, Field, Message string }
+	}
+	r.decode(t, &b)
+	if b.Error.Message == "" {
+		t.Fatalf("error response without a message: %s", r.body)
+	}
+	return b.Error.Code, b.Error.Field
+}
+
+func (e *env) do(method, path, key string, body any, headers ...string) response {
+	e.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = bytes.NewBufferString(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		rd = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, e.url+path, rd)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return response{status: res.StatusCode, header: res.Header, body: b}
+}
+
+// orderJSON is the contract's example order with external id ext, version at updated.
+func orderJSON(ext string, updated time.Time, status model.Status) map[string]any {
+	return map[string]any{
+		"external_id": ext, "market": "US", "currency": "USD", "status": string(status),
+		"created_at": "2026-11-20T10:00:00Z", "paid_at": "2026-11-20T10:01:00Z", "updated_at": updated.Format(time.RFC3339Nano),
+		"buyer": map[string]any{"name": "Jane Doe", "email": "jane@example.com", "phone": "+12065550100"},
+		"shipping_address": map[string]any{"name": "Jane Doe", "line1": "1600 Amphitheatre Pkwy", "line2": "", "city": "Mountain View",
+			"region": "CA", "postal_code": "94043", "country": "US", "phone": "+16505550100"},
+		"lines": []any{map[string]any{"sku": "TSHIRT-RED-M", "name": "T-shirt red M", "quantity": 2,
+			"unit_price": map[string]any{"amount": 1299, "currency": "USD"}, "weight_g": 180, "length_mm": 250, "width_mm": 200, "height_mm": 20,
+			"declared_name": "Cotton T-shirt", "has_battery": false}},
+		"cod": nil,
+	}
+}
+
+var tPaid = time.Date(2026, 11, 20, 10, 1, 0, 0, time.UTC)
