@@ -1,0 +1,64 @@
+package address
+
+import (
+	"testing"
+
+	"lastmile/internal/model"
+)
+
+// benchInputs is a mix of markets as sellers paste them, plus some with problems.
+func benchInputs() []model.Address {
+	var in []model.Address
+	for _, m := range markets {
+		in = append(in, samples[m])
+	}
+	messy := samples["US"]
+	messy.Line1 = "１４５０　Market St，Apt １２Ｂ\u200b"
+	messy.PostalCode = "９４１０３－１２３４"
+	in = append(in, messy)
+	bad := samples["TH"]
+	bad.Line1 = "99/9 ถนนสุขุมวิท"
+	bad.Region = "Bangkokk"
+	in = append(in, bad)
+	return in
+}
+
+// BenchmarkCheck measures Check (normalise + validate + remote) on a mix of markets.
+func BenchmarkCheck(b *testing.B) {
+	in := benchInputs()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = Check(in[i%len(in)])
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "addresses/s")
+}
+
+// BenchmarkCheckNormalized measures Check on addresses that are already normalised, the
+// common case when an order is re-checked before its label is bought.
+func BenchmarkCheckNormalized(b *testing.B) {
+	in := benchInputs()
+	for i := range in {
+		in[i] = Normalize(in[i])
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = Check(in[i%len(in)])
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "addresses/s")
+}
+
+// BenchmarkCheckWithoutPhone shows what the phone parser costs: the same mix, no phones.
+func BenchmarkCheckWithoutPhone(b *testing.B) {
+	in := benchInputs()
+	for i := range in {
+		in[i].Phone = ""
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = Check(in[i%len(in)])
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "addresses/s")
+}
