@@ -44,6 +44,8 @@ type Server struct {
 type route struct {
 	pattern string // "METHOD /path"
 	public  bool   // no API key needed
+	// stateless routes read and write no shop's data (they still need a key).
+	stateless bool
 	handle  http.HandlerFunc
 }
 
@@ -77,6 +79,7 @@ func (s *Server) routes() []route {
 		{pattern: "GET /v1/orders/{id}", handle: s.getOrder},
 		{pattern: "POST /v1/orders/{id}/confirm", handle: s.confirmOrder},
 		{pattern: "POST /v1/orders/{id}/cancel", handle: s.cancelOrder},
+		{pattern: "POST /v1/tracking-numbers:check", stateless: true, handle: s.checkTrackingNumbers},
 	}
 }
 

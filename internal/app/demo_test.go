@@ -1,0 +1,104 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"testing"
+	"time"
+
+	"lastmile/internal/config"
+	"lastmile/internal/model"
+	"lastmile/internal/order"
+)
+
+// syncBuffer is a bytes.Buffer safe to write from the demo and read from the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestDemoShowsOrdersAtOnce runs the demo as a newcomer would meet it: the printed key and curl
+// line must work and show orders from several markets straight away; stopping it is clean, and a
+// second run reuses the demo shops.
+func TestDemoShowsOrdersAtOnce(t *testing.T) {
+	t.Parallel()
+	db := "sqlite:" + filepath.Join(t.TempDir(), "demo.db")
+	for run := range 2 {
+		ctx, cancel := context.WithCancel(context.Background())
+		a, err := New(ctx, config.Config{DB: db, Addr: "127.0.0.1:0"}, true, slog.New(slog.DiscardHandler), time.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out syncBuffer
+		done := make(chan error, 1)
+		go func() { done <- a.RunDemo(ctx, DemoOptions{Interval: 50 * time.Millisecond, Seed: 1, Out: &out}) }()
+
+		curl := regexp.MustCompile(`curl -s -H 'Authorization: Bearer (lm_\S+)' '(http://[^']+)'`)
+		var m []string
+		for deadline := time.Now().Add(20 * time.Second); m == nil && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			m = curl.FindStringSubmatch(out.String())
+		}
+		if m == nil {
+			t.Fatalf("run %d: no curl line printed:\n%s", run, out.String())
+		}
+		var page struct{ Orders []model.Order }
+		for deadline := time.Now().Add(20 * time.Second); len(page.Orders) < 5 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			page.Orders = nil
+			req, _ := http.NewRequest("GET", m[2], nil)
+			req.Header.Set("Authorization", "Bearer "+m[1])
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			json.NewDecoder(res.Body).Decode(&page)
+			res.Body.Close()
+		}
+		if len(page.Orders) != 5 {
+			t.Fatalf("run %d: the printed curl line shows %d orders, want 5 (limit=5)", run, len(page.Orders))
+		}
+		all, _, err := a.Orders.List(ctx, model.Scope{ShopIDs: demoShops()}, order.ListQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		markets := map[model.Market]bool{}
+		for _, o := range all {
+			markets[o.Market] = true
+		}
+		if len(all) < 50 || len(markets) < 5 {
+			t.Fatalf("run %d: %d demo orders in %d markets; want the first burst of 50 across the markets", run, len(all), len(markets))
+		}
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("run %d: demo stopped with %v", run, err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("demo did not stop")
+		}
+		a.Close()
+	}
+}
+
+func demoShops() []string {
+	return []string{"shop_demo_us", "shop_demo_gb", "shop_demo_de", "shop_demo_id", "shop_demo_th",
+		"shop_demo_my", "shop_demo_vn", "shop_demo_ph", "shop_demo_sg"}
+}

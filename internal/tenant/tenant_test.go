@@ -1,0 +1,106 @@
+package tenant_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"lastmile/internal/config"
+	"lastmile/internal/model"
+	"lastmile/internal/store/sqlite"
+	"lastmile/internal/tenant"
+)
+
+func newService(t *testing.T) (*tenant.Service, *sqlite.Store) {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(context.Background(), slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	now := func() time.Time { return time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC) }
+	return tenant.NewService(st, config.DefaultMarkets(), now), st
+}
+
+func TestKeysAreRandomHashedScopedAndRevocable(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, st := newService(t)
+	a, err := svc.CreateShop(ctx, "A", "uk", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Market != "GB" || a.TimeZone != "Europe/London" {
+		t.Fatalf("shop on UK: market %s zone %s; want GB in the market's zone", a.Market, a.TimeZone)
+	}
+	b, _ := svc.CreateShop(ctx, "B", "TH", "")
+	secret, key, err := svc.CreateKey(ctx, "k", []string{a.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret2, _, _ := svc.CreateKey(ctx, "k", []string{a.ID})
+	if secret == secret2 || len(secret) < 50 || !strings.HasPrefix(secret, "lm_") {
+		t.Fatalf("keys %q and %q: want distinct random lm_ keys", secret, secret2)
+	}
+	stored, err := st.GetAPIKey(ctx, key.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte(secret))
+	if !bytes.Equal(stored.Hash, sum[:]) || bytes.Contains(stored.Hash, []byte(secret)) {
+		t.Fatal("the store must keep the key's SHA-256, never the key")
+	}
+	sc, err := svc.Authenticate(ctx, secret)
+	if err != nil || len(sc.ShopIDs) != 1 || sc.ShopIDs[0] != a.ID || sc.KeyID != key.ID {
+		t.Fatalf("authenticate: %+v, %v", sc, err)
+	}
+	op, _, err := svc.CreateKey(ctx, "operator", []string{a.ID, b.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc, _ := svc.Authenticate(ctx, op); !sc.Has(a.ID) || !sc.Has(b.ID) {
+		t.Fatalf("operator scope %+v", sc)
+	}
+	for name, bad := range map[string]string{
+		"empty":        "",
+		"no prefix":    strings.TrimPrefix(secret, "lm_"),
+		"one char off": secret[:len(secret)-1] + string(rune(secret[len(secret)-1])^1),
+		"truncated":    secret[:len(secret)-2],
+		"other id":     "lm_" + strings.Repeat("A", 16) + secret[3+16:],
+	} {
+		if _, err := svc.Authenticate(ctx, bad); !errors.Is(err, model.ErrUnauthorized) {
+			t.Errorf("%s: %v, want ErrUnauthorized", name, err)
+		}
+	}
+	if err := svc.Revoke(ctx, key.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Authenticate(ctx, secret); !errors.Is(err, model.ErrUnauthorized) {
+		t.Fatalf("revoked key: %v", err)
+	}
+	if _, err := svc.Authenticate(ctx, secret2); err != nil {
+		t.Fatalf("revoking one key revoked another: %v", err)
+	}
+}
+
+func TestCreateShopValidates(t *testing.T) {
+	t.Parallel()
+	svc, _ := newService(t)
+	_, err := svc.CreateShop(context.Background(), " ", "XX", "Mars/Base")
+	var ve *model.ValidationError
+	if !errors.As(err, &ve) || len(ve.Problems) != 3 {
+		t.Fatalf("err %v; want three problems (name, market, time zone)", err)
+	}
+	if _, _, err := svc.CreateKey(context.Background(), "k", nil); !errors.As(err, &ve) {
+		t.Fatalf("key without shops: %v", err)
+	}
+}
