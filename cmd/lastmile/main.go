@@ -44,6 +44,7 @@ func commands() []command {
 		{"key revoke", "revoke an API key (--db, --key-id)", runKeyRevoke},
 		{"address check", "normalise and validate addresses: JSON lines on stdin, results on stdout", runAddressCheck},
 		{"trackno check", "normalise tracking numbers, detect the carrier, verify check digits", runTracknoCheck},
+		{"bench", "measure ingest throughput and GET latency on SQLite (and PostgreSQL with --postgres)", runBench},
 		{"version", "print the version", runVersion},
 	}
 }

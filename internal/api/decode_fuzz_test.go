@@ -43,26 +43,31 @@ func FuzzDecodeOrder(f *testing.F) {
 }
 
 // FuzzDecodeBatch checks a batch body is either refused as a whole with a 4xx, or split into
-// items each of which decodes or is refused on its own.
+// items each of which is an order or is refused on its own with a 4xx.
 func FuzzDecodeBatch(f *testing.F) {
 	f.Add([]byte(`{"orders":[{},{"external_id":1},null,[]]}`))
+	f.Add([]byte(`{"orders":[{"external_id":"a","lines":[{"sku":"x","quantity":1}]}]}`))
 	f.Add([]byte(`{"orders":null}`))
 	f.Add([]byte(`{"orders":{}}`))
 	f.Add([]byte(`{"orders":[`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		var req batchRequest
-		if err := decodeStrict(raw, &req); err != nil {
-			if ae := decodeError(err, raw, ""); ae.Status < 400 || ae.Status > 499 {
-				t.Fatalf("batch decode error mapped to %d", ae.Status)
+		items, results, err := decodeBatch(raw, 100)
+		if err != nil {
+			if ae := toAPIError(err, ""); ae.Status < 400 || ae.Status > 499 {
+				t.Fatalf("batch refused with %d", ae.Status)
 			}
 			return
 		}
-		for _, item := range req.Orders {
-			var o model.Order
-			if err := decodeStrict(item, &o); err != nil {
-				if ae := decodeError(err, item, ""); ae.Status < 400 || ae.Status > 499 {
-					t.Fatalf("item decode error mapped to %d", ae.Status)
-				}
+		if len(items) != len(results) || len(items) > 100 {
+			t.Fatalf("%d items, %d results (max 100)", len(items), len(results))
+		}
+		for i, it := range items {
+			r := results[i]
+			if r.Index != i || (it == nil) != (r.Error != nil) {
+				t.Fatalf("item %d: order %v, result %+v: an item is an order or an error, never both or neither", i, it != nil, r)
+			}
+			if r.Error != nil && (r.Error.Status < 400 || r.Error.Status > 499) {
+				t.Fatalf("item %d refused with %d", i, r.Error.Status)
 			}
 		}
 	})

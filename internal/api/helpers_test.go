@@ -109,7 +109,7 @@ func newEnv(t *testing.T, st store.Store, cfg config.Config) *env {
 	cfg = cfg.WithDefaults()
 	c := &clock{t: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)}
 	log := slog.New(slog.DiscardHandler)
-	tenants := tenant.NewService(st, cfg.Markets, c.now)
+	tenants := tenant.NewService(st, cfg.Markets, c.now, cfg.AuthCacheTTL)
 	srv, err := New(Deps{Config: cfg, Store: st, Orders: order.NewService(st, cfg.Markets, c.now, log), Tenants: tenants,
 		Log: log, Now: c.now, Registry: prometheus.NewRegistry()})
 	if err != nil {

@@ -71,40 +71,19 @@ func (s *Server) upsertOrders(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, decodeError(err, nil, ""))
 		return
 	}
-	var req batchRequest
-	if err := decodeStrict(body, &req); err != nil {
-		s.fail(w, r, decodeError(err, body, ""))
+	items, results, err := decodeBatch(body, s.deps.Config.MaxBatchOrders)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
-	max := s.deps.Config.MaxBatchOrders
-	switch {
-	case req.Orders == nil:
-		s.fail(w, r, &apiError{Status: http.StatusUnprocessableEntity, Code: "missing_field", Field: "orders",
-			Message: `send {"orders":[…]} with one order object per element`})
-		return
-	case len(req.Orders) > max:
-		s.fail(w, r, &apiError{Status: http.StatusUnprocessableEntity, Code: "batch_too_large", Field: "orders",
-			Message: fmt.Sprintf("a batch holds at most %d orders, this one %d; split it", max, len(req.Orders))})
-		return
-	}
-
-	results := make([]batchResult, len(req.Orders))
-	orders := make([]model.Order, 0, len(req.Orders))
-	index := make([]int, 0, len(req.Orders)) // orders[j] is input item index[j]
-	for i, raw := range req.Orders {
-		results[i].Index = i
-		var o model.Order
-		if bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
-			results[i].Error = &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_type", Message: "a batch item must be an order object, not null"}
+	orders := make([]model.Order, 0, len(items))
+	index := make([]int, 0, len(items)) // orders[j] is input item index[j]
+	for i, o := range items {
+		if o == nil {
 			s.metrics.countOrder("")
 			continue
 		}
-		if err := decodeStrict(raw, &o); err != nil {
-			results[i].Error = decodeError(err, raw, "")
-			s.metrics.countOrder("")
-			continue
-		}
-		orders = append(orders, o)
+		orders = append(orders, *o)
 		index = append(index, i)
 	}
 	res, err := s.deps.Orders.Upsert(r.Context(), scopeOf(r.Context()), orders, order.CauseAPI)
@@ -123,7 +102,72 @@ func (s *Server) upsertOrders(w http.ResponseWriter, r *http.Request) {
 		created := rs.Outcome == model.OutcomeCreated
 		out.ID, out.Created, out.Outcome, out.Status = rs.Order.ID, &created, rs.Outcome, rs.Order.Status
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"results": results})
+	writeJSON(w, http.StatusOK, struct {
+		Results []batchResult `json:"results"`
+	}{results})
+}
+
+// decodeBatch decodes {"orders":[…]} into one order per item, nil where the item is refused
+// (its result then carries the error). A valid batch is decoded in one pass, which is all the
+// common case needs; only when that fails is each item decoded alone, so that the bad ones are
+// named by index and the good ones kept.
+func decodeBatch(body []byte, max int) ([]*model.Order, []batchResult, error) {
+	var fast struct {
+		Orders []*model.Order `json:"orders"`
+	}
+	if err := decodeStrict(body, &fast); err == nil {
+		if err := checkBatchSize(fast.Orders == nil, len(fast.Orders), max); err != nil {
+			return nil, nil, err
+		}
+		results := make([]batchResult, len(fast.Orders))
+		for i, o := range fast.Orders {
+			results[i].Index = i
+			if o == nil {
+				results[i].Error = errNullItem()
+			}
+		}
+		return fast.Orders, results, nil
+	}
+
+	var req batchRequest
+	if err := decodeStrict(body, &req); err != nil {
+		return nil, nil, decodeError(err, body, "")
+	}
+	if err := checkBatchSize(req.Orders == nil, len(req.Orders), max); err != nil {
+		return nil, nil, err
+	}
+	items := make([]*model.Order, len(req.Orders))
+	results := make([]batchResult, len(req.Orders))
+	for i, raw := range req.Orders {
+		results[i].Index = i
+		if bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+			results[i].Error = errNullItem()
+			continue
+		}
+		var o model.Order
+		if err := decodeStrict(raw, &o); err != nil {
+			results[i].Error = decodeError(err, raw, "")
+			continue
+		}
+		items[i] = &o
+	}
+	return items, results, nil
+}
+
+func checkBatchSize(missing bool, n, max int) error {
+	switch {
+	case missing:
+		return &apiError{Status: http.StatusUnprocessableEntity, Code: "missing_field", Field: "orders",
+			Message: `send {"orders":[…]} with one order object per element`}
+	case n > max:
+		return &apiError{Status: http.StatusUnprocessableEntity, Code: "batch_too_large", Field: "orders",
+			Message: fmt.Sprintf("a batch holds at most %d orders, this one %d; split it", max, n)}
+	}
+	return nil
+}
+
+func errNullItem() *apiError {
+	return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_type", Message: "a batch item must be an order object, not null"}
 }
 
 // getOrder is GET /v1/orders/{id}. Another shop's order is 404, like one that does not exist.

@@ -81,7 +81,7 @@ func New(ctx context.Context, cfg config.Config, migrate bool, log *slog.Logger,
 		Config:  cfg,
 		Store:   st,
 		Orders:  order.NewService(st, cfg.Markets, now, log),
-		Tenants: tenant.NewService(st, cfg.Markets, now),
+		Tenants: tenant.NewService(st, cfg.Markets, now, cfg.AuthCacheTTL),
 		log:     log,
 		now:     now,
 	}

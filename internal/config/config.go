@@ -32,6 +32,10 @@ type Config struct {
 	// IdempotencyLease is how long an unfinished request holds its Idempotency-Key before a retry
 	// may take it over (the first attempt crashed).
 	IdempotencyLease time.Duration
+	// AuthCacheTTL is how long a node trusts an API key it looked up without asking the store
+	// again: a key revoked on another node (or by the CLI) keeps working at most this long there.
+	// Zero would mean a store query per request.
+	AuthCacheTTL time.Duration
 	// Markets are the per-market rules; WithDefaults fills the published defaults for any market
 	// not set here.
 	Markets map[model.Market]Market
@@ -148,6 +152,9 @@ func (c Config) WithDefaults() Config {
 	if c.IdempotencyLease == 0 {
 		c.IdempotencyLease = time.Minute
 	}
+	if c.AuthCacheTTL == 0 {
+		c.AuthCacheTTL = 5 * time.Second
+	}
 	defaults := DefaultMarkets()
 	markets := make(map[model.Market]Market, len(defaults))
 	for k, v := range defaults {
@@ -166,7 +173,7 @@ func (c Config) Validate() error {
 	if !strings.HasPrefix(c.DB, "sqlite:") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
 		errs = append(errs, fmt.Errorf("db %q: want sqlite:PATH or a postgres:// URL", c.DB))
 	}
-	if c.MaxBodyBytes <= 0 || c.MaxBatchOrders <= 0 || c.ShutdownTimeout <= 0 || c.IdempotencyTTL <= 0 || c.IdempotencyLease <= 0 {
+	if c.MaxBodyBytes <= 0 || c.MaxBatchOrders <= 0 || c.ShutdownTimeout <= 0 || c.IdempotencyTTL <= 0 || c.IdempotencyLease <= 0 || c.AuthCacheTTL < 0 {
 		errs = append(errs, errors.New("limits and timeouts must be positive"))
 	}
 	for code, m := range c.Markets {

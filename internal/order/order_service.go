@@ -26,11 +26,12 @@ type Service struct {
 	markets map[model.Market]config.Market
 	now     func() time.Time
 	log     *slog.Logger
+	ids     *ident.Generator
 }
 
 // NewService returns a Service over st. now is the clock; markets the per-market rules.
 func NewService(st store.Store, markets map[model.Market]config.Market, now func() time.Time, log *slog.Logger) *Service {
-	return &Service{store: st, markets: markets, now: now, log: log}
+	return &Service{store: st, markets: markets, now: now, log: log, ids: ident.NewGenerator()}
 }
 
 // clock returns now in UTC at the stores' microsecond precision, so a value read back compares
@@ -105,7 +106,7 @@ func (s *Service) prepare(scope model.Scope, o *model.Order, now time.Time) erro
 	if len(problems) > 0 {
 		return &model.ValidationError{Problems: problems}
 	}
-	o.ID = ident.New("ord", now)
+	o.ID = s.ids.New("ord", now)
 	// lastmile owns these; an incoming value is ignored, never trusted.
 	o.History, o.ConfirmedAt, o.CancelReason, o.Version = nil, nil, "", 0
 	return nil

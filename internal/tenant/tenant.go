@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"lastmile/internal/config"
@@ -30,11 +31,23 @@ type Service struct {
 	store   store.Store
 	markets map[model.Market]config.Market
 	now     func() time.Time
+
+	// cacheTTL is how long a key looked up in the store is trusted without asking again; zero
+	// asks every time. A key revoked through this Service stops working at once; one revoked
+	// elsewhere (another node, the CLI) within cacheTTL.
+	cacheTTL time.Duration
+	mu       sync.Mutex
+	cache    map[string]cachedKey
 }
 
-// NewService returns a Service over st. now is the clock.
-func NewService(st store.Store, markets map[model.Market]config.Market, now func() time.Time) *Service {
-	return &Service{store: st, markets: markets, now: now}
+type cachedKey struct {
+	key     model.APIKey
+	expires time.Time
+}
+
+// NewService returns a Service over st. now is the clock; cacheTTL as in Service.
+func NewService(st store.Store, markets map[model.Market]config.Market, now func() time.Time, cacheTTL time.Duration) *Service {
+	return &Service{store: st, markets: markets, now: now, cacheTTL: cacheTTL, cache: map[string]cachedKey{}}
 }
 
 // CreateShop creates a shop on market. timeZone defaults to the market's.
@@ -91,7 +104,11 @@ func (s *Service) CreateKey(ctx context.Context, name string, shopIDs []string) 
 
 // Revoke revokes the key with id; requests with it fail from now on.
 func (s *Service) Revoke(ctx context.Context, id string) error {
-	return s.store.RevokeAPIKey(ctx, id, s.now().UTC().Truncate(time.Microsecond))
+	err := s.store.RevokeAPIKey(ctx, id, s.now().UTC().Truncate(time.Microsecond))
+	s.mu.Lock()
+	delete(s.cache, id)
+	s.mu.Unlock()
+	return err
 }
 
 // Authenticate returns the scope of the key secret, or an error wrapping model.ErrUnauthorized
@@ -101,7 +118,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (model.Scope,
 	if !ok {
 		return model.Scope{}, fmt.Errorf("malformed API key: want lm_<id>_<secret>: %w", model.ErrUnauthorized)
 	}
-	key, err := s.store.GetAPIKey(ctx, id)
+	key, err := s.lookup(ctx, id)
 	if errors.Is(err, model.ErrNotFound) {
 		return model.Scope{}, fmt.Errorf("unknown or revoked API key: %w", model.ErrUnauthorized)
 	}
@@ -113,6 +130,28 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (model.Scope,
 		return model.Scope{}, fmt.Errorf("unknown or revoked API key: %w", model.ErrUnauthorized)
 	}
 	return model.Scope{KeyID: key.ID, ShopIDs: key.ShopIDs}, nil
+}
+
+// lookup returns the stored key, from the cache while it is fresh. Only keys that exist are
+// cached, so the cache holds at most one entry per real key whatever callers send.
+func (s *Service) lookup(ctx context.Context, id string) (model.APIKey, error) {
+	now := s.now()
+	if s.cacheTTL > 0 {
+		s.mu.Lock()
+		c, ok := s.cache[id]
+		s.mu.Unlock()
+		if ok && now.Before(c.expires) {
+			return c.key, nil
+		}
+	}
+	key, err := s.store.GetAPIKey(ctx, id)
+	if err != nil || s.cacheTTL <= 0 {
+		return key, err
+	}
+	s.mu.Lock()
+	s.cache[id] = cachedKey{key: key, expires: now.Add(s.cacheTTL)}
+	s.mu.Unlock()
+	return key, nil
 }
 
 func parseKey(secret string) (id string, ok bool) {

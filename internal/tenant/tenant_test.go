@@ -28,7 +28,7 @@ func newService(t *testing.T) (*tenant.Service, *sqlite.Store) {
 		t.Fatal(err)
 	}
 	now := func() time.Time { return time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC) }
-	return tenant.NewService(st, config.DefaultMarkets(), now), st
+	return tenant.NewService(st, config.DefaultMarkets(), now, 0), st
 }
 
 func TestKeysAreRandomHashedScopedAndRevocable(t *testing.T) {
@@ -102,5 +102,54 @@ func TestCreateShopValidates(t *testing.T) {
 	}
 	if _, _, err := svc.CreateKey(context.Background(), "k", nil); !errors.As(err, &ve) {
 		t.Fatalf("key without shops: %v", err)
+	}
+}
+
+// TestKeyCacheHonoursRevocation: a cached key is trusted for the TTL, a revocation through the
+// same Service ends it at once, and one made elsewhere (the CLI, another node) ends it when the
+// entry expires.
+func TestKeyCacheHonoursRevocation(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	_, st := newService(t)
+	now := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	svc := tenant.NewService(st, config.DefaultMarkets(), clock, 5*time.Second)
+	other := tenant.NewService(st, config.DefaultMarkets(), clock, 0) // "another node"
+	shop, _ := svc.CreateShop(ctx, "A", "US", "")
+	secret, key, _ := svc.CreateKey(ctx, "k", []string{shop.ID})
+	secret2, key2, _ := svc.CreateKey(ctx, "k2", []string{shop.ID})
+	for _, s := range []string{secret, secret2} {
+		if _, err := svc.Authenticate(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := svc.Revoke(ctx, key.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Authenticate(ctx, secret); !errors.Is(err, model.ErrUnauthorized) {
+		t.Fatalf("key revoked on this node still works: %v", err)
+	}
+	if err := other.Revoke(ctx, key2.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Authenticate(ctx, secret2); err != nil {
+		t.Fatalf("within the TTL the cached key is trusted: %v", err)
+	}
+	now = now.Add(5 * time.Second)
+	if _, err := svc.Authenticate(ctx, secret2); !errors.Is(err, model.ErrUnauthorized) {
+		t.Fatalf("key revoked elsewhere still works after the TTL: %v", err)
+	}
+	// A wrong secret for a live, cached key id is still refused.
+	secret3, _, _ := svc.CreateKey(ctx, "k3", []string{shop.ID})
+	if _, err := svc.Authenticate(ctx, secret3); err != nil {
+		t.Fatal(err)
+	}
+	wrong := secret3[:len(secret3)-1] + "A"
+	if secret3[len(secret3)-1] == 'A' {
+		wrong = secret3[:len(secret3)-1] + "B"
+	}
+	if _, err := svc.Authenticate(ctx, wrong); !errors.Is(err, model.ErrUnauthorized) {
+		t.Fatalf("wrong secret for a cached key: %v", err)
 	}
 }

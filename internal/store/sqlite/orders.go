@@ -27,17 +27,8 @@ func (s *Store) UpsertOrders(ctx context.Context, shopID string, orders []model.
 		}
 		var inserts, updates []model.Order
 		results, inserts, updates = store.ApplyUpserts(stored, orders, merge)
-		if len(inserts) > 0 {
-			ins, err := tx.PrepareContext(ctx, `INSERT INTO orders (`+orderColumns+`) VALUES (`+placeholders(14)+`)`)
-			if err != nil {
-				return err
-			}
-			defer ins.Close()
-			for i := range inserts {
-				if err := insertOrder(ctx, ins, &inserts[i]); err != nil {
-					return err
-				}
-			}
+		if err := insertOrders(ctx, tx, inserts); err != nil {
+			return err
 		}
 		for i := range updates {
 			if err := updateOrder(ctx, tx, &updates[i]); err != nil {
@@ -82,18 +73,54 @@ func loadByExternalIDs(ctx context.Context, tx *sql.Tx, shopID string, orders []
 	return stored, nil
 }
 
-func insertOrder(ctx context.Context, ins *sql.Stmt, o *model.Order) error {
-	doc, err := store.EncodeOrderDoc(o)
-	if err != nil {
-		return err
-	}
-	_, err = ins.ExecContext(ctx, o.ID, o.ShopID, o.ExternalID, string(o.Market), o.Currency, string(o.Status),
-		micros(o.CreatedAt), nullMicros(o.PaidAt), micros(o.UpdatedAt), nullMicros(o.ConfirmedAt),
-		micros(o.ReceivedAt), micros(o.ModifiedAt), o.Version, string(doc))
-	if err != nil {
-		return fmt.Errorf("insert order %s: %w", o.ExternalID, err)
+// insertRows is how many orders one INSERT statement carries: fewer statements to step through
+// at peak ingest, well under SQLite's limit of 32,766 parameters.
+const insertRows = 64
+
+// insertOrders inserts orders with multi-row INSERT statements.
+func insertOrders(ctx context.Context, tx *sql.Tx, orders []model.Order) error {
+	var full *sql.Stmt
+	args := make([]any, 0, insertRows*orderColumnCount)
+	for len(orders) > 0 {
+		chunk := orders[:min(insertRows, len(orders))]
+		orders = orders[len(chunk):]
+		args = args[:0]
+		for i := range chunk {
+			o := &chunk[i]
+			doc, err := store.EncodeOrderDoc(o)
+			if err != nil {
+				return err
+			}
+			args = append(args, o.ID, o.ShopID, o.ExternalID, string(o.Market), o.Currency, string(o.Status),
+				micros(o.CreatedAt), nullMicros(o.PaidAt), micros(o.UpdatedAt), nullMicros(o.ConfirmedAt),
+				micros(o.ReceivedAt), micros(o.ModifiedAt), o.Version, string(doc))
+		}
+		q := insertSQL(len(chunk))
+		var err error
+		switch {
+		case len(chunk) < insertRows:
+			_, err = tx.ExecContext(ctx, q, args...)
+		default:
+			if full == nil {
+				if full, err = tx.PrepareContext(ctx, q); err != nil {
+					return err
+				}
+				defer full.Close()
+			}
+			_, err = full.ExecContext(ctx, args...)
+		}
+		if err != nil {
+			return fmt.Errorf("insert %d orders from %s: %w", len(chunk), chunk[0].ExternalID, err)
+		}
 	}
 	return nil
+}
+
+const orderColumnCount = 14
+
+func insertSQL(rows int) string {
+	row := "(" + placeholders(orderColumnCount) + ")"
+	return `INSERT INTO orders (` + orderColumns + `) VALUES ` + strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
 }
 
 func updateOrder(ctx context.Context, tx *sql.Tx, o *model.Order) error {

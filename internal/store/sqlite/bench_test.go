@@ -1,0 +1,56 @@
+package sqlite_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"lastmile/internal/demo"
+	"lastmile/internal/ident"
+	"lastmile/internal/model"
+	"lastmile/internal/order"
+	"lastmile/internal/store/sqlite"
+)
+
+// BenchmarkUpsertOrders measures the store alone: a batch of 10,000 new orders through
+// UpsertOrders with the real merge rule, as the batch API does after decoding.
+func BenchmarkUpsertOrders(b *testing.B) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil {
+		b.Fatal(err)
+	}
+	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	shop := model.Shop{ID: "shop_bench", Name: "b", Market: "US", TimeZone: "America/Los_Angeles", CreatedAt: now}
+	if err := s.CreateShop(ctx, shop); err != nil {
+		b.Fatal(err)
+	}
+	g := demo.NewGenerator(1)
+	ids := ident.NewGenerator()
+	const batch = 10_000
+	merge := func(existing *model.Order, in model.Order) (model.Order, model.WriteOutcome, error) {
+		return order.Merge(existing, in, now, "bench")
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		orders := make([]model.Order, batch)
+		for j := range orders {
+			o := g.Order("US", now)
+			o.ID, o.ShopID, o.ExternalID = ids.New("ord", now), shop.ID, fmt.Sprintf("%d-%d", i, j)
+			orders[j] = o
+		}
+		b.StartTimer()
+		if _, err := s.UpsertOrders(ctx, shop.ID, orders, merge); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "orders/s")
+}
