@@ -289,7 +289,7 @@ func postBatch(client *http.Client, addr, key, prefix string, n int) ([]string, 
 			"external_id": fmt.Sprintf("%s-%03d", prefix, i), "market": "US", "currency": "USD", "status": "AWAITING_SHIPMENT",
 			"created_at": "2026-11-20T10:00:00Z", "paid_at": "2026-11-20T10:01:00Z",
 			"shipping_address": map[string]any{"name": "Jane Doe", "line1": "1 Main St", "city": "Austin", "region": "TX", "postal_code": "78701", "country": "US"},
-			"lines": []any{map[string]any{"sku": "SKU-1", "quantity": 1, "unit_price": map[string]any{"amount": 999, "currency": "USD"}}},
+			"lines":            []any{map[string]any{"sku": "SKU-1", "quantity": 1, "unit_price": map[string]any{"amount": 999, "currency": "USD"}}},
 		}
 	}
 	body, _ := json.Marshal(map[string]any{"orders": orders})

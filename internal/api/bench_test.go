@@ -6,30 +6,20 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"lastmile/internal/config"
 	"lastmile/internal/demo"
 	"lastmile/internal/model"
-	"lastmile/internal/store/sqlite"
+	"lastmile/internal/store/storetest"
 )
 
 // BenchmarkIngestBatch posts batches of 10,000 new orders through the real HTTP stack into
 // SQLite: decode, validate, merge, store, encode the per-item results.
 func BenchmarkIngestBatch(b *testing.B) {
-	st, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.Migrate(context.Background(), slog.New(slog.DiscardHandler)); err != nil {
-		b.Fatal(err)
-	}
-	e := newEnv(&testing.T{}, st, config.Config{})
+	e := newEnv(b, storetest.OpenSQLite(b), config.Config{})
 	sh, err := e.tenants.CreateShop(context.Background(), "bench", "US", "")
 	if err != nil {
 		b.Fatal(err)

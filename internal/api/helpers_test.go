@@ -8,8 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -20,14 +18,13 @@ import (
 	"lastmile/internal/model"
 	"lastmile/internal/order"
 	"lastmile/internal/store"
-	"lastmile/internal/store/postgres"
-	"lastmile/internal/store/sqlite"
+	"lastmile/internal/store/storetest"
 	"lastmile/internal/tenant"
 )
 
 // env is one API server on loopback over a real store.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	url     string
 	store   store.Store
 	tenants *tenant.Service
@@ -53,59 +50,12 @@ func (c *clock) advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// stores lists the stores the API tests run on: SQLite always, PostgreSQL when
-// LASTMILE_TEST_POSTGRES is set (it must be in CI).
-func stores(t *testing.T) map[string]func(t *testing.T) store.Store {
-	out := map[string]func(t *testing.T) store.Store{
-		"sqlite": func(t *testing.T) store.Store {
-			s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "api.db"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Close() })
-			if err := s.Migrate(context.Background(), slog.New(slog.DiscardHandler)); err != nil {
-				t.Fatal(err)
-			}
-			return s
-		},
-	}
-	base := os.Getenv("LASTMILE_TEST_POSTGRES")
-	if base == "" && os.Getenv("CI") != "" {
-		t.Fatal("LASTMILE_TEST_POSTGRES is not set in CI: the API tests must also run on PostgreSQL there")
-	}
-	if base != "" {
-		out["postgres"] = func(t *testing.T) store.Store {
-			ctx := context.Background()
-			url, drop, err := postgres.NewSchema(ctx, base)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(drop)
-			s, err := postgres.Open(ctx, url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Close() })
-			if err := s.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil {
-				t.Fatal(err)
-			}
-			return s
-		}
-	}
-	return out
-}
-
-// eachStore runs fn as a subtest per store.
+// eachStore runs fn as a subtest per store (SQLite; PostgreSQL when configured, always in CI).
 func eachStore(t *testing.T, fn func(t *testing.T, e *env)) {
-	for name, open := range stores(t) {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			fn(t, newEnv(t, open(t), config.Config{}))
-		})
-	}
+	storetest.Each(t, func(t *testing.T, st store.Store) { fn(t, newEnv(t, st, config.Config{})) })
 }
 
-func newEnv(t *testing.T, st store.Store, cfg config.Config) *env {
+func newEnv(t testing.TB, st store.Store, cfg config.Config) *env {
 	cfg = cfg.WithDefaults()
 	c := &clock{t: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)}
 	log := slog.New(slog.DiscardHandler)

@@ -46,7 +46,7 @@ type route struct {
 	public  bool   // no API key needed
 	// stateless routes read and write no shop's data (they still need a key).
 	stateless bool
-	handle  http.HandlerFunc
+	handle    http.HandlerFunc
 }
 
 // New returns the API handler.

@@ -38,33 +38,29 @@ type App struct {
 // OpenStore opens the store that db names ("sqlite:PATH" or "postgres://…") and, when migrate is
 // set, applies pending migrations.
 func OpenStore(ctx context.Context, db string, migrate bool, log *slog.Logger) (store.Store, error) {
+	var s interface {
+		store.Store
+		Migrate(context.Context, *slog.Logger) error
+	}
+	var err error
 	switch {
 	case strings.HasPrefix(db, "sqlite:"):
-		s, err := sqlite.Open(ctx, strings.TrimPrefix(db, "sqlite:"))
-		if err != nil {
-			return nil, err
-		}
-		if migrate {
-			if err := s.Migrate(ctx, log); err != nil {
-				s.Close()
-				return nil, err
-			}
-		}
-		return s, nil
+		s, err = sqlite.Open(ctx, strings.TrimPrefix(db, "sqlite:"))
 	case strings.HasPrefix(db, "postgres://"), strings.HasPrefix(db, "postgresql://"):
-		s, err := postgres.Open(ctx, db)
-		if err != nil {
+		s, err = postgres.Open(ctx, db)
+	default:
+		return nil, fmt.Errorf("--db %q: want sqlite:PATH or a postgres:// URL", db)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if migrate {
+		if err := s.Migrate(ctx, log); err != nil {
+			s.Close()
 			return nil, err
 		}
-		if migrate {
-			if err := s.Migrate(ctx, log); err != nil {
-				s.Close()
-				return nil, err
-			}
-		}
-		return s, nil
 	}
-	return nil, fmt.Errorf("--db %q: want sqlite:PATH or a postgres:// URL", db)
+	return s, nil
 }
 
 // New validates cfg, opens its store and builds the services. now is the clock.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -17,7 +16,7 @@ import (
 	"lastmile/internal/model"
 	"lastmile/internal/order"
 	"lastmile/internal/store"
-	"lastmile/internal/store/sqlite"
+	"lastmile/internal/store/storetest"
 )
 
 // fakeClock is a settable clock for the service.
@@ -45,14 +44,7 @@ var clockStart = time.Date(2026, 11, 21, 17, 0, 0, 123456789, time.FixedZone("IC
 func newService(t *testing.T, shops ...string) (*order.Service, store.Store, *fakeClock) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "x.db"))
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
+	st := storetest.OpenSQLite(t)
 	for _, id := range shops {
 		sh := model.Shop{ID: id, Name: "Shop " + id, Market: "US", TimeZone: "America/Los_Angeles", CreatedAt: contractCreated}
 		if err := st.CreateShop(ctx, sh); err != nil {

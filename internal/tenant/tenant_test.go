@@ -5,8 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
-	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,19 +12,13 @@ import (
 	"lastmile/internal/config"
 	"lastmile/internal/model"
 	"lastmile/internal/store/sqlite"
+	"lastmile/internal/store/storetest"
 	"lastmile/internal/tenant"
 )
 
 func newService(t *testing.T) (*tenant.Service, *sqlite.Store) {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(context.Background(), slog.New(slog.DiscardHandler)); err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.OpenSQLite(t)
 	now := func() time.Time { return time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC) }
 	return tenant.NewService(st, config.DefaultMarkets(), now, 0), st
 }
