@@ -23,7 +23,7 @@ func Merge(existing *model.Order, in model.Order, now time.Time, cause string) (
 		in.ReceivedAt = now
 		in.ModifiedAt = now
 		in.Version = 1
-		in.ConfirmedAt = nil
+		in.ConfirmedAt, in.CancelReason = nil, ""
 		in.History = []model.Event{{At: now, Kind: model.EventCreated, To: in.Status, Cause: cause}}
 		return in, model.OutcomeCreated, nil
 	}

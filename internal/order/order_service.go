@@ -47,7 +47,8 @@ type Result struct {
 
 // Upsert validates and stores orders for the shops of scope, in input order. Each order names
 // its shop in ShopID unless the scope has exactly one. An invalid order is refused alone; the
-// others are stored. The error is for failures of the store itself.
+// others are stored. The error is for failures of the store itself. orders are normalised in
+// place (their ids and shops set), so the caller's slice holds what was sent to the store.
 func (s *Service) Upsert(ctx context.Context, scope model.Scope, orders []model.Order, cause string) ([]Result, error) {
 	now := s.clock()
 	results := make([]Result, len(orders))
