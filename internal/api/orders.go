@@ -182,7 +182,7 @@ func (s *Server) getOrder(w http.ResponseWriter, r *http.Request) {
 
 const defaultListLimit = 100
 
-// listOrders is GET /v1/orders?status=&updated_since=&external_id=&cursor=&limit=: the caller's
+// listOrders is GET /v1/orders?status=&updated_since=&external_id=&needs_attention=&cursor=&limit=: the caller's
 // orders in the order lastmile last changed them (then by id), so a client that keeps the cursor
 // sees every change exactly once per change.
 func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
@@ -201,6 +201,14 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	lq.ExternalID = q.Get("external_id")
+	if v := q.Get("needs_attention"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			problems = append(problems, model.FieldError{Code: "invalid_value", Field: "needs_attention",
+				Message: "needs_attention is true or false"})
+		}
+		lq.NeedsAttention = &b
+	}
 	if v := q.Get("updated_since"); v != "" {
 		t, err := time.Parse(time.RFC3339Nano, v)
 		if err != nil {
@@ -285,6 +293,71 @@ func (s *Server) confirmOrder(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	o, err := s.deps.Orders.Confirm(r.Context(), scopeOf(r.Context()), r.PathValue("id"), order.CauseAPI)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, o)
+}
+
+// correctionRequest is the body of PATCH /v1/orders/{id}.
+type correctionRequest struct {
+	ShippingAddress *model.Address `json:"shipping_address"`
+	Lines           []struct {
+		SKU string `json:"sku"`
+		model.LineCorrection
+	} `json:"lines"`
+}
+
+// correctOrder is PATCH /v1/orders/{id}: the seller fixes what holds an order (R-ORD-6) — the
+// whole shipping address, and the customs and parcel fields of lines by SKU. The checks run again
+// at once, and the corrections stay over later versions of the order from the marketplace.
+func (s *Server) correctOrder(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(r)
+	if err != nil {
+		s.fail(w, r, decodeError(err, nil, ""))
+		return
+	}
+	var req correctionRequest
+	if err := decodeStrict(body, &req); err != nil {
+		s.fail(w, r, decodeError(err, body, ""))
+		return
+	}
+	c := model.Corrections{ShippingAddress: req.ShippingAddress}
+	var problems []model.FieldError
+	seen := map[string]bool{}
+	for i, l := range req.Lines {
+		f := fmt.Sprintf("lines[%d].", i)
+		switch {
+		case l.SKU == "":
+			problems = append(problems, model.FieldError{Code: "missing_field", Field: f + "sku", Message: "name the line to correct by its sku"})
+			continue
+		case seen[l.SKU]:
+			problems = append(problems, model.FieldError{Code: "duplicate", Field: f + "sku", Message: fmt.Sprintf("sku %q is corrected twice; send it once", l.SKU)})
+			continue
+		}
+		seen[l.SKU] = true
+		for _, v := range []struct {
+			name string
+			p    *int64
+		}{{"weight_g", l.WeightG}, {"length_mm", l.LengthMM}, {"width_mm", l.WidthMM}, {"height_mm", l.HeightMM}} {
+			if v.p != nil && *v.p <= 0 {
+				problems = append(problems, model.FieldError{Code: "out_of_range", Field: f + v.name, Message: v.name + " must be positive"})
+			}
+		}
+		if l.DeclaredName != nil && *l.DeclaredName == "" {
+			problems = append(problems, model.FieldError{Code: "missing_field", Field: f + "declared_name", Message: "declared_name cannot be corrected to empty"})
+		}
+		if c.Lines == nil {
+			c.Lines = map[string]model.LineCorrection{}
+		}
+		c.Lines[l.SKU] = l.LineCorrection
+	}
+	if len(problems) > 0 {
+		s.fail(w, r, &model.ValidationError{Problems: problems})
+		return
+	}
+	o, err := s.deps.Orders.Correct(r.Context(), scopeOf(r.Context()), r.PathValue("id"), c, order.CauseAPI)
 	if err != nil {
 		s.fail(w, r, err)
 		return

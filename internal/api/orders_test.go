@@ -140,6 +140,9 @@ func TestCrossShopIsolationEveryRoute(t *testing.T) {
 			"POST /v1/orders/{id}/cancel": func() response {
 				return e.do("POST", "/v1/orders/"+oa.ID+"/cancel", keyB, `{"reason":"sabotage"}`)
 			},
+			"PATCH /v1/orders/{id}": func() response {
+				return e.do("PATCH", "/v1/orders/"+oa.ID, keyB, `{"shipping_address":{"name":"Mallory","line1":"1 Evil St","city":"X","country":"US"}}`)
+			},
 		}
 		s := &Server{}
 		for _, rt := range s.routes() {

@@ -18,7 +18,7 @@ import (
 )
 
 var rawColumns = []string{"id", "shop_id", "external_id", "market", "currency", "status", "created_at", "paid_at",
-	"updated_at", "confirmed_at", "received_at", "modified_at", "version", "doc"}
+	"updated_at", "confirmed_at", "received_at", "modified_at", "version", "doc", "needs_attention"}
 
 // rawInsert writes the same rows as the API would (same columns, same JSON documents) with the
 // driver's fastest plain path: a prepared INSERT per row in one transaction per batch on SQLite,
@@ -98,7 +98,7 @@ func rawSQLite(ctx context.Context, s *sqlite.Store, rows []model.Order, docs []
 				o := &rows[k]
 				args = append(args, o.ID, o.ShopID, o.ExternalID, string(o.Market), o.Currency, string(o.Status),
 					o.CreatedAt.UnixMicro(), micros(o.PaidAt), o.UpdatedAt.UnixMicro(), micros(o.ConfirmedAt),
-					o.ReceivedAt.UnixMicro(), o.ModifiedAt.UnixMicro(), o.Version, docs[k])
+					o.ReceivedAt.UnixMicro(), o.ModifiedAt.UnixMicro(), o.Version, docs[k], o.NeedsAttention)
 			}
 			if n == perStmt {
 				_, err = full.ExecContext(ctx, args...)
@@ -124,7 +124,7 @@ func rawPostgres(ctx context.Context, s *postgres.Store, rows []model.Order, doc
 		_, err := s.Pool().CopyFrom(ctx, pgx.Identifier{"orders"}, rawColumns, pgx.CopyFromSlice(len(chunk), func(j int) ([]any, error) {
 			o := &chunk[j]
 			return []any{o.ID, o.ShopID, o.ExternalID, string(o.Market), o.Currency, string(o.Status), o.CreatedAt, o.PaidAt,
-				o.UpdatedAt, o.ConfirmedAt, o.ReceivedAt, o.ModifiedAt, o.Version, []byte(docs[i+j])}, nil
+				o.UpdatedAt, o.ConfirmedAt, o.ReceivedAt, o.ModifiedAt, o.Version, []byte(docs[i+j]), o.NeedsAttention}, nil
 		}))
 		if err != nil {
 			return err

@@ -62,6 +62,9 @@ type Market struct {
 	PromiseDays int
 	// CODAllowed: cash on delivery is offered in this market (R-MKT-2).
 	CODAllowed bool
+	// RequireDeclaredName holds an order whose lines lack a customs description (R-SHIP-6). Turn
+	// it off for a shop that ships only domestically from a local warehouse.
+	RequireDeclaredName bool
 }
 
 // Defaults of the figures that DOMAIN.md gives for every market.
@@ -114,6 +117,8 @@ func DefaultMarkets() map[model.Market]Market {
 			ShipWithin:        defaultShipWithin,
 			PromiseDays:       defaultPromiseDays,
 			CODAllowed:        v.sea, // R-MKT-2: COD is a South-East Asian habit
+			// R-SHIP-6: customs data is checked before shipping.
+			RequireDeclaredName: true,
 		}
 		if v.sea {
 			mk.PrintWithin = seaPrintWithin

@@ -7,6 +7,7 @@ package demo
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"lastmile/internal/model"
@@ -66,13 +67,13 @@ var locales = map[model.Market]locale{
 		}, codShare: 0.5, phoneLen: 7},
 	"MY": {currency: "MYR", priceMul: 1, names: []string{"Ahmad Firdaus", "Nur Aisyah", "Tan Wei Ming", "Siti Nurhaliza"},
 		places: []place{
-			{"Kuala Lumpur", "14", "50450", "+6012", []string{"Jalan Ampang", "Jalan Bukit Bintang"}},
-			{"Petaling Jaya", "10", "46200", "+6017", []string{"Jalan SS 2/24", "Jalan Templer"}},
-		}, codShare: 0.3, phoneLen: 7},
+			{"Kuala Lumpur", "14", "50450", "+60123", []string{"Jalan Ampang", "Jalan Bukit Bintang"}},
+			{"Petaling Jaya", "10", "46200", "+60173", []string{"Jalan SS 2/24", "Jalan Templer"}},
+		}, codShare: 0.3, phoneLen: 6},
 	"VN": {currency: "VND", priceMul: 0, names: []string{"Nguyen Van An", "Tran Thi Mai", "Le Hoang Nam", "Pham Thu Ha"},
 		places: []place{
-			{"Ho Chi Minh City", "SG", "700000", "+8490", []string{"Nguyen Hue", "Le Loi", "Dong Khoi"}},
-			{"Hanoi", "HN", "100000", "+8491", []string{"Hang Bai", "Trang Tien"}},
+			{"Ho Chi Minh City", "SG", "70000", "+8490", []string{"Nguyen Hue", "Le Loi", "Dong Khoi"}},
+			{"Hanoi", "HN", "10000", "+8491", []string{"Hang Bai", "Trang Tien"}},
 		}, codShare: 0.6, phoneLen: 7},
 	"PH": {currency: "PHP", priceMul: 1, names: []string{"Juan Dela Cruz", "Maria Santos", "Jose Reyes", "Ana Garcia"},
 		places: []place{
@@ -161,7 +162,30 @@ func (g *Generator) Order(market model.Market, now time.Time) model.Order {
 	if g.rng.Float64() < loc.codShare {
 		o.COD = &model.Money{Amount: total, Currency: loc.currency}
 	}
+	// Some addresses arrive the way sellers paste them from chats and Excel, and a few are wrong,
+	// so the demo shows both the clean-up and the hold (R-ORD-6).
+	switch {
+	case g.seq%40 == 0:
+		a := &o.ShippingAddress
+		a.PostalCode = a.PostalCode[:len(a.PostalCode)-1] // one digit lost: held, postal_code_format
+	case g.seq%7 == 0:
+		a := &o.ShippingAddress
+		a.PostalCode = fullWidth(a.PostalCode) // ９４０４３: normalised, not held
+		a.Line1 = " " + strings.Replace(a.Line1, " ", "，", 1) + "　"
+	}
 	return o
+}
+
+// fullWidth writes ASCII digits and letters as their full-width forms, as Chinese input methods do.
+func fullWidth(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r > ' ' && r < 0x7f {
+			r += 0xFEE0
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func (g *Generator) digits(n int) string {

@@ -56,6 +56,13 @@ type Order struct {
 	ConfirmedAt *time.Time `json:"confirmed_at,omitempty"`
 	// CancelReason is set when the order is cancelled.
 	CancelReason string `json:"cancel_reason,omitempty"`
+	// NeedsAttention holds the order: it has at least one error-severity problem, and will not be
+	// allocated, labelled or shipped until the problem is fixed (R-ORD-6).
+	NeedsAttention bool `json:"needs_attention"`
+	// Problems are what the checks found, errors and warnings.
+	Problems []Problem `json:"problems,omitempty"`
+	// Corrections are the seller's fixes made in lastmile; the fields above already include them.
+	Corrections *Corrections `json:"corrections,omitempty"`
 	// History is every change lastmile recorded, oldest first.
 	History []Event `json:"history,omitempty"`
 	// ReceivedAt is when lastmile first stored the order.
@@ -93,6 +100,7 @@ const (
 	EventUpdated    = "updated"    // a newer version from the source, status unchanged
 	EventTransition = "transition" // the status changed
 	EventConfirmed  = "confirmed"  // the seller confirmed (R-ORD-3)
+	EventCorrected  = "corrected"  // the seller corrected the address or line data in lastmile
 )
 
 // Event is one entry of an order's history: what happened, when, and why.

@@ -17,13 +17,15 @@ import (
 //     behind lastmile and is kept as stored; any other status change is a *TransitionError.
 //
 // lastmile's own fields (id, shop, confirmation, cancel reason, history, received time) always
-// survive a merge. in.ID must be set: it becomes the id of a created order.
+// survive a merge, and so do the seller's corrections, laid over the new content: the marketplace
+// still has the address the seller fixed. in.ID must be set: it becomes the id of a created
+// order. Problems are not Merge's business: the caller checks the merged order.
 func Merge(existing *model.Order, in model.Order, now time.Time, cause string) (model.Order, model.WriteOutcome, error) {
 	if existing == nil {
 		in.ReceivedAt = now
 		in.ModifiedAt = now
 		in.Version = 1
-		in.ConfirmedAt, in.CancelReason = nil, ""
+		in.ConfirmedAt, in.CancelReason, in.Corrections = nil, "", nil
 		in.History = []model.Event{{At: now, Kind: model.EventCreated, To: in.Status, Cause: cause}}
 		return in, model.OutcomeCreated, nil
 	}
@@ -41,6 +43,8 @@ func Merge(existing *model.Order, in model.Order, now time.Time, cause string) (
 	out.CancelReason = existing.CancelReason
 	out.ReceivedAt = existing.ReceivedAt
 	out.Version = existing.Version
+	out.Corrections = existing.Corrections
+	ApplyCorrections(&out)
 	out.History = append(existing.History[:len(existing.History):len(existing.History)], model.Event{})
 	event := &out.History[len(out.History)-1]
 	*event = model.Event{At: now, Kind: model.EventUpdated, Cause: cause}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"lastmile/internal/address"
 	"lastmile/internal/config"
 	"lastmile/internal/ident"
 	"lastmile/internal/model"
@@ -66,7 +67,11 @@ func (s *Service) Upsert(ctx context.Context, scope model.Scope, orders []model.
 		byShop[o.ShopID] = append(byShop[o.ShopID], i)
 	}
 	merge := func(existing *model.Order, in model.Order) (model.Order, model.WriteOutcome, error) {
-		return Merge(existing, in, now, cause)
+		out, outcome, err := Merge(existing, in, now, cause)
+		if err == nil && (outcome == model.OutcomeCreated || outcome == model.OutcomeUpdated) {
+			Check(&out, s.markets[out.Market])
+		}
+		return out, outcome, err
 	}
 	for _, shop := range shops {
 		idx := byShop[shop]
@@ -110,6 +115,10 @@ func (s *Service) prepare(scope model.Scope, o *model.Order, now time.Time) erro
 	o.ID = s.ids.New("ord", now)
 	// lastmile owns these; an incoming value is ignored, never trusted.
 	o.History, o.ConfirmedAt, o.CancelReason, o.Version = nil, nil, "", 0
+	o.Problems, o.NeedsAttention, o.Corrections = nil, false, nil
+	// Normalising the address (full-width digits, Chinese punctuation, phone to E.164) is the
+	// costly part of the checks; it is done here, outside the store's transaction.
+	o.ShippingAddress = address.Normalize(o.ShippingAddress)
 	return nil
 }
 
@@ -120,11 +129,12 @@ func (s *Service) Get(ctx context.Context, scope model.Scope, id string) (model.
 
 // ListQuery selects orders; Cursor continues a previous page.
 type ListQuery struct {
-	Statuses      []model.Status
-	ExternalID    string
-	ModifiedSince time.Time
-	After         *store.Cursor
-	Limit         int
+	Statuses       []model.Status
+	ExternalID     string
+	NeedsAttention *bool
+	ModifiedSince  time.Time
+	After          *store.Cursor
+	Limit          int
 }
 
 // List returns one page of the scope's orders in (modified_at, id) order and the cursor of the
@@ -135,7 +145,7 @@ func (s *Service) List(ctx context.Context, scope model.Scope, q ListQuery) ([]m
 		limit = store.MaxListLimit
 	}
 	orders, err := s.store.ListOrders(ctx, store.OrderQuery{
-		ShopIDs: scope.ShopIDs, Statuses: q.Statuses, ExternalID: q.ExternalID,
+		ShopIDs: scope.ShopIDs, Statuses: q.Statuses, ExternalID: q.ExternalID, NeedsAttention: q.NeedsAttention,
 		ModifiedSince: q.ModifiedSince, After: q.After, Limit: limit + 1,
 	})
 	if err != nil {
@@ -154,6 +164,24 @@ func (s *Service) Confirm(ctx context.Context, scope model.Scope, id, cause stri
 	now := s.clock()
 	return s.store.UpdateOrder(ctx, scope.ShopIDs, id, func(o *model.Order) (bool, error) {
 		return Confirm(o, now, cause)
+	})
+}
+
+// Correct records the seller's corrections to an order's shipping address or line data and runs
+// the checks again: a fixed order is no longer held. The corrections stay over later versions of
+// the order from the marketplace.
+func (s *Service) Correct(ctx context.Context, scope model.Scope, id string, c model.Corrections, cause string) (model.Order, error) {
+	if c.ShippingAddress != nil {
+		a := address.Normalize(*c.ShippingAddress)
+		c.ShippingAddress = &a
+	}
+	now := s.clock()
+	return s.store.UpdateOrder(ctx, scope.ShopIDs, id, func(o *model.Order) (bool, error) {
+		if err := Correct(o, c, now, cause); err != nil {
+			return false, err
+		}
+		Check(o, s.markets[o.Market])
+		return true, nil
 	})
 }
 

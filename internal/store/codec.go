@@ -8,21 +8,23 @@ import (
 )
 
 // orderDoc is the part of an order that drivers keep as one JSON document beside the indexed
-// columns (id, shop, external id, market, currency, status and the timestamps).
+// columns (id, shop, external id, market, currency, status, needs_attention and the timestamps).
 type orderDoc struct {
-	Buyer           model.Buyer   `json:"buyer"`
-	ShippingAddress model.Address `json:"shipping_address"`
-	Lines           []model.Line  `json:"lines"`
-	COD             *model.Money  `json:"cod,omitempty"`
-	History         []model.Event `json:"history"`
-	CancelReason    string        `json:"cancel_reason,omitempty"`
+	Buyer           model.Buyer        `json:"buyer"`
+	ShippingAddress model.Address      `json:"shipping_address"`
+	Lines           []model.Line       `json:"lines"`
+	COD             *model.Money       `json:"cod,omitempty"`
+	History         []model.Event      `json:"history"`
+	CancelReason    string             `json:"cancel_reason,omitempty"`
+	Problems        []model.Problem    `json:"problems,omitempty"`
+	Corrections     *model.Corrections `json:"corrections,omitempty"`
 }
 
 // EncodeOrderDoc returns the JSON document a driver stores for o.
 func EncodeOrderDoc(o *model.Order) ([]byte, error) {
 	b, err := json.Marshal(orderDoc{
 		Buyer: o.Buyer, ShippingAddress: o.ShippingAddress, Lines: o.Lines, COD: o.COD,
-		History: o.History, CancelReason: o.CancelReason,
+		History: o.History, CancelReason: o.CancelReason, Problems: o.Problems, Corrections: o.Corrections,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("encode order %s: %w", o.ID, err)
@@ -37,7 +39,7 @@ func DecodeOrderDoc(b []byte, o *model.Order) error {
 		return fmt.Errorf("decode order %s: %w", o.ID, err)
 	}
 	o.Buyer, o.ShippingAddress, o.Lines, o.COD = d.Buyer, d.ShippingAddress, d.Lines, d.COD
-	o.History, o.CancelReason = d.History, d.CancelReason
+	o.History, o.CancelReason, o.Problems, o.Corrections = d.History, d.CancelReason, d.Problems, d.Corrections
 	return nil
 }
 

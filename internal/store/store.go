@@ -71,12 +71,13 @@ type UpsertResult struct {
 
 // OrderQuery selects orders for a listing.
 type OrderQuery struct {
-	ShopIDs       []string
-	Statuses      []model.Status // empty: any
-	ExternalID    string         // empty: any
-	ModifiedSince time.Time      // zero: any; inclusive
-	After         *Cursor        // nil: from the start
-	Limit         int
+	ShopIDs        []string
+	Statuses       []model.Status // empty: any
+	ExternalID     string         // empty: any
+	NeedsAttention *bool          // nil: any
+	ModifiedSince  time.Time      // zero: any; inclusive
+	After          *Cursor        // nil: from the start
+	Limit          int
 }
 
 // Cursor is a position in the (ModifiedAt, ID) order of a listing.

@@ -13,7 +13,7 @@ import (
 )
 
 var orderColumnList = []string{"id", "shop_id", "external_id", "market", "currency", "status", "created_at", "paid_at",
-	"updated_at", "confirmed_at", "received_at", "modified_at", "version", "doc"}
+	"updated_at", "confirmed_at", "received_at", "modified_at", "version", "doc", "needs_attention"}
 
 var orderColumns = strings.Join(orderColumnList, ", ")
 
@@ -80,7 +80,7 @@ func copyOrders(ctx context.Context, tx pgx.Tx, orders []model.Order) error {
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"orders"}, orderColumnList, pgx.CopyFromSlice(len(orders), func(i int) ([]any, error) {
 		o := &orders[i]
 		return []any{o.ID, o.ShopID, o.ExternalID, string(o.Market), o.Currency, string(o.Status), o.CreatedAt, o.PaidAt,
-			o.UpdatedAt, o.ConfirmedAt, o.ReceivedAt, o.ModifiedAt, o.Version, docs[i]}, nil
+			o.UpdatedAt, o.ConfirmedAt, o.ReceivedAt, o.ModifiedAt, o.Version, docs[i], o.NeedsAttention}, nil
 	}))
 	if err != nil {
 		return fmt.Errorf("copy %d orders: %w", len(orders), err)
@@ -89,7 +89,7 @@ func copyOrders(ctx context.Context, tx pgx.Tx, orders []model.Order) error {
 }
 
 const updateSQL = `UPDATE orders SET market = $1, currency = $2, status = $3, created_at = $4, paid_at = $5,
-	updated_at = $6, confirmed_at = $7, modified_at = $8, version = $9, doc = $10 WHERE id = $11`
+	updated_at = $6, confirmed_at = $7, modified_at = $8, version = $9, doc = $10, needs_attention = $11 WHERE id = $12`
 
 func updateOrders(ctx context.Context, tx pgx.Tx, orders []model.Order) error {
 	if len(orders) == 0 {
@@ -103,7 +103,7 @@ func updateOrders(ctx context.Context, tx pgx.Tx, orders []model.Order) error {
 			return err
 		}
 		b.Queue(updateSQL, string(o.Market), o.Currency, string(o.Status), o.CreatedAt, o.PaidAt,
-			o.UpdatedAt, o.ConfirmedAt, o.ModifiedAt, o.Version, doc, o.ID)
+			o.UpdatedAt, o.ConfirmedAt, o.ModifiedAt, o.Version, doc, o.NeedsAttention, o.ID)
 	}
 	if err := tx.SendBatch(ctx, &b).Close(); err != nil {
 		return fmt.Errorf("update %d orders: %w", len(orders), err)
@@ -127,7 +127,7 @@ func scanOrder(r pgx.Row) (model.Order, error) {
 	var o model.Order
 	var doc []byte
 	if err := r.Scan(&o.ID, &o.ShopID, &o.ExternalID, &o.Market, &o.Currency, &o.Status, &o.CreatedAt, &o.PaidAt,
-		&o.UpdatedAt, &o.ConfirmedAt, &o.ReceivedAt, &o.ModifiedAt, &o.Version, &doc); err != nil {
+		&o.UpdatedAt, &o.ConfirmedAt, &o.ReceivedAt, &o.ModifiedAt, &o.Version, &doc, &o.NeedsAttention); err != nil {
 		return o, err
 	}
 	o.CreatedAt, o.UpdatedAt, o.ReceivedAt, o.ModifiedAt = o.CreatedAt.UTC(), o.UpdatedAt.UTC(), o.ReceivedAt.UTC(), o.ModifiedAt.UTC()
@@ -184,6 +184,9 @@ func (s *Store) ListOrders(ctx context.Context, q store.OrderQuery) ([]model.Ord
 	}
 	if q.ExternalID != "" {
 		where = append(where, "external_id = "+arg(q.ExternalID))
+	}
+	if q.NeedsAttention != nil {
+		where = append(where, "needs_attention = "+arg(*q.NeedsAttention))
 	}
 	if !q.ModifiedSince.IsZero() {
 		where = append(where, "modified_at >= "+arg(q.ModifiedSince))

@@ -11,7 +11,7 @@ import (
 )
 
 const orderColumns = `id, shop_id, external_id, market, currency, status, created_at, paid_at, updated_at,
-	confirmed_at, received_at, modified_at, version, doc`
+	confirmed_at, received_at, modified_at, version, doc, needs_attention`
 
 // lookupChunk bounds the IN list of one lookup, well under SQLite's parameter limit.
 const lookupChunk = 500
@@ -93,7 +93,7 @@ func insertOrders(ctx context.Context, tx *sql.Tx, orders []model.Order) error {
 			}
 			args = append(args, o.ID, o.ShopID, o.ExternalID, string(o.Market), o.Currency, string(o.Status),
 				micros(o.CreatedAt), nullMicros(o.PaidAt), micros(o.UpdatedAt), nullMicros(o.ConfirmedAt),
-				micros(o.ReceivedAt), micros(o.ModifiedAt), o.Version, string(doc))
+				micros(o.ReceivedAt), micros(o.ModifiedAt), o.Version, string(doc), o.NeedsAttention)
 		}
 		q := insertSQL(len(chunk))
 		var err error
@@ -116,7 +116,7 @@ func insertOrders(ctx context.Context, tx *sql.Tx, orders []model.Order) error {
 	return nil
 }
 
-const orderColumnCount = 14
+const orderColumnCount = 15
 
 func insertSQL(rows int) string {
 	row := "(" + placeholders(orderColumnCount) + ")"
@@ -129,9 +129,9 @@ func updateOrder(ctx context.Context, tx *sql.Tx, o *model.Order) error {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE orders SET market = ?, currency = ?, status = ?, created_at = ?, paid_at = ?,
-		updated_at = ?, confirmed_at = ?, modified_at = ?, version = ?, doc = ? WHERE id = ?`,
+		updated_at = ?, confirmed_at = ?, modified_at = ?, version = ?, doc = ?, needs_attention = ? WHERE id = ?`,
 		string(o.Market), o.Currency, string(o.Status), micros(o.CreatedAt), nullMicros(o.PaidAt),
-		micros(o.UpdatedAt), nullMicros(o.ConfirmedAt), micros(o.ModifiedAt), o.Version, string(doc), o.ID)
+		micros(o.UpdatedAt), nullMicros(o.ConfirmedAt), micros(o.ModifiedAt), o.Version, string(doc), o.NeedsAttention, o.ID)
 	if err != nil {
 		return fmt.Errorf("update order %s: %w", o.ID, err)
 	}
@@ -158,7 +158,7 @@ func scanOrder(r scanner) (model.Order, error) {
 	var paid, confirmed sql.NullInt64
 	var doc []byte
 	if err := r.Scan(&o.ID, &o.ShopID, &o.ExternalID, &o.Market, &o.Currency, &o.Status, &created, &paid, &updated,
-		&confirmed, &received, &modified, &o.Version, &doc); err != nil {
+		&confirmed, &received, &modified, &o.Version, &doc, &o.NeedsAttention); err != nil {
 		return o, err
 	}
 	o.CreatedAt, o.PaidAt, o.UpdatedAt = fromMicros(created), fromNullMicros(paid), fromMicros(updated)
@@ -231,6 +231,10 @@ func (s *Store) ListOrders(ctx context.Context, q store.OrderQuery) ([]model.Ord
 	if q.ExternalID != "" {
 		where = append(where, `external_id = ?`)
 		args = append(args, q.ExternalID)
+	}
+	if q.NeedsAttention != nil {
+		where = append(where, `needs_attention = ?`)
+		args = append(args, *q.NeedsAttention)
 	}
 	if !q.ModifiedSince.IsZero() {
 		where = append(where, `modified_at >= ?`)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -35,6 +36,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"UpdateVersusUpsert", testUpdateVersusUpsert},
 		{"ListPagination", testListPagination},
 		{"ListFilters", testListFilters},
+		{"NeedsAttentionProblemsCorrections", testNeedsAttention},
 		{"Idempotency", testIdempotency},
 		{"IdempotencyConcurrentClaim", testIdempotencyConcurrent},
 	}
@@ -612,5 +614,61 @@ func testIdempotencyConcurrent(t *testing.T, s store.Store) {
 	taken.Wait()
 	if winners != 1 {
 		t.Fatalf("%d concurrent claims took the same key; want exactly 1", winners)
+	}
+}
+
+// testNeedsAttention: the hold flag, the problems and the corrections are stored, read back and
+// filtered on, and an update clears the flag.
+func testNeedsAttention(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	sh := mustShop(t, s, "A")
+	shops := []string{sh.ID}
+	held := sample(sh.ID, "held", t0, model.StatusAwaitingShipment)
+	held.NeedsAttention = true
+	held.Problems = []model.Problem{{Code: "postal_code_format", Field: "shipping_address.postal_code",
+		Message: "bad", Suggestion: "fix", Severity: model.SeverityError}}
+	name := "Cotton T-shirt"
+	held.Corrections = &model.Corrections{ShippingAddress: &model.Address{Line1: "1 Main St"},
+		Lines: map[string]model.LineCorrection{"TSHIRT-RED-M": {DeclaredName: &name}}, At: t0}
+	ok := sample(sh.ID, "ok", t0, model.StatusAwaitingShipment)
+	res, err := s.UpsertOrders(ctx, sh.ID, []model.Order{held, ok}, func(existing *model.Order, in model.Order) (model.Order, model.WriteOutcome, error) {
+		out, outcome, err := order.Merge(existing, in, t0, "test")
+		out.NeedsAttention, out.Problems, out.Corrections = in.NeedsAttention, in.Problems, in.Corrections
+		return out, outcome, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := mustGet(t, s, shops, res[0].Order.ID)
+	if !got.NeedsAttention || !reflect.DeepEqual(got.Problems, held.Problems) || !reflect.DeepEqual(got.Corrections, held.Corrections) {
+		t.Fatalf("held order read back as %+v", got)
+	}
+	yes, no := true, false
+	for _, tc := range []struct {
+		filter *bool
+		want   []string
+	}{{&yes, []string{"held"}}, {&no, []string{"ok"}}, {nil, []string{"held", "ok"}}} {
+		list, err := s.ListOrders(ctx, store.OrderQuery{ShopIDs: shops, NeedsAttention: tc.filter, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ext []string
+		for _, o := range list {
+			ext = append(ext, o.ExternalID)
+		}
+		slices.Sort(ext) // both share modified_at; their ids decide, and sample's are random
+		if !reflect.DeepEqual(ext, tc.want) {
+			t.Errorf("needs_attention=%v lists %v, want %v", tc.filter, ext, tc.want)
+		}
+	}
+	_, err = s.UpdateOrder(ctx, shops, got.ID, func(o *model.Order) (bool, error) {
+		o.NeedsAttention, o.Problems = false, nil
+		return true, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := mustGet(t, s, shops, got.ID); got.NeedsAttention || got.Problems != nil {
+		t.Fatalf("cleared hold read back as %v %+v", got.NeedsAttention, got.Problems)
 	}
 }
