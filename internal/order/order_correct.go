@@ -3,6 +3,7 @@ package order
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"time"
 
 	"lastmile/internal/model"
@@ -18,6 +19,11 @@ func ApplyCorrections(o *model.Order) {
 	if c.ShippingAddress != nil {
 		o.ShippingAddress = *c.ShippingAddress
 	}
+	if len(c.Lines) == 0 {
+		return
+	}
+	// o may share its lines with the caller's copy of the order (Merge takes it by value).
+	o.Lines = slices.Clone(o.Lines)
 	for i := range o.Lines {
 		lc, ok := c.Lines[o.Lines[i].SKU]
 		if !ok {
