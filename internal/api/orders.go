@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -186,7 +187,41 @@ const defaultListLimit = 100
 // orders in the order lastmile last changed them (then by id), so a client that keeps the cursor
 // sees every change exactly once per change.
 func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
+	lq, problems := parseListQuery(r.URL.Query())
+	if v := r.URL.Query().Get("cursor"); v != "" {
+		c, err := decodeCursor(v)
+		if err != nil {
+			problems = append(problems, model.FieldError{Code: "invalid_cursor", Field: "cursor",
+				Message: "cursor is not one this API returned; pass next_cursor from the previous page unchanged"})
+		}
+		lq.After = c
+	}
+	if len(problems) > 0 {
+		s.fail(w, r, &model.ValidationError{Problems: problems})
+		return
+	}
+	orders, next, err := s.deps.Orders.List(r.Context(), scopeOf(r.Context()), lq)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if orders == nil {
+		orders = []model.Order{}
+	}
+	resp := struct {
+		Orders     []model.Order `json:"orders"`
+		NextCursor *string       `json:"next_cursor"`
+	}{Orders: orders}
+	if next != nil {
+		c := encodeCursor(*next)
+		resp.NextCursor = &c
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// parseListQuery reads the filters shared by the listing and the export: status, external_id,
+// needs_attention, updated_since and limit.
+func parseListQuery(q url.Values) (order.ListQuery, []model.FieldError) {
 	var lq order.ListQuery
 	var problems []model.FieldError
 	for _, v := range q["status"] {
@@ -226,35 +261,7 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
 		}
 		lq.Limit = n
 	}
-	if v := q.Get("cursor"); v != "" {
-		c, err := decodeCursor(v)
-		if err != nil {
-			problems = append(problems, model.FieldError{Code: "invalid_cursor", Field: "cursor",
-				Message: "cursor is not one this API returned; pass next_cursor from the previous page unchanged"})
-		}
-		lq.After = c
-	}
-	if len(problems) > 0 {
-		s.fail(w, r, &model.ValidationError{Problems: problems})
-		return
-	}
-	orders, next, err := s.deps.Orders.List(r.Context(), scopeOf(r.Context()), lq)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if orders == nil {
-		orders = []model.Order{}
-	}
-	resp := struct {
-		Orders     []model.Order `json:"orders"`
-		NextCursor *string       `json:"next_cursor"`
-	}{Orders: orders}
-	if next != nil {
-		c := encodeCursor(*next)
-		resp.NextCursor = &c
-	}
-	writeJSON(w, http.StatusOK, resp)
+	return lq, problems
 }
 
 // encodeCursor makes an opaque page token of a listing position: base64url("micros.id").

@@ -140,6 +140,16 @@ func TestCrossShopIsolationEveryRoute(t *testing.T) {
 			"POST /v1/orders/{id}/cancel": func() response {
 				return e.do("POST", "/v1/orders/"+oa.ID+"/cancel", keyB, `{"reason":"sabotage"}`)
 			},
+			"POST /v1/orders:import": func() response {
+				return e.do("POST", "/v1/orders:import?shop_id="+shopA.ID, keyB, csvHeader+csvRow("iso-4"))
+			},
+			"GET /v1/orders:export": func() response {
+				r := e.do("GET", "/v1/orders:export", keyB, nil)
+				if r.status != 200 || strings.Contains(string(r.body), "iso-1") {
+					t.Fatalf("shop B's export holds shop A's order: %d %s", r.status, r.body)
+				}
+				return response{status: http.StatusNotFound} // absent, as required
+			},
 			"PATCH /v1/orders/{id}": func() response {
 				return e.do("PATCH", "/v1/orders/"+oa.ID, keyB, `{"shipping_address":{"name":"Mallory","line1":"1 Evil St","city":"X","country":"US"}}`)
 			},

@@ -81,6 +81,8 @@ func (s *Server) routes() []route {
 		{pattern: "POST /v1/orders/{id}/confirm", handle: s.confirmOrder},
 		{pattern: "POST /v1/orders/{id}/cancel", handle: s.cancelOrder},
 		{pattern: "PATCH /v1/orders/{id}", handle: s.correctOrder},
+		{pattern: "POST /v1/orders:import", handle: s.importOrders},
+		{pattern: "GET /v1/orders:export", handle: s.exportOrders},
 		{pattern: "POST /v1/addresses/validate", stateless: true, handle: s.validateAddresses},
 		{pattern: "POST /v1/tracking-numbers:check", stateless: true, handle: s.checkTrackingNumbers},
 	}
