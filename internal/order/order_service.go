@@ -16,8 +16,9 @@ import (
 
 // Causes recorded in an order's history.
 const (
-	CauseAPI  = "api"
-	CauseDemo = "demo"
+	CauseAPI    = "api"
+	CauseDemo   = "demo"
+	CauseImport = "import"
 )
 
 // Service is the order use cases: upsert, read, list, confirm, cancel. Every call is scoped: a
