@@ -20,6 +20,9 @@ func parsePhone(s, country string) (e164 string, valid bool) {
 	if e164, valid, decided := parseE164(s); decided {
 		return e164, valid
 	}
+	if e164, valid, decided := parseNational(s, country); decided {
+		return e164, valid
+	}
 	region := country
 	if region == "" {
 		region = "ZZ" // unknown: only international (+…) numbers parse

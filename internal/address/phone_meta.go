@@ -20,10 +20,16 @@ import (
 //     where the number has a known type), and the number is valid when it matches the
 //     region's general pattern and one of its number-type patterns.
 //   - parseE164 takes the fast way only for input that is exactly "+" and digits and that the
-//     library would not rewrite (no leading zero, no national prefix to strip); anything else
-//     goes through phonenumbers.Parse.
+//     library would not rewrite (no leading zero, no national prefix to strip).
+//   - parseNational (phone_parse.go) takes numbers as buyers write them, in national or
+//     international format, and follows the library's parser step by step: international
+//     prefix, calling code, national prefix and transform rule, possible lengths. It takes
+//     only digits and grouping characters and leaves every error and rare branch to the
+//     library.
 //
-// TestPhoneMetaMatchesLibrary and FuzzPhone compare both with the library on every run.
+// Anything else goes through phonenumbers.Parse. TestPhoneMetaMatchesLibrary,
+// TestParseNationalMatchesLibrary, TestParseNationalRandomMatchesLibrary, FuzzPhone and
+// FuzzPhoneRegion compare them with the library on every run.
 
 // phoneDesc is one number-type description of a region: its possible lengths and pattern.
 type phoneDesc struct {
@@ -53,6 +59,15 @@ type phoneRegion struct {
 	types          []phoneDesc    // any match means the number has a known type
 	leadingDigits  *regexp.Regexp // "^(?:…)", nil when the region has none
 	nationalPrefix *regexp.Regexp // "^(?:…)" national prefix for parsing, nil when none
+
+	// What parseNational needs to strip prefixes as phonenumbers.Parse does (phone_parse.go).
+	countryCode   int
+	ccDigits      string         // countryCode in decimal
+	intlPrefix    *regexp.Regexp // "^(?:…)" international (IDD) prefix, nil when none
+	intlLiteral   string         // the IDD prefix when it is plain digits ("00", "011")
+	npLiteral     string         // the national prefix for parsing when it is plain digits ("0")
+	transformRule string         // national prefix transform rule, "" when none
+	localLengths  []int32        // general lengths only dialled locally (no area code)
 }
 
 // lazyRegion compiles a region's expressions on first use: compiling all ~250 regions would
@@ -93,24 +108,54 @@ func compilePhoneRegion(md *phonenumbers.PhoneMetadata) *phoneRegion {
 		return phoneDesc{lengths: d.GetPossibleLength(), re: regexp.MustCompile("^(?:" + d.GetNationalNumberPattern() + ")$")}
 	}
 	r := &phoneRegion{general: desc(md.GetGeneralDesc())}
-	// The order of getNumberTypeHelper; only "is any of them a match" matters here.
-	for _, d := range []*phonenumbers.PhoneNumberDesc{
-		md.GetPremiumRate(), md.GetTollFree(), md.GetSharedCost(), md.GetVoip(),
-		md.GetPersonalNumber(), md.GetPager(), md.GetUan(), md.GetVoicemail(), md.GetFixedLine(),
-	} {
-		r.types = append(r.types, desc(d))
-	}
-	// With the same pattern for both, the library never looks at the mobile pattern alone.
+	// getNumberTypeHelper tries premium rate first and fixed line and mobile last, but only
+	// "is any of them a match" matters here, so the types buyers have come first. With the
+	// same pattern for fixed line and mobile, the library never looks at the mobile one alone.
+	types := []*phonenumbers.PhoneNumberDesc{md.GetFixedLine()}
 	if !md.GetSameMobileAndFixedLinePattern() {
-		r.types = append(r.types, desc(md.GetMobile()))
+		types = append(types, md.GetMobile())
+	}
+	types = append(types, md.GetPremiumRate(), md.GetTollFree(), md.GetSharedCost(), md.GetVoip(),
+		md.GetPersonalNumber(), md.GetPager(), md.GetUan(), md.GetVoicemail())
+	for _, d := range types {
+		// A type the region does not have lists the one possible length -1: no number
+		// matches it, so it need not be tried.
+		if l := d.GetPossibleLength(); len(l) == 1 && l[0] == -1 {
+			continue
+		}
+		r.types = append(r.types, desc(d))
 	}
 	if ld := md.GetLeadingDigits(); ld != "" {
 		r.leadingDigits = regexp.MustCompile("^(?:" + ld + ")")
 	}
 	if np := md.GetNationalPrefixForParsing(); np != "" {
 		r.nationalPrefix = regexp.MustCompile("^(?:" + np + ")")
+		r.npLiteral = digitLiteral(np)
 	}
+	r.countryCode = int(md.GetCountryCode())
+	r.ccDigits = strconv.Itoa(r.countryCode)
+	// The library searches the unanchored pattern and accepts only a match at 0; the
+	// leftmost-first match at 0 is the same as the anchored one's, found without a scan.
+	if ip := md.GetInternationalPrefix(); ip != "" {
+		r.intlPrefix = regexp.MustCompile("^(?:" + ip + ")")
+		r.intlLiteral = digitLiteral(ip)
+	}
+	r.transformRule = md.GetNationalPrefixTransformRule()
+	r.localLengths = md.GetGeneralDesc().GetPossibleLengthLocalOnly()
 	return r
+}
+
+// digitLiteral is p when p is ASCII digits only, else "". In regexp syntax such a pattern
+// matches exactly itself, so "^(?:p)" matches a string if and only if it starts with p, and
+// then ends at len(p) with no groups: a prefix comparison gives the regexp's answer without
+// running it (or allocating its match indexes).
+func digitLiteral(p string) string {
+	for i := 0; i < len(p); i++ {
+		if p[i] < '0' || p[i] > '9' {
+			return ""
+		}
+	}
+	return p
 }
 
 func (r *phoneRegion) hasType(nsn string) bool {
@@ -147,8 +192,7 @@ func phoneValidity(cc int, nsn string) bool {
 					break
 				}
 			} else if r.hasType(nsn) {
-				chosen = r
-				break
+				return true // chosen for having a type: valid
 			}
 		}
 	}

@@ -60,6 +60,7 @@ func TestPhoneMetaMatchesLibrary(t *testing.T) {
 			for _, s := range []string{
 				phonenumbers.Format(num, phonenumbers.E164),
 				phonenumbers.Format(num, phonenumbers.NATIONAL),
+				phonenumbers.Format(num, phonenumbers.INTERNATIONAL),
 			} {
 				got, gotOK := parsePhone(s, region)
 				want, wantOK := libraryPhone(s, region)
@@ -74,6 +75,9 @@ func TestPhoneMetaMatchesLibrary(t *testing.T) {
 // FuzzPhone compares parsePhone with the library on arbitrary input.
 func FuzzPhone(f *testing.F) {
 	for _, c := range phoneSeeds {
+		f.Add(c.phone, c.country)
+	}
+	for _, c := range phoneParseSeeds {
 		f.Add(c.phone, c.country)
 	}
 	f.Fuzz(func(t *testing.T, phone, country string) {

@@ -11,7 +11,7 @@ type postalFormat struct {
 	hint string // how the code looks, for the suggestion
 	// format appends the national form of compact code c to out (a buffer, so that a code
 	// already in its national form costs no allocation) and reports whether c fits.
-	format func(out, c []byte) ([]byte, bool)
+	format postalRule
 	// prefixes are country prefixes some senders put in front of the code ("D-10115",
 	// "NL-1234 AB", "SE-114 55"); they are dropped when what follows fits the format.
 	prefixes []string
@@ -21,28 +21,28 @@ type postalFormat struct {
 // listed here uses postal codes, so the postal code is required there (R-ORD-6) unless it is
 // in postalCodeOptional.
 var postalFormats = map[string]postalFormat{
-	"US": {hint: "US ZIP codes are 5 digits or ZIP+4 (12345 or 12345-6789)", format: formatUS},
-	"CA": {hint: "Canadian postal codes are letter-digit-letter digit-letter-digit (K1A 0B1)", format: formatCA},
-	"GB": {hint: "UK postcodes are an outward code, a space and an inward code (SW1A 1AA, M1 1AE, B33 8TH)", format: formatGB},
-	"IE": {hint: "Eircodes are a routing key and a 4-character identifier (D02 X285, A65 F4E2)", format: formatIE},
+	"US": {hint: "US ZIP codes are 5 digits or ZIP+4 (12345 or 12345-6789)", format: postalRule{shape: shapeUS}},
+	"CA": {hint: "Canadian postal codes are letter-digit-letter digit-letter-digit (K1A 0B1)", format: postalRule{shape: shapeCA}},
+	"GB": {hint: "UK postcodes are an outward code, a space and an inward code (SW1A 1AA, M1 1AE, B33 8TH)", format: postalRule{shape: shapeGB}},
+	"IE": {hint: "Eircodes are a routing key and a 4-character identifier (D02 X285, A65 F4E2)", format: postalRule{shape: shapeIE}},
 	"DE": {hint: "German postcodes are 5 digits (10115)", format: digitsFrom(5, "01"), prefixes: []string{"DE", "D"}},
 	"FR": {hint: "French postcodes are 5 digits (75008)", format: digitsFrom(5, "01"), prefixes: []string{"FR", "F"}},
-	"ES": {hint: "Spanish postcodes are 5 digits starting 01 to 52 (28013)", format: formatES, prefixes: []string{"ES", "E"}},
+	"ES": {hint: "Spanish postcodes are 5 digits starting 01 to 52 (28013)", format: postalRule{shape: shapeES}, prefixes: []string{"ES", "E"}},
 	"IT": {hint: "Italian CAP codes are 5 digits (00184)", format: digitsFrom(5, "00"), prefixes: []string{"IT", "I"}},
-	"NL": {hint: "Dutch postcodes are 4 digits, a space and 2 letters (1012 AB)", format: formatNL, prefixes: []string{"NL"}},
+	"NL": {hint: "Dutch postcodes are 4 digits, a space and 2 letters (1012 AB)", format: postalRule{shape: shapeNL}, prefixes: []string{"NL"}},
 	"BE": {hint: "Belgian postcodes are 4 digits (1000)", format: digitsFrom(4, "10"), prefixes: []string{"BE", "B"}},
 	"PL": {hint: "Polish postcodes are 2 digits, a hyphen and 3 digits (00-950)", format: split(5, 2, '-'), prefixes: []string{"PL"}},
-	"SE": {hint: "Swedish postcodes are 3 digits, a space and 2 digits (114 55)", format: formatSE, prefixes: []string{"SE", "S"}},
+	"SE": {hint: "Swedish postcodes are 3 digits, a space and 2 digits (114 55)", format: postalRule{shape: shapeSE}, prefixes: []string{"SE", "S"}},
 	"JP": {hint: "Japanese postal codes are 3 digits, a hyphen and 4 digits (100-0001)", format: split(7, 3, '-'), prefixes: []string{"JP"}},
 	"KR": {hint: "Korean postal codes are 5 digits (04524)", format: digitsFrom(5, "01")},
-	"AU": {hint: "Australian postcodes are 4 digits (2000)", format: formatAU},
+	"AU": {hint: "Australian postcodes are 4 digits (2000)", format: postalRule{shape: shapeAU}},
 	"NZ": {hint: "New Zealand postcodes are 4 digits (6011)", format: digitsFrom(4, "01")},
 	"MX": {hint: "Mexican postal codes are 5 digits (06600)", format: digitsFrom(5, "01")},
 	"BR": {hint: "Brazilian CEPs are 5 digits, a hyphen and 3 digits (01310-100)", format: split(8, 5, '-')},
-	"SA": {hint: "Saudi postal codes are 5 digits, optionally with a 4-digit extension (12345 or 12345-6789)", format: formatSA},
+	"SA": {hint: "Saudi postal codes are 5 digits, optionally with a 4-digit extension (12345 or 12345-6789)", format: postalRule{shape: shapeSA}},
 	"ID": {hint: "Indonesian postal codes are 5 digits (10110)", format: digitsFrom(5, "10")},
 	"TH": {hint: "Thai postal codes are 5 digits (10110)", format: digitsFrom(5, "10")},
-	"VN": {hint: "Vietnamese postal codes are 5 digits (100000 in the old 6-digit form is accepted)", format: formatVN},
+	"VN": {hint: "Vietnamese postal codes are 5 digits (100000 in the old 6-digit form is accepted)", format: postalRule{shape: shapeVN}},
 	"MY": {hint: "Malaysian postcodes are 5 digits (50450)", format: digitsFrom(5, "01")},
 	"PH": {hint: "Philippine ZIP codes are 4 digits (1000)", format: digitsFrom(4, "04")},
 	"SG": {hint: "Singapore postal codes are 6 digits (018956)", format: digitsFrom(6, "01")},
@@ -114,13 +114,13 @@ func formatPostal(country, s string) (string, bool) {
 	if !ok {
 		return upperASCII(s), false
 	}
-	out, ok := f.format(obuf[:0], c)
+	out, ok := f.format.apply(obuf[:0], c)
 	for _, p := range f.prefixes {
 		if ok {
 			break
 		}
 		if len(c) > len(p) && string(c[:len(p)]) == p {
-			out, ok = f.format(obuf[:0], c[len(p):])
+			out, ok = f.format.apply(obuf[:0], c[len(p):])
 		}
 	}
 	if !ok {
@@ -174,22 +174,78 @@ func allDigits[T string | []byte](c T) bool {
 	return true
 }
 
+// postalRule is one country's format: a plain-digit shape with its figures, or a shape of its
+// own (formatUS, formatGB, …). It is a value chosen by a switch, not a function value,
+// because a call through a function value makes formatPostal's stack buffers escape: two
+// allocations on every call, four for every address Check sees.
+type postalRule struct {
+	shape postalShape
+	n, at int    // digits and split: the number of digits; split: where sep goes
+	min   string // digits: the lowest first two digits
+	sep   byte   // split: the separator
+}
+
+type postalShape uint8
+
+const (
+	shapeNone   postalShape = iota // the zero rule: nothing fits
+	shapeDigits                    // n digits, the first two at least min
+	shapeSplit                     // n digits, sep after the first at
+	shapeUS
+	shapeCA
+	shapeGB
+	shapeIE
+	shapeES
+	shapeNL
+	shapeSE
+	shapeAU
+	shapeSA
+	shapeVN
+)
+
+// apply appends the national form of compact code c to out and reports whether c fits.
+func (r postalRule) apply(out, c []byte) ([]byte, bool) {
+	switch r.shape {
+	case shapeDigits:
+		return append(out, c...), len(c) == r.n && allDigits(c) && string(c[:2]) >= r.min
+	case shapeSplit:
+		if len(c) != r.n || !allDigits(c) {
+			return out, false
+		}
+		return splitAt(out, c, r.at, r.sep), true
+	case shapeUS:
+		return formatUS(out, c)
+	case shapeCA:
+		return formatCA(out, c)
+	case shapeGB:
+		return formatGB(out, c)
+	case shapeIE:
+		return formatIE(out, c)
+	case shapeES:
+		return formatES(out, c)
+	case shapeNL:
+		return formatNL(out, c)
+	case shapeSE:
+		return formatSE(out, c)
+	case shapeAU:
+		return formatAU(out, c)
+	case shapeSA:
+		return formatSA(out, c)
+	case shapeVN:
+		return formatVN(out, c)
+	}
+	return out, false
+}
+
 // digitsFrom is a format of n digits whose first two digits are at least min (so "00000" and
 // other impossible ranges fail).
-func digitsFrom(n int, min string) func(out, c []byte) ([]byte, bool) {
-	return func(out, c []byte) ([]byte, bool) {
-		return append(out, c...), len(c) == n && allDigits(c) && string(c[:2]) >= min
-	}
+func digitsFrom(n int, min string) postalRule {
+	return postalRule{shape: shapeDigits, n: n, min: min}
 }
 
 // split is a format of n digits written with sep after the first at digits.
-func split(n, at int, sep byte) func(out, c []byte) ([]byte, bool) {
-	return func(out, c []byte) ([]byte, bool) {
-		if len(c) != n || !allDigits(c) {
-			return out, false
-		}
-		return splitAt(out, c, at, sep), true
-	}
+func split(n, at int, sep byte) postalRule {
+	return postalRule{shape: shapeSplit, n: n, at: at, sep: sep}
 }
 
 func splitAt(out, c []byte, at int, sep byte) []byte {
