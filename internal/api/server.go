@@ -85,6 +85,7 @@ func (s *Server) routes() []route {
 		{pattern: "GET /v1/orders:export", handle: s.exportOrders},
 		{pattern: "POST /v1/addresses/validate", stateless: true, handle: s.validateAddresses},
 		{pattern: "POST /v1/tracking-numbers:check", stateless: true, handle: s.checkTrackingNumbers},
+		{pattern: "POST /v1/rates", stateless: true, handle: s.rateOrder},
 	}
 }
 
