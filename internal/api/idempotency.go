@@ -61,10 +61,10 @@ func (s *Server) idempotent(next http.Handler) http.Handler {
 				Message: "a request with this Idempotency-Key is still running; retry shortly to get its response"})
 			return
 		case rec != nil:
-			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Type", rec.Response.ContentType)
 			w.Header().Set("Idempotent-Replayed", "true")
-			w.WriteHeader(rec.Status)
-			w.Write(rec.Body)
+			w.WriteHeader(rec.Response.Status)
+			w.Write(rec.Response.Body)
 			return
 		}
 
@@ -74,7 +74,8 @@ func (s *Server) idempotent(next http.Handler) http.Handler {
 		if cw.status >= 500 {
 			err = s.deps.Store.ReleaseIdempotencyKey(r.Context(), sc.KeyID, key)
 		} else {
-			err = s.deps.Store.CompleteIdempotencyKey(r.Context(), sc.KeyID, key, cw.status, cw.body.Bytes())
+			err = s.deps.Store.CompleteIdempotencyKey(r.Context(), sc.KeyID, key, store.IdempotentResponse{
+				Status: cw.status, ContentType: w.Header().Get("Content-Type"), Body: cw.body.Bytes()})
 		}
 		if err != nil {
 			// The response is already sent; the lease will expire and let a retry run again.

@@ -51,7 +51,7 @@ type Store interface {
 	// was created before c.ExpiredBefore, or when it is unfinished and its lease ended before c.Now.
 	ClaimIdempotencyKey(ctx context.Context, c IdempotencyClaim) (*IdempotencyRecord, error)
 	// CompleteIdempotencyKey stores the response of the request that holds the key.
-	CompleteIdempotencyKey(ctx context.Context, keyID, key string, status int, body []byte) error
+	CompleteIdempotencyKey(ctx context.Context, keyID, key string, resp IdempotentResponse) error
 	// ReleaseIdempotencyKey drops an unfinished claim so that a retry may run at once.
 	ReleaseIdempotencyKey(ctx context.Context, keyID, key string) error
 	// DeleteIdempotencyKeysBefore removes records created before t and reports how many.
@@ -104,6 +104,12 @@ type IdempotencyRecord struct {
 	CreatedAt   time.Time
 	LeaseUntil  time.Time
 	Done        bool
+	Response    IdempotentResponse
+}
+
+// IdempotentResponse is a stored response, replayed as it was sent.
+type IdempotentResponse struct {
 	Status      int
+	ContentType string
 	Body        []byte
 }

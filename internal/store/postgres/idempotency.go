@@ -32,9 +32,9 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, c store.IdempotencyClai
 			return nil, wrap(err, "claim idempotency key")
 		}
 		rec := &store.IdempotencyRecord{KeyID: c.KeyID, Key: c.Key}
-		err = s.pool.QueryRow(ctx, `SELECT request_hash, created_at, lease_until, done, status, body
+		err = s.pool.QueryRow(ctx, `SELECT request_hash, created_at, lease_until, done, status, content_type, body
 			FROM idempotency_keys WHERE key_id = $1 AND key = $2`, c.KeyID, c.Key).
-			Scan(&rec.RequestHash, &rec.CreatedAt, &rec.LeaseUntil, &rec.Done, &rec.Status, &rec.Body)
+			Scan(&rec.RequestHash, &rec.CreatedAt, &rec.LeaseUntil, &rec.Done, &rec.Response.Status, &rec.Response.ContentType, &rec.Response.Body)
 		if errors.Is(err, pgx.ErrNoRows) {
 			continue // deleted between the two statements: try to take it again
 		}
@@ -48,9 +48,9 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, c store.IdempotencyClai
 }
 
 // CompleteIdempotencyKey implements store.Store.
-func (s *Store) CompleteIdempotencyKey(ctx context.Context, keyID, key string, status int, body []byte) error {
-	_, err := s.pool.Exec(ctx, `UPDATE idempotency_keys SET done = true, status = $1, body = $2 WHERE key_id = $3 AND key = $4`,
-		status, body, keyID, key)
+func (s *Store) CompleteIdempotencyKey(ctx context.Context, keyID, key string, resp store.IdempotentResponse) error {
+	_, err := s.pool.Exec(ctx, `UPDATE idempotency_keys SET done = true, status = $1, content_type = $2, body = $3 WHERE key_id = $4 AND key = $5`,
+		resp.Status, resp.ContentType, resp.Body, keyID, key)
 	return wrap(err, "complete idempotency key")
 }
 

@@ -42,9 +42,9 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, c store.IdempotencyClai
 func (s *Store) getIdempotency(ctx context.Context, keyID, key string) (*store.IdempotencyRecord, error) {
 	rec := &store.IdempotencyRecord{KeyID: keyID, Key: key}
 	var created, lease int64
-	err := s.w.QueryRowContext(ctx, `SELECT request_hash, created_at, lease_until, done, status, body
+	err := s.w.QueryRowContext(ctx, `SELECT request_hash, created_at, lease_until, done, status, content_type, body
 		FROM idempotency_keys WHERE key_id = ? AND key = ?`, keyID, key).
-		Scan(&rec.RequestHash, &created, &lease, &rec.Done, &rec.Status, &rec.Body)
+		Scan(&rec.RequestHash, &created, &lease, &rec.Done, &rec.Response.Status, &rec.Response.ContentType, &rec.Response.Body)
 	if err != nil {
 		return nil, wrap(err, "get idempotency key")
 	}
@@ -53,9 +53,9 @@ func (s *Store) getIdempotency(ctx context.Context, keyID, key string) (*store.I
 }
 
 // CompleteIdempotencyKey implements store.Store.
-func (s *Store) CompleteIdempotencyKey(ctx context.Context, keyID, key string, status int, body []byte) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE idempotency_keys SET done = 1, status = ?, body = ? WHERE key_id = ? AND key = ?`,
-		status, body, keyID, key)
+func (s *Store) CompleteIdempotencyKey(ctx context.Context, keyID, key string, resp store.IdempotentResponse) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE idempotency_keys SET done = 1, status = ?, content_type = ?, body = ? WHERE key_id = ? AND key = ?`,
+		resp.Status, resp.ContentType, resp.Body, keyID, key)
 	return wrap(err, "complete idempotency key")
 }
 
