@@ -43,6 +43,7 @@ func commands() []command {
 		{"key create", "create an API key for one or more shops (--db, --shop)", runKeyCreate},
 		{"key revoke", "revoke an API key (--db, --key-id)", runKeyRevoke},
 		{"import orders", "import orders from a CSV file (UTF-8 or GBK), per-row results out", runImportOrders},
+		{"label render", "render shipping labels (JSON on stdin) as ZPL, PDF or PNG", runLabelRender},
 		{"rate", "quote an order against the rate cards (JSON on stdin)", runRate},
 		{"address check", "normalise and validate addresses: JSON lines on stdin, results on stdout", runAddressCheck},
 		{"trackno check", "normalise tracking numbers, detect the carrier, verify check digits", runTracknoCheck},

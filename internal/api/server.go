@@ -86,6 +86,7 @@ func (s *Server) routes() []route {
 		{pattern: "POST /v1/addresses/validate", stateless: true, handle: s.validateAddresses},
 		{pattern: "POST /v1/tracking-numbers:check", stateless: true, handle: s.checkTrackingNumbers},
 		{pattern: "POST /v1/rates", stateless: true, handle: s.rateOrder},
+		{pattern: "POST /v1/labels:render", stateless: true, handle: s.renderLabels},
 	}
 }
 
