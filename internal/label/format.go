@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/text/currency"
-
 	"lastmile/internal/model"
 )
 
@@ -16,26 +14,13 @@ func formatWeight(g int64) string {
 	return fmt.Sprintf("%d.%02d kg", centi/100, centi%100)
 }
 
-// isoScale overrides golang.org/x/text/currency where it follows CLDR's "digits in use"
-// instead of ISO 4217's minor units, in which model.Money is kept (IDR in sen). The same
-// table is in ordercsv, unexported there.
-var isoScale = map[string]int{
-	"AFN": 2, "ALL": 2, "AMD": 2, "COP": 2, "GYD": 2, "IDR": 2, "IQD": 3, "IRR": 2, "KPW": 2,
-	"LAK": 2, "LBP": 2, "MGA": 2, "MMK": 2, "MNT": 2, "MUR": 2, "PKR": 2, "RSD": 2, "SLL": 2,
-	"SOS": 2, "SYP": 2, "TZS": 2, "UZS": 2, "YER": 2,
-}
-
 // formatMoney prints an amount in minor units in major units with the ISO code first, with
 // thousands separated by commas: {1299 USD} → "USD 12.99", {14900000 IDR} → "IDR 149,000.00".
 func formatMoney(m model.Money) (string, error) {
 	code := strings.ToUpper(strings.TrimSpace(m.Currency))
-	unit, err := currency.ParseISO(code)
-	if len(code) != 3 || err != nil {
-		return "", fmt.Errorf("currency %q is not an ISO 4217 code, e.g. USD, GBP, IDR", m.Currency)
-	}
-	scale, ok := isoScale[code]
+	scale, ok := model.CurrencyScale(code)
 	if !ok {
-		scale, _ = currency.Standard.Rounding(unit)
+		return "", fmt.Errorf("currency %q is not an ISO 4217 code, e.g. USD, GBP, IDR", m.Currency)
 	}
 	v := m.Amount
 	neg := v < 0

@@ -6,35 +6,14 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/text/currency"
+	"lastmile/internal/model"
 )
 
-// isoScale overrides golang.org/x/text/currency where it follows CLDR's "digits in use"
-// instead of ISO 4217's minor units. lastmile's Money is in ISO minor units (an IDR amount
-// is in sen, as the rest of lastmile stores it), so these currencies keep the scale ISO 4217
-// gives them. x/text agrees with ISO for every other active currency.
-var isoScale = map[string]int{
-	"AFN": 2, "ALL": 2, "AMD": 2, "COP": 2, "GYD": 2, "IDR": 2, "IQD": 3, "IRR": 2, "KPW": 2,
-	"LAK": 2, "LBP": 2, "MGA": 2, "MMK": 2, "MNT": 2, "MUR": 2, "PKR": 2, "RSD": 2, "SLL": 2,
-	"SOS": 2, "SYP": 2, "TZS": 2, "UZS": 2, "YER": 2,
-}
-
 // currencyScale returns how many decimals a major unit of the ISO 4217 currency code has
-// (USD 2, JPY 0, IDR 2, VND 0, BHD 3); ok is false for a code that is not ISO 4217.
+// (USD 2, JPY 0, IDR 2, VND 0, BHD 3), in any letter case; ok is false for a code that is not
+// ISO 4217.
 func currencyScale(code string) (scale int, ok bool) {
-	if len(code) != 3 {
-		return 0, false
-	}
-	code = strings.ToUpper(code)
-	u, err := currency.ParseISO(code)
-	if err != nil {
-		return 0, false
-	}
-	if s, ok := isoScale[code]; ok {
-		return s, true
-	}
-	s, _ := currency.Standard.Rounding(u)
-	return s, true
+	return model.CurrencyScale(strings.ToUpper(code))
 }
 
 // currencyMarks are the symbols sellers type next to a price, and the currencies each may

@@ -6,7 +6,7 @@ import (
 	"math/bits"
 	"strings"
 
-	"golang.org/x/text/currency"
+	"lastmile/internal/model"
 )
 
 // Scales of the numbers a card holds. Amounts are integers in the currency's ISO 4217 minor
@@ -34,31 +34,8 @@ const (
 	maxChargeableG = 10_000_000
 )
 
-// isoScale overrides golang.org/x/text/currency where it follows CLDR's "digits in use"
-// instead of ISO 4217's minor units (it gives IDR 0; ISO and lastmile's Money give IDR 2).
-// It mirrors the table of internal/ordercsv, which is not exported.
-var isoScale = map[string]int{
-	"AFN": 2, "ALL": 2, "AMD": 2, "COP": 2, "GYD": 2, "IDR": 2, "IQD": 3, "IRR": 2, "KPW": 2,
-	"LAK": 2, "LBP": 2, "MGA": 2, "MMK": 2, "MNT": 2, "MUR": 2, "PKR": 2, "RSD": 2, "SLL": 2,
-	"SOS": 2, "SYP": 2, "TZS": 2, "UZS": 2, "YER": 2,
-}
-
-// currencyScale returns the ISO 4217 minor-unit digits of an upper-case currency code (USD 2,
-// JPY 0, IDR 2, VND 0, BHD 3); ok is false for a code that is not ISO 4217.
-func currencyScale(code string) (scale int, ok bool) {
-	if len(code) != 3 || code != strings.ToUpper(code) {
-		return 0, false
-	}
-	u, err := currency.ParseISO(code)
-	if err != nil {
-		return 0, false
-	}
-	if s, ok := isoScale[code]; ok {
-		return s, true
-	}
-	s, _ := currency.Standard.Rounding(u)
-	return s, true
-}
+// currencyScale returns the ISO 4217 minor-unit digits of an upper-case currency code.
+func currencyScale(code string) (scale int, ok bool) { return model.CurrencyScale(code) }
 
 var errNotDecimal = errors.New("not a plain decimal number such as 3.28")
 
