@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"lastmile/internal/address"
@@ -54,14 +56,16 @@ type Result struct {
 func (s *Service) Upsert(ctx context.Context, scope model.Scope, orders []model.Order, cause string) ([]Result, error) {
 	now := s.clock()
 	results := make([]Result, len(orders))
+	s.prepareAll(scope, orders, results)
 	byShop := map[string][]int{} // shop → indexes into orders, in input order
 	var shops []string
 	for i := range orders {
-		o := &orders[i]
-		if err := s.prepare(scope, o, now); err != nil {
-			results[i].Err = err
+		if results[i].Err != nil {
 			continue
 		}
+		o := &orders[i]
+		// Ids in input order, so that a batch's rows land at the end of every index on id.
+		o.ID = s.ids.New("ord", now)
 		if byShop[o.ShopID] == nil {
 			shops = append(shops, o.ShopID)
 		}
@@ -69,7 +73,9 @@ func (s *Service) Upsert(ctx context.Context, scope model.Scope, orders []model.
 	}
 	merge := func(existing *model.Order, in model.Order) (model.Order, model.WriteOutcome, error) {
 		out, outcome, err := Merge(existing, in, now, cause)
-		if err == nil && (outcome == model.OutcomeCreated || outcome == model.OutcomeUpdated) {
+		// The incoming content was checked in prepare; only the seller's corrections laid over
+		// it by Merge can change the verdict.
+		if err == nil && (outcome == model.OutcomeCreated || outcome == model.OutcomeUpdated) && out.Corrections != nil {
 			Check(&out, s.markets[out.Market])
 		}
 		return out, outcome, err
@@ -91,8 +97,38 @@ func (s *Service) Upsert(ctx context.Context, scope model.Scope, orders []model.
 	return results, nil
 }
 
-// prepare normalises and validates o and decides its shop and candidate id.
-func (s *Service) prepare(scope model.Scope, o *model.Order, now time.Time) error {
+// prepareChunk is how many orders one goroutine prepares; smaller batches are prepared inline.
+const prepareChunk = 512
+
+// prepareAll prepares every order, setting results[i].Err for those refused. The checks are
+// the costly part of ingest and need no lock, so large batches are spread over the CPUs before
+// the store's single-writer transaction starts.
+func (s *Service) prepareAll(scope model.Scope, orders []model.Order, results []Result) {
+	workers := min(runtime.GOMAXPROCS(0), (len(orders)+prepareChunk-1)/prepareChunk)
+	if workers <= 1 {
+		for i := range orders {
+			results[i].Err = s.prepare(scope, &orders[i])
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	per := (len(orders) + workers - 1) / workers
+	for lo := 0; lo < len(orders); lo += per {
+		hi := min(lo+per, len(orders))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				results[i].Err = s.prepare(scope, &orders[i])
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// prepare normalises and validates o, decides its shop and runs the checks that may hold it
+// (R-ORD-6). It touches only o, so orders may be prepared concurrently.
+func (s *Service) prepare(scope model.Scope, o *model.Order) error {
 	Normalize(o)
 	o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC().Truncate(time.Microsecond), o.UpdatedAt.UTC().Truncate(time.Microsecond)
 	if o.PaidAt != nil {
@@ -113,13 +149,11 @@ func (s *Service) prepare(scope model.Scope, o *model.Order, now time.Time) erro
 	if len(problems) > 0 {
 		return &model.ValidationError{Problems: problems}
 	}
-	o.ID = s.ids.New("ord", now)
 	// lastmile owns these; an incoming value is ignored, never trusted.
 	o.History, o.ConfirmedAt, o.CancelReason, o.Version = nil, nil, "", 0
-	o.Problems, o.NeedsAttention, o.Corrections = nil, false, nil
-	// Normalising the address (full-width digits, Chinese punctuation, phone to E.164) is the
-	// costly part of the checks; it is done here, outside the store's transaction.
+	o.Corrections = nil
 	o.ShippingAddress = address.Normalize(o.ShippingAddress)
+	Check(o, s.markets[o.Market])
 	return nil
 }
 
