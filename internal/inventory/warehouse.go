@@ -11,6 +11,7 @@ package inventory
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"lastmile/internal/model"
 )
@@ -44,7 +45,13 @@ type Service struct {
 // Warehouse is one place a shop's stock is kept and shipped from (R-MODE-6). Its JSON form is
 // the API contract.
 type Warehouse struct {
-	ID   string        `json:"id"`
+	// ID is lastmile's id for the warehouse ("wh_…"), unique across shops.
+	ID string `json:"id"`
+	// ShopID is the shop whose stock it keeps.
+	ShopID string `json:"shop_id,omitempty"`
+	// Code is the seller's own short name for it ("LAX1"), unique within the shop: stock files
+	// and people name warehouses by code.
+	Code string        `json:"code,omitempty"`
 	Name string        `json:"name"`
 	Type WarehouseType `json:"type"`
 	// Market is the marketplace whose orders it serves when its transit table has no rule for the
@@ -71,6 +78,9 @@ type Warehouse struct {
 	// (every destination, when the table is empty) is served only in the warehouse's own
 	// market, with transit unknown.
 	Transit []TransitRule `json:"transit,omitempty"`
+	// CreatedAt and UpdatedAt are when the warehouse was stored and last changed.
+	CreatedAt time.Time `json:"created_at,omitzero"`
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
 }
 
 // TransitRule gives the typical transit days from a warehouse to a destination by one service.

@@ -56,6 +56,9 @@ type Store interface {
 	ReleaseIdempotencyKey(ctx context.Context, keyID, key string) error
 	// DeleteIdempotencyKeysBefore removes records created before t and reports how many.
 	DeleteIdempotencyKeysBefore(ctx context.Context, t time.Time) (int64, error)
+
+	// Stock holds warehouses, stock, the stock ledger and allocations.
+	Stock
 }
 
 // MergeFunc is the domain's decision for one incoming order (see order.Merge).
