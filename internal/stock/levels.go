@@ -1,0 +1,193 @@
+package stock
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"lastmile/internal/inventory"
+	"lastmile/internal/model"
+	"lastmile/internal/store"
+)
+
+// maxQuantity bounds any quantity a caller sends: far beyond any real stock, far below overflow.
+const maxQuantity = 1_000_000_000_000
+
+// maxReasonLen bounds a movement's reason.
+const maxReasonLen = 500
+
+// Target is a stock count: what is on the shelf and the safety stock wanted, either of which may
+// be left as is (nil). Reason says why, for the ledger; it is required when on hand changes.
+type Target struct {
+	OnHand      *int64 `json:"on_hand"`
+	SafetyStock *int64 `json:"safety_stock"`
+	Reason      string `json:"reason"`
+}
+
+// validate reports every problem with t at once.
+func (t Target) validate() []model.FieldError {
+	var ps []model.FieldError
+	if t.OnHand == nil && t.SafetyStock == nil {
+		ps = append(ps, model.FieldError{Code: "missing_field", Field: "on_hand",
+			Message: `send on_hand, safety_stock or both, e.g. {"on_hand":120,"safety_stock":10,"reason":"cycle count"}`})
+	}
+	for _, f := range []struct {
+		name string
+		v    *int64
+	}{{"on_hand", t.OnHand}, {"safety_stock", t.SafetyStock}} {
+		if f.v != nil && (*f.v < 0 || *f.v > maxQuantity) {
+			ps = append(ps, model.FieldError{Code: "out_of_range", Field: f.name,
+				Message: fmt.Sprintf("%s is %d: want a whole number from 0 to %d", f.name, *f.v, int64(maxQuantity))})
+		}
+	}
+	if len(t.Reason) > maxReasonLen {
+		ps = append(ps, model.FieldError{Code: "too_long", Field: "reason", Message: fmt.Sprintf("reason is at most %d bytes", maxReasonLen)})
+	}
+	return ps
+}
+
+// movements are the ledger entries that take b to t: an adjustment by the difference in on hand
+// and a new safety stock, each only when it changes something.
+func (t Target) movements(key store.StockKey, b inventory.Balance, actor string, now time.Time) []inventory.Movement {
+	var out []inventory.Movement
+	if t.OnHand != nil && *t.OnHand != b.OnHand {
+		out = append(out, inventory.Movement{Kind: inventory.KindAdjust, WarehouseID: key.WarehouseID, SKU: key.SKU,
+			Quantity: *t.OnHand - b.OnHand, Reason: t.Reason, Actor: actor, At: now})
+	}
+	if t.SafetyStock != nil && *t.SafetyStock != b.SafetyStock {
+		out = append(out, inventory.Movement{Kind: inventory.KindSetSafetyStock, WarehouseID: key.WarehouseID, SKU: key.SKU,
+			Quantity: *t.SafetyStock, Reason: t.Reason, Actor: actor, At: now})
+	}
+	return out
+}
+
+// SetStock sets the stock of sku in the warehouse id to t (a count), through the ledger: the
+// difference in on hand is an adjustment, the safety stock a set_safety_stock entry. Setting what
+// is already there appends nothing. A count below what is reserved is accepted (it is what is on
+// the shelf); the level then reports it as over-reserved.
+func (s *Service) SetStock(ctx context.Context, scope model.Scope, warehouseID, sku string, t Target) (store.StockLevel, error) {
+	problems := t.validate()
+	if err := checkSKU("sku", sku); err != nil {
+		problems = append(problems, err.(*model.ValidationError).Problems...)
+	}
+	if len(problems) > 0 {
+		return store.StockLevel{}, &model.ValidationError{Problems: problems}
+	}
+	w, err := s.store.GetWarehouse(ctx, scope.ShopIDs, warehouseID)
+	if err != nil {
+		return store.StockLevel{}, err
+	}
+	key := store.StockKey{WarehouseID: w.ID, SKU: sku}
+	now := s.clock()
+	var before inventory.Balance
+	levels, err := s.store.ChangeStock(ctx, w.ShopID, []store.StockKey{key}, func(bal map[store.StockKey]inventory.Balance) ([]inventory.Movement, error) {
+		before = bal[key]
+		moves := t.movements(key, before, Actor(scope), now)
+		if len(moves) > 0 && moves[0].Kind == inventory.KindAdjust && strings.TrimSpace(t.Reason) == "" {
+			return nil, invalid("missing_field", "reason", fmt.Sprintf(
+				"on hand changes from %d to %d: say why (e.g. \"cycle count\", \"received PO-123\"), it goes in the stock ledger", before.OnHand, *t.OnHand))
+		}
+		return moves, nil
+	})
+	if err != nil {
+		return store.StockLevel{}, err
+	}
+	s.alertCrossings(map[store.StockKey]inventory.Balance{key: before}, levels)
+	return levels[0], nil
+}
+
+// Entry is one stock movement a caller records directly: goods received, a count correction,
+// a write-off, a return put back for sale. Reservations, releases and shipments come only from
+// orders (Allocate, Release, Settle).
+type Entry struct {
+	WarehouseID string         `json:"warehouse_id"`
+	SKU         string         `json:"sku"`
+	Kind        inventory.Kind `json:"kind"`
+	Quantity    int64          `json:"quantity"`
+	Reason      string         `json:"reason"`
+}
+
+// entryKinds are the kinds a caller may record directly.
+var entryKinds = []inventory.Kind{inventory.KindReceive, inventory.KindAdjust, inventory.KindWriteOff, inventory.KindReturnRestock}
+
+// Record appends e to the ledger and returns the level it leaves. A write-off or adjustment
+// needs a reason; nothing may leave stock below zero.
+func (s *Service) Record(ctx context.Context, scope model.Scope, e Entry) (store.StockLevel, error) {
+	var ps []model.FieldError
+	if e.WarehouseID == "" {
+		ps = append(ps, model.FieldError{Code: "missing_field", Field: "warehouse_id", Message: "name the warehouse by its id"})
+	}
+	if err := checkSKU("sku", e.SKU); err != nil {
+		ps = append(ps, err.(*model.ValidationError).Problems...)
+	}
+	allowed := false
+	for _, k := range entryKinds {
+		allowed = allowed || e.Kind == k
+	}
+	if !allowed {
+		ps = append(ps, model.FieldError{Code: "invalid_value", Field: "kind",
+			Message: fmt.Sprintf("kind %q: want receive, adjust, write_off or return_restock (reserve, release and ship come from orders)", e.Kind)})
+	}
+	switch {
+	case e.Kind == inventory.KindAdjust && (e.Quantity == 0 || e.Quantity > maxQuantity || e.Quantity < -maxQuantity):
+		ps = append(ps, model.FieldError{Code: "out_of_range", Field: "quantity", Message: "an adjustment is a non-zero change of on hand, e.g. -3 or 12"})
+	case e.Kind != inventory.KindAdjust && (e.Quantity <= 0 || e.Quantity > maxQuantity):
+		ps = append(ps, model.FieldError{Code: "out_of_range", Field: "quantity", Message: fmt.Sprintf("quantity must be from 1 to %d units", int64(maxQuantity))})
+	}
+	if (e.Kind == inventory.KindAdjust || e.Kind == inventory.KindWriteOff) && strings.TrimSpace(e.Reason) == "" {
+		ps = append(ps, model.FieldError{Code: "missing_field", Field: "reason", Message: "an adjustment or write-off needs a reason for the ledger"})
+	}
+	if len(e.Reason) > maxReasonLen {
+		ps = append(ps, model.FieldError{Code: "too_long", Field: "reason", Message: fmt.Sprintf("reason is at most %d bytes", maxReasonLen)})
+	}
+	if len(ps) > 0 {
+		return store.StockLevel{}, &model.ValidationError{Problems: ps}
+	}
+	w, err := s.store.GetWarehouse(ctx, scope.ShopIDs, e.WarehouseID)
+	if err != nil {
+		return store.StockLevel{}, err
+	}
+	key := store.StockKey{WarehouseID: w.ID, SKU: e.SKU}
+	m := inventory.Movement{Kind: e.Kind, WarehouseID: w.ID, SKU: e.SKU, Quantity: e.Quantity, Reason: e.Reason, Actor: Actor(scope), At: s.clock()}
+	var before inventory.Balance
+	levels, err := s.store.ChangeStock(ctx, w.ShopID, []store.StockKey{key}, func(bal map[store.StockKey]inventory.Balance) ([]inventory.Movement, error) {
+		before = bal[key]
+		return []inventory.Movement{m}, nil
+	})
+	if err != nil {
+		return store.StockLevel{}, err
+	}
+	s.alertCrossings(map[store.StockKey]inventory.Balance{key: before}, levels)
+	return levels[0], nil
+}
+
+// LevelQuery selects stock levels.
+type LevelQuery struct {
+	SKU         string
+	WarehouseID string
+	LowOnly     bool
+	After       *store.StockKey
+	Limit       int
+}
+
+// Levels lists stock levels within scope, by SKU then warehouse.
+func (s *Service) Levels(ctx context.Context, scope model.Scope, q LevelQuery) ([]store.StockLevel, error) {
+	return s.store.ListStock(ctx, store.StockQuery{ShopIDs: scope.ShopIDs, SKU: q.SKU, WarehouseID: q.WarehouseID,
+		LowOnly: q.LowOnly, After: q.After, Limit: q.Limit})
+}
+
+// MovementFilter selects ledger entries.
+type MovementFilter struct {
+	SKU         string
+	WarehouseID string
+	OrderID     string
+	AfterSeq    int64
+	Limit       int
+}
+
+// Movements lists ledger entries within scope in the order they were appended.
+func (s *Service) Movements(ctx context.Context, scope model.Scope, f MovementFilter) ([]store.MovementRecord, error) {
+	return s.store.ListMovements(ctx, store.MovementQuery{ShopIDs: scope.ShopIDs, SKU: f.SKU, WarehouseID: f.WarehouseID,
+		OrderID: f.OrderID, AfterSeq: f.AfterSeq, Limit: f.Limit})
+}
