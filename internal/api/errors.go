@@ -8,8 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
+	"lastmile/internal/stock"
 )
 
 // apiError is the client-safe error: a stable code, a message that says what to fix, and the
@@ -20,6 +22,9 @@ type apiError struct {
 	Message string             `json:"message"`
 	Field   string             `json:"field,omitempty"`
 	Details []model.FieldError `json:"-"`
+	// Decision explains an allocation that could not be made: what is short, and why each
+	// warehouse was ruled out.
+	Decision *inventory.Decision `json:"decision,omitempty"`
 }
 
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }
@@ -38,6 +43,7 @@ func toAPIError(err error, requestID string) *apiError {
 		ve  *model.ValidationError
 		te  *order.TransitionError
 		xe  *order.ActionError
+		ue  *stock.UnallocatableError
 		mbe *http.MaxBytesError
 	)
 	switch {
@@ -54,6 +60,12 @@ func toAPIError(err error, requestID string) *apiError {
 		return &apiError{Status: http.StatusConflict, Code: "illegal_transition", Message: te.Error(), Field: "status"}
 	case errors.As(err, &xe):
 		return &apiError{Status: http.StatusConflict, Code: "action_not_allowed", Message: xe.Error(), Field: "status"}
+	case errors.As(err, &ue):
+		d := ue.Decision
+		return &apiError{Status: http.StatusConflict, Code: d.Reason, Message: ue.Error(), Decision: &d}
+	case errors.As(err, &ue):
+		d := ue.Decision
+		return &apiError{Status: http.StatusConflict, Code: d.Reason, Message: ue.Error(), Decision: &d}
 	case errors.As(err, &mbe):
 		return &apiError{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large",
 			Message: fmt.Sprintf("request body is over %d bytes; split it into smaller requests", mbe.Limit)}

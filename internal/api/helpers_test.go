@@ -17,6 +17,7 @@ import (
 	"lastmile/internal/config"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
+	"lastmile/internal/stock"
 	"lastmile/internal/store"
 	"lastmile/internal/store/storetest"
 	"lastmile/internal/tenant"
@@ -61,6 +62,7 @@ func newEnv(t testing.TB, st store.Store, cfg config.Config) *env {
 	log := slog.New(slog.DiscardHandler)
 	tenants := tenant.NewService(st, cfg.Markets, c.now, cfg.AuthCacheTTL)
 	srv, err := New(Deps{Config: cfg, Store: st, Orders: order.NewService(st, cfg.Markets, c.now, log), Tenants: tenants,
+		Stock: stock.NewService(st, cfg.Markets, c.now, log, stock.Options{}),
 		Log: log, Now: c.now, Registry: prometheus.NewRegistry()})
 	if err != nil {
 		t.Fatal(err)

@@ -372,7 +372,8 @@ func (s *Server) correctOrder(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, o)
 }
 
-// cancelOrder is POST /v1/orders/{id}/cancel with {"reason":"…"}.
+// cancelOrder is POST /v1/orders/{id}/cancel with {"reason":"…"}: the order is cancelled and the
+// stock its allocation held is released.
 func (s *Server) cancelOrder(w http.ResponseWriter, r *http.Request) {
 	body, err := readBody(r)
 	if err != nil {
@@ -390,6 +391,11 @@ func (s *Server) cancelOrder(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	// Give back the stock it held now rather than at the next sweep. The cancel is committed
+	// either way; if this fails, the sweep releases it.
+	if _, err := s.deps.Stock.Settle(r.Context(), []string{o.ShopID}, o.ID); err != nil {
+		s.deps.Log.Warn("release stock of a cancelled order: the sweep will retry", "order", o.ID, "err", err)
 	}
 	writeJSON(w, http.StatusOK, o)
 }

@@ -19,6 +19,7 @@ import (
 	"lastmile/internal/ident"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
+	"lastmile/internal/stock"
 	"lastmile/internal/store"
 	"lastmile/internal/tenant"
 )
@@ -28,6 +29,7 @@ type Deps struct {
 	Config   config.Config
 	Store    store.Store // readiness and Idempotency-Key records
 	Orders   *order.Service
+	Stock    *stock.Service
 	Tenants  *tenant.Service
 	Log      *slog.Logger
 	Now      func() time.Time
@@ -83,6 +85,18 @@ func (s *Server) routes() []route {
 		{pattern: "PATCH /v1/orders/{id}", handle: s.correctOrder},
 		{pattern: "POST /v1/orders:import", handle: s.importOrders},
 		{pattern: "GET /v1/orders:export", handle: s.exportOrders},
+		{pattern: "POST /v1/orders/{id}/allocate", handle: s.allocateOrder},
+		{pattern: "POST /v1/orders/{id}/release", handle: s.releaseOrder},
+		{pattern: "GET /v1/orders/{id}/allocation", handle: s.getAllocation},
+		{pattern: "POST /v1/warehouses", handle: s.createWarehouse},
+		{pattern: "GET /v1/warehouses", handle: s.listWarehouses},
+		{pattern: "GET /v1/warehouses/{id}", handle: s.getWarehouse},
+		{pattern: "PUT /v1/warehouses/{id}", handle: s.replaceWarehouse},
+		{pattern: "PUT /v1/warehouses/{id}/stock/{sku}", handle: s.setStock},
+		{pattern: "GET /v1/inventory", handle: s.listInventory},
+		{pattern: "GET /v1/inventory/movements", handle: s.listMovements},
+		{pattern: "POST /v1/inventory/movements", handle: s.recordMovement},
+		{pattern: "GET /v1/inventory/safety-stock", handle: s.suggestSafetyStock},
 		{pattern: "POST /v1/addresses/validate", stateless: true, handle: s.validateAddresses},
 		{pattern: "POST /v1/tracking-numbers:check", stateless: true, handle: s.checkTrackingNumbers},
 		{pattern: "POST /v1/rates", stateless: true, handle: s.rateOrder},

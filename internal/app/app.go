@@ -18,6 +18,7 @@ import (
 	"lastmile/internal/api"
 	"lastmile/internal/config"
 	"lastmile/internal/order"
+	"lastmile/internal/stock"
 	"lastmile/internal/store"
 	"lastmile/internal/store/postgres"
 	"lastmile/internal/store/sqlite"
@@ -29,6 +30,7 @@ type App struct {
 	Config  config.Config
 	Store   store.Store
 	Orders  *order.Service
+	Stock   *stock.Service
 	Tenants *tenant.Service
 	API     *api.Server
 	log     *slog.Logger
@@ -73,6 +75,13 @@ func New(ctx context.Context, cfg config.Config, migrate bool, log *slog.Logger,
 	if err != nil {
 		return nil, err
 	}
+	reg := prometheus.NewRegistry()
+	lowStock := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "lastmile_low_stock_alerts_total",
+		Help: "Balances that fell to their safety stock or below (nothing left to sell beyond it), by shop."}, []string{"shop"})
+	if err := reg.Register(lowStock); err != nil {
+		st.Close()
+		return nil, err
+	}
 	a := &App{
 		Config:  cfg,
 		Store:   st,
@@ -81,8 +90,13 @@ func New(ctx context.Context, cfg config.Config, migrate bool, log *slog.Logger,
 		log:     log,
 		now:     now,
 	}
-	a.API, err = api.New(api.Deps{Config: cfg, Store: st, Orders: a.Orders, Tenants: a.Tenants, Log: log, Now: now,
-		Registry: prometheus.NewRegistry()})
+	a.Stock = stock.NewService(st, cfg.Markets, now, log, stock.Options{Alert: func(l store.StockLevel) {
+		lowStock.WithLabelValues(l.ShopID).Inc()
+		log.Warn("low stock: nothing left to sell beyond the safety stock", "shop", l.ShopID, "warehouse", l.WarehouseID,
+			"sku", l.SKU, "on_hand", l.OnHand, "reserved", l.Reserved, "safety_stock", l.SafetyStock)
+	}})
+	a.API, err = api.New(api.Deps{Config: cfg, Store: st, Orders: a.Orders, Stock: a.Stock, Tenants: a.Tenants, Log: log, Now: now,
+		Registry: reg})
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -118,6 +132,11 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		defer close(janitorDone)
 		a.sweepIdempotencyKeys(ctx)
 	}()
+	settlerDone := make(chan struct{})
+	go func() {
+		defer close(settlerDone)
+		a.settleAllocations(ctx)
+	}()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -131,6 +150,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	defer cancel()
 	err = srv.Shutdown(sctx)
 	<-janitorDone
+	<-settlerDone
 	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
@@ -151,6 +171,37 @@ func (a *App) sweepIdempotencyKeys(ctx context.Context) {
 			a.log.Warn("sweep idempotency keys", "err", err)
 		} else if n > 0 {
 			a.log.Info("swept expired idempotency keys", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// settleInterval is how often the settler looks for stock held by cancelled or shipped orders.
+const settleInterval = 10 * time.Second
+
+// settleAllocations releases the stock of cancelled orders and ships that of shipped ones, for
+// changes that arrived without an allocation step (a marketplace cancel, a crash between a cancel
+// and its release), every settleInterval until ctx ends. Several nodes may run it at once: each
+// settle is one locked, idempotent transaction.
+func (a *App) settleAllocations(ctx context.Context) {
+	t := time.NewTicker(settleInterval)
+	defer t.Stop()
+	for {
+		for {
+			n, err := a.Stock.Sweep(ctx, 500)
+			if err != nil && ctx.Err() == nil {
+				a.log.Warn("settle allocations", "err", err)
+			}
+			if n > 0 {
+				a.log.Info("settled allocations of cancelled or shipped orders", "count", n)
+			}
+			if err != nil || n < 500 {
+				break
+			}
 		}
 		select {
 		case <-ctx.Done():

@@ -1,0 +1,315 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"lastmile/internal/inventory"
+	"lastmile/internal/model"
+	"lastmile/internal/store"
+)
+
+// warehouseJSON is a US warehouse in Los Angeles with a transit table: 2 days to California,
+// 5 to the rest of the US.
+func warehouseJSON(code string) map[string]any {
+	addr := map[string]any{"name": "LA Fulfilment", "line1": "1 Warehouse Way", "city": "Los Angeles", "region": "CA",
+		"postal_code": "90001", "country": "US", "phone": "+13105550100"}
+	return map[string]any{
+		"code": code, "name": "Los Angeles " + code, "type": "overseas", "address": addr, "ship_from": addr, "return_address": addr,
+		"time_zone": "America/Los_Angeles", "cut_off": "14:00", "working_days": []string{"mon", "tue", "wed", "thu", "fri"},
+		"transit": []any{
+			map[string]any{"country": "US", "region": "CA", "min_days": 1, "max_days": 2, "service": "ground"},
+			map[string]any{"country": "US", "min_days": 3, "max_days": 5, "service": "ground"},
+		},
+	}
+}
+
+// confirmedOrder stores and confirms the example order (2 × TSHIRT-RED-M) under ext.
+func (e *env) confirmedOrder(t *testing.T, key, ext string) model.Order {
+	t.Helper()
+	r := e.do("POST", "/v1/orders", key, orderJSON(ext, tPaid, model.StatusAwaitingShipment))
+	var o model.Order
+	r.decode(t, &o)
+	if r.status != http.StatusCreated {
+		t.Fatalf("create order %s: %d %s", ext, r.status, r.body)
+	}
+	if r = e.do("POST", "/v1/orders/"+o.ID+"/confirm", key, nil); r.status != http.StatusOK {
+		t.Fatalf("confirm %s: %d %s", ext, r.status, r.body)
+	}
+	return o
+}
+
+func (e *env) level(t *testing.T, key, sku string) store.StockLevel {
+	t.Helper()
+	r := e.do("GET", "/v1/inventory?sku="+url.QueryEscape(sku), key, nil)
+	var l struct{ Levels []store.StockLevel }
+	r.decode(t, &l)
+	if r.status != http.StatusOK || len(l.Levels) != 1 {
+		t.Fatalf("inventory of %s: %d %s", sku, r.status, r.body)
+	}
+	return l.Levels[0]
+}
+
+func TestInventoryFlow(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, e *env) {
+		_, key := e.shop("A", "US")
+
+		// A warehouse, read back whole.
+		r := e.do("POST", "/v1/warehouses", key, warehouseJSON("LAX1"))
+		var wh inventory.Warehouse
+		r.decode(t, &wh)
+		if r.status != http.StatusCreated || !strings.HasPrefix(wh.ID, "wh_") || wh.Code != "LAX1" || len(wh.Transit) != 2 || wh.CutOff != "14:00" {
+			t.Fatalf("create warehouse: %d %s", r.status, r.body)
+		}
+		r = e.do("GET", "/v1/warehouses/"+wh.ID, key, nil)
+		var got inventory.Warehouse
+		r.decode(t, &got)
+		if r.status != http.StatusOK || got.ID != wh.ID || got.Address.City != "Los Angeles" || got.Transit[0].Region != "CA" {
+			t.Fatalf("get warehouse: %d %s", r.status, r.body)
+		}
+		if r = e.do("POST", "/v1/warehouses", key, warehouseJSON("LAX1")); r.status != http.StatusConflict {
+			t.Fatalf("duplicate code: %d %s, want 409", r.status, r.body)
+		}
+		bad := warehouseJSON("")
+		bad["time_zone"] = "Mars/Olympus"
+		bad["type"] = "cave"
+		r = e.do("POST", "/v1/warehouses", key, bad)
+		var ve struct{ Errors []model.FieldError }
+		r.decode(t, &ve)
+		if r.status != http.StatusUnprocessableEntity || len(ve.Errors) != 3 {
+			t.Fatalf("bad warehouse: %d %s, want 422 naming code, type and time_zone", r.status, r.body)
+		}
+
+		// A stock count goes through the ledger; changing on hand needs a reason.
+		path := "/v1/warehouses/" + wh.ID + "/stock/TSHIRT-RED-M"
+		if r = e.do("PUT", path, key, `{"on_hand":3}`); r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("count without a reason: %d %s, want 422", r.status, r.body)
+		} else if _, field := r.apiErr(t); field != "reason" {
+			t.Fatalf("count without a reason names %q, want reason", field)
+		}
+		if r = e.do("PUT", path, key, `{"on_hand":-1,"reason":"x"}`); r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("negative count: %d %s, want 422", r.status, r.body)
+		}
+		r = e.do("PUT", path, key, `{"on_hand":3,"safety_stock":1,"reason":"cycle count"}`)
+		var lvl store.StockLevel
+		r.decode(t, &lvl)
+		if r.status != http.StatusOK || lvl.OnHand != 3 || lvl.SafetyStock != 1 || lvl.Available != 2 || lvl.LowStock {
+			t.Fatalf("count: %d %s", r.status, r.body)
+		}
+
+		// Allocation: reserved once, the same on repeat.
+		o1 := e.confirmedOrder(t, key, "inv-1")
+		r = e.do("POST", "/v1/orders/"+o1.ID+"/allocate", key, nil)
+		var a1 store.Allocation
+		r.decode(t, &a1)
+		if r.status != http.StatusOK || a1.Status != store.AllocationReserved || len(a1.Decision.Allocations) != 1 ||
+			a1.Decision.Allocations[0].WarehouseID != wh.ID || !a1.Decision.TransitKnown || a1.Decision.LateRisk {
+			t.Fatalf("allocate: %d %s", r.status, r.body)
+		}
+		r2 := e.do("POST", "/v1/orders/"+o1.ID+"/allocate", key, `{}`)
+		if r2.status != http.StatusOK || string(r2.body) != string(r.body) {
+			t.Fatalf("allocate again: %d %s\nwant the same allocation %s", r2.status, r2.body, r.body)
+		}
+		if r2 = e.do("GET", "/v1/orders/"+o1.ID+"/allocation", key, nil); string(r2.body) != string(r.body) {
+			t.Fatalf("get allocation: %d %s", r2.status, r2.body)
+		}
+		if l := e.level(t, key, "TSHIRT-RED-M"); l.Reserved != 2 || l.Available != 0 || !l.LowStock {
+			t.Fatalf("after allocating 2 of 3 with safety stock 1: %+v", l)
+		}
+
+		// Nothing left: 409 insufficient_stock saying what is short; nothing reserved.
+		o2 := e.confirmedOrder(t, key, "inv-2")
+		r = e.do("POST", "/v1/orders/"+o2.ID+"/allocate", key, nil)
+		var eb struct {
+			Error struct {
+				Code     string
+				Decision inventory.Decision
+			}
+		}
+		r.decode(t, &eb)
+		if r.status != http.StatusConflict || eb.Error.Code != "insufficient_stock" || len(eb.Error.Decision.Short) != 1 ||
+			eb.Error.Decision.Short[0].SKU != "TSHIRT-RED-M" || eb.Error.Decision.Short[0].Needed != 2 || len(eb.Error.Decision.Considered) != 1 {
+			t.Fatalf("allocate without stock: %d %s", r.status, r.body)
+		}
+		if r = e.do("GET", "/v1/orders/"+o2.ID+"/allocation", key, nil); r.status != http.StatusNotFound {
+			t.Fatalf("a refused allocation was stored: %d %s", r.status, r.body)
+		}
+		if r = e.do("GET", "/v1/inventory?low_stock=true", key, nil); !strings.Contains(string(r.body), `"sku":"TSHIRT-RED-M"`) {
+			t.Fatalf("low_stock=true does not list the low SKU: %s", r.body)
+		}
+
+		// Goods received, then the second order fits.
+		r = e.do("POST", "/v1/inventory/movements", key, map[string]any{"warehouse_id": wh.ID, "sku": "TSHIRT-RED-M", "kind": "receive", "quantity": 5})
+		if r.decode(t, &lvl); r.status != http.StatusCreated || lvl.OnHand != 8 || lvl.Available != 5 {
+			t.Fatalf("receive: %d %s", r.status, r.body)
+		}
+		if r = e.do("POST", "/v1/inventory/movements", key, map[string]any{"warehouse_id": wh.ID, "sku": "TSHIRT-RED-M", "kind": "reserve", "quantity": 1}); r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("a reserve outside an order: %d %s, want 422", r.status, r.body)
+		}
+		if r = e.do("POST", "/v1/orders/"+o2.ID+"/allocate", key, nil); r.status != http.StatusOK {
+			t.Fatalf("allocate after receiving: %d %s", r.status, r.body)
+		}
+
+		// Cancelling releases; releasing again is not an error; an order without allocation is 409.
+		if r = e.do("POST", "/v1/orders/"+o1.ID+"/cancel", key, `{"reason":"buyer_request"}`); r.status != http.StatusOK {
+			t.Fatalf("cancel: %d %s", r.status, r.body)
+		}
+		if l := e.level(t, key, "TSHIRT-RED-M"); l.Reserved != 2 || l.OnHand != 8 {
+			t.Fatalf("after cancelling one of two allocated orders: %+v, want 2 reserved", l)
+		}
+		r = e.do("POST", "/v1/orders/"+o1.ID+"/release", key, nil)
+		var rel store.Allocation
+		if r.decode(t, &rel); r.status != http.StatusOK || rel.Status != store.AllocationReleased {
+			t.Fatalf("release a released allocation: %d %s", r.status, r.body)
+		}
+		o3 := e.confirmedOrder(t, key, "inv-3")
+		if r = e.do("POST", "/v1/orders/"+o3.ID+"/release", key, nil); r.status != http.StatusConflict {
+			t.Fatalf("release without an allocation: %d %s, want 409", r.status, r.body)
+		}
+		if r = e.do("POST", "/v1/orders/"+o2.ID+"/release", key, `{"reason":"moving to another warehouse"}`); r.status != http.StatusOK {
+			t.Fatalf("release: %d %s", r.status, r.body)
+		}
+		if l := e.level(t, key, "TSHIRT-RED-M"); l.Reserved != 0 || l.Available != 7 {
+			t.Fatalf("after releasing everything: %+v", l)
+		}
+
+		// The ledger, paged, sums to the level.
+		var all []store.MovementRecord
+		for cursor := ""; ; {
+			r = e.do("GET", "/v1/inventory/movements?sku=TSHIRT-RED-M&limit=2&cursor="+cursor, key, nil)
+			var page struct {
+				Movements  []store.MovementRecord
+				NextCursor *string `json:"next_cursor"`
+			}
+			r.decode(t, &page)
+			if r.status != http.StatusOK {
+				t.Fatalf("movements: %d %s", r.status, r.body)
+			}
+			all = append(all, page.Movements...)
+			if page.NextCursor == nil {
+				break
+			}
+			cursor = *page.NextCursor
+		}
+		var kinds []string
+		moves := make([]inventory.Movement, len(all))
+		for i, m := range all {
+			kinds = append(kinds, string(m.Kind))
+			moves[i] = m.Movement
+		}
+		want := "adjust set_safety_stock reserve receive reserve release release"
+		if strings.Join(kinds, " ") != want {
+			t.Fatalf("ledger kinds %v, want %s", kinds, want)
+		}
+		if b, l := inventory.Replay(moves), e.level(t, key, "TSHIRT-RED-M"); b != l.Balance {
+			t.Fatalf("ledger sums to %+v, level is %+v", b, l.Balance)
+		}
+		if all[2].OrderID != o1.ID || all[2].Actor == "" || all[5].Reason != "order cancelled: buyer_request" {
+			t.Fatalf("ledger entries lack who and why: %+v", all)
+		}
+
+		// Safety stock: 4 units reserved yesterday is the whole history of 1 day.
+		e.clock.advance(24 * time.Hour)
+		r = e.do("GET", "/v1/inventory/safety-stock?warehouse="+wh.ID+"&sku=TSHIRT-RED-M&lead_time_days=10&days=1", key, nil)
+		var adv struct {
+			SafetyStock  int64   `json:"safety_stock"`
+			ReorderPoint int64   `json:"reorder_point"`
+			DailyDemand  []int64 `json:"daily_demand"`
+			Current      int64   `json:"current_safety_stock"`
+		}
+		if r.decode(t, &adv); r.status != http.StatusOK || len(adv.DailyDemand) != 1 || adv.DailyDemand[0] != 4 || adv.ReorderPoint != 40 || adv.Current != 1 {
+			t.Fatalf("safety stock: %d %s", r.status, r.body)
+		}
+		if r = e.do("GET", "/v1/inventory/safety-stock?warehouse="+wh.ID+"&sku=TSHIRT-RED-M", key, nil); r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("safety stock without a lead time: %d %s, want 422", r.status, r.body)
+		}
+	})
+}
+
+func TestAllocateUnconfirmedAndBadInput(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, e *env) {
+		_, key := e.shop("A", "US")
+		r := e.do("POST", "/v1/orders", key, orderJSON("unconf", tPaid, model.StatusAwaitingShipment))
+		var o model.Order
+		r.decode(t, &o)
+		if r = e.do("POST", "/v1/orders/"+o.ID+"/allocate", key, nil); r.status != http.StatusConflict {
+			t.Fatalf("allocate an unconfirmed order: %d %s, want 409", r.status, r.body)
+		} else if code, _ := r.apiErr(t); code != "action_not_allowed" {
+			t.Fatalf("allocate an unconfirmed order: code %s", code)
+		}
+		if r = e.do("POST", "/v1/orders/"+o.ID+"/allocate", key, `{"allow_splitt":true}`); r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("unknown field: %d %s, want 422", r.status, r.body)
+		}
+		if r = e.do("GET", "/v1/inventory?limit=0", key, nil); r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("limit=0: %d %s", r.status, r.body)
+		}
+		if r = e.do("GET", "/v1/inventory?cursor=bm9wZQ", key, nil); r.status != http.StatusUnprocessableEntity { // base64 of "nope"
+			t.Fatalf("bad cursor: %d %s", r.status, r.body)
+		}
+		if r = e.do("GET", "/v1/inventory/movements?cursor=abc", key, nil); r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("bad movement cursor: %d %s", r.status, r.body)
+		}
+		if r = e.do("PUT", "/v1/warehouses/wh_nope/stock/X", key, `{"on_hand":1,"reason":"x"}`); r.status != http.StatusNotFound {
+			t.Fatalf("unknown warehouse: %d %s", r.status, r.body)
+		}
+	})
+}
+
+// stockIsolationProbes are the cross-shop probes of the inventory routes: shop A has a
+// warehouse, stock and an allocated order; shop B's key must find none of it.
+func stockIsolationProbes(t *testing.T, e *env, keyA, keyB, _ string) map[string]func() response {
+	r := e.do("POST", "/v1/warehouses", keyA, warehouseJSON("ISO1"))
+	var wh inventory.Warehouse
+	r.decode(t, &wh)
+	if r = e.do("PUT", "/v1/warehouses/"+wh.ID+"/stock/TSHIRT-RED-M", keyA, `{"on_hand":10,"reason":"count"}`); r.status != http.StatusOK {
+		t.Fatalf("stock: %d %s", r.status, r.body)
+	}
+	o := e.confirmedOrder(t, keyA, "iso-stock")
+	if r = e.do("POST", "/v1/orders/"+o.ID+"/allocate", keyA, nil); r.status != http.StatusOK {
+		t.Fatalf("allocate: %d %s", r.status, r.body)
+	}
+	before := e.level(t, keyA, "TSHIRT-RED-M")
+	t.Cleanup(func() {
+		if after := e.level(t, keyA, "TSHIRT-RED-M"); after.Balance != before.Balance {
+			t.Errorf("shop B's requests changed shop A's stock: %+v, was %+v", after, before)
+		}
+	})
+	empty := func(path, field string) func() response {
+		return func() response {
+			r := e.do("GET", path, keyB, nil)
+			if r.status != http.StatusOK || !strings.Contains(string(r.body), `"`+field+`":[]`) {
+				t.Fatalf("shop B's %s shows shop A's data: %d %s", path, r.status, r.body)
+			}
+			return response{status: http.StatusNotFound} // absent, as required
+		}
+	}
+	return map[string]func() response{
+		"POST /v1/orders/{id}/allocate":  func() response { return e.do("POST", "/v1/orders/"+o.ID+"/allocate", keyB, nil) },
+		"POST /v1/orders/{id}/release":   func() response { return e.do("POST", "/v1/orders/"+o.ID+"/release", keyB, nil) },
+		"GET /v1/orders/{id}/allocation": func() response { return e.do("GET", "/v1/orders/"+o.ID+"/allocation", keyB, nil) },
+		"POST /v1/warehouses": func() response {
+			w := warehouseJSON("ISO2")
+			w["shop_id"] = wh.ShopID
+			return e.do("POST", "/v1/warehouses", keyB, w)
+		},
+		"GET /v1/warehouses":      empty("/v1/warehouses", "warehouses"),
+		"GET /v1/warehouses/{id}": func() response { return e.do("GET", "/v1/warehouses/"+wh.ID, keyB, nil) },
+		"PUT /v1/warehouses/{id}": func() response { return e.do("PUT", "/v1/warehouses/"+wh.ID, keyB, warehouseJSON("EVIL")) },
+		"PUT /v1/warehouses/{id}/stock/{sku}": func() response {
+			return e.do("PUT", "/v1/warehouses/"+wh.ID+"/stock/TSHIRT-RED-M", keyB, `{"on_hand":0,"reason":"sabotage"}`)
+		},
+		"GET /v1/inventory":           empty("/v1/inventory", "levels"),
+		"GET /v1/inventory/movements": empty("/v1/inventory/movements", "movements"),
+		"POST /v1/inventory/movements": func() response {
+			return e.do("POST", "/v1/inventory/movements", keyB, map[string]any{"warehouse_id": wh.ID, "sku": "TSHIRT-RED-M", "kind": "write_off", "quantity": 10, "reason": "sabotage"})
+		},
+		"GET /v1/inventory/safety-stock": func() response {
+			return e.do("GET", "/v1/inventory/safety-stock?warehouse="+wh.ID+"&sku=TSHIRT-RED-M&lead_time_days=5", keyB, nil)
+		},
+	}
+}
