@@ -48,6 +48,12 @@ type Stock interface {
 	// when it is not nil. fn must not change the order. It returns the
 	// allocation as it then stands (nil when the order has none).
 	ChangeAllocation(ctx context.Context, shopIDs []string, orderID string, fn AllocateFunc) (*Allocation, error)
+	// ChangeAllocations runs ChangeAllocation's step for each order of orderIDs, in that order, in
+	// one transaction: every order, allocation and balance the batch needs is locked first, and
+	// each order's fn sees the balances the orders before it left. An order outside shopIDs
+	// (ErrNotFound), an error from fn, or a movement Apply refuses fails only that order, which
+	// then writes nothing. The result has one entry per order id; the error is for the store.
+	ChangeAllocations(ctx context.Context, shopIDs []string, orderIDs []string, fn AllocateFunc) ([]AllocationResult, error)
 	// GetAllocation returns the allocation of the order id if its shop is in shopIDs, else
 	// ErrNotFound.
 	GetAllocation(ctx context.Context, shopIDs []string, orderID string) (Allocation, error)
@@ -151,3 +157,10 @@ type AllocationChange struct {
 
 // AllocateFunc is the domain's allocation step (reserve, release, ship).
 type AllocateFunc func(in AllocationInput) (AllocationChange, error)
+
+// AllocationResult is what one order of ChangeAllocations came to: its allocation as it then
+// stands (nil when it has none), or the error that refused its step.
+type AllocationResult struct {
+	Allocation *Allocation
+	Err        error
+}

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -48,10 +47,13 @@ func (s *Store) UpdateWarehouse(ctx context.Context, shopIDs []string, id string
 		if err != nil {
 			return err
 		}
+		shopID := w.ShopID
 		if err := fn(&w); err != nil {
 			return err
 		}
-		if w.ID != id || !slices.Contains(shopIDs, w.ShopID) {
+		// Compared with the shop it has, not the scope: a key for two shops must not move a
+		// warehouse between them (the UPDATE below does not write shop_id).
+		if w.ID != id || w.ShopID != shopID {
 			return fmt.Errorf("a warehouse update may not change its id or shop: %w", model.ErrInvalid)
 		}
 		doc, err := json.Marshal(w)
@@ -117,7 +119,8 @@ func scanWarehouse(r pgx.Row) (inventory.Warehouse, error) {
 }
 
 // ChangeStock implements store.Stock. Rows that do not exist yet are created empty first, so
-// that they can be locked like the others.
+// that they can be locked like the others; those no movement touched are deleted again before
+// commit, so that, as in every driver, a balance without a ledger has no row.
 func (s *Store) ChangeStock(ctx context.Context, shopID string, keys []store.StockKey,
 	fn func(map[store.StockKey]inventory.Balance) ([]inventory.Movement, error)) ([]store.StockLevel, error) {
 	sorted := store.SortKeys(keys)
@@ -141,9 +144,17 @@ func (s *Store) ChangeStock(ctx context.Context, shopID string, keys []store.Sto
 				return fmt.Errorf("warehouse %s: %w", id, model.ErrNotFound)
 			}
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO stock (warehouse_id, sku, shop_id, on_hand, reserved, safety_stock, updated_at)
+		rows, err = tx.Query(ctx, `INSERT INTO stock (warehouse_id, sku, shop_id, on_hand, reserved, safety_stock, updated_at)
 			SELECT w, k, $3, 0, 0, 0, now() FROM unnest($1::text[], $2::text[]) AS t(w, k) ORDER BY w, k
-			ON CONFLICT (warehouse_id, sku) DO NOTHING`, whs, skus, shopID); err != nil {
+			ON CONFLICT (warehouse_id, sku) DO NOTHING RETURNING warehouse_id, sku`, whs, skus, shopID)
+		if err != nil {
+			return err
+		}
+		created, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.StockKey, error) {
+			var k store.StockKey
+			return k, r.Scan(&k.WarehouseID, &k.SKU)
+		})
+		if err != nil {
 			return err
 		}
 		balances, stamps, err := lockBalances(ctx, tx, `SELECT warehouse_id, sku, on_hand, reserved, safety_stock, updated_at
@@ -152,12 +163,27 @@ func (s *Store) ChangeStock(ctx context.Context, shopID string, keys []store.Sto
 		if err != nil {
 			return err
 		}
+		for _, k := range created {
+			delete(stamps, k) // made just now to be locked: not a change, and now() is not the caller's clock
+		}
 		moves, err := fn(clone(balances))
 		if err != nil {
 			return err
 		}
 		if err := appendMovements(ctx, tx, shopID, balances, stamps, moves); err != nil {
 			return err
+		}
+		var dropW, dropS []string
+		for _, k := range created {
+			if !slices.ContainsFunc(moves, func(m inventory.Movement) bool { return m.WarehouseID == k.WarehouseID && m.SKU == k.SKU }) {
+				dropW, dropS = append(dropW, k.WarehouseID), append(dropS, k.SKU)
+			}
+		}
+		if len(dropW) > 0 {
+			if _, err := tx.Exec(ctx, `DELETE FROM stock WHERE (warehouse_id, sku) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+				dropW, dropS); err != nil {
+				return err
+			}
 		}
 		out = make([]store.StockLevel, len(keys))
 		for i, k := range keys {
@@ -318,70 +344,6 @@ func (s *Store) ListMovements(ctx context.Context, q store.MovementQuery) ([]sto
 }
 
 const allocationColumns = `order_id, shop_id, status, doc, created_at, updated_at`
-
-// ChangeAllocation implements store.Stock.
-func (s *Store) ChangeAllocation(ctx context.Context, shopIDs []string, orderID string, fn store.AllocateFunc) (*store.Allocation, error) {
-	var out *store.Allocation
-	err := s.inTx(ctx, "allocation of order "+orderID, func(tx pgx.Tx) error {
-		out = nil // the transaction may be retried
-		o, err := scanOrder(tx.QueryRow(ctx, `SELECT `+orderColumns+` FROM orders WHERE id = $1 AND shop_id = ANY($2) FOR UPDATE`, orderID, shopIDs))
-		if err != nil {
-			return err
-		}
-		cur, err := scanAllocation(tx.QueryRow(ctx, `SELECT `+allocationColumns+` FROM allocations WHERE order_id = $1`, orderID))
-		switch {
-		case err == nil:
-			out = &cur
-		case !errors.Is(err, pgx.ErrNoRows):
-			return err
-		}
-		whs, err := listWarehouses(ctx, tx, []string{o.ShopID}, "ORDER BY id")
-		if err != nil {
-			return err
-		}
-		keys := store.AllocationKeys(&o, out, whs)
-		var skus []string
-		for _, k := range keys {
-			if !slices.Contains(skus, k.SKU) {
-				skus = append(skus, k.SKU)
-			}
-		}
-		balances, stamps, err := lockBalances(ctx, tx, `SELECT warehouse_id, sku, on_hand, reserved, safety_stock, updated_at
-			FROM stock WHERE shop_id = $1 AND sku = ANY($2) ORDER BY warehouse_id, sku FOR UPDATE`, keys, o.ShopID, skus)
-		if err != nil {
-			return err
-		}
-		ch, err := fn(store.AllocationInput{Order: &o, Current: out, Candidates: store.Candidates(whs, keys, balances)})
-		if err != nil {
-			return err
-		}
-		if err := appendMovements(ctx, tx, o.ShopID, balances, stamps, ch.Movements); err != nil {
-			return err
-		}
-		if ch.Allocation != nil {
-			a := *ch.Allocation
-			a.OrderID, a.ShopID = o.ID, o.ShopID
-			doc, err := json.Marshal(a.Decision)
-			if err != nil {
-				return fmt.Errorf("encode allocation of %s: %w", o.ID, err)
-			}
-			if out != nil {
-				a.CreatedAt = out.CreatedAt
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO allocations (`+allocationColumns+`) VALUES ($1, $2, $3, $4, $5, $6)
-				ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, doc = excluded.doc, updated_at = excluded.updated_at`,
-				a.OrderID, a.ShopID, string(a.Status), doc, a.CreatedAt, a.UpdatedAt); err != nil {
-				return fmt.Errorf("write allocation of %s: %w", o.ID, err)
-			}
-			out = &a
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
 
 // GetAllocation implements store.Stock.
 func (s *Store) GetAllocation(ctx context.Context, shopIDs []string, orderID string) (store.Allocation, error) {

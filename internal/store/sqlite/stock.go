@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -43,10 +42,13 @@ func (s *Store) UpdateWarehouse(ctx context.Context, shopIDs []string, id string
 		if err != nil {
 			return err
 		}
+		shopID := w.ShopID
 		if err := fn(&w); err != nil {
 			return err
 		}
-		if w.ID != id || !slices.Contains(shopIDs, w.ShopID) {
+		// Compared with the shop it has, not the scope: a key for two shops must not move a
+		// warehouse between them (the UPDATE below does not write shop_id).
+		if w.ID != id || w.ShopID != shopID {
 			return fmt.Errorf("a warehouse update may not change its id or shop: %w", model.ErrInvalid)
 		}
 		doc, err := json.Marshal(w)
@@ -351,63 +353,6 @@ func (s *Store) ListMovements(ctx context.Context, q store.MovementQuery) ([]sto
 }
 
 const allocationColumns = `order_id, shop_id, status, doc, created_at, updated_at`
-
-// ChangeAllocation implements store.Stock.
-func (s *Store) ChangeAllocation(ctx context.Context, shopIDs []string, orderID string, fn store.AllocateFunc) (*store.Allocation, error) {
-	var out *store.Allocation
-	err := s.inTx(ctx, "allocation of order "+orderID, func(tx *sql.Tx) error {
-		o, err := getOrder(ctx, tx, shopIDs, orderID)
-		if err != nil {
-			return err
-		}
-		cur, err := getAllocation(ctx, tx, []string{o.ShopID}, orderID)
-		switch {
-		case err == nil:
-			out = &cur
-		case !errors.Is(err, sql.ErrNoRows):
-			return err
-		}
-		whs, err := listWarehouses(ctx, tx, []string{o.ShopID})
-		if err != nil {
-			return err
-		}
-		slices.SortFunc(whs, func(a, b inventory.Warehouse) int { return strings.Compare(a.ID, b.ID) })
-		keys := store.AllocationKeys(&o, out, whs)
-		balances, stamps, err := loadBalances(ctx, tx, keys)
-		if err != nil {
-			return err
-		}
-		ch, err := fn(store.AllocationInput{Order: &o, Current: out, Candidates: store.Candidates(whs, keys, balances)})
-		if err != nil {
-			return err
-		}
-		if err := appendMovements(ctx, tx, o.ShopID, balances, stamps, ch.Movements); err != nil {
-			return err
-		}
-		if ch.Allocation != nil {
-			a := *ch.Allocation
-			a.OrderID, a.ShopID = o.ID, o.ShopID
-			doc, err := json.Marshal(a.Decision)
-			if err != nil {
-				return fmt.Errorf("encode allocation of %s: %w", o.ID, err)
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO allocations (`+allocationColumns+`) VALUES (?, ?, ?, ?, ?, ?)
-				ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, doc = excluded.doc, updated_at = excluded.updated_at`,
-				a.OrderID, a.ShopID, string(a.Status), string(doc), micros(a.CreatedAt), micros(a.UpdatedAt)); err != nil {
-				return fmt.Errorf("write allocation of %s: %w", o.ID, err)
-			}
-			if out != nil {
-				a.CreatedAt = out.CreatedAt
-			}
-			out = &a
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
 
 // GetAllocation implements store.Stock.
 func (s *Store) GetAllocation(ctx context.Context, shopIDs []string, orderID string) (store.Allocation, error) {
