@@ -56,13 +56,40 @@ var shippedStatuses = []model.Status{
 // unchanged; one whose allocation was released is allocated afresh. An order that cannot be
 // served is an *UnallocatableError and reserves nothing.
 func (s *Service) Allocate(ctx context.Context, scope model.Scope, orderID string, opt AllocateOptions) (store.Allocation, error) {
+	res, err := s.AllocateMany(ctx, scope, []string{orderID}, opt)
+	if err != nil {
+		return store.Allocation{}, err
+	}
+	return res[0].Allocation, res[0].Err
+}
+
+// AllocateResult is what allocating one order of a batch came to.
+type AllocateResult struct {
+	Allocation store.Allocation
+	Err        error
+}
+
+// MaxAllocateBatch bounds the orders one AllocateMany call allocates in its one transaction.
+const MaxAllocateBatch = 1000
+
+// AllocateMany allocates orderIDs as Allocate does each, in that order, in one transaction: the
+// peak-day path, where a warehouse releases hundreds of orders to picking at once. Each order
+// sees the stock the orders before it took; one that cannot be allocated fails alone. The error
+// is for the store, or a batch over MaxAllocateBatch.
+func (s *Service) AllocateMany(ctx context.Context, scope model.Scope, orderIDs []string, opt AllocateOptions) ([]AllocateResult, error) {
+	if len(orderIDs) > MaxAllocateBatch {
+		return nil, invalid("too_many", "order_ids", fmt.Sprintf("%d orders in one call: at most %d", len(orderIDs), MaxAllocateBatch))
+	}
 	now := s.clock()
 	actor := Actor(scope)
-	var before map[store.StockKey]inventory.Balance
-	var moves []inventory.Movement
-	a, err := s.store.ChangeAllocation(ctx, scope.ShopIDs, orderID, func(in store.AllocationInput) (store.AllocationChange, error) {
-		before, moves = nil, nil
+	type step struct {
+		before map[store.StockKey]inventory.Balance
+		moves  []inventory.Movement
+	}
+	steps := map[string]step{} // by order id, for the low-stock check once committed
+	res, err := s.store.ChangeAllocations(ctx, scope.ShopIDs, orderIDs, func(in store.AllocationInput) (store.AllocationChange, error) {
 		o := in.Order
+		delete(steps, o.ID)
 		if cur := in.Current; cur != nil && cur.Status != store.AllocationReleased {
 			return store.AllocationChange{}, nil // reserved or shipped: the same allocation
 		}
@@ -82,23 +109,36 @@ func (s *Service) Allocate(ctx context.Context, scope model.Scope, orderID strin
 		if len(d.Allocations) == 0 {
 			return store.AllocationChange{}, &UnallocatableError{Decision: d}
 		}
+		var moves []inventory.Movement
 		for _, p := range d.Allocations {
 			for _, l := range p.Lines {
 				moves = append(moves, inventory.Movement{Kind: inventory.KindReserve, WarehouseID: p.WarehouseID, SKU: l.SKU,
 					Quantity: l.Quantity, Actor: actor, At: now, OrderID: o.ID, Reason: "allocated"})
 			}
 		}
-		before = balancesOf(in.Candidates)
+		steps[o.ID] = step{before: balancesOf(in.Candidates), moves: moves}
 		return store.AllocationChange{
 			Allocation: &store.Allocation{Status: store.AllocationReserved, Decision: d, CreatedAt: now, UpdatedAt: now},
 			Movements:  moves,
 		}, nil
 	})
 	if err != nil {
-		return store.Allocation{}, err
+		return nil, err
 	}
-	s.alertAfter(before, moves, a.ShopID)
-	return *a, nil
+	out := make([]AllocateResult, len(res))
+	for i, r := range res {
+		out[i].Err = r.Err
+		if r.Allocation != nil {
+			out[i].Allocation = *r.Allocation
+		}
+		if r.Err == nil {
+			if st, ok := steps[orderIDs[i]]; ok {
+				s.alertAfter(st.before, st.moves, r.Allocation.ShopID)
+				delete(steps, orderIDs[i]) // an id listed twice reserved once
+			}
+		}
+	}
+	return out, nil
 }
 
 // Release gives back the stock an order's allocation holds, for example to allocate it again
@@ -123,6 +163,11 @@ func (s *Service) Release(ctx context.Context, scope model.Scope, orderID, reaso
 				Want: "its stock has shipped; a return puts it back (return_restock)"}
 		case cur.Status == store.AllocationReleased:
 			return store.AllocationChange{}, nil
+		case isShipped(in.Order.Status):
+			// The goods have left though Settle has not run yet: released, they would stay on
+			// hand and be sold again (R-ORD-8). Settle ships them.
+			return store.AllocationChange{}, &order.ActionError{Action: "release", Status: in.Order.Status,
+				Want: "its stock has shipped; a return puts it back (return_restock)"}
 		}
 		return settle(in, store.AllocationReleased, inventory.KindRelease, reason, Actor(scope), now), nil
 	})
@@ -172,7 +217,7 @@ func (s *Service) Settle(ctx context.Context, shopIDs []string, orderID string) 
 
 // Sweep settles up to limit allocations whose orders were cancelled or shipped while they still
 // held stock (an order cancelled by the marketplace, a crash between a cancel and its release).
-// It reports how many it settled.
+// It reports how many it settled, and the orders it could not settle, after trying the others.
 func (s *Service) Sweep(ctx context.Context, limit int) (int, error) {
 	statuses := append([]model.Status{model.StatusCancelled}, shippedStatuses...)
 	pending, err := s.store.ListUnsettledAllocations(ctx, statuses, limit)
@@ -180,16 +225,23 @@ func (s *Service) Sweep(ctx context.Context, limit int) (int, error) {
 		return 0, err
 	}
 	n := 0
+	var errs []error
 	for _, a := range pending {
 		changed, err := s.Settle(ctx, []string{a.ShopID}, a.OrderID)
 		if err != nil {
-			return n, fmt.Errorf("settle order %s: %w", a.OrderID, err)
+			// One order that cannot settle (its shipped units written off by a count) must not
+			// hold back the stock of every order listed after it: report it and go on.
+			errs = append(errs, fmt.Errorf("settle order %s: %w", a.OrderID, err))
+			if ctx.Err() != nil {
+				break
+			}
+			continue
 		}
 		if changed {
 			n++
 		}
 	}
-	return n, nil
+	return n, errors.Join(errs...)
 }
 
 func isShipped(st model.Status) bool {

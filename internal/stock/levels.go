@@ -3,6 +3,7 @@ package stock
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -190,4 +191,93 @@ type MovementFilter struct {
 func (s *Service) Movements(ctx context.Context, scope model.Scope, f MovementFilter) ([]store.MovementRecord, error) {
 	return s.store.ListMovements(ctx, store.MovementQuery{ShopIDs: scope.ShopIDs, SKU: f.SKU, WarehouseID: f.WarehouseID,
 		OrderID: f.OrderID, AfterSeq: f.AfterSeq, Limit: f.Limit})
+}
+
+// Count is one stock count of a batch: a SKU in a warehouse and the target figures.
+type Count struct {
+	WarehouseID string
+	SKU         string
+	Target
+}
+
+// maxCountBatch bounds the counts one SetStocks call writes in its one transaction.
+const maxCountBatch = 1000
+
+// CountResult is what one count of a batch did: the level it left, and whether it changed
+// anything (a count of what is already there appends nothing to the ledger).
+type CountResult struct {
+	Level   store.StockLevel
+	Changed bool
+}
+
+// SetStocks applies counts of one shop in one transaction, in order (a later count of the same
+// SKU and warehouse applies on top of an earlier one), and returns what each count did.
+// Each count must have passed validation (CheckCount); a count without a reason is recorded with
+// defaultReason. Either every count is written or none.
+func (s *Service) SetStocks(ctx context.Context, scope model.Scope, shopID string, counts []Count, defaultReason string) ([]CountResult, error) {
+	if !scope.Has(shopID) {
+		return nil, fmt.Errorf("shop %s: %w", shopID, model.ErrNotFound)
+	}
+	if len(counts) > maxCountBatch {
+		return nil, fmt.Errorf("%d counts in one call, at most %d: %w", len(counts), maxCountBatch, model.ErrInvalid)
+	}
+	keys := make([]store.StockKey, len(counts))
+	for i, c := range counts {
+		keys[i] = store.StockKey{WarehouseID: c.WarehouseID, SKU: c.SKU}
+	}
+	uniq := store.SortKeys(keys)
+	now, actor := s.clock(), Actor(scope)
+	var before map[store.StockKey]inventory.Balance
+	out := make([]CountResult, len(counts))
+	_, err := s.store.ChangeStock(ctx, shopID, uniq, func(bal map[store.StockKey]inventory.Balance) ([]inventory.Movement, error) {
+		before = maps.Clone(bal)
+		var moves []inventory.Movement
+		for i, c := range counts {
+			if strings.TrimSpace(c.Reason) == "" {
+				c.Reason = defaultReason
+			}
+			ms := c.Target.movements(keys[i], bal[keys[i]], actor, now)
+			b, err := applyAll(bal[keys[i]], ms)
+			if err != nil {
+				return nil, err
+			}
+			bal[keys[i]] = b
+			out[i] = CountResult{Level: store.NewStockLevel(shopID, keys[i], b, now), Changed: len(ms) > 0}
+			moves = append(moves, ms...)
+		}
+		return moves, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var after []store.StockLevel
+	seen := map[store.StockKey]bool{}
+	for i := len(out) - 1; i >= 0; i-- { // the last count of a key is its final level
+		if !seen[keys[i]] {
+			seen[keys[i]] = true
+			after = append(after, out[i].Level)
+		}
+	}
+	s.alertCrossings(before, after)
+	return out, nil
+}
+
+// applyAll applies moves to b in order.
+func applyAll(b inventory.Balance, moves []inventory.Movement) (inventory.Balance, error) {
+	for _, m := range moves {
+		var err error
+		if b, err = inventory.Apply(b, m); err != nil {
+			return b, err
+		}
+	}
+	return b, nil
+}
+
+// CheckCount reports every problem with a count before it is sent: the figures, the SKU.
+func CheckCount(c Count) []model.FieldError {
+	ps := c.Target.validate()
+	if err := checkSKU("sku", c.SKU); err != nil {
+		ps = append(ps, err.(*model.ValidationError).Problems...)
+	}
+	return ps
 }
