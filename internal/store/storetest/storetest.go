@@ -39,6 +39,17 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"NeedsAttentionProblemsCorrections", testNeedsAttention},
 		{"Idempotency", testIdempotency},
 		{"IdempotencyConcurrentClaim", testIdempotencyConcurrent},
+		{"Warehouses", testWarehouses},
+		{"StockLedgerProperty", testStockLedgerProperty},
+		{"ChangeStockRefusals", testChangeStockRefusals},
+		{"ChangeStockLevels", testChangeStockLevels},
+		{"ChangeStockConcurrent", testChangeStockConcurrent},
+		{"ListStock", testListStock},
+		{"ListMovements", testListMovements},
+		{"Allocation", testAllocation},
+		{"UnsettledAllocations", testUnsettledAllocations},
+		{"AllocationNoOversell", testAllocationNoOversell},
+		{"ChangeAllocations", testChangeAllocations},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
