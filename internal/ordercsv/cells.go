@@ -2,12 +2,10 @@ package ordercsv
 
 import (
 	"fmt"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"lastmile/internal/csvio"
 	"lastmile/internal/model"
 )
 
@@ -15,51 +13,22 @@ import (
 type rowReader struct {
 	r      *Reader
 	b      *groupBuilder
-	rec    record
+	rec    csvio.Record
 	noCurr bool // missing_field currency already reported for this row
 }
 
-func (r *Reader) row(b *groupBuilder, rec record) *rowReader {
+func (r *Reader) row(b *groupBuilder, rec csvio.Record) *rowReader {
 	x := &rowReader{r: r, b: b, rec: rec}
 	// A row that broke the CSV syntax gets that one structural problem: its cell count follows
-	// from it.
-	if p := rec.problem; p != nil {
-		x.problemAt(r.label(p.col), p.code, p.msg)
-	} else {
-		x.columnCount()
+	// from it. Otherwise a cell count other than the header's is the problem.
+	p := rec.Problem
+	if p == nil {
+		p = rec.WidthProblem(r.width, r.delim)
+	}
+	if p != nil {
+		x.problemAt(r.label(p.Col), p.Code, p.Message)
 	}
 	return x
-}
-
-// columnCount reports a row whose cell count differs from the header's. Empty cells after the
-// last named column are not counted, in the header or the row: Excel writes them for formatted
-// columns.
-func (x *rowReader) columnCount() {
-	n, w := len(x.rec.fields), x.r.width
-	var at int // the cell to name: the first one missing, or the first with text under no header
-	switch {
-	case n == w:
-		return
-	case n < w:
-		at = n
-	default:
-		at = slices.IndexFunc(x.rec.fields[w:], func(f string) bool { return strings.TrimSpace(f) != "" })
-		if at < 0 {
-			return
-		}
-		at += w
-	}
-	x.problemAt(x.r.label(at), "column_count", fmt.Sprintf("the row has %d cells but the header has %d: a cell that contains %s must be in double quotes", n, w, delimName(x.r.delim)))
-}
-
-func delimName(d byte) string {
-	switch d {
-	case '\t':
-		return "a tab"
-	case ';':
-		return "';'"
-	}
-	return fmt.Sprintf("'%c'", d)
 }
 
 // label names the cell at index i for a problem: its canonical column name, else its header
@@ -71,7 +40,7 @@ func (r *Reader) label(i int) string {
 	if i < len(r.header) && r.header[i] != "" {
 		return r.header[i]
 	}
-	return "column " + columnLetters(i)
+	return "column " + csvio.ColumnLetters(i)
 }
 
 func (x *rowReader) problem(c column, code, msg string) {
@@ -79,7 +48,7 @@ func (x *rowReader) problem(c column, code, msg string) {
 }
 
 func (x *rowReader) problemAt(field, code, msg string) {
-	x.b.g.Problems = append(x.b.g.Problems, RowProblem{Row: x.rec.row, FieldError: model.FieldError{Code: code, Field: field, Message: msg}})
+	x.b.g.Problems = append(x.b.g.Problems, RowProblem{Row: x.rec.Row, FieldError: model.FieldError{Code: code, Field: field, Message: msg}})
 }
 
 func (x *rowReader) notAdjacent() {
@@ -89,10 +58,10 @@ func (x *rowReader) notAdjacent() {
 // rawCell is the trimmed cell of column c, "" if the file or the row lacks it.
 func (x *rowReader) rawCell(c column) string {
 	i := x.r.index[c]
-	if i < 0 || i >= len(x.rec.fields) {
+	if i < 0 || i >= len(x.rec.Fields) {
 		return ""
 	}
-	return strings.TrimSpace(x.rec.fields[i])
+	return strings.TrimSpace(x.rec.Fields[i])
 }
 
 // cell is rawCell with text that is not valid in the file's encoding reported and replaced by
@@ -100,49 +69,24 @@ func (x *rowReader) rawCell(c column) string {
 // file they are left as they are, and lastmile keeps only valid UTF-8.
 func (x *rowReader) cell(c column) string {
 	s := x.rawCell(c)
-	if cleanText(s) {
+	if csvio.CleanText(s) {
 		return s
 	}
 	x.problem(c, "invalid_encoding", fmt.Sprintf("the cell holds bytes that are not valid %s text; save the file as \"CSV UTF-8\"", x.r.encoding))
-	return validText(s)
+	return csvio.ValidText(s)
 }
 
 // text reads a text cell: trimmed, without the apostrophe the Writer puts before text that
-// would be a formula (see guardText).
+// would be a formula (see csvio.GuardText).
 func (x *rowReader) text(c column) string {
-	s := unguardText(x.cell(c))
+	s := csvio.UnguardText(x.cell(c))
 	switch c {
 	case colExternalID, colSKU, colBuyerPhone, colShipPhone, colShipPostalCode:
-		if excelScientific(s) {
+		if csvio.ExcelScientific(s) {
 			x.problem(c, "scientific_notation", fmt.Sprintf("%q is how Excel shows a long number it has rounded; the digits are lost. Format the column as Text and enter the value again", s))
 		}
 	}
 	return s
-}
-
-// excelScientific reports whether s looks like Excel's display of a long number, such as a
-// TikTok order number or a phone number in a cell not formatted as Text: 5.76461E+17. Excel's
-// General format switches to this from 12 digits on, so smaller exponents are left alone.
-func excelScientific(s string) bool {
-	if strings.IndexByte(s, '+') < 0 {
-		return false
-	}
-	mant, exp, ok := strings.Cut(strings.ToUpper(s), "E+")
-	if !ok || mant == "" || len(exp) < 2 || len(exp) > 3 || !allDigits(exp) {
-		return false
-	}
-	whole, frac, _ := strings.Cut(mant, ".")
-	e, _ := strconv.Atoi(exp)
-	return len(whole) == 1 && allDigits(whole) && allDigits(frac) && e >= 11
-}
-
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // int reads a whole number; empty is 0.
@@ -214,29 +158,4 @@ func (x *rowReader) bool(c column) bool {
 	}
 	x.problem(c, "invalid_bool", fmt.Sprintf("%q is not yes or no: write true/false, yes/no, 1/0, Y/N or 是/否", s))
 	return false
-}
-
-// cleanText reports whether s is valid UTF-8 without U+FFFD, the decoders' mark for bytes they
-// could not decode. One pass, and ASCII costs a comparison a byte.
-func cleanText(s string) bool {
-	for i := 0; i < len(s); {
-		if s[i] < utf8.RuneSelf {
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError {
-			return false
-		}
-		i += size
-	}
-	return true
-}
-
-// validText replaces what is not valid UTF-8 in s by U+FFFD.
-func validText(s string) string {
-	if utf8.ValidString(s) {
-		return s
-	}
-	return strings.ToValidUTF8(s, "\uFFFD")
 }

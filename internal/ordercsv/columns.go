@@ -1,6 +1,6 @@
 package ordercsv
 
-import "strings"
+import "lastmile/internal/csvio"
 
 // column identifies one of the file's known columns. Its value indexes columnNames.
 type column int
@@ -90,7 +90,7 @@ func (c column) kind() columnKind {
 }
 
 // aliases are the other header names sellers use, mostly from Chinese Excel templates and ERP
-// exports. They are compared after headerKey, so case, spaces, '_', '-', a trailing '*'
+// exports. They are compared after csvio.HeaderKey, so case, spaces, '_', '-', a trailing '*'
 // (templates mark required columns so) and full-width brackets do not matter. A bare 重量
 // (weight) or 长 (length) is deliberately not an alias: without a unit it may be kg or cm.
 var aliases = map[column][]string{
@@ -126,14 +126,14 @@ var aliases = map[column][]string{
 	colCODAmount:      {"货到付款金额", "代收货款", "COD金额", "cod"},
 }
 
-// headerIndex maps headerKey(name) to its column, for canonical names and aliases alike.
+// headerIndex maps csvio.HeaderKey(name) to its column, for canonical names and aliases alike.
 var headerIndex = buildHeaderIndex()
 
 func buildHeaderIndex() map[string]column {
 	m := make(map[string]column)
 	for c := range numColumns {
 		for _, name := range append([]string{columnNames[c]}, aliases[c]...) {
-			k := headerKey(name)
+			k := csvio.HeaderKey(name)
 			if prev, dup := m[k]; dup && prev != c {
 				panic("ordercsv: header name " + name + " names two columns")
 			}
@@ -141,36 +141,4 @@ func buildHeaderIndex() map[string]column {
 		}
 	}
 	return m
-}
-
-// headerKey folds a header cell to the form the index is keyed by: lower case, without white
-// space, '_', '-' or '*', with full-width brackets and slash made ASCII. "Ship Line1",
-// "ship_line1" and "SHIP-LINE1" are one column; so are 重量（g） and 重量(g).
-func headerKey(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range strings.ToLower(s) {
-		switch r {
-		case ' ', '\t', '\u00a0', '\u3000', '_', '-', '*', '\ufeff':
-			continue
-		case '（':
-			r = '('
-		case '）':
-			r = ')'
-		case '／':
-			r = '/'
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// columnLetters is how a spreadsheet names the column at index i (0 → A, 26 → AA); problems
-// about cells outside the known columns name them so.
-func columnLetters(i int) string {
-	var b []byte
-	for i++; i > 0; i = (i - 1) / 26 {
-		b = append([]byte{byte('A' + (i-1)%26)}, b...)
-	}
-	return string(b)
 }

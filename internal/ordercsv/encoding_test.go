@@ -13,6 +13,8 @@ import (
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
+
+	"lastmile/internal/csvio"
 )
 
 var update = flag.Bool("update", false, "rewrite the generated files in testdata")
@@ -93,29 +95,6 @@ func TestEncodings(t *testing.T) {
 	}
 }
 
-// TestUTF8DetectionBoundary: a Chinese character cut in two by the end of the sniffed prefix
-// does not make a UTF-8 file look like GB18030.
-func TestUTF8DetectionBoundary(t *testing.T) {
-	t.Parallel()
-	var b strings.Builder
-	b.WriteString("external_id,sku,quantity,item_name\n")
-	for i := 0; b.Len() < 3*sniffSize; i++ {
-		b.WriteString("A,S,1,")
-		b.WriteString(strings.Repeat("x", i%3)) // shift the multi-byte characters across the boundary
-		b.WriteString("蓝牙耳机\n")
-	}
-	for shift := range 3 {
-		data := []byte(strings.Repeat(" ", shift) + b.String())
-		r, err := NewReader(bytes.NewReader(data), Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r.Encoding() != EncodingUTF8 {
-			t.Errorf("shift %d: encoding %s", shift, r.Encoding())
-		}
-	}
-}
-
 // TestLateInvalidUTF8: a UTF-8 file with a GBK cell after the first 64 KiB is read as UTF-8 and
 // the bad cell is a problem on its row, named by its column.
 func TestLateInvalidUTF8(t *testing.T) {
@@ -127,7 +106,7 @@ func TestLateInvalidUTF8(t *testing.T) {
 	gbk := string(encodeWith(t, simplifiedchinese.GBK, []byte("张伟")))
 	rows = append(rows, goodRow("Z", "ship_name", gbk))
 	in := csvRows(rows...)
-	if len(in) < sniffSize {
+	if len(in) < csvio.SniffSize {
 		t.Fatalf("only %d bytes", len(in))
 	}
 	r, groups := readAll(t, []byte(in), Options{})

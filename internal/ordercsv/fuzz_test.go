@@ -10,6 +10,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"lastmile/internal/csvio"
 	"lastmile/internal/model"
 )
 
@@ -108,7 +109,7 @@ func FuzzRoundTrip(f *testing.F) {
 		// cell reads as "\n" (as encoding/csv has it). Texts outside that are out of scope.
 		if !utf8.ValidString(text) || !utf8.ValidString(sku) || bytes.ContainsRune([]byte(text+sku), utf8.RuneError) ||
 			trimmed(text) != text || trimmed(sku) != sku || bytes.Contains([]byte(text+sku), []byte("\r")) ||
-			sku == "" || amount == math.MinInt64 || excelScientific(text) || excelScientific(sku) {
+			sku == "" || amount == math.MinInt64 || csvio.ExcelScientific(text) || csvio.ExcelScientific(sku) {
 			return
 		}
 		code := currencies[int(cur)%len(currencies)]

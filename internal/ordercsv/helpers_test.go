@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"lastmile/internal/csvio"
 	"lastmile/internal/model"
 )
 
@@ -114,7 +115,7 @@ func csvRows(rows ...map[string]string) string {
 	for _, r := range rows {
 		cells := make([]string, numColumns)
 		for k, v := range r {
-			c, ok := headerIndex[headerKey(k)]
+			c, ok := headerIndex[csvio.HeaderKey(k)]
 			if !ok {
 				panic("no column " + k)
 			}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"lastmile/internal/csvio"
 	"lastmile/internal/model"
 )
 
@@ -44,7 +45,8 @@ func (e *numError) Error() string { return e.msg }
 // parseMoney reads a price as a seller types it into minor units of cur: "12.99", "1,299.00",
 // "$12.99", "12.99 USD", "Rp149.000,00" in a semicolon file. A currency code or symbol before or
 // after the number must be the order's currency: a price in another currency is a mistake
-// lastmile does not convert. dec is the decimal separator of the file (see decimalSeparator).
+// lastmile does not convert. dec is the decimal separator of the file (see
+// csvio.DecimalSeparator).
 func parseMoney(s, cur string, dec byte) (int64, *numError) {
 	scale, ok := currencyScale(cur)
 	if !ok {
@@ -129,30 +131,6 @@ func markMeans(mark, cur string) bool {
 	return false
 }
 
-// decimalSeparator is the decimal separator of a file with the given delimiter. European and
-// Indonesian/Vietnamese Excel write ';' between cells precisely because their decimal separator
-// is ','; everyone else writes '.'.
-func decimalSeparator(delim byte) byte {
-	if delim == ';' {
-		return ','
-	}
-	return '.'
-}
-
-// groupSeparator reports whether r separates thousands in a number whose decimal separator is
-// dec: the other one of ',' and '.', or a (no-break, narrow no-break) space.
-func groupSeparator(r rune, dec byte) bool {
-	switch r {
-	case ' ', '\u00a0', '\u202f':
-		return true
-	case ',':
-		return dec == '.'
-	case '.':
-		return dec == ','
-	}
-	return false
-}
-
 // parseDecimal reads a decimal number exactly, without floating point, in units of 10^-scale:
 // parseDecimal("1,299.5", 2, '.') = 129950. Thousands separators must group by three, so a
 // misplaced one is refused rather than misread. More decimals than scale, even zeros, are
@@ -180,7 +158,7 @@ func parseDecimal(s string, scale int, dec byte) (int64, *numError) {
 			}
 			digits++
 			group++
-		case groupSeparator(r, dec):
+		case csvio.IsThousandsSeparator(r, dec):
 			if sep < 0 && (group < 1 || group > 3) || sep >= 0 && (r != sep || group != 3) {
 				return 0, &numError{"syntax", fmt.Sprintf("thousands separators must group digits by three; the decimal separator is %q", dec)}
 			}

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"lastmile/internal/csvio"
 	"lastmile/internal/model"
 )
 
@@ -79,7 +80,7 @@ func (e *HeaderError) Unwrap() error { return model.ErrInvalid }
 
 // Reader reads orders from a CSV file, one Group per order.
 type Reader struct {
-	rr       *recordReader
+	rr       *csvio.RecordReader
 	opt      Options
 	encoding string
 	delim    byte
@@ -93,7 +94,7 @@ type Reader struct {
 	locs    map[model.Market]*time.Location
 	times   timeParser
 
-	pending    record
+	pending    csvio.Record
 	hasPending bool
 	err        error // sticky: io.EOF at the end, or the reader's error
 
@@ -106,39 +107,39 @@ type Reader struct {
 // *HeaderError if the file has no usable header, and the underlying reader's error if reading
 // fails.
 func NewReader(r io.Reader, opt Options) (*Reader, error) {
-	br, enc, err := decode(r)
+	br, enc, err := csvio.Decode(r)
 	if err != nil {
 		return nil, fmt.Errorf("reading the order file: %w", err)
 	}
-	delim, skip := detectDelimiter(br)
-	if _, err := br.Discard(skip); err != nil {
+	delim, err := csvio.DetectDelimiter(br)
+	if err != nil {
 		return nil, fmt.Errorf("reading the order file: %w", err)
 	}
 	rd := &Reader{
-		rr:       newRecordReader(br, delim),
+		rr:       csvio.NewRecordReader(br, delim),
 		opt:      opt.withDefaults(),
 		encoding: enc,
 		delim:    delim,
-		dec:      decimalSeparator(delim),
+		dec:      csvio.DecimalSeparator(delim),
 		columns:  make(map[int]column),
 		locs:     make(map[model.Market]*time.Location),
 		seen:     make(map[string]int),
 	}
 	for {
-		rec, err := rd.rr.read()
+		rec, err := rd.rr.Read()
 		if errors.Is(err, io.EOF) {
 			return nil, &HeaderError{Code: "empty_file", Message: "the file is empty: the first row must be the header, e.g. " + strings.Join(columnNames[:4], ",") + ",…"}
 		}
 		if err != nil {
 			return nil, fmt.Errorf("reading the order file header: %w", err)
 		}
-		if blank(rec) {
+		if rec.Blank() {
 			continue
 		}
-		if rec.problem != nil {
-			return nil, &HeaderError{Code: "bad_header", Message: "the header row cannot be read: " + rec.problem.msg}
+		if rec.Problem != nil {
+			return nil, &HeaderError{Code: "bad_header", Message: "the header row cannot be read: " + rec.Problem.Message}
 		}
-		if err := rd.readHeader(rec.fields); err != nil {
+		if err := rd.readHeader(rec.Fields); err != nil {
 			return nil, err
 		}
 		return rd, nil
@@ -156,7 +157,7 @@ func (r *Reader) readHeader(cells []string) error {
 		if name != "" {
 			r.width = i + 1
 		}
-		key := headerKey(name)
+		key := csvio.HeaderKey(name)
 		if key == "" {
 			continue // Excel writes empty header cells for formatted but empty columns
 		}
@@ -229,43 +230,29 @@ func (r *Reader) Next() (Group, error) {
 }
 
 // nextRow returns the next row that is not blank.
-func (r *Reader) nextRow() (record, error) {
+func (r *Reader) nextRow() (csvio.Record, error) {
 	if r.hasPending {
 		r.hasPending = false
 		return r.pending, nil
 	}
 	for {
-		rec, err := r.rr.read()
+		rec, err := r.rr.Read()
 		if err != nil {
-			return record{}, err
+			return csvio.Record{}, err
 		}
-		if !blank(rec) {
+		if !rec.Blank() {
 			return rec, nil
 		}
 	}
 }
 
-// blank reports whether a row holds no text at all; a row of bare delimiters, as Excel writes
-// for a formatted empty row, is blank too.
-func blank(rec record) bool {
-	if rec.problem != nil {
-		return false
-	}
-	for _, f := range rec.fields {
-		if strings.TrimSpace(f) != "" {
-			return false
-		}
-	}
-	return true
-}
-
 // orderNumber is the row's external_id as read, for grouping.
-func (r *Reader) orderNumber(rec record) string {
+func (r *Reader) orderNumber(rec csvio.Record) string {
 	i := r.index[colExternalID]
-	if i >= len(rec.fields) {
+	if i >= len(rec.Fields) {
 		return ""
 	}
-	return unguardText(validText(strings.TrimSpace(rec.fields[i])))
+	return csvio.UnguardText(csvio.ValidText(strings.TrimSpace(rec.Fields[i])))
 }
 
 // groupBuilder is a Group being read.
@@ -283,16 +270,16 @@ type groupBuilder struct {
 	tooMany  int  // the index in g.Problems of the too_many_lines problem
 }
 
-func (r *Reader) startGroup(rec record) *groupBuilder {
-	b := &groupBuilder{firstRow: rec.row}
-	b.g.Rows = append(b.g.Rows, rec.row)
+func (r *Reader) startGroup(rec csvio.Record) *groupBuilder {
+	b := &groupBuilder{firstRow: rec.Row}
+	b.g.Rows = append(b.g.Rows, rec.Row)
 	x := r.row(b, rec)
 	o := &b.g.Order
 
 	o.ExternalID = x.text(colExternalID)
 	b.id = o.ExternalID
 	switch {
-	case rec.fields == nil:
+	case rec.Fields == nil:
 		// The row was not read at all (row_too_long); that is its problem.
 	case o.ExternalID == "":
 		x.problem(colExternalID, "missing_field", "external_id is empty: every row needs its order's number (fill merged cells down before saving)")
@@ -339,7 +326,7 @@ func (r *Reader) startGroup(rec record) *groupBuilder {
 	}
 	for c := range numColumns {
 		if c.orderLevel() {
-			b.first[c] = validText(x.rawCell(c))
+			b.first[c] = csvio.ValidText(x.rawCell(c))
 		}
 	}
 	r.addLine(b, x)
@@ -347,12 +334,12 @@ func (r *Reader) startGroup(rec record) *groupBuilder {
 }
 
 // addRow reads a further row of the group's order.
-func (r *Reader) addRow(b *groupBuilder, rec record) {
-	b.g.Rows = append(b.g.Rows, rec.row)
+func (r *Reader) addRow(b *groupBuilder, rec csvio.Record) {
+	b.g.Rows = append(b.g.Rows, rec.Row)
 	if b.skipped > 0 || len(b.g.Order.Lines) >= r.opt.MaxLinesPerOrder {
 		if b.skipped == 0 {
 			b.tooMany = len(b.g.Problems)
-			b.g.Problems = append(b.g.Problems, RowProblem{Row: rec.row, FieldError: model.FieldError{
+			b.g.Problems = append(b.g.Problems, RowProblem{Row: rec.Row, FieldError: model.FieldError{
 				Code: "too_many_lines", Field: colExternalID.String()}}) // message set in finish
 		}
 		b.skipped++
@@ -402,7 +389,7 @@ func (r *Reader) sameValue(b *groupBuilder, c column, a, z string) bool {
 	case colCurrency, colStatus, colShipCountry:
 		return strings.EqualFold(a, z)
 	}
-	return unguardText(a) == unguardText(z)
+	return csvio.UnguardText(a) == csvio.UnguardText(z)
 }
 
 func (r *Reader) addLine(b *groupBuilder, x *rowReader) {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"lastmile/internal/csvio"
 	"lastmile/internal/model"
 )
 
@@ -124,7 +125,7 @@ func TestAliasesAreUnique(t *testing.T) {
 	// buildHeaderIndex panics on a name that maps to two columns; it ran at init. Every column
 	// must also be reachable by its canonical name.
 	for c := range numColumns {
-		if headerIndex[headerKey(c.String())] != c {
+		if headerIndex[csvio.HeaderKey(c.String())] != c {
 			t.Errorf("%s does not map to itself", c)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"lastmile/internal/csvio"
 	"lastmile/internal/model"
 )
 
@@ -23,7 +24,7 @@ type ResultWriter struct {
 // rows; errors surface from Write or Flush.
 func NewResultWriter(w io.Writer) *ResultWriter {
 	bw := bufio.NewWriter(w)
-	_, _ = bw.WriteString(bom) // a buffered write; its error, if any, returns from Flush
+	_, _ = bw.WriteString(csvio.BOM) // a buffered write; its error, if any, returns from Flush
 	cw := csv.NewWriter(bw)
 	cw.UseCRLF = true
 	rw := &ResultWriter{bw: bw, cw: cw}
@@ -33,7 +34,7 @@ func NewResultWriter(w io.Writer) *ResultWriter {
 
 // Write writes one result row. Problems are joined as "code field: message; …".
 func (w *ResultWriter) Write(row int, externalID, status string, problems []model.FieldError) error {
-	rec := []string{strconv.Itoa(row), guardText(externalID), guardText(status), guardText(joinProblems(problems))}
+	rec := []string{strconv.Itoa(row), csvio.GuardText(externalID), csvio.GuardText(status), csvio.GuardText(joinProblems(problems))}
 	if err := w.cw.Write(rec); err != nil {
 		return fmt.Errorf("writing results: %w", err)
 	}

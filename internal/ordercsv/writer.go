@@ -8,17 +8,14 @@ import (
 	"strconv"
 	"time"
 
+	"lastmile/internal/csvio"
 	"lastmile/internal/model"
 )
-
-// bom makes Excel open a UTF-8 CSV as UTF-8; without it Excel reads the file in the ANSI code
-// page and Chinese text comes out garbled.
-const bom = "\ufeff"
 
 // Writer exports orders in the format the Reader reads: UTF-8 with a BOM, the canonical header,
 // one row per line with the order-level columns repeated on every row, so that an export
 // re-imports as the same orders. Text cells that Excel would run as a formula get a leading
-// apostrophe (see guardText), which the Reader removes.
+// apostrophe (see csvio.GuardText), which the Reader removes.
 type Writer struct {
 	bw  *bufio.Writer
 	cw  *csv.Writer
@@ -29,7 +26,7 @@ type Writer struct {
 // Flush at the end.
 func NewWriter(w io.Writer) (*Writer, error) {
 	bw := bufio.NewWriter(w)
-	if _, err := bw.WriteString(bom); err != nil {
+	if _, err := bw.WriteString(csvio.BOM); err != nil {
 		return nil, fmt.Errorf("writing the order file: %w", err)
 	}
 	cw := csv.NewWriter(bw)
@@ -48,28 +45,28 @@ func NewWriter(w io.Writer) (*Writer, error) {
 func (w *Writer) Write(o model.Order) error {
 	row := w.row
 	clear(row)
-	row[colExternalID] = guardText(o.ExternalID)
-	row[colMarket] = guardText(string(o.Market))
-	row[colCurrency] = guardText(o.Currency)
-	row[colStatus] = guardText(string(o.Status))
+	row[colExternalID] = csvio.GuardText(o.ExternalID)
+	row[colMarket] = csvio.GuardText(string(o.Market))
+	row[colCurrency] = csvio.GuardText(o.Currency)
+	row[colStatus] = csvio.GuardText(string(o.Status))
 	row[colCreatedAt] = formatTime(o.CreatedAt)
 	if o.PaidAt != nil {
 		row[colPaidAt] = formatTime(*o.PaidAt)
 	}
 	row[colUpdatedAt] = formatTime(o.UpdatedAt)
-	row[colBuyerName] = guardText(o.Buyer.Name)
-	row[colBuyerEmail] = guardText(o.Buyer.Email)
-	row[colBuyerPhone] = guardText(o.Buyer.Phone)
+	row[colBuyerName] = csvio.GuardText(o.Buyer.Name)
+	row[colBuyerEmail] = csvio.GuardText(o.Buyer.Email)
+	row[colBuyerPhone] = csvio.GuardText(o.Buyer.Phone)
 	a := o.ShippingAddress
-	row[colShipName] = guardText(a.Name)
-	row[colShipCompany] = guardText(a.Company)
-	row[colShipLine1] = guardText(a.Line1)
-	row[colShipLine2] = guardText(a.Line2)
-	row[colShipCity] = guardText(a.City)
-	row[colShipRegion] = guardText(a.Region)
-	row[colShipPostalCode] = guardText(a.PostalCode)
-	row[colShipCountry] = guardText(a.Country)
-	row[colShipPhone] = guardText(a.Phone)
+	row[colShipName] = csvio.GuardText(a.Name)
+	row[colShipCompany] = csvio.GuardText(a.Company)
+	row[colShipLine1] = csvio.GuardText(a.Line1)
+	row[colShipLine2] = csvio.GuardText(a.Line2)
+	row[colShipCity] = csvio.GuardText(a.City)
+	row[colShipRegion] = csvio.GuardText(a.Region)
+	row[colShipPostalCode] = csvio.GuardText(a.PostalCode)
+	row[colShipCountry] = csvio.GuardText(a.Country)
+	row[colShipPhone] = csvio.GuardText(a.Phone)
 	if o.COD != nil {
 		s, err := formatMoney(*o.COD, o.Currency)
 		if err != nil {
@@ -89,15 +86,15 @@ func (w *Writer) Write(o model.Order) error {
 		if err != nil {
 			return fmt.Errorf("writing order %s: line %d: %w", o.ExternalID, i, err)
 		}
-		row[colSKU] = guardText(l.SKU)
-		row[colItemName] = guardText(l.Name)
+		row[colSKU] = csvio.GuardText(l.SKU)
+		row[colItemName] = csvio.GuardText(l.Name)
 		row[colQuantity] = strconv.FormatInt(l.Quantity, 10)
 		row[colUnitPrice] = price
 		row[colWeightG] = strconv.FormatInt(l.WeightG, 10)
 		row[colLengthMM] = strconv.FormatInt(l.LengthMM, 10)
 		row[colWidthMM] = strconv.FormatInt(l.WidthMM, 10)
 		row[colHeightMM] = strconv.FormatInt(l.HeightMM, 10)
-		row[colDeclaredName] = guardText(l.DeclaredName)
+		row[colDeclaredName] = csvio.GuardText(l.DeclaredName)
 		row[colHasBattery] = strconv.FormatBool(l.HasBattery)
 		if err := w.cw.Write(row); err != nil {
 			return fmt.Errorf("writing order %s: %w", o.ExternalID, err)

@@ -1,4 +1,4 @@
-package ordercsv
+package csvio
 
 import (
 	"bufio"
@@ -13,28 +13,29 @@ import (
 	"testing"
 )
 
+// parsedRow is a Record copied out, with its problem's code and cell.
 type parsedRow struct {
 	row     int
 	fields  []string
-	blank   bool
 	problem string
+	col     int
 }
 
 func parseAll(t testing.TB, in string, delim byte) []parsedRow {
 	t.Helper()
-	p := newRecordReader(bufio.NewReaderSize(strings.NewReader(in), 16), delim)
+	p := NewRecordReader(bufio.NewReaderSize(strings.NewReader(in), 16), delim)
 	var out []parsedRow
 	for range len(in) + 2 {
-		rec, err := p.read()
+		rec, err := p.Read()
 		if errors.Is(err, io.EOF) {
 			return out
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		pr := parsedRow{row: rec.row, fields: slices.Clone(rec.fields), blank: rec.blank}
-		if rec.problem != nil {
-			pr.problem = rec.problem.code
+		pr := parsedRow{row: rec.Row, fields: slices.Clone(rec.Fields)}
+		if rec.Problem != nil {
+			pr.problem, pr.col = rec.Problem.Code, rec.Problem.Col
 		}
 		out = append(out, pr)
 	}
@@ -49,33 +50,33 @@ func TestRecordReader(t *testing.T) {
 		in   string
 		want []parsedRow
 	}{
-		{"plain", "a,b\nc,d", []parsedRow{{1, []string{"a", "b"}, false, ""}, {2, []string{"c", "d"}, false, ""}}},
-		{"crlf", "a,b\r\nc,d\r\n", []parsedRow{{1, []string{"a", "b"}, false, ""}, {2, []string{"c", "d"}, false, ""}}},
-		{"empty cells", ",,\n", []parsedRow{{1, []string{"", "", ""}, false, ""}}},
-		{"blank lines", "\n\r\na\n", []parsedRow{{1, nil, true, ""}, {2, nil, true, ""}, {3, []string{"a"}, false, ""}}},
-		{"quoted", `"a,b","c""d",""` + "\n", []parsedRow{{1, []string{"a,b", `c"d`, ""}, false, ""}}},
-		{"quoted line break", "\"a\r\nb\",c\nd\n", []parsedRow{{1, []string{"a\nb", "c"}, false, ""}, {2, []string{"d"}, false, ""}}},
-		{"quote inside unquoted cell", `5" screen,x` + "\n", []parsedRow{{1, []string{`5" screen`, "x"}, false, ""}}},
-		{"stray quote in quoted cell", `"ab"c",d` + "\n", []parsedRow{{1, []string{`ab"c`, "d"}, false, ""}}},
-		{"quoted cell at the end", "a,\"b\"\n", []parsedRow{{1, []string{"a", "b"}, false, ""}}},
-		{"trailing delimiter", "a,\n", []parsedRow{{1, []string{"a", ""}, false, ""}}},
+		{"plain", "a,b\nc,d", []parsedRow{{1, []string{"a", "b"}, "", 0}, {2, []string{"c", "d"}, "", 0}}},
+		{"crlf", "a,b\r\nc,d\r\n", []parsedRow{{1, []string{"a", "b"}, "", 0}, {2, []string{"c", "d"}, "", 0}}},
+		{"empty cells", ",,\n", []parsedRow{{1, []string{"", "", ""}, "", 0}}},
+		{"blank lines", "\n\r\na\n", []parsedRow{{1, nil, "", 0}, {2, nil, "", 0}, {3, []string{"a"}, "", 0}}},
+		{"quoted", `"a,b","c""d",""` + "\n", []parsedRow{{1, []string{"a,b", `c"d`, ""}, "", 0}}},
+		{"quoted line break", "\"a\r\nb\",c\nd\n", []parsedRow{{1, []string{"a\nb", "c"}, "", 0}, {2, []string{"d"}, "", 0}}},
+		{"quote inside unquoted cell", `5" screen,x` + "\n", []parsedRow{{1, []string{`5" screen`, "x"}, "", 0}}},
+		{"stray quote in quoted cell", `"ab"c",d` + "\n", []parsedRow{{1, []string{`ab"c`, "d"}, "", 0}}},
+		{"quoted cell at the end", "a,\"b\"\n", []parsedRow{{1, []string{"a", "b"}, "", 0}}},
+		{"trailing delimiter", "a,\n", []parsedRow{{1, []string{"a", ""}, "", 0}}},
 		{"unterminated at the end", "a,\"b\nc,d\n", []parsedRow{
-			{1, []string{"a", "b"}, false, "unterminated_quote"},
-			{2, []string{"c", "d"}, false, ""},
+			{1, []string{"a", "b"}, "unterminated_quote", 1},
+			{2, []string{"c", "d"}, "", 0},
 		}},
 		{"unterminated twice", "\"a\n\"b\nc\n", []parsedRow{
-			{1, []string{"a"}, false, "unterminated_quote"},
-			{2, []string{"b"}, false, "unterminated_quote"},
-			{3, []string{"c"}, false, ""},
+			{1, []string{"a"}, "unterminated_quote", 0},
+			{2, []string{"b"}, "unterminated_quote", 0},
+			{3, []string{"c"}, "", 0},
 		}},
-		{"no final line break", "a,\"b\"", []parsedRow{{1, []string{"a", "b"}, false, ""}}},
+		{"no final line break", "a,\"b\"", []parsedRow{{1, []string{"a", "b"}, "", 0}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			got := parseAll(t, tc.in, ',')
 			if !slices.EqualFunc(got, tc.want, func(a, b parsedRow) bool {
-				return a.row == b.row && a.blank == b.blank && a.problem == b.problem && slices.Equal(a.fields, b.fields)
+				return a.row == b.row && a.problem == b.problem && a.col == b.col && slices.Equal(a.fields, b.fields)
 			}) {
 				t.Errorf("got  %+v\nwant %+v", got, tc.want)
 			}
@@ -83,37 +84,37 @@ func TestRecordReader(t *testing.T) {
 	}
 }
 
-// TestUnterminatedQuoteIsBounded: a quote that never closes is given up after maxRowLines
+// TestUnterminatedQuoteIsBounded: a quote that never closes is given up after MaxRowLines
 // lines, and the lines after its row are read again as rows.
 func TestUnterminatedQuoteIsBounded(t *testing.T) {
 	t.Parallel()
 	var b strings.Builder
 	b.WriteString("a,\"open\n")
-	for i := range 3 * maxRowLines {
+	for i := range 3 * MaxRowLines {
 		b.WriteString("r" + strconv.Itoa(i) + ",x\n")
 	}
 	rows := parseAll(t, b.String(), ',')
-	if len(rows) != 1+3*maxRowLines {
+	if len(rows) != 1+3*MaxRowLines {
 		t.Fatalf("%d rows", len(rows))
 	}
 	if rows[0].problem != "unterminated_quote" || rows[1].fields[0] != "r0" || rows[1].row != 2 {
 		t.Errorf("first rows %+v", rows[:2])
 	}
 	last := rows[len(rows)-1]
-	if last.row != 1+3*maxRowLines || last.problem != "" {
+	if last.row != 1+3*MaxRowLines || last.problem != "" {
 		t.Errorf("last row %+v", last)
 	}
 }
 
 func TestRowTooLong(t *testing.T) {
 	t.Parallel()
-	in := "a,b\n" + strings.Repeat("x", maxRowBytes+10) + "\nc,d\n"
+	in := "a,b\n" + strings.Repeat("x", MaxRowBytes+10) + "\nc,d\n"
 	rows := parseAll(t, in, ',')
 	if len(rows) != 3 || rows[1].problem != "row_too_long" || rows[1].row != 2 || !slices.Equal(rows[2].fields, []string{"c", "d"}) {
 		t.Errorf("rows %+v", rows)
 	}
 	// A too-long line inside an open quote still counts as its row.
-	in = "a,\"open\nb\n" + strings.Repeat("x", maxRowBytes+10) + "\nc,d\n"
+	in = "a,\"open\nb\n" + strings.Repeat("x", MaxRowBytes+10) + "\nc,d\n"
 	rows = parseAll(t, in, ',')
 	if len(rows) != 4 || rows[0].problem != "unterminated_quote" || rows[1].fields[0] != "b" ||
 		rows[2].problem != "row_too_long" || rows[3].row != 4 {
@@ -181,5 +182,70 @@ func TestRecordReaderReadsCSVWriterOutput(t *testing.T) {
 				t.Fatalf("delim %q, file %q:\n got %q\nwant %q", delim, buf.String(), got, want)
 			}
 		}
+	}
+}
+
+func TestRecordReaderDelimiters(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		delim byte
+		in    string
+		want  []string
+	}{
+		{';', "a;\"b;c\";1,5\n", []string{"a", "b;c", "1,5"}},
+		{'\t', "a\t\"b\tc\"\t1,200\n", []string{"a", "b\tc", "1,200"}},
+		{'|', "a|b,c|d\n", []string{"a", "b,c", "d"}},
+	}
+	for _, tc := range tests {
+		rows := parseAll(t, tc.in, tc.delim)
+		if len(rows) != 1 || !slices.Equal(rows[0].fields, tc.want) {
+			t.Errorf("delim %q: rows %+v, want %q", tc.delim, rows, tc.want)
+		}
+	}
+}
+
+func TestRecordBlank(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		rec  Record
+		want bool
+	}{
+		{Record{Row: 1}, true},
+		{Record{Row: 1, Fields: []string{"", " ", "\t"}}, true},
+		{Record{Row: 1, Fields: []string{"", "x"}}, false},
+		{Record{Row: 1, Problem: &Problem{Code: "row_too_long"}}, false},
+	}
+	for _, tc := range tests {
+		if got := tc.rec.Blank(); got != tc.want {
+			t.Errorf("%+v: Blank() = %v", tc.rec, got)
+		}
+	}
+}
+
+func TestWidthProblem(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		fields []string
+		width  int
+		col    int // -1: no problem
+	}{
+		{"same", []string{"a", "b", "c"}, 3, -1},
+		{"empty cells beyond the header", []string{"a", "b", "c", "", " "}, 3, -1},
+		{"text beyond the header", []string{"a", "b", "c", "", "x"}, 3, 4},
+		{"fewer", []string{"a"}, 3, 1},
+		{"header narrower than its cells", []string{"a", "b"}, 2, -1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := Record{Row: 2, Fields: tc.fields}.WidthProblem(tc.width, ';')
+			switch {
+			case tc.col < 0 && p != nil:
+				t.Errorf("problem %+v", p)
+			case tc.col >= 0 && (p == nil || p.Code != "column_count" || p.Col != tc.col || !strings.Contains(p.Message, "';'")):
+				t.Errorf("problem %+v, want column_count at %d", p, tc.col)
+			}
+		})
 	}
 }
