@@ -68,18 +68,14 @@ func runImportOrders(ctx context.Context, args []string, s stdio) int {
 		return fail(s, "import orders", fmt.Errorf("--shop %s: %w", *shop, err))
 	}
 
-	var dst io.Writer = s.out
-	if *out != "-" {
-		of, err := os.Create(*out)
-		if err != nil {
-			return fail(s, "import orders", err)
-		}
-		defer of.Close()
-		dst = of
+	dst, closeOut, err := openOut(*out, s.out)
+	if err != nil {
+		return fail(s, "import orders", err)
 	}
+	defer closeOut()
 
 	var src io.Reader = f
-	if bar := newProgressBar(s.err, f); bar != nil {
+	if bar := newProgressBar(s.err, f, "importing orders"); bar != nil {
 		src = io.TeeReader(f, bar)
 		defer bar.Finish()
 	}
@@ -133,8 +129,8 @@ func parseOneArg(fs *flag.FlagSet, args []string) (arg string, code int, ok bool
 	return pos[0], 0, true
 }
 
-// newProgressBar returns a byte progress bar on w when w is a terminal, else nil.
-func newProgressBar(w io.Writer, f *os.File) *progressbar.ProgressBar {
+// newProgressBar returns a byte progress bar for reading f on w when w is a terminal, else nil.
+func newProgressBar(w io.Writer, f *os.File, what string) *progressbar.ProgressBar {
 	tf, ok := w.(*os.File)
 	if !ok || !term.IsTerminal(int(tf.Fd())) {
 		return nil
@@ -143,7 +139,7 @@ func newProgressBar(w io.Writer, f *os.File) *progressbar.ProgressBar {
 	if err != nil {
 		return nil
 	}
-	return progressbar.NewOptions64(st.Size(), progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("importing orders"),
+	return progressbar.NewOptions64(st.Size(), progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(what),
 		progressbar.OptionShowBytes(true), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
 }
 

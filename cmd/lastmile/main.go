@@ -43,6 +43,8 @@ func commands() []command {
 		{"key create", "create an API key for one or more shops (--db, --shop)", runKeyCreate},
 		{"key revoke", "revoke an API key (--db, --key-id)", runKeyRevoke},
 		{"import orders", "import orders from a CSV file (UTF-8 or GBK), per-row results out", runImportOrders},
+		{"stock import", "import stock counts from a CSV file (warehouse,sku,on_hand,safety_stock,reason)", runStockImport},
+		{"stock export", "export stock levels as a CSV file that re-imports unchanged", runStockExport},
 		{"label render", "render shipping labels (JSON on stdin) as ZPL, PDF or PNG", runLabelRender},
 		{"rate", "quote an order against the rate cards (JSON on stdin)", runRate},
 		{"address check", "normalise and validate addresses: JSON lines on stdin, results on stdout", runAddressCheck},

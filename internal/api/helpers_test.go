@@ -63,7 +63,7 @@ func newEnv(t testing.TB, st store.Store, cfg config.Config) *env {
 	tenants := tenant.NewService(st, cfg.Markets, c.now, cfg.AuthCacheTTL)
 	srv, err := New(Deps{Config: cfg, Store: st, Orders: order.NewService(st, cfg.Markets, c.now, log), Tenants: tenants,
 		Stock: stock.NewService(st, cfg.Markets, c.now, log, stock.Options{}),
-		Log: log, Now: c.now, Registry: prometheus.NewRegistry()})
+		Log:   log, Now: c.now, Registry: prometheus.NewRegistry()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,9 +87,10 @@ func (e *env) shop(name string, market model.Market) (model.Shop, string) {
 }
 
 type response struct {
-	status int
-	header http.Header
-	body   []byte
+	status  int
+	header  http.Header
+	trailer http.Header
+	body    []byte
 }
 
 func (r response) decode(t *testing.T, v any) {
@@ -148,7 +149,7 @@ func (e *env) do(method, path, key string, body any, headers ...string) response
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return response{status: res.StatusCode, header: res.Header, body: b}
+	return response{status: res.StatusCode, header: res.Header, trailer: res.Trailer, body: b}
 }
 
 // orderJSON is the contract's example order with external id ext, version at updated.

@@ -235,6 +235,55 @@ func (s *Server) allocateOrder(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, a)
 }
 
+// allocateRequest is the body of POST /v1/orders:allocate.
+type allocateRequest struct {
+	OrderIDs   []string `json:"order_ids"`
+	AllowSplit bool     `json:"allow_split"`
+}
+
+// allocateResult is one entry of a batch allocation, in input order.
+type allocateResult struct {
+	OrderID    string            `json:"order_id"`
+	Allocation *store.Allocation `json:"allocation,omitempty"`
+	Error      *apiError         `json:"error,omitempty"`
+}
+
+// allocateOrders is POST /v1/orders:allocate with {"order_ids":[…],"allow_split":false}: up to
+// 1,000 orders allocated in one transaction, in the order given, each with its own result (the
+// allocation, or the error allocating it alone would have given). 200 even when some fail.
+func (s *Server) allocateOrders(w http.ResponseWriter, r *http.Request) {
+	var req allocateRequest
+	if !s.decodeBody(w, r, &req) {
+		return
+	}
+	if len(req.OrderIDs) == 0 {
+		s.fail(w, r, &apiError{Status: http.StatusUnprocessableEntity, Code: "missing_field", Field: "order_ids",
+			Message: `list the orders to allocate: {"order_ids":["ord_…"]}`})
+		return
+	}
+	res, err := s.deps.Stock.AllocateMany(r.Context(), scopeOf(r.Context()), req.OrderIDs, stock.AllocateOptions{AllowSplit: req.AllowSplit})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]allocateResult, len(res))
+	for i, x := range res {
+		out[i].OrderID = req.OrderIDs[i]
+		if x.Err != nil {
+			out[i].Error = toAPIError(x.Err, requestID(r.Context()))
+			if out[i].Error.Status >= 500 {
+				s.deps.Log.Error("allocate in a batch", "request_id", requestID(r.Context()), "order", req.OrderIDs[i], "err", x.Err)
+			}
+			continue
+		}
+		a := x.Allocation
+		out[i].Allocation = &a
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Results []allocateResult `json:"results"`
+	}{out})
+}
+
 // releaseOrder is POST /v1/orders/{id}/release with an empty body or {"reason":"…"}: give back
 // the stock the order's allocation holds.
 func (s *Server) releaseOrder(w http.ResponseWriter, r *http.Request) {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -289,8 +290,17 @@ func stockIsolationProbes(t *testing.T, e *env, keyA, keyB, _ string) map[string
 		}
 	}
 	return map[string]func() response{
-		"POST /v1/orders/{id}/allocate":  func() response { return e.do("POST", "/v1/orders/"+o.ID+"/allocate", keyB, nil) },
-		"POST /v1/orders/{id}/release":   func() response { return e.do("POST", "/v1/orders/"+o.ID+"/release", keyB, nil) },
+		"POST /v1/orders/{id}/allocate": func() response { return e.do("POST", "/v1/orders/"+o.ID+"/allocate", keyB, nil) },
+		"POST /v1/orders/{id}/release":  func() response { return e.do("POST", "/v1/orders/"+o.ID+"/release", keyB, nil) },
+		"POST /v1/orders:allocate": func() response {
+			r := e.do("POST", "/v1/orders:allocate", keyB, map[string]any{"order_ids": []string{o.ID}})
+			var b struct{ Results []allocateResult }
+			r.decode(t, &b)
+			if r.status != http.StatusOK || len(b.Results) != 1 || b.Results[0].Error == nil || b.Results[0].Error.Code != "not_found" {
+				t.Fatalf("batch allocation of another shop's order: %d %s", r.status, r.body)
+			}
+			return response{status: http.StatusNotFound} // the item is refused as not found
+		},
 		"GET /v1/orders/{id}/allocation": func() response { return e.do("GET", "/v1/orders/"+o.ID+"/allocation", keyB, nil) },
 		"POST /v1/warehouses": func() response {
 			w := warehouseJSON("ISO2")
@@ -308,8 +318,112 @@ func stockIsolationProbes(t *testing.T, e *env, keyA, keyB, _ string) map[string
 		"POST /v1/inventory/movements": func() response {
 			return e.do("POST", "/v1/inventory/movements", keyB, map[string]any{"warehouse_id": wh.ID, "sku": "TSHIRT-RED-M", "kind": "write_off", "quantity": 10, "reason": "sabotage"})
 		},
+		"POST /v1/inventory:import": func() response {
+			return e.do("POST", "/v1/inventory:import?shop_id="+wh.ShopID, keyB, "warehouse,sku,on_hand,reason\r\nISO1,TSHIRT-RED-M,0,sabotage\r\n")
+		},
+		"GET /v1/inventory:export": func() response {
+			r := e.do("GET", "/v1/inventory:export", keyB, nil)
+			if r.status != http.StatusOK || strings.Contains(string(r.body), "TSHIRT") {
+				t.Fatalf("shop B's stock export holds shop A's stock: %d %s", r.status, r.body)
+			}
+			return response{status: http.StatusNotFound} // absent, as required
+		},
 		"GET /v1/inventory/safety-stock": func() response {
 			return e.do("GET", "/v1/inventory/safety-stock?warehouse="+wh.ID+"&sku=TSHIRT-RED-M&lead_time_days=5", keyB, nil)
 		},
 	}
+}
+
+func TestStockImportExport(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, e *env) {
+		_, key := e.shop("A", "US")
+		var wh inventory.Warehouse
+		e.do("POST", "/v1/warehouses", key, warehouseJSON("LAX1")).decode(t, &wh)
+		// Chinese headers, a semicolon file, one bad row among good ones, a warehouse by id.
+		file := "仓库编码;SKU;在库数量;安全库存;备注\r\n" +
+			"lax1;MUG-1;40;5;opening count\r\n" +
+			"LAX1;=1+1;3;;\r\n" +
+			"NOPE;MUG-2;1;;\r\n" +
+			wh.ID + ";MUG-3;-2;;\r\n" +
+			"LAX1;MUG-4;;7;\r\n"
+		r := e.do("POST", "/v1/inventory:import", key, file)
+		if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") {
+			t.Fatalf("import: %d %s", r.status, r.body)
+		}
+		var sum struct{ Rows, Changed, Unchanged, Refused int }
+		if err := json.Unmarshal([]byte(r.trailer.Get("Lastmile-Import-Summary")), &sum); err != nil || sum.Rows != 5 || sum.Changed != 3 || sum.Refused != 2 {
+			t.Fatalf("import summary %q: %v", r.trailer.Get("Lastmile-Import-Summary"), err)
+		}
+		res := string(r.body)
+		for _, want := range []string{`4,NOPE,MUG-2,refused,"unknown_warehouse warehouse`, "5," + wh.ID + ",MUG-3,refused", "2,lax1,MUG-1,changed,\r\n"} {
+			if !strings.Contains(res, want) {
+				t.Errorf("results lack %q:\n%s", want, res)
+			}
+		}
+		if l := e.level(t, key, "MUG-1"); l.OnHand != 40 || l.SafetyStock != 5 || l.Available != 35 {
+			t.Fatalf("MUG-1 after import: %+v", l)
+		}
+		var moves struct{ Movements []store.MovementRecord }
+		e.do("GET", "/v1/inventory/movements?sku=MUG-1", key, nil).decode(t, &moves)
+		if len(moves.Movements) != 2 || moves.Movements[0].Reason != "opening count" {
+			t.Fatalf("MUG-1 ledger: %+v", moves.Movements)
+		}
+
+		// The export re-imports as no change at all.
+		r = e.do("GET", "/v1/inventory:export", key, nil)
+		if r.status != http.StatusOK || !strings.HasPrefix(string(r.body), "\ufeffwarehouse,sku,on_hand,safety_stock") ||
+			!strings.Contains(string(r.body), "LAX1,'=1+1,3,0") {
+			t.Fatalf("export: %d %s", r.status, r.body)
+		}
+		r = e.do("POST", "/v1/inventory:import", key, r.body)
+		if err := json.Unmarshal([]byte(r.trailer.Get("Lastmile-Import-Summary")), &sum); err != nil || sum.Rows != 3 || sum.Unchanged != 3 {
+			t.Fatalf("re-import of the export: %q %s", r.trailer.Get("Lastmile-Import-Summary"), r.body)
+		}
+		e.do("GET", "/v1/inventory/movements?sku=MUG-1", key, nil).decode(t, &moves)
+		if len(moves.Movements) != 2 {
+			t.Fatalf("re-importing the export wrote to the ledger: %+v", moves.Movements)
+		}
+
+		// A file without the required columns is refused whole.
+		if r = e.do("POST", "/v1/inventory:import", key, "foo,bar\r\n1,2\r\n"); r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("headerless file: %d %s", r.status, r.body)
+		}
+	})
+}
+
+func TestAllocateBatch(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, e *env) {
+		_, key := e.shop("A", "US")
+		var wh inventory.Warehouse
+		e.do("POST", "/v1/warehouses", key, warehouseJSON("LAX1")).decode(t, &wh)
+		e.do("PUT", "/v1/warehouses/"+wh.ID+"/stock/TSHIRT-RED-M", key, `{"on_hand":3,"reason":"count"}`)
+		o1, o2 := e.confirmedOrder(t, key, "b-1"), e.confirmedOrder(t, key, "b-2")
+		r := e.do("POST", "/v1/orders:allocate", key, map[string]any{"order_ids": []string{o1.ID, o2.ID, "ord_nope", o1.ID}})
+		var b struct{ Results []allocateResult }
+		r.decode(t, &b)
+		if r.status != http.StatusOK || len(b.Results) != 4 {
+			t.Fatalf("batch: %d %s", r.status, r.body)
+		}
+		got := []string{}
+		for _, x := range b.Results {
+			switch {
+			case x.Error != nil:
+				got = append(got, x.Error.Code)
+			default:
+				got = append(got, string(x.Allocation.Status))
+			}
+		}
+		// 3 units: the first order takes 2, the second finds 1; the repeat of the first is the same allocation.
+		if strings.Join(got, " ") != "reserved insufficient_stock not_found reserved" || b.Results[0].Allocation.CreatedAt != b.Results[3].Allocation.CreatedAt {
+			t.Fatalf("batch results %v: %s", got, r.body)
+		}
+		if l := e.level(t, key, "TSHIRT-RED-M"); l.Reserved != 2 {
+			t.Fatalf("after the batch: %+v, want 2 reserved", l)
+		}
+		if r = e.do("POST", "/v1/orders:allocate", key, `{"order_ids":[]}`); r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("empty batch: %d %s", r.status, r.body)
+		}
+	})
 }

@@ -20,16 +20,8 @@ import (
 // same file again changes nothing. An operator key names the shop with ?shop_id=.
 func (s *Server) importOrders(w http.ResponseWriter, r *http.Request) {
 	sc := scopeOf(r.Context())
-	shopID := r.URL.Query().Get("shop_id")
-	switch {
-	case shopID == "" && len(sc.ShopIDs) == 1:
-		shopID = sc.ShopIDs[0]
-	case shopID == "":
-		s.fail(w, r, &apiError{Status: http.StatusUnprocessableEntity, Code: "missing_field", Field: "shop_id",
-			Message: "this API key spans several shops: name the shop with ?shop_id="})
-		return
-	case !sc.Has(shopID):
-		s.fail(w, r, fmt.Errorf("shop %s: %w", shopID, model.ErrNotFound))
+	shopID, ok := s.importShop(w, r)
+	if !ok {
 		return
 	}
 	opt := ordercsv.Options{Location: s.marketLocation}
@@ -53,6 +45,25 @@ func (s *Server) importOrders(w http.ResponseWriter, r *http.Request) {
 	}
 	b, _ := json.Marshal(sum)
 	w.Header().Set("Lastmile-Import-Summary", string(b))
+}
+
+// importShop is the shop a file import writes to: ?shop_id=, or the key's only shop. It writes
+// the error and reports false when there is none.
+func (s *Server) importShop(w http.ResponseWriter, r *http.Request) (string, bool) {
+	sc := scopeOf(r.Context())
+	shopID := r.URL.Query().Get("shop_id")
+	switch {
+	case shopID == "" && len(sc.ShopIDs) == 1:
+		return sc.ShopIDs[0], true
+	case shopID == "":
+		s.fail(w, r, &apiError{Status: http.StatusUnprocessableEntity, Code: "missing_field", Field: "shop_id",
+			Message: "this API key spans several shops: name the shop with ?shop_id="})
+		return "", false
+	case !sc.Has(shopID):
+		s.fail(w, r, fmt.Errorf("shop %s: %w", shopID, model.ErrNotFound))
+		return "", false
+	}
+	return shopID, true
 }
 
 // lazyCSV sets the CSV content type on the first write, so that an error found before any

@@ -1,0 +1,193 @@
+// Package stockfile imports and exports stock files (see docs/csv.md, "Stock files"). Import
+// streams a seller's or warehouse's CSV file through stockcsv, resolves each row's warehouse by
+// id or code, writes the counts through the stock service in bounded batches, each one
+// transaction, and writes one result per CSV row. Good rows are imported and bad rows
+// reported; importing the same file again changes nothing (a count that matches what is stored
+// appends nothing to the ledger).
+package stockfile
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"lastmile/internal/csvio"
+	"lastmile/internal/inventory"
+	"lastmile/internal/model"
+	"lastmile/internal/stock"
+	"lastmile/internal/stockcsv"
+)
+
+// Row statuses in the results file.
+const (
+	StatusChanged   = "changed"   // the count changed the stock
+	StatusUnchanged = "unchanged" // the stock already was what the row says
+	StatusRefused   = "refused"   // not imported: see problems
+)
+
+// batchRows is how many counts go to the store in one transaction: bounded memory whatever the
+// file's size, few enough round trips for a warehouse's whole stock list.
+const batchRows = 500
+
+// DefaultReason is the ledger reason of a row that gives none.
+const DefaultReason = "stock file import"
+
+// Summary counts what an import did.
+type Summary struct {
+	Rows      int `json:"rows"`
+	Changed   int `json:"changed"`
+	Unchanged int `json:"unchanged"`
+	Refused   int `json:"refused"`
+}
+
+// Import reads the stock file on r and applies its counts to shopID's warehouses (shopID must be
+// in scope). results gets one row per CSV row; progress, if not nil, is told the rows done after
+// every batch. The error is for an unreadable file or a failing store; bad rows are results.
+func Import(ctx context.Context, svc *stock.Service, scope model.Scope, shopID string, r io.Reader,
+	results *ResultWriter, progress func(rows int)) (Summary, error) {
+	var sum Summary
+	if !scope.Has(shopID) {
+		return sum, fmt.Errorf("shop %s: %w", shopID, model.ErrNotFound)
+	}
+	whs, err := svc.ListWarehouses(ctx, model.Scope{KeyID: scope.KeyID, ShopIDs: []string{shopID}})
+	if err != nil {
+		return sum, err
+	}
+	byName := make(map[string]inventory.Warehouse, 2*len(whs))
+	for _, w := range whs {
+		byName[w.ID] = w
+		byName[strings.ToUpper(w.Code)] = w
+	}
+	rd, err := stockcsv.NewReader(r)
+	if err != nil {
+		return sum, err
+	}
+	// batch holds rows in file order, so that results come out in file order; only the rows
+	// without problems go to the store.
+	type entry struct {
+		row      stockcsv.Row
+		count    stock.Count
+		problems []model.FieldError
+	}
+	var batch []entry
+	var counts []stock.Count
+	flush := func() error {
+		var res []stock.CountResult
+		if len(counts) > 0 {
+			var err error
+			if res, err = svc.SetStocks(ctx, scope, shopID, counts, DefaultReason); err != nil {
+				return err
+			}
+		}
+		for _, e := range batch {
+			st := StatusRefused
+			if len(e.problems) == 0 {
+				st = StatusUnchanged
+				if res[0].Changed {
+					st = StatusChanged
+				}
+				res = res[1:]
+			}
+			if err := results.Write(e.row.Line, e.row.Warehouse, e.row.SKU, st, e.problems); err != nil {
+				return err
+			}
+			countStatus(&sum, st)
+		}
+		batch, counts = batch[:0], counts[:0]
+		if progress != nil {
+			progress(sum.Rows)
+		}
+		return nil
+	}
+	for {
+		row, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return sum, fmt.Errorf("read the stock file: %w", err)
+		}
+		sum.Rows++
+		problems := row.Problems
+		w, ok := byName[row.Warehouse]
+		if !ok {
+			w, ok = byName[strings.ToUpper(row.Warehouse)]
+		}
+		if !ok && row.Warehouse != "" {
+			problems = append(problems, model.FieldError{Code: "unknown_warehouse", Field: "warehouse",
+				Message: fmt.Sprintf("no warehouse %q in this shop: use a warehouse code or id from GET /v1/warehouses", row.Warehouse)})
+		}
+		c := stock.Count{WarehouseID: w.ID, SKU: row.SKU, Target: stock.Target{OnHand: row.OnHand, SafetyStock: row.SafetyStock, Reason: row.Reason}}
+		if len(problems) == 0 {
+			problems = stock.CheckCount(c)
+		}
+		batch = append(batch, entry{row: row, count: c, problems: problems})
+		if len(problems) == 0 {
+			counts = append(counts, c)
+		}
+		if len(batch) == batchRows {
+			if err := flush(); err != nil {
+				return sum, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return sum, err
+	}
+	return sum, results.Flush()
+}
+
+func countStatus(sum *Summary, st string) {
+	switch st {
+	case StatusChanged:
+		sum.Changed++
+	case StatusUnchanged:
+		sum.Unchanged++
+	case StatusRefused:
+		sum.Refused++
+	}
+}
+
+// ResultWriter writes the per-row results of a stock import as CSV, UTF-8 with a BOM so that
+// Excel shows Chinese text: row, warehouse, sku, status and the problems.
+type ResultWriter struct {
+	bw *bufio.Writer
+	cw *csv.Writer
+}
+
+// NewResultWriter starts a results file on w; errors surface from Write or Flush.
+func NewResultWriter(w io.Writer) *ResultWriter {
+	bw := bufio.NewWriter(w)
+	_, _ = bw.WriteString(csvio.BOM)
+	cw := csv.NewWriter(bw)
+	cw.UseCRLF = true
+	_ = cw.Write([]string{"row", "warehouse", "sku", "status", "problems"})
+	return &ResultWriter{bw: bw, cw: cw}
+}
+
+// Write writes one result row. Problems are joined as "code field: message; …".
+func (w *ResultWriter) Write(row int, warehouse, sku, status string, problems []model.FieldError) error {
+	parts := make([]string, len(problems))
+	for i, p := range problems {
+		parts[i] = p.Code + " " + p.Field + ": " + p.Message
+	}
+	rec := []string{strconv.Itoa(row), csvio.GuardText(warehouse), csvio.GuardText(sku), status, csvio.GuardText(strings.Join(parts, "; "))}
+	if err := w.cw.Write(rec); err != nil {
+		return fmt.Errorf("writing results: %w", err)
+	}
+	return nil
+}
+
+// Flush writes buffered rows to the underlying writer.
+func (w *ResultWriter) Flush() error {
+	w.cw.Flush()
+	if err := w.cw.Error(); err != nil {
+		return fmt.Errorf("writing results: %w", err)
+	}
+	return w.bw.Flush()
+}
