@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"lastmile/internal/config"
+	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
 	"lastmile/internal/store"
@@ -87,6 +88,43 @@ func FuzzCursor(f *testing.F) {
 		again, err := decodeCursor(encodeCursor(*c))
 		if err != nil || !again.ModifiedAt.Equal(c.ModifiedAt) || again.ID != c.ID {
 			t.Fatalf("cursor %q does not round-trip: %+v vs %+v (%v)", s, c, again, err)
+		}
+	})
+}
+
+// FuzzStockCursor: a stock listing's page token, from a client, never panics, and every token
+// it accepts round-trips.
+func FuzzStockCursor(f *testing.F) {
+	f.Add(encodeStockCursor(store.StockKey{WarehouseID: "wh_01M7YAHFT3WD8XRWMEF5Z2MX06", SKU: "TSHIRT-RED-M"}))
+	f.Add("")
+	f.Add("bm9wZQ")
+	f.Add("AA") // "\x00"
+	f.Fuzz(func(t *testing.T, s string) {
+		k, err := decodeStockCursor(s)
+		if err != nil {
+			return
+		}
+		again, err := decodeStockCursor(encodeStockCursor(*k))
+		if err != nil || *again != *k {
+			t.Fatalf("stock cursor %q does not round-trip: %+v vs %+v (%v)", s, k, again, err)
+		}
+	})
+}
+
+// FuzzWarehouseBody: any body sent to POST /v1/warehouses either decodes or gives a client error
+// naming what is wrong; it never panics.
+func FuzzWarehouseBody(f *testing.F) {
+	good, _ := json.Marshal(warehouseJSON("LAX1"))
+	f.Add(good)
+	f.Add([]byte(`{"code":1}`))
+	f.Add([]byte(`{"transit":[{"country":"US","max_days":"2"}]}`))
+	f.Add([]byte(`[`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var w inventory.Warehouse
+		if err := decodeStrict(body, &w); err != nil {
+			if ae := decodeError(err, body, ""); ae.Status < 400 || ae.Status >= 500 || ae.Message == "" {
+				t.Fatalf("body %q: error %+v is not a client error with a message", body, ae)
+			}
 		}
 	})
 }
