@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -166,7 +167,7 @@ func (s *Store) ChangeStock(ctx context.Context, shopID string, keys []store.Sto
 		for _, k := range created {
 			delete(stamps, k) // made just now to be locked: not a change, and now() is not the caller's clock
 		}
-		moves, err := fn(clone(balances))
+		moves, err := fn(maps.Clone(balances))
 		if err != nil {
 			return err
 		}
@@ -220,14 +221,6 @@ func lockBalances(ctx context.Context, tx pgx.Tx, query string, keys []store.Sto
 		}
 	}
 	return balances, stamps, rows.Err()
-}
-
-func clone(balances map[store.StockKey]inventory.Balance) map[store.StockKey]inventory.Balance {
-	c := make(map[store.StockKey]inventory.Balance, len(balances))
-	for k, v := range balances {
-		c[k] = v
-	}
-	return c
 }
 
 // appendMovements applies moves to balances (store.ApplyMovements), appends them to the ledger

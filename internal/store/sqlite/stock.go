@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -138,7 +139,7 @@ func (s *Store) ChangeStock(ctx context.Context, shopID string, keys []store.Sto
 		if err != nil {
 			return err
 		}
-		moves, err := fn(maps(balances))
+		moves, err := fn(maps.Clone(balances))
 		if err != nil {
 			return err
 		}
@@ -213,15 +214,6 @@ func scanBalances(rows *sql.Rows, balances map[store.StockKey]inventory.Balance,
 		stamps[k] = fromMicros(updated)
 	}
 	return rows.Err()
-}
-
-// maps returns a copy of balances for a callback to read.
-func maps(balances map[store.StockKey]inventory.Balance) map[store.StockKey]inventory.Balance {
-	c := make(map[store.StockKey]inventory.Balance, len(balances))
-	for k, v := range balances {
-		c[k] = v
-	}
-	return c
 }
 
 // appendMovements applies moves to balances (store.ApplyMovements), appends them to the ledger
