@@ -320,6 +320,11 @@ func TestErrorResponses(t *testing.T) {
 		if err := e.tenants.Revoke(t.Context(), keyID); err != nil {
 			t.Fatal(err)
 		}
+		// The key with its last character changed: to 'Z', or to 'Y' when it already is 'Z'.
+		wrong := key[:len(key)-1] + "Z"
+		if wrong == key {
+			wrong = key[:len(key)-1] + "Y"
+		}
 		cases := []struct {
 			name         string
 			method, path string
@@ -331,7 +336,7 @@ func TestErrorResponses(t *testing.T) {
 			{"no key", "GET", "/v1/orders", "", nil, 401, "unauthorized", ""},
 			{"malformed key", "GET", "/v1/orders", "nonsense", nil, 401, "unauthorized", ""},
 			{"unknown key", "GET", "/v1/orders", "lm_AAAAAAAAAAAAAAAA_" + strings.Repeat("B", 40), nil, 401, "unauthorized", ""},
-			{"wrong secret", "GET", "/v1/orders", key[:len(key)-1] + "Z", nil, 401, "unauthorized", ""},
+			{"wrong secret", "GET", "/v1/orders", wrong, nil, 401, "unauthorized", ""},
 			{"revoked key", "GET", "/v1/orders", revokedKey, nil, 401, "unauthorized", ""},
 			{"malformed json", "POST", "/v1/orders", key, `{"external_id":`, 400, "malformed_json", ""},
 			{"not json", "POST", "/v1/orders", key, `hello`, 400, "malformed_json", ""},
