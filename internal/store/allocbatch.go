@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"lastmile/internal/inventory"
 	"lastmile/internal/model"
@@ -19,6 +20,8 @@ type AllocationBatch struct {
 	Warehouses map[string][]inventory.Warehouse
 	// Balances of Keys(), as loaded; Run updates them as the steps go.
 	Balances map[StockKey]inventory.Balance
+	// Stamps are the times of the balances that have rows: when each last changed.
+	Stamps map[StockKey]time.Time
 }
 
 // Shops returns the shops of the loaded orders, sorted.
@@ -101,9 +104,24 @@ func (b *AllocationBatch) Run(orderIDs []string, fn AllocateFunc) ([]AllocationR
 	return results, entries, writes
 }
 
-// Touched returns the keys entries change, sorted, with the last entry of each: its After is
-// the balance to write, its At the balance's time.
-func Touched(entries []LedgerEntry) ([]StockKey, map[StockKey]LedgerEntry) {
+// LedgerEntries applies moves of shopID to balances (ApplyMovements) and returns them as entries
+// ready to write.
+func LedgerEntries(shopID string, balances map[StockKey]inventory.Balance, moves []inventory.Movement) ([]LedgerEntry, error) {
+	after, err := ApplyMovements(balances, moves)
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]LedgerEntry, len(moves))
+	for i, m := range moves {
+		entries[i] = LedgerEntry{ShopID: shopID, Movement: m, After: after[i]}
+	}
+	return entries, nil
+}
+
+// Touched returns the keys entries change, sorted, with the last entry of each (its After is the
+// balance to write), and moves stamps[k] forward to the latest movement of each: a backdated
+// movement does not move a balance's time back.
+func Touched(entries []LedgerEntry, stamps map[StockKey]time.Time) ([]StockKey, map[StockKey]LedgerEntry) {
 	last := make(map[StockKey]LedgerEntry)
 	var keys []StockKey
 	for _, e := range entries {
@@ -112,6 +130,9 @@ func Touched(entries []LedgerEntry) ([]StockKey, map[StockKey]LedgerEntry) {
 			keys = append(keys, k)
 		}
 		last[k] = e
+		if e.At.After(stamps[k]) {
+			stamps[k] = e.At
+		}
 	}
 	slices.SortFunc(keys, compareKeys)
 	return keys, last

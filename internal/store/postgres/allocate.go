@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -64,13 +65,13 @@ func (s *Store) ChangeAllocations(ctx context.Context, shopIDs []string, orderID
 			skus = append(skus, k.SKU)
 		}
 		slices.Sort(skus)
-		b.Balances, _, err = lockBalances(ctx, tx, `SELECT warehouse_id, sku, on_hand, reserved, safety_stock, updated_at
+		b.Balances, b.Stamps, err = lockBalances(ctx, tx, `SELECT warehouse_id, sku, on_hand, reserved, safety_stock, updated_at
 			FROM stock WHERE shop_id = ANY($1) AND sku = ANY($2) ORDER BY warehouse_id, sku FOR UPDATE`, keys, shops, slices.Compact(skus))
 		if err != nil {
 			return err
 		}
 		res, entries, writes := b.Run(orderIDs, fn)
-		if err := writeLedger(ctx, tx, entries, writes); err != nil {
+		if err := writeLedger(ctx, tx, entries, b.Stamps, writes); err != nil {
 			return err
 		}
 		results = res
@@ -83,8 +84,8 @@ func (s *Store) ChangeAllocations(ctx context.Context, shopIDs []string, orderID
 }
 
 // writeLedger appends entries to the ledger, writes the balances they leave and upserts allocs,
-// in one round trip.
-func writeLedger(ctx context.Context, tx pgx.Tx, entries []store.LedgerEntry, allocs []store.Allocation) error {
+// in one round trip. stamps (the balances' times) move forward to the entries' (store.Touched).
+func writeLedger(ctx context.Context, tx pgx.Tx, entries []store.LedgerEntry, stamps map[store.StockKey]time.Time, allocs []store.Allocation) error {
 	var b pgx.Batch
 	for _, e := range entries {
 		b.Queue(`INSERT INTO stock_movements (shop_id, warehouse_id, sku, kind, quantity, reason, actor, at, order_id,
@@ -92,14 +93,14 @@ func writeLedger(ctx context.Context, tx pgx.Tx, entries []store.LedgerEntry, al
 			e.ShopID, e.WarehouseID, e.SKU, string(e.Kind), e.Quantity, e.Reason, e.Actor, e.At, e.OrderID,
 			e.After.OnHand, e.After.Reserved, e.After.SafetyStock)
 	}
-	keys, last := store.Touched(entries)
+	keys, last := store.Touched(entries, stamps)
 	for _, k := range keys {
 		e := last[k]
 		b.Queue(`INSERT INTO stock (warehouse_id, sku, shop_id, on_hand, reserved, safety_stock, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)
 			ON CONFLICT (warehouse_id, sku) DO UPDATE SET on_hand = excluded.on_hand, reserved = excluded.reserved,
 				safety_stock = excluded.safety_stock, updated_at = excluded.updated_at`,
-			k.WarehouseID, k.SKU, e.ShopID, e.After.OnHand, e.After.Reserved, e.After.SafetyStock, e.At)
+			k.WarehouseID, k.SKU, e.ShopID, e.After.OnHand, e.After.Reserved, e.After.SafetyStock, stamps[k])
 	}
 	for _, a := range allocs {
 		doc, err := json.Marshal(a.Decision)

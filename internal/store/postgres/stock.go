@@ -171,7 +171,11 @@ func (s *Store) ChangeStock(ctx context.Context, shopID string, keys []store.Sto
 		if err != nil {
 			return err
 		}
-		if err := appendMovements(ctx, tx, shopID, balances, stamps, moves); err != nil {
+		entries, err := store.LedgerEntries(shopID, balances, moves)
+		if err != nil {
+			return err
+		}
+		if err := writeLedger(ctx, tx, entries, stamps, nil); err != nil {
 			return err
 		}
 		var dropW, dropS []string
@@ -221,46 +225,6 @@ func lockBalances(ctx context.Context, tx pgx.Tx, query string, keys []store.Sto
 		}
 	}
 	return balances, stamps, rows.Err()
-}
-
-// appendMovements applies moves to balances (store.ApplyMovements), appends them to the ledger
-// and writes the balances they changed, in one round trip.
-func appendMovements(ctx context.Context, tx pgx.Tx, shopID string, balances map[store.StockKey]inventory.Balance,
-	stamps map[store.StockKey]time.Time, moves []inventory.Movement) error {
-	if len(moves) == 0 {
-		return nil
-	}
-	after, err := store.ApplyMovements(balances, moves)
-	if err != nil {
-		return err
-	}
-	var b pgx.Batch
-	var changed []store.StockKey
-	for i, m := range moves {
-		a := after[i]
-		b.Queue(`INSERT INTO stock_movements (shop_id, warehouse_id, sku, kind, quantity, reason, actor, at, order_id,
-			on_hand_after, reserved_after, safety_after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-			shopID, m.WarehouseID, m.SKU, string(m.Kind), m.Quantity, m.Reason, m.Actor, m.At, m.OrderID, a.OnHand, a.Reserved, a.SafetyStock)
-		k := store.StockKey{WarehouseID: m.WarehouseID, SKU: m.SKU}
-		if !slices.Contains(changed, k) {
-			changed = append(changed, k)
-		}
-		if m.At.After(stamps[k]) {
-			stamps[k] = m.At
-		}
-	}
-	for _, k := range changed {
-		bal := balances[k]
-		b.Queue(`INSERT INTO stock (warehouse_id, sku, shop_id, on_hand, reserved, safety_stock, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT (warehouse_id, sku) DO UPDATE SET on_hand = excluded.on_hand, reserved = excluded.reserved,
-				safety_stock = excluded.safety_stock, updated_at = excluded.updated_at`,
-			k.WarehouseID, k.SKU, shopID, bal.OnHand, bal.Reserved, bal.SafetyStock, stamps[k])
-	}
-	if err := tx.SendBatch(ctx, &b).Close(); err != nil {
-		return fmt.Errorf("append %d stock movements: %w", len(moves), err)
-	}
-	return nil
 }
 
 // ListStock implements store.Stock.

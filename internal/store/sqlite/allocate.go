@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"lastmile/internal/inventory"
 	"lastmile/internal/model"
@@ -33,7 +34,7 @@ func (s *Store) ChangeAllocations(ctx context.Context, shopIDs []string, orderID
 		}
 		results = nil
 		res, entries, writes := b.Run(orderIDs, fn)
-		if err := writeLedger(ctx, tx, entries); err != nil {
+		if err := writeLedger(ctx, tx, entries, b.Stamps); err != nil {
 			return err
 		}
 		if err := writeAllocations(ctx, tx, writes); err != nil {
@@ -98,7 +99,7 @@ func loadAllocationBatch(ctx context.Context, tx *sql.Tx, shopIDs, ids []string)
 		b.Warehouses[shop] = whs
 	}
 	var err error
-	b.Balances, _, err = loadBalances(ctx, tx, b.Keys())
+	b.Balances, b.Stamps, err = loadBalances(ctx, tx, b.Keys())
 	return b, err
 }
 
@@ -108,8 +109,9 @@ const ledgerRows = 64
 const movementColumns = `shop_id, warehouse_id, sku, kind, quantity, reason, actor, at, order_id, on_hand_after, reserved_after, safety_after`
 
 // writeLedger appends entries to the ledger and writes the balances they leave, with multi-row
-// statements: an allocation batch writes hundreds of each.
-func writeLedger(ctx context.Context, tx *sql.Tx, entries []store.LedgerEntry) error {
+// statements: an allocation batch writes hundreds of each. stamps (the balances' times) move
+// forward to the entries' (store.Touched).
+func writeLedger(ctx context.Context, tx *sql.Tx, entries []store.LedgerEntry, stamps map[store.StockKey]time.Time) error {
 	for rest := entries; len(rest) > 0; {
 		chunk := rest[:min(ledgerRows, len(rest))]
 		rest = rest[len(chunk):]
@@ -122,14 +124,14 @@ func writeLedger(ctx context.Context, tx *sql.Tx, entries []store.LedgerEntry) e
 			return fmt.Errorf("append %d stock movements: %w", len(chunk), err)
 		}
 	}
-	keys, last := store.Touched(entries)
+	keys, last := store.Touched(entries, stamps)
 	for rest := keys; len(rest) > 0; {
 		chunk := rest[:min(ledgerRows, len(rest))]
 		rest = rest[len(chunk):]
 		args := make([]any, 0, 7*len(chunk))
 		for _, k := range chunk {
 			e := last[k]
-			args = append(args, k.WarehouseID, k.SKU, e.ShopID, e.After.OnHand, e.After.Reserved, e.After.SafetyStock, micros(e.At))
+			args = append(args, k.WarehouseID, k.SKU, e.ShopID, e.After.OnHand, e.After.Reserved, e.After.SafetyStock, micros(stamps[k]))
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO stock (warehouse_id, sku, shop_id, on_hand, reserved, safety_stock, updated_at)
 			VALUES `+rowsOf(7, len(chunk))+`

@@ -143,7 +143,11 @@ func (s *Store) ChangeStock(ctx context.Context, shopID string, keys []store.Sto
 		if err != nil {
 			return err
 		}
-		if err := appendMovements(ctx, tx, shopID, balances, stamps, moves); err != nil {
+		entries, err := store.LedgerEntries(shopID, balances, moves)
+		if err != nil {
+			return err
+		}
+		if err := writeLedger(ctx, tx, entries, stamps); err != nil {
 			return err
 		}
 		out = make([]store.StockLevel, len(keys))
@@ -214,51 +218,6 @@ func scanBalances(rows *sql.Rows, balances map[store.StockKey]inventory.Balance,
 		stamps[k] = fromMicros(updated)
 	}
 	return rows.Err()
-}
-
-// appendMovements applies moves to balances (store.ApplyMovements), appends them to the ledger
-// and writes the balances they changed. stamps gets the time of each changed balance.
-func appendMovements(ctx context.Context, tx *sql.Tx, shopID string, balances map[store.StockKey]inventory.Balance,
-	stamps map[store.StockKey]time.Time, moves []inventory.Movement) error {
-	if len(moves) == 0 {
-		return nil
-	}
-	after, err := store.ApplyMovements(balances, moves)
-	if err != nil {
-		return err
-	}
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO stock_movements (shop_id, warehouse_id, sku, kind, quantity, reason, actor, at,
-		order_id, on_hand_after, reserved_after, safety_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer ins.Close()
-	var changed []store.StockKey
-	for i, m := range moves {
-		a := after[i]
-		if _, err := ins.ExecContext(ctx, shopID, m.WarehouseID, m.SKU, string(m.Kind), m.Quantity, m.Reason, m.Actor, micros(m.At),
-			m.OrderID, a.OnHand, a.Reserved, a.SafetyStock); err != nil {
-			return fmt.Errorf("append %s of %s in %s: %w", m.Kind, m.SKU, m.WarehouseID, err)
-		}
-		k := store.StockKey{WarehouseID: m.WarehouseID, SKU: m.SKU}
-		if !slices.Contains(changed, k) {
-			changed = append(changed, k)
-		}
-		if m.At.After(stamps[k]) {
-			stamps[k] = m.At
-		}
-	}
-	for _, k := range changed {
-		b := balances[k]
-		if _, err := tx.ExecContext(ctx, `INSERT INTO stock (warehouse_id, sku, shop_id, on_hand, reserved, safety_stock, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (warehouse_id, sku) DO UPDATE SET on_hand = excluded.on_hand, reserved = excluded.reserved,
-				safety_stock = excluded.safety_stock, updated_at = excluded.updated_at`,
-			k.WarehouseID, k.SKU, shopID, b.OnHand, b.Reserved, b.SafetyStock, micros(stamps[k])); err != nil {
-			return fmt.Errorf("write stock of %s in %s: %w", k.SKU, k.WarehouseID, err)
-		}
-	}
-	return nil
 }
 
 // ListStock implements store.Stock.
