@@ -14,6 +14,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"lastmile/internal/app"
 	"lastmile/internal/model"
 	"lastmile/internal/ordercsv"
 	"lastmile/internal/orderimport"
@@ -40,46 +41,12 @@ func runImportOrders(ctx context.Context, args []string, s stdio) int {
 		fmt.Fprint(s.err, importUsage)
 		fs.PrintDefaults()
 	}
-	db := dbFlag(fs)
-	shop := fs.String("shop", "", "the shop the orders belong to (required)")
-	out := fs.String("out", "-", "where to write the per-row results; - is standard output")
-	file, code, ok := parseOneArg(fs, args)
+	in, code, ok := openFileImport(ctx, fs, args, s, "import orders", "the shop the orders belong to (required)", "importing orders")
 	if !ok {
 		return code
 	}
-	if *shop == "" {
-		fmt.Fprintln(s.err, "lastmile import orders: --shop is required")
-		fs.Usage()
-		return exitUsage
-	}
-	f, err := os.Open(file)
-	if err != nil {
-		fmt.Fprintf(s.err, "lastmile import orders: %v\n", err)
-		return exitUsage
-	}
-	defer f.Close()
-
-	a, err := openApp(ctx, *db, s)
-	if err != nil {
-		return fail(s, "import orders", err)
-	}
-	defer a.Close()
-	if _, err := a.Store.GetShop(ctx, *shop); err != nil {
-		return fail(s, "import orders", fmt.Errorf("--shop %s: %w", *shop, err))
-	}
-
-	dst, closeOut, err := openOut(*out, s.out)
-	if err != nil {
-		return fail(s, "import orders", err)
-	}
-	defer closeOut()
-
-	var src io.Reader = f
-	if bar := newProgressBar(s.err, f, "importing orders"); bar != nil {
-		src = io.TeeReader(f, bar)
-		defer bar.Finish()
-	}
-	markets := a.Config.Markets
+	defer in.close()
+	markets := in.app.Config.Markets
 	opt := ordercsv.Options{Location: func(m model.Market) *time.Location {
 		loc, err := time.LoadLocation(markets[m].TimeZone)
 		if err != nil {
@@ -87,19 +54,86 @@ func runImportOrders(ctx context.Context, args []string, s stdio) int {
 		}
 		return loc
 	}}
-	im := orderimport.Importer{Orders: a.Orders}
-	sum, err := im.Import(ctx, model.Scope{ShopIDs: []string{*shop}}, *shop, src, opt, ordercsv.NewResultWriter(dst), nil)
+	im := orderimport.Importer{Orders: in.app.Orders}
+	sum, err := im.Import(ctx, model.Scope{ShopIDs: []string{in.shop}}, in.shop, in.src, opt, ordercsv.NewResultWriter(in.out), nil)
 	var he *ordercsv.HeaderError
-	switch {
-	case errors.As(err, &he):
-		fmt.Fprintf(s.err, "lastmile import orders: %s: %v\n", file, he)
+	if errors.As(err, &he) {
+		fmt.Fprintf(s.err, "lastmile import orders: %s: %v\n", in.file, he)
 		return exitUsage
-	case err != nil:
-		return fail(s, "import orders", fmt.Errorf("%s: after %d rows: %w", file, sum.Rows, err))
 	}
-	fmt.Fprintf(s.err, "lastmile import orders: %s: %d rows, %d orders (%s)\n", file, sum.Rows, sum.Orders, statusCounts(sum.ByOrder))
-	if sum.Refused > 0 {
-		fmt.Fprintf(s.err, "lastmile import orders: %d rows refused; the results say why\n", sum.Refused)
+	if err != nil {
+		return fail(s, "import orders", fmt.Errorf("%s: after %d rows: %w", in.file, sum.Rows, err))
+	}
+	fmt.Fprintf(s.err, "lastmile import orders: %s: %d rows, %d orders (%s)\n", in.file, sum.Rows, sum.Orders, statusCounts(sum.ByOrder))
+	return in.refused("import orders", sum.Refused)
+}
+
+// fileImport is an import command's input, store and output, opened from its flags.
+type fileImport struct {
+	file  string    // the file's name, for messages
+	src   io.Reader // the file, through a progress bar on a terminal
+	app   *app.App
+	shop  string    // --shop, which exists
+	out   io.Writer // where the per-row results go
+	msgs  io.Writer // standard error
+	close func()
+}
+
+// openFileImport adds an import command's flags (--db, --shop with shopHelp, --out) to fs,
+// parses args (one FILE), opens the file (with a progress bar saying progress on a terminal),
+// the app and the results output, and checks that the shop exists. When it cannot, it says why and returns the exit code and false.
+func openFileImport(ctx context.Context, fs *flag.FlagSet, args []string, s stdio, what, shopHelp, progress string) (*fileImport, int, bool) {
+	db := dbFlag(fs)
+	shop := fs.String("shop", "", shopHelp)
+	out := fs.String("out", "-", "where to write the per-row results; - is standard output")
+	file, code, ok := parseOneArg(fs, args)
+	if !ok {
+		return nil, code, false
+	}
+	if *shop == "" {
+		fmt.Fprintf(s.err, "lastmile %s: --shop is required\n", what)
+		fs.Usage()
+		return nil, exitUsage, false
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		fmt.Fprintf(s.err, "lastmile %s: %v\n", what, err)
+		return nil, exitUsage, false
+	}
+	a, err := openApp(ctx, *db, s)
+	if err != nil {
+		f.Close()
+		return nil, fail(s, what, err), false
+	}
+	in := &fileImport{file: file, src: f, app: a, shop: *shop, msgs: s.err}
+	closers := []func(){func() { a.Close() }, func() { f.Close() }}
+	in.close = func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
+	if _, err := a.Store.GetShop(ctx, *shop); err != nil {
+		in.close()
+		return nil, fail(s, what, fmt.Errorf("--shop %s: %w", *shop, err)), false
+	}
+	dst, closeOut, err := openOut(*out, s.out)
+	if err != nil {
+		in.close()
+		return nil, fail(s, what, err), false
+	}
+	in.out = dst
+	closers = append(closers, closeOut)
+	if bar := newProgressBar(s.err, f, progress); bar != nil {
+		in.src = io.TeeReader(f, bar)
+		closers = append(closers, func() { bar.Finish() })
+	}
+	return in, 0, true
+}
+
+// refused is an import's exit code: 1 when some rows were refused, after saying so.
+func (in *fileImport) refused(what string, rows int) int {
+	if rows > 0 {
+		fmt.Fprintf(in.msgs, "lastmile %s: %d rows refused; the results say why\n", what, rows)
 		return exitFail
 	}
 	return exitOK

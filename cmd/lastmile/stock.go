@@ -37,61 +37,24 @@ func runStockImport(ctx context.Context, args []string, s stdio) int {
 		fmt.Fprint(s.err, stockImportUsage)
 		fs.PrintDefaults()
 	}
-	db := dbFlag(fs)
-	shop := fs.String("shop", "", "the shop whose warehouses the file counts (required)")
-	out := fs.String("out", "-", "where to write the per-row results; - is standard output")
-	file, code, ok := parseOneArg(fs, args)
+	in, code, ok := openFileImport(ctx, fs, args, s, "stock import", "the shop whose warehouses the file counts (required)", "importing stock")
 	if !ok {
 		return code
 	}
-	if *shop == "" {
-		fmt.Fprintln(s.err, "lastmile stock import: --shop is required")
-		fs.Usage()
-		return exitUsage
-	}
-	f, err := os.Open(file)
-	if err != nil {
-		fmt.Fprintf(s.err, "lastmile stock import: %v\n", err)
-		return exitUsage
-	}
-	defer f.Close()
-
-	a, err := openApp(ctx, *db, s)
-	if err != nil {
-		return fail(s, "stock import", err)
-	}
-	defer a.Close()
-	if _, err := a.Store.GetShop(ctx, *shop); err != nil {
-		return fail(s, "stock import", fmt.Errorf("--shop %s: %w", *shop, err))
-	}
-	dst, closeOut, err := openOut(*out, s.out)
-	if err != nil {
-		return fail(s, "stock import", err)
-	}
-	defer closeOut()
-
-	var src io.Reader = f
-	if bar := newProgressBar(s.err, f, "importing stock"); bar != nil {
-		src = io.TeeReader(f, bar)
-		defer bar.Finish()
-	}
-	scope := model.Scope{KeyID: "cli", ShopIDs: []string{*shop}}
-	sum, err := stockfile.Import(ctx, a.Stock, scope, *shop, src, stockfile.NewResultWriter(dst), nil)
+	defer in.close()
+	scope := model.Scope{KeyID: "cli", ShopIDs: []string{in.shop}}
+	sum, err := stockfile.Import(ctx, in.app.Stock, scope, in.shop, in.src, stockfile.NewResultWriter(in.out), nil)
 	var he *stockcsv.HeaderError
-	switch {
-	case errors.As(err, &he):
-		fmt.Fprintf(s.err, "lastmile stock import: %s: %v\n", file, he)
+	if errors.As(err, &he) {
+		fmt.Fprintf(s.err, "lastmile stock import: %s: %v\n", in.file, he)
 		return exitUsage
-	case err != nil:
-		return fail(s, "stock import", fmt.Errorf("%s: after %d rows: %w", file, sum.Rows, err))
+	}
+	if err != nil {
+		return fail(s, "stock import", fmt.Errorf("%s: after %d rows: %w", in.file, sum.Rows, err))
 	}
 	fmt.Fprintf(s.err, "lastmile stock import: %s: %d rows: %d changed, %d unchanged, %d refused\n",
-		file, sum.Rows, sum.Changed, sum.Unchanged, sum.Refused)
-	if sum.Refused > 0 {
-		fmt.Fprintf(s.err, "lastmile stock import: %d rows refused; the results say why\n", sum.Refused)
-		return exitFail
-	}
-	return exitOK
+		in.file, sum.Rows, sum.Changed, sum.Unchanged, sum.Refused)
+	return in.refused("stock import", sum.Refused)
 }
 
 const stockExportUsage = `Usage: lastmile stock export --shop ID [--db URL] [--out FILE.csv] [--low-stock]

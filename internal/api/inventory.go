@@ -124,8 +124,9 @@ func (s *Server) listInventory(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, &model.ValidationError{Problems: problems})
 		return
 	}
-	levels, err := s.deps.Stock.Levels(r.Context(), scopeOf(r.Context()), stock.LevelQuery{SKU: lq.SKU, WarehouseID: lq.WarehouseID,
-		LowOnly: lq.LowOnly, After: lq.After, Limit: lq.Limit + 1})
+	limit := lq.Limit
+	lq.Limit++ // one more than the page: whether there is a next page
+	levels, err := s.deps.Stock.Levels(r.Context(), scopeOf(r.Context()), lq)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -134,9 +135,9 @@ func (s *Server) listInventory(w http.ResponseWriter, r *http.Request) {
 		Levels     []store.StockLevel `json:"levels"`
 		NextCursor *string            `json:"next_cursor"`
 	}{Levels: levels}
-	if len(levels) > lq.Limit {
-		resp.Levels = levels[:lq.Limit]
-		last := resp.Levels[lq.Limit-1]
+	if len(levels) > limit {
+		resp.Levels = levels[:limit]
+		last := resp.Levels[limit-1]
 		c := encodeStockCursor(store.StockKey{WarehouseID: last.WarehouseID, SKU: last.SKU})
 		resp.NextCursor = &c
 	}
@@ -165,7 +166,7 @@ func (s *Server) listMovements(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	limit := f.Limit
-	f.Limit++
+	f.Limit++ // one more than the page: whether there is a next page
 	moves, err := s.deps.Stock.Movements(r.Context(), scopeOf(r.Context()), f)
 	if err != nil {
 		s.fail(w, r, err)

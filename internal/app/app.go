@@ -92,8 +92,6 @@ func New(ctx context.Context, cfg config.Config, migrate bool, log *slog.Logger,
 	}
 	a.Stock = stock.NewService(st, cfg.Markets, now, log, stock.Options{Alert: func(l store.StockLevel) {
 		lowStock.WithLabelValues(l.ShopID).Inc()
-		log.Warn("low stock: nothing left to sell beyond the safety stock", "shop", l.ShopID, "warehouse", l.WarehouseID,
-			"sku", l.SKU, "on_hand", l.OnHand, "reserved", l.Reserved, "safety_stock", l.SafetyStock)
 	}})
 	a.API, err = api.New(api.Deps{Config: cfg, Store: st, Orders: a.Orders, Stock: a.Stock, Tenants: a.Tenants, Log: log, Now: now,
 		Registry: reg})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -244,14 +245,7 @@ func (s *Service) Sweep(ctx context.Context, limit int) (int, error) {
 	return n, errors.Join(errs...)
 }
 
-func isShipped(st model.Status) bool {
-	for _, s := range shippedStatuses {
-		if s == st {
-			return true
-		}
-	}
-	return false
-}
+func isShipped(st model.Status) bool { return slices.Contains(shippedStatuses, st) }
 
 // settle turns every line of the current allocation into a movement of kind (release or ship)
 // and marks the allocation with status.

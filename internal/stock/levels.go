@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -122,11 +123,7 @@ func (s *Service) Record(ctx context.Context, scope model.Scope, e Entry) (store
 	if err := checkSKU("sku", e.SKU); err != nil {
 		ps = append(ps, err.(*model.ValidationError).Problems...)
 	}
-	allowed := false
-	for _, k := range entryKinds {
-		allowed = allowed || e.Kind == k
-	}
-	if !allowed {
+	if !slices.Contains(entryKinds, e.Kind) {
 		ps = append(ps, model.FieldError{Code: "invalid_value", Field: "kind",
 			Message: fmt.Sprintf("kind %q: want receive, adjust, write_off or return_restock (reserve, release and ship come from orders)", e.Kind)})
 	}

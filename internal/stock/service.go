@@ -38,21 +38,15 @@ type AlertFunc func(store.StockLevel)
 type Options struct {
 	// Policy holds the allocation defaults (cut-off, working days, R-MODE-5 markets).
 	Policy inventory.Policy
-	// Alert is told of every balance that becomes low. Nil: a warning in the log.
+	// Alert is told of every balance that becomes low, besides the warning the Service logs.
+	// Nil: the log only.
 	Alert AlertFunc
 }
 
 // NewService returns a Service over st. markets holds the per-market rules (promise days, time
 // zone: R-SLA-1); now is the clock.
 func NewService(st store.Store, markets map[model.Market]config.Market, now func() time.Time, log *slog.Logger, opt Options) *Service {
-	s := &Service{store: st, markets: markets, policy: opt.Policy.WithDefaults(), now: now, log: log, ids: ident.NewGenerator(), alert: opt.Alert}
-	if s.alert == nil {
-		s.alert = func(l store.StockLevel) {
-			log.Warn("low stock: nothing left to sell beyond the safety stock", "shop", l.ShopID, "warehouse", l.WarehouseID,
-				"sku", l.SKU, "on_hand", l.OnHand, "reserved", l.Reserved, "safety_stock", l.SafetyStock)
-		}
-	}
-	return s
+	return &Service{store: st, markets: markets, policy: opt.Policy.WithDefaults(), now: now, log: log, ids: ident.NewGenerator(), alert: opt.Alert}
 }
 
 // clock returns now in UTC at the stores' microsecond precision.
@@ -105,7 +99,12 @@ func checkSKU(field, sku string) error {
 func (s *Service) alertCrossings(before map[store.StockKey]inventory.Balance, after []store.StockLevel) {
 	for _, l := range after {
 		b := before[store.StockKey{WarehouseID: l.WarehouseID, SKU: l.SKU}]
-		if l.LowStock && !inventory.LowStock(b) {
+		if !l.LowStock || inventory.LowStock(b) {
+			continue
+		}
+		s.log.Warn("low stock: nothing left to sell beyond the safety stock", "shop", l.ShopID, "warehouse", l.WarehouseID,
+			"sku", l.SKU, "on_hand", l.OnHand, "reserved", l.Reserved, "safety_stock", l.SafetyStock)
+		if s.alert != nil {
 			s.alert(l)
 		}
 	}
