@@ -195,17 +195,27 @@ func acceptFedEx(s string) bool {
 		return false
 	}
 	last := s[len(s)-1:]
+	smartPost := func(pic string) bool { // a FedEx Ground Economy PIC, in full
+		return (len(pic) == 22 || len(pic) == 26) && strings.HasPrefix(pic, "926129") && genGS1(pic[:len(pic)-1]) == last
+	}
 	switch len(s) {
 	case 12:
 		return genFedEx12(s[:11]) == last
 	case 15:
 		return genGS1(s[:14]) == last
+	case 18:
+		return strings.HasPrefix(s, "00") && genGS1(s[:17]) == last
 	case 20:
 		return (strings.HasPrefix(s, "00") && genGS1(s[:19]) == last) || (!picStart(s) && genGS1("92"+s[:19]) == last)
 	case 22:
-		return strings.HasPrefix(s, "96") && genGS1(s[7:21]) == last
+		return (strings.HasPrefix(s, "96") && genGS1(s[7:21]) == last) || smartPost(s)
+	case 26:
+		return smartPost(s)
+	case 30:
+		return strings.HasPrefix(s, "420") && smartPost(s[8:])
 	case 34:
-		return (strings.HasPrefix(s, "100") || strings.HasPrefix(s, "96")) && genFedEx13(s[20:33]) == last
+		return (strings.HasPrefix(s, "10") || strings.HasPrefix(s, "96")) && genFedEx13(s[20:33]) == last ||
+			strings.HasPrefix(s, "420") && (smartPost(s[8:]) || smartPost(s[12:]))
 	}
 	return false
 }
