@@ -29,6 +29,7 @@ var matchers = [...]struct {
 	{28, 28, "", matchDPDBarcode},
 	{20, 20, "0", matchFedExSSCC},
 	{18, 18, "0", matchFedExSSCC18},
+	{15, 15, "CD", matchOnTrac},
 	{20, 20, digits, matchUSPS20},
 	{20, 20, digits, matchUSPS20AI91},
 	{20, 20, digits, matchFedExSmartPost},

@@ -41,11 +41,15 @@ func checksumCases() []checksumCase {
 	fedex34Other += genFedEx13(fedex34Other[20:33])
 	smartPostPIC := gs1Number("92612" + "9" + "87654321" + "1234567")       // 22 digits
 	smartPostPIC26 := gs1Number("92612" + "9" + "87654321" + "12345678901") // 26 digits
+	onTracC := "C" + "1234567890123" + genUPS("C"+"1234567890123")          // C counts 4
+	onTracD := "D" + "9876543210987" + genUPS("D"+"9876543210987")          // D counts 5
 	sscc18 := gs1Number("00" + "0614141" + "12345678")                      // bare SSCC-18
 
 	return []checksumCase{
 		{"UPS 1Z digits", upsNumber("A1B2C3" + "03" + "1234567"), UPS, "", 2, 17, acceptUPS},
 		{"UPS 1Z letters in package reference", upsNumber("X7Y8Z9" + "01" + "AB12CD3"), UPS, "", 2, 17, acceptUPS},
+		{"OnTrac C", onTracC, OnTrac, "", 1, 14, acceptOnTrac},
+		{"OnTrac D", onTracD, OnTrac, "", 1, 14, acceptOnTrac},
 		{"USPS IMpb 22 digits", pic22, USPS, "", 0, 21, acceptUSPS},
 		{"USPS IMpb 26 digits", pic26, USPS, "", 0, 25, acceptUSPS},
 		{"USPS 420 ZIP5 + PIC (30)", "420" + "10001" + pic22, USPS, "", 8, 29, acceptUSPS},
@@ -267,6 +271,7 @@ func TestCheckDigitMismatchMessage(t *testing.T) {
 			"USPS check digit should be " + genGS1(pic) + ", got " + other(genGS1(pic))},
 		{"DPD barcode", dpd + other(genMod37x36(dpd)), DPD,
 			"DPD check character should be " + genMod37x36(dpd) + ", got " + other(genMod37x36(dpd))},
+		{"OnTrac", "C" + "1234567890123" + "3", OnTrac, "OnTrac check digit should be 6, got 3"},
 		{"FedEx Ground Economy PIC", smartPost + other(genGS1(smartPost)), FedEx,
 			"FedEx check digit should be " + genGS1(smartPost) + ", got " + other(genGS1(smartPost))},
 	}
@@ -522,8 +527,8 @@ func TestEveryCarrierIsRecognisedOrFormatOnly(t *testing.T) {
 			t.Errorf("%s is neither format-only nor recognised by checksum in any test number", c)
 		}
 	}
-	if len(AllCarriers()) != 23 {
-		t.Errorf("%d carriers, the issue lists 23", len(AllCarriers()))
+	if len(AllCarriers()) != 24 {
+		t.Errorf("%d carriers, want the issue's 23 and OnTrac", len(AllCarriers()))
 	}
 }
 
@@ -534,6 +539,7 @@ func TestGeneratorsWorkedByHand(t *testing.T) {
 		{genGS1("12345678901234"), "3"},
 		{genFedEx12("12345678901"), "2"},
 		{genMod7("123456789"), "1"},
+		{genUPS("C1234567890123"), "6"}, // OnTrac: C = 4, see genUPS
 	} {
 		if c.got != c.want {
 			t.Errorf("generator gives %s, worked by hand %s", c.got, c.want)

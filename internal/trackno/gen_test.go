@@ -38,8 +38,10 @@ var upsChart = map[byte]int{
 	'N': 5, 'O': 6, 'P': 7, 'Q': 8, 'R': 9, 'S': 0, 'T': 1, 'U': 2, 'V': 3, 'W': 4, 'X': 5, 'Y': 6, 'Z': 7,
 }
 
-// genUPS returns the check digit of the 15 characters after "1Z": add the odd positions, add
-// twice the even positions (1-based, from the left), subtract from the next multiple of 10.
+// genUPS returns the check digit of the 15 characters after "1Z" (or an OnTrac number's letter
+// and 13 digits): add the odd positions, add twice the even positions (1-based, from the left),
+// subtract from the next multiple of 10.
+// Worked by hand: C1234567890123 → 4 + 2·1 + 2 + 2·3 + ... + 2·3 = 84, check 6.
 func genUPS(data string) string {
 	odd, even := 0, 0
 	for i := range len(data) {
@@ -155,6 +157,10 @@ func digitsOnly(s string) bool {
 
 func acceptUPS(s string) bool {
 	return len(s) == 18 && strings.HasPrefix(s, "1Z") && genUPS(s[2:17]) == s[17:]
+}
+
+func acceptOnTrac(s string) bool {
+	return len(s) == 15 && (s[0] == 'C' || s[0] == 'D') && digitsOnly(s[1:]) && genUPS(s[:14]) == s[14:]
 }
 
 func acceptS10(s string) bool {
