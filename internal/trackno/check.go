@@ -30,6 +30,7 @@ var matchers = [...]struct {
 	{20, 20, "0", matchFedExSSCC},
 	{18, 18, "0", matchFedExSSCC18},
 	{15, 15, "CD", matchOnTrac},
+	{11, 11, "AHJKTV", matchUPSWaybill},
 	{20, 20, digits, matchUSPS20},
 	{20, 20, digits, matchUSPS20AI91},
 	{20, 20, digits, matchFedExSmartPost},
@@ -38,6 +39,7 @@ var matchers = [...]struct {
 	{10, 11, digits, matchDHLExpress},
 	// Format only.
 	{15, 15, "T", matchAmazon},
+	{11, 11, "AFC", matchAmazonInternational},
 	{18, 18, "Y", matchYunExpress},
 	{13, 23, "4", match4PX},
 	{14, 22, "S", matchSPX},

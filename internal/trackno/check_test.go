@@ -43,11 +43,13 @@ func checksumCases() []checksumCase {
 	smartPostPIC26 := gs1Number("92612" + "9" + "87654321" + "12345678901") // 26 digits
 	onTracC := "C" + "1234567890123" + genUPS("C"+"1234567890123")          // C counts 4
 	onTracD := "D" + "9876543210987" + genUPS("D"+"9876543210987")          // D counts 5
+	upsWaybill := "K" + "123456789" + genUPS("123456789")                   // letter not counted
 	sscc18 := gs1Number("00" + "0614141" + "12345678")                      // bare SSCC-18
 
 	return []checksumCase{
 		{"UPS 1Z digits", upsNumber("A1B2C3" + "03" + "1234567"), UPS, "", 2, 17, acceptUPS},
 		{"UPS 1Z letters in package reference", upsNumber("X7Y8Z9" + "01" + "AB12CD3"), UPS, "", 2, 17, acceptUPS},
+		{"UPS waybill", upsWaybill, UPS, "", 1, 10, acceptUPS},
 		{"OnTrac C", onTracC, OnTrac, "", 1, 14, acceptOnTrac},
 		{"OnTrac D", onTracD, OnTrac, "", 1, 14, acceptOnTrac},
 		{"USPS IMpb 22 digits", pic22, USPS, "", 0, 21, acceptUSPS},
@@ -298,6 +300,7 @@ func formatCases() []formatCase {
 	return []formatCase{
 		{"Amazon TBA", "TBA" + "301234567890", Amazon, ""},
 		{"Amazon Canada TBC", "TBC" + "012345678901", Amazon, ""},
+		{"Amazon international", "F" + "1004444443", Amazon, ""},
 		{"DHL eCommerce GM", "GM" + "605112270084510356", DHLECommerce, ""},
 		{"DHL eCommerce regional prefix", "MY" + "1234567890123", DHLECommerce, ""},
 		{"DHL Express piece ID", "JJD" + "0012345678", DHLExpress, ""},
@@ -540,6 +543,7 @@ func TestGeneratorsWorkedByHand(t *testing.T) {
 		{genFedEx12("12345678901"), "2"},
 		{genMod7("123456789"), "1"},
 		{genUPS("C1234567890123"), "6"}, // OnTrac: C = 4, see genUPS
+		{genUPS("123456789"), "5"},      // UPS waybill K123456789…
 	} {
 		if c.got != c.want {
 			t.Errorf("generator gives %s, worked by hand %s", c.got, c.want)

@@ -38,10 +38,10 @@ var upsChart = map[byte]int{
 	'N': 5, 'O': 6, 'P': 7, 'Q': 8, 'R': 9, 'S': 0, 'T': 1, 'U': 2, 'V': 3, 'W': 4, 'X': 5, 'Y': 6, 'Z': 7,
 }
 
-// genUPS returns the check digit of the 15 characters after "1Z" (or an OnTrac number's letter
-// and 13 digits): add the odd positions, add twice the even positions (1-based, from the left),
-// subtract from the next multiple of 10.
-// Worked by hand: C1234567890123 → 4 + 2·1 + 2 + 2·3 + ... + 2·3 = 84, check 6.
+// genUPS returns the check digit of the 15 characters after "1Z" (or a UPS waybill's 9 digits,
+// or an OnTrac number's letter and 13 digits): add the odd positions, add twice the even
+// positions (1-based, from the left), subtract from the next multiple of 10.
+// Worked by hand: C1234567890123 → 4 + 2·1 + 2 + 2·3 + ... + 2·3 = 84, check 6; 123456789 → 65, check 5.
 func genUPS(data string) string {
 	odd, even := 0, 0
 	for i := range len(data) {
@@ -156,6 +156,9 @@ func digitsOnly(s string) bool {
 // swaps, mod 7 misses 0↔7).
 
 func acceptUPS(s string) bool {
+	if len(s) == 11 && strings.ContainsRune("AHJKTV", rune(s[0])) && digitsOnly(s[1:]) {
+		return genUPS(s[1:10]) == s[10:] // waybill
+	}
 	return len(s) == 18 && strings.HasPrefix(s, "1Z") && genUPS(s[2:17]) == s[17:]
 }
 
