@@ -61,14 +61,16 @@ func matchFedExSSCC18(s string) hit {
 	return verify(FedEx, "", gs1Mod10(s[:17]), s[17])
 }
 
-// smartPostPrefix starts every FedEx Ground Economy PIC: channel application identifier 92,
-// USPS service type code 612 and the first digit of a 9-digit mailer ID.
+// smartPostPrefix starts FedEx Ground Economy PICs: channel application identifier 92, USPS
+// service type code 612 and the first digit of a 9-digit mailer ID (the reading of
+// tracking_number_data, whose newer data names "SCNC 61, service 29" USPS PICs FedEx SmartPost).
+// Another mailer's PIC could start the same way, which is one more reason USPS stays a candidate.
 const smartPostPrefix = "926129"
 
 // matchFedExSmartPostPIC recognises a FedEx Ground Economy PIC in full (22 or 26 digits), bare
 // or routed ("420" + ZIP or ZIP+4 in front). USPS delivers these parcels and tracks the same
-// number, so USPS is a candidate too (matchUSPSIMpb, matchUSPSRouted); FedEx is named first
-// because the label was bought from FedEx.
+// number, so USPS is a candidate too (matchUSPSIMpb, matchUSPSRouted) and CheckAs accepts it as
+// either (R-SHIP-4); FedEx is named first because the label was bought from FedEx.
 func matchFedExSmartPostPIC(s string) hit {
 	if !allDigits(s) {
 		return hit{}
