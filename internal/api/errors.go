@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
 	"lastmile/internal/stock"
@@ -24,7 +23,7 @@ type apiError struct {
 	Details []model.FieldError `json:"-"`
 	// Decision explains an allocation that could not be made: what is short, and why each
 	// warehouse was ruled out.
-	Decision *inventory.Decision `json:"decision,omitempty"`
+	Decision *model.Decision `json:"decision,omitempty"`
 }
 
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/stock"
 	"lastmile/internal/store"
@@ -18,7 +17,7 @@ import (
 // createWarehouse is POST /v1/warehouses: a new warehouse of the caller's shop (or the shop_id it
 // names). 201 with the warehouse and its id.
 func (s *Server) createWarehouse(w http.ResponseWriter, r *http.Request) {
-	var wh inventory.Warehouse
+	var wh model.Warehouse
 	if !s.decodeBody(w, r, &wh) {
 		return
 	}
@@ -32,7 +31,7 @@ func (s *Server) createWarehouse(w http.ResponseWriter, r *http.Request) {
 
 // replaceWarehouse is PUT /v1/warehouses/{id}: the warehouse's whole configuration.
 func (s *Server) replaceWarehouse(w http.ResponseWriter, r *http.Request) {
-	var wh inventory.Warehouse
+	var wh model.Warehouse
 	if !s.decodeBody(w, r, &wh) {
 		return
 	}
@@ -67,10 +66,10 @@ func (s *Server) listWarehouses(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if out == nil {
-		out = []inventory.Warehouse{}
+		out = []model.Warehouse{}
 	}
 	writeJSON(w, http.StatusOK, struct {
-		Warehouses []inventory.Warehouse `json:"warehouses"`
+		Warehouses []model.Warehouse `json:"warehouses"`
 	}{out})
 }
 

@@ -111,21 +111,7 @@ func (p Policy) parse() (compiledPolicy, error) {
 // every warehouse of a decision; ok false means w cannot ship them (no service, no rate). The
 // rating engine plugs in here. It must not modify w or lines, and must be safe to call from the
 // goroutine that calls Decide.
-type CostFunc func(w *Warehouse, lines []Line) (cost int64, ok bool)
-
-// Line is a SKU and a quantity: an order's need, or what an allocation takes from a warehouse.
-type Line struct {
-	SKU      string `json:"sku"`
-	Quantity int64  `json:"quantity"`
-}
-
-// Candidate is a warehouse that may serve the order, with its stock of the order's SKUs.
-type Candidate struct {
-	Warehouse Warehouse
-	// Stock holds the balance of each of the order's SKUs in this warehouse, as loaded under
-	// lock. A SKU that is missing has nothing available.
-	Stock map[string]Balance
-}
+type CostFunc func(w *model.Warehouse, lines []model.StockLine) (cost int64, ok bool)
 
 // Request is everything one allocation decision depends on. Decide reads nothing else.
 type Request struct {
@@ -138,7 +124,7 @@ type Request struct {
 	// Now is the decision time: it picks today's or the next hand-over.
 	Now time.Time
 	// Candidates are the shop's warehouses, in any order.
-	Candidates []Candidate
+	Candidates []model.Candidate
 	// AllowSplit lets the shop ship one order in several packages from several warehouses,
 	// used only when no single warehouse can serve the whole order.
 	AllowSplit bool
@@ -185,82 +171,6 @@ const (
 	ReasonNoWarehouse = "no_warehouse"
 )
 
-// Decision is the outcome of Decide: where the order ships from, or why it cannot, and how every
-// warehouse fared. Its JSON form is the API contract.
-type Decision struct {
-	OrderID string `json:"order_id"`
-	// Allocations are the packages, each from one warehouse; empty when nothing can serve.
-	Allocations []Allocation `json:"allocations"`
-	// LateRisk: no warehouse that can serve is expected to meet the promise; the order was
-	// allocated to the one that delivers soonest (lateness alone never refuses an allocation).
-	LateRisk bool `json:"late_risk"`
-	// EstimatedDelivery is the end of the day the last package is expected; zero when some
-	// package's transit is unknown.
-	EstimatedDelivery time.Time `json:"estimated_delivery,omitzero"`
-	// TransitKnown: every package's transit came from a transit table.
-	TransitKnown bool `json:"transit_known"`
-	// PromiseDeadline is the last second of the promised delivery day (R-SLA-1).
-	PromiseDeadline time.Time `json:"promise_deadline"`
-	// Reason says why nothing was allocated: insufficient_stock, split_forbidden, no_warehouse
-	// or no_rate. Empty when allocated.
-	Reason string `json:"reason,omitempty"`
-	// Considered is every candidate warehouse, by id.
-	Considered []Considered `json:"considered"`
-	// Short lists, when nothing was allocated, the SKUs no single warehouse can serve: needed,
-	// the total available across the warehouses that may ship to the market, and the most any one
-	// of them has.
-	Short []Shortage `json:"short,omitempty"`
-}
-
-// Allocation is one package: the lines one warehouse ships.
-type Allocation struct {
-	WarehouseID string `json:"warehouse_id"`
-	Lines       []Line `json:"lines"`
-	Cost        int64  `json:"cost"`
-	// Handover is the local day the warehouse hands the package to the carrier.
-	Handover          time.Time `json:"handover"`
-	EstimatedDelivery time.Time `json:"estimated_delivery,omitzero"`
-	TransitKnown      bool      `json:"transit_known"`
-	// Service is the transit rule's service the estimate is for.
-	Service string `json:"service,omitempty"`
-}
-
-// Considered is how one warehouse fared.
-type Considered struct {
-	WarehouseID string `json:"warehouse_id"`
-	// Eligible: it could ship the whole order alone.
-	Eligible bool `json:"eligible"`
-	// Chosen: it ships (part of) the order.
-	Chosen bool `json:"chosen"`
-	// Reasons is everything that counts against it: why it lost, or, on a chosen warehouse, the
-	// risk it carries (misses_promise) or why it ships only part (insufficient_stock).
-	Reasons           []Reason  `json:"reasons"`
-	Handover          time.Time `json:"handover,omitzero"`
-	EstimatedDelivery time.Time `json:"estimated_delivery,omitzero"`
-	TransitKnown      bool      `json:"transit_known"`
-	// MeetsPromise: its transit is known and delivers by the promise deadline. False with
-	// TransitKnown false means unverified, not late.
-	MeetsPromise bool `json:"meets_promise"`
-	// Cost is the estimate for what it would ship; 0 when it was not rated.
-	Cost int64 `json:"cost"`
-}
-
-// Reason is one stable code with a human explanation and, for insufficient_stock, the SKUs.
-type Reason struct {
-	Code    string     `json:"code"`
-	Message string     `json:"message"`
-	Short   []Shortage `json:"short,omitempty"`
-}
-
-// Shortage is a SKU that lacks stock: needed against available. MaxSingle, in a decision's
-// Short, is the most one warehouse has: a line ships whole from one warehouse (R-MODE-6).
-type Shortage struct {
-	SKU       string `json:"sku"`
-	Needed    int64  `json:"needed"`
-	Available int64  `json:"available"`
-	MaxSingle int64  `json:"max_single,omitempty"`
-}
-
 // Promise tiers, best first.
 const (
 	tierMeets   = iota // known transit, delivered by the deadline
@@ -271,10 +181,10 @@ const (
 // eval is the working state of one candidate. What the decision reports of it (hand-over,
 // estimate, cost, eligible, chosen, reasons) is written straight into its Considered entry.
 type eval struct {
-	out         *Considered
-	w           *Warehouse
-	stock       map[string]Balance
-	short       []Shortage
+	out         *model.Considered
+	w           *model.Warehouse
+	stock       map[string]model.Balance
+	short       []model.Shortage
 	service     string
 	tier        int
 	marketOK    bool // valid, may ship to the market, and has a hand-over day
@@ -304,33 +214,33 @@ const smallShop = 16
 // rules, a bad line, duplicate warehouse ids); a misconfigured warehouse is ruled out with
 // invalid_warehouse. It is pure and deterministic: the same request gives the same decision
 // whatever the order of Candidates.
-func Decide(req Request) (Decision, error) {
+func Decide(req Request) (model.Decision, error) {
 	o := req.Order
 	if o == nil {
-		return Decision{}, fmt.Errorf("decide: no order: %w", model.ErrInvalid)
+		return model.Decision{}, fmt.Errorf("decide: no order: %w", model.ErrInvalid)
 	}
 	if req.Now.IsZero() {
-		return Decision{}, fmt.Errorf("decide order %s: no decision time: %w", o.ID, model.ErrInvalid)
+		return model.Decision{}, fmt.Errorf("decide order %s: no decision time: %w", o.ID, model.ErrInvalid)
 	}
 	market := model.NormalizeMarket(string(o.Market))
 	if req.Market.Code != market {
-		return Decision{}, fmt.Errorf("decide order %s: market rules of %q given for a %q order: %w", o.ID, req.Market.Code, market, model.ErrInvalid)
+		return model.Decision{}, fmt.Errorf("decide order %s: market rules of %q given for a %q order: %w", o.ID, req.Market.Code, market, model.ErrInvalid)
 	}
 	pol, err := req.Policy.compile()
 	if err != nil {
-		return Decision{}, fmt.Errorf("decide order %s: %w: %w", o.ID, err, model.ErrInvalid)
+		return model.Decision{}, fmt.Errorf("decide order %s: %w: %w", o.ID, err, model.ErrInvalid)
 	}
 	marketLoc, err := loadZone(req.Market.TimeZone)
 	if err != nil {
-		return Decision{}, fmt.Errorf("decide order %s: market %s: %w", o.ID, market, err)
+		return model.Decision{}, fmt.Errorf("decide order %s: market %s: %w", o.ID, market, err)
 	}
 	deadline, err := promiseDeadline(o, req.Market.PromiseDays, marketLoc)
 	if err != nil {
-		return Decision{}, fmt.Errorf("decide order %s: %w", o.ID, err)
+		return model.Decision{}, fmt.Errorf("decide order %s: %w", o.ID, err)
 	}
 	items, err := orderItems(o)
 	if err != nil {
-		return Decision{}, fmt.Errorf("decide order %s: %w", o.ID, err)
+		return model.Decision{}, fmt.Errorf("decide order %s: %w", o.ID, err)
 	}
 
 	in := decideInput{
@@ -358,10 +268,10 @@ func Decide(req Request) (Decision, error) {
 	})
 	for k := 1; k < len(byID); k++ {
 		if id := req.Candidates[byID[k]].Warehouse.ID; id == req.Candidates[byID[k-1]].Warehouse.ID {
-			return Decision{}, fmt.Errorf("decide order %s: warehouse %q is a candidate twice: %w", o.ID, id, model.ErrInvalid)
+			return model.Decision{}, fmt.Errorf("decide order %s: warehouse %q is a candidate twice: %w", o.ID, id, model.ErrInvalid)
 		}
 	}
-	d := Decision{OrderID: o.ID, PromiseDeadline: deadline, Considered: make([]Considered, len(byID))}
+	d := model.Decision{OrderID: o.ID, PromiseDeadline: deadline, Considered: make([]model.Considered, len(byID))}
 	// The working state lives on the stack for a small shop: it is garbage the moment Decide
 	// returns, and a heap allocation of it cost a tenth of the decision.
 	var stack [smallShop]eval
@@ -374,7 +284,7 @@ func Decide(req Request) (Decision, error) {
 	// Most warehouses collect exactly one reason (the winner none): give each a slot of one
 	// shared array, so a decision makes one allocation for them instead of one per warehouse.
 	// A second reason simply grows that warehouse's slice.
-	slots := make([]Reason, len(byID))
+	slots := make([]model.Reason, len(byID))
 	for k, i := range byID {
 		d.Considered[k].Reasons = slots[k : k : k+1]
 		in.evaluate(&evals[k], &d.Considered[k], &req.Candidates[i])
@@ -396,7 +306,7 @@ type decideInput struct {
 	cost       CostFunc
 	holidays   HolidayFunc
 	allowSplit bool
-	items      []Line
+	items      []model.StockLine
 	dest       destination
 	market     string
 	localOnly  bool
@@ -419,7 +329,7 @@ type decideInput struct {
 
 // handover returns w's hand-over day, reusing one computed for the same clock when no holiday
 // calendar can tell warehouses apart.
-func (in *decideInput) handover(w *Warehouse, cw *compiledWarehouse) (handover, error) {
+func (in *decideInput) handover(w *model.Warehouse, cw *compiledWarehouse) (handover, error) {
 	if in.holidays != nil {
 		return handoverDay(w, cw, in.now, in.holidays)
 	}
@@ -439,18 +349,18 @@ func (in *decideInput) handover(w *Warehouse, cw *compiledWarehouse) (handover, 
 }
 
 // orderItems groups the order's lines by SKU, in order of first appearance.
-func orderItems(o *model.Order) ([]Line, error) {
+func orderItems(o *model.Order) ([]model.StockLine, error) {
 	if len(o.Lines) == 0 {
 		return nil, fmt.Errorf("the order has no lines: %w", model.ErrInvalid)
 	}
-	items := make([]Line, 0, len(o.Lines))
+	items := make([]model.StockLine, 0, len(o.Lines))
 	for i, l := range o.Lines {
 		if strings.TrimSpace(l.SKU) == "" || l.Quantity <= 0 {
 			return nil, fmt.Errorf("lines[%d]: want a SKU and a positive quantity: %w", i, model.ErrInvalid)
 		}
-		j := slices.IndexFunc(items, func(it Line) bool { return it.SKU == l.SKU })
+		j := slices.IndexFunc(items, func(it model.StockLine) bool { return it.SKU == l.SKU })
 		if j < 0 {
-			items = append(items, Line{SKU: l.SKU, Quantity: l.Quantity})
+			items = append(items, model.StockLine{SKU: l.SKU, Quantity: l.Quantity})
 			continue
 		}
 		if items[j].Quantity > (1<<62)-l.Quantity {
@@ -465,7 +375,7 @@ func orderItems(o *model.Order) ([]Line, error) {
 // configuration, the market, stock, the promise, and the cost of the whole order. e and out are
 // fresh (zero); evaluate fills them in place, field by field, rather than copying whole structs
 // into the heap.
-func (in *decideInput) evaluate(e *eval, out *Considered, c *Candidate) {
+func (in *decideInput) evaluate(e *eval, out *model.Considered, c *model.Candidate) {
 	e.out, e.w, e.stock = out, &c.Warehouse, c.Stock
 	w := e.w
 	out.WarehouseID = w.ID
@@ -475,38 +385,38 @@ func (in *decideInput) evaluate(e *eval, out *Considered, c *Candidate) {
 	}
 	cw, err := compileWarehouse(w, &in.pol, loc)
 	if err != nil {
-		out.Reasons = append(out.Reasons, Reason{Code: ReasonInvalidWarehouse, Message: err.Error()})
+		out.Reasons = append(out.Reasons, model.Reason{Code: ReasonInvalidWarehouse, Message: err.Error()})
 		return
 	}
 
 	country := countryOf(w.Address)
 	tm := matchTransit(w.Transit, in.dest)
 	switch {
-	case in.localOnly && (country != in.market || w.Type == TypeDomesticCN):
+	case in.localOnly && (country != in.market || w.Type == model.WarehouseDomesticCN):
 		where := country
-		if w.Type == TypeDomesticCN {
+		if w.Type == model.WarehouseDomesticCN {
 			where = "China (domestic_cn)"
 		} else if where == "" {
 			where = "an unknown country"
 		}
-		out.Reasons = append(out.Reasons, Reason{Code: ReasonWrongMarket,
+		out.Reasons = append(out.Reasons, model.Reason{Code: ReasonWrongMarket,
 			Message: "R-MODE-5: " + in.market + " orders ship only from a warehouse in " + in.market + "; this one is in " + where})
 	case tm.found:
 		e.marketOK, out.TransitKnown, e.service = true, true, tm.service
 	case homeMarket(w) == in.dest.country:
 		e.marketOK = true // no rule for the destination: its own market, transit unknown
 	default:
-		out.Reasons = append(out.Reasons, Reason{Code: ReasonWrongMarket,
+		out.Reasons = append(out.Reasons, model.Reason{Code: ReasonWrongMarket,
 			Message: "does not ship to " + in.dest.country + ": its market is " + homeMarket(w) + " and no transit rule covers " + in.dest.country})
 	}
 
 	for _, it := range in.items {
-		if avail := c.Stock[it.SKU].available(); avail < it.Quantity {
-			e.short = append(e.short, Shortage{SKU: it.SKU, Needed: it.Quantity, Available: avail})
+		if avail := available(c.Stock[it.SKU]); avail < it.Quantity {
+			e.short = append(e.short, model.Shortage{SKU: it.SKU, Needed: it.Quantity, Available: avail})
 		}
 	}
 	if len(e.short) > 0 {
-		out.Reasons = append(out.Reasons, Reason{Code: ReasonInsufficientStock, Message: shortMessage(e.short), Short: e.short})
+		out.Reasons = append(out.Reasons, model.Reason{Code: ReasonInsufficientStock, Message: shortMessage(e.short), Short: e.short})
 	}
 	if !e.marketOK {
 		return
@@ -516,7 +426,7 @@ func (in *decideInput) evaluate(e *eval, out *Considered, c *Candidate) {
 	out.Handover = h.day
 	if err != nil {
 		e.marketOK = false
-		out.Reasons = append(out.Reasons, Reason{Code: ReasonInvalidWarehouse, Message: err.Error()})
+		out.Reasons = append(out.Reasons, model.Reason{Code: ReasonInvalidWarehouse, Message: err.Error()})
 		return
 	}
 	e.tier = tierUnknown
@@ -533,14 +443,14 @@ func (in *decideInput) evaluate(e *eval, out *Considered, c *Candidate) {
 		out.Cost, e.rated = in.rate(w, in.items)
 		if !e.rated {
 			out.Cost = 0
-			out.Reasons = append(out.Reasons, Reason{Code: ReasonNoRate, Message: "the cost estimate cannot rate shipping the order from this warehouse"})
+			out.Reasons = append(out.Reasons, model.Reason{Code: ReasonNoRate, Message: "the cost estimate cannot rate shipping the order from this warehouse"})
 		}
 		out.Eligible = e.rated
 	}
 }
 
 // rate is the caller's cost estimate, or 0 for every warehouse without one.
-func (in *decideInput) rate(w *Warehouse, lines []Line) (int64, bool) {
+func (in *decideInput) rate(w *model.Warehouse, lines []model.StockLine) (int64, bool) {
 	if in.cost == nil {
 		return 0, true
 	}
@@ -567,7 +477,7 @@ func better(aTier int, aCost int64, aEst time.Time, aID string, bTier int, bCost
 
 // single picks the best warehouse that can ship the whole order, explains every other eligible
 // one, and reports whether it found one.
-func (in *decideInput) single(evals []eval, d *Decision) bool {
+func (in *decideInput) single(evals []eval, d *model.Decision) bool {
 	best := -1
 	for i := range evals {
 		e := &evals[i]
@@ -595,7 +505,7 @@ func (in *decideInput) single(evals []eval, d *Decision) bool {
 			in.explainLoss(e, win)
 		}
 	}
-	d.Allocations = []Allocation{{
+	d.Allocations = []model.Allocation{{
 		WarehouseID:       win.w.ID,
 		Lines:             in.items,
 		Cost:              win.out.Cost,
@@ -615,7 +525,7 @@ func (in *decideInput) explainLoss(e, win *eval) {
 	switch {
 	case e.tier != win.tier:
 		if e.tier == tierUnknown {
-			e.out.Reasons = append(e.out.Reasons, Reason{Code: ReasonTransitUnknown,
+			e.out.Reasons = append(e.out.Reasons, model.Reason{Code: ReasonTransitUnknown,
 				Message: "no transit rule covers the destination; " + win.w.ID + " is known to meet the promise"})
 		}
 		// tierMisses already carries misses_promise.
@@ -626,29 +536,29 @@ func (in *decideInput) explainLoss(e, win *eval) {
 		m := strconv.AppendInt(append(buf[:0], "costs "...), e.out.Cost, 10)
 		m = strconv.AppendInt(append(m, " against "...), win.out.Cost, 10)
 		m = append(append(m, " at "...), win.w.ID...)
-		e.out.Reasons = append(e.out.Reasons, Reason{Code: ReasonCostlier, Message: string(m)})
+		e.out.Reasons = append(e.out.Reasons, model.Reason{Code: ReasonCostlier, Message: string(m)})
 	case !e.out.EstimatedDelivery.Equal(win.out.EstimatedDelivery):
 		e.out.Reasons = append(e.out.Reasons, in.laterReason(e.out.EstimatedDelivery, win))
 	default:
-		e.out.Reasons = append(e.out.Reasons, Reason{Code: ReasonTieBreak,
+		e.out.Reasons = append(e.out.Reasons, model.Reason{Code: ReasonTieBreak,
 			Message: "equal to " + win.w.ID + " on promise, cost and delivery; the lower warehouse id wins"})
 	}
 }
 
-func (in *decideInput) laterReason(est time.Time, win *eval) Reason {
+func (in *decideInput) laterReason(est time.Time, win *eval) model.Reason {
 	if in.winDay == "" {
 		var buf [16]byte
 		in.winDay = string(appendDate(buf[:0], win.out.EstimatedDelivery))
 	}
-	return Reason{Code: ReasonLater, Message: message("delivers by ", est, ", ", win.w.ID, " by ", in.winDay)}
+	return model.Reason{Code: ReasonLater, Message: message("delivers by ", est, ", ", win.w.ID, " by ", in.winDay)}
 }
 
-func (in *decideInput) missesReason(est time.Time) Reason {
+func (in *decideInput) missesReason(est time.Time) model.Reason {
 	if in.deadlineDay == "" {
 		var buf [16]byte
 		in.deadlineDay = string(appendDate(buf[:0], in.deadline))
 	}
-	return Reason{Code: ReasonMissesPromise, Message: message("R-SLA-1: delivers by ", est, ", after the promise deadline ", in.deadlineDay)}
+	return model.Reason{Code: ReasonMissesPromise, Message: message("R-SLA-1: delivers by ", est, ", after the promise deadline ", in.deadlineDay)}
 }
 
 // message is a, t's date, then the rest, in one allocation: reasons are written for every
@@ -675,7 +585,7 @@ func appendDate(b []byte, t time.Time) []byte {
 // greedily: each round takes the warehouse that covers the most remaining lines, ranked by
 // promise, cost, delivery and id as a single package would be. It leaves d without
 // allocations when some line cannot be placed.
-func (in *decideInput) split(evals []eval, d *Decision) {
+func (in *decideInput) split(evals []eval, d *model.Decision) {
 	remaining := make([]bool, len(in.items))
 	for i := range remaining {
 		remaining[i] = true
@@ -683,7 +593,7 @@ func (in *decideInput) split(evals []eval, d *Decision) {
 	left := len(in.items)
 	type pick struct {
 		e     int
-		lines []Line
+		lines []model.StockLine
 		cost  int64
 	}
 	var picks []pick
@@ -694,9 +604,9 @@ func (in *decideInput) split(evals []eval, d *Decision) {
 			if !e.marketOK || e.out.Chosen {
 				continue
 			}
-			var lines []Line
+			var lines []model.StockLine
 			for j, it := range in.items {
-				if remaining[j] && e.stock[it.SKU].available() >= it.Quantity {
+				if remaining[j] && available(e.stock[it.SKU]) >= it.Quantity {
 					lines = append(lines, it)
 				}
 			}
@@ -723,7 +633,7 @@ func (in *decideInput) split(evals []eval, d *Decision) {
 		}
 		evals[best.e].out.Chosen = true
 		for _, l := range best.lines {
-			remaining[slices.IndexFunc(in.items, func(it Line) bool { return it.SKU == l.SKU })] = false
+			remaining[slices.IndexFunc(in.items, func(it model.StockLine) bool { return it.SKU == l.SKU })] = false
 		}
 		left -= len(best.lines)
 		picks = append(picks, best)
@@ -737,7 +647,7 @@ func (in *decideInput) split(evals []eval, d *Decision) {
 			e.out.Reasons = append(e.out.Reasons, in.missesReason(e.out.EstimatedDelivery))
 			d.LateRisk = true
 		}
-		d.Allocations = append(d.Allocations, Allocation{
+		d.Allocations = append(d.Allocations, model.Allocation{
 			WarehouseID:       e.w.ID,
 			Lines:             p.lines,
 			Cost:              p.cost,
@@ -770,17 +680,17 @@ func explainSplit(evals []eval, allocated bool) {
 		switch {
 		case e.splitNoRate:
 			if !hasReason(e, ReasonNoRate) {
-				e.out.Reasons = append(e.out.Reasons, Reason{Code: ReasonNoRate, Message: "the cost estimate cannot rate a package of the lines it holds"})
+				e.out.Reasons = append(e.out.Reasons, model.Reason{Code: ReasonNoRate, Message: "the cost estimate cannot rate a package of the lines it holds"})
 			}
 		case e.coverable && allocated:
-			e.out.Reasons = append(e.out.Reasons, Reason{Code: ReasonCoveredElsewhere, Message: "the lines it could ship went to warehouses covering more of the order"})
+			e.out.Reasons = append(e.out.Reasons, model.Reason{Code: ReasonCoveredElsewhere, Message: "the lines it could ship went to warehouses covering more of the order"})
 		}
 	}
 }
 
 // explainShort fills the decision's reason and Short when nothing was allocated.
-func (in *decideInput) explainShort(evals []eval, d *Decision) {
-	d.Allocations = []Allocation{} // [] in JSON, not null
+func (in *decideInput) explainShort(evals []eval, d *model.Decision) {
+	d.Allocations = []model.Allocation{} // [] in JSON, not null
 	anyMarket, anyWhole := false, false
 	for i := range evals {
 		e := &evals[i]
@@ -801,14 +711,14 @@ func (in *decideInput) explainShort(evals []eval, d *Decision) {
 			if !e.marketOK {
 				continue
 			}
-			avail := e.stock[it.SKU].available()
+			avail := available(e.stock[it.SKU])
 			if total += avail; total < 0 { // saturate rather than wrap on absurd figures
 				total = 1<<63 - 1
 			}
 			maxSingle = max(maxSingle, avail)
 		}
 		if maxSingle < it.Quantity {
-			d.Short = append(d.Short, Shortage{SKU: it.SKU, Needed: it.Quantity, Available: total, MaxSingle: maxSingle})
+			d.Short = append(d.Short, model.Shortage{SKU: it.SKU, Needed: it.Quantity, Available: total, MaxSingle: maxSingle})
 		}
 	}
 	switch {
@@ -823,7 +733,7 @@ func (in *decideInput) explainShort(evals []eval, d *Decision) {
 }
 
 // shortMessage names the first short SKU and counts the others, in one allocation.
-func shortMessage(short []Shortage) string {
+func shortMessage(short []model.Shortage) string {
 	var buf [128]byte
 	s := short[0]
 	m := append(buf[:0], s.SKU...)
@@ -841,5 +751,11 @@ func shortMessage(short []Shortage) string {
 }
 
 func hasReason(e *eval, code string) bool {
-	return slices.ContainsFunc(e.out.Reasons, func(r Reason) bool { return r.Code == code })
+	return slices.ContainsFunc(e.out.Reasons, func(r model.Reason) bool { return r.Code == code })
+}
+
+// available is what b may still sell, worked out again from its three stored figures: a
+// candidate's Available field is not trusted.
+func available(b model.Balance) int64 {
+	return model.NewBalance(b.OnHand, b.Reserved, b.SafetyStock).Available
 }

@@ -51,45 +51,45 @@ func usOrder(lines ...model.Line) *model.Order {
 
 // usWH is an overseas warehouse in California with a 15:00 cut-off, Monday to Friday, and a
 // country-wide transit rule of transitDays; transitDays < 0 gives it no transit table.
-func usWH(id string, transitDays int) inventory.Warehouse {
-	w := inventory.Warehouse{
-		ID: id, Name: id, Type: inventory.TypeOverseas, Market: "US",
+func usWH(id string, transitDays int) model.Warehouse {
+	w := model.Warehouse{
+		ID: id, Name: id, Type: model.WarehouseOverseas, Market: "US",
 		Address:  model.Address{Country: "US", Region: "CA", PostalCode: "91761"},
 		TimeZone: "America/Los_Angeles", CutOff: "15:00",
 	}
 	if transitDays >= 0 {
-		w.Transit = []inventory.TransitRule{{Country: "US", Service: "ground", MinDays: 1, MaxDays: transitDays}}
+		w.Transit = []model.TransitRule{{Country: "US", Service: "ground", MinDays: 1, MaxDays: transitDays}}
 	}
 	return w
 }
 
 // cnWH is a warehouse in Shenzhen shipping cross-border direct to country in transitDays.
-func cnWH(id, country string, transitDays int) inventory.Warehouse {
-	return inventory.Warehouse{
-		ID: id, Name: id, Type: inventory.TypeDomesticCN,
+func cnWH(id, country string, transitDays int) model.Warehouse {
+	return model.Warehouse{
+		ID: id, Name: id, Type: model.WarehouseDomesticCN,
 		Address:  model.Address{Country: "CN", City: "Shenzhen"},
 		TimeZone: "Asia/Shanghai", CutOff: "15:00",
-		Transit: []inventory.TransitRule{{Country: country, Service: "air", MinDays: 7, MaxDays: transitDays}},
+		Transit: []model.TransitRule{{Country: country, Service: "air", MinDays: 7, MaxDays: transitDays}},
 	}
 }
 
 // cand pairs a warehouse with stock given as SKU, units available, SKU, units…
-func cand(w inventory.Warehouse, stock ...any) inventory.Candidate {
-	m := map[string]inventory.Balance{}
+func cand(w model.Warehouse, stock ...any) model.Candidate {
+	m := map[string]model.Balance{}
 	for i := 0; i+1 < len(stock); i += 2 {
 		switch q := stock[i+1].(type) {
 		case int:
-			m[stock[i].(string)] = inventory.NewBalance(int64(q), 0, 0)
-		case inventory.Balance:
+			m[stock[i].(string)] = model.NewBalance(int64(q), 0, 0)
+		case model.Balance:
 			m[stock[i].(string)] = q
 		}
 	}
-	return inventory.Candidate{Warehouse: w, Stock: m}
+	return model.Candidate{Warehouse: w, Stock: m}
 }
 
 // costs is a cost estimate by warehouse id; a warehouse not listed cannot be rated.
 func costs(byID map[string]int64) inventory.CostFunc {
-	return func(w *inventory.Warehouse, _ []inventory.Line) (int64, bool) {
+	return func(w *model.Warehouse, _ []model.StockLine) (int64, bool) {
 		c, ok := byID[w.ID]
 		return c, ok
 	}
@@ -100,7 +100,7 @@ func endOfDay(loc *time.Location, y int, m time.Month, d int) time.Time {
 }
 
 // reasonCodes maps every considered warehouse to its reason codes.
-func reasonCodes(d inventory.Decision) map[string][]string {
+func reasonCodes(d model.Decision) map[string][]string {
 	out := map[string][]string{}
 	for _, c := range d.Considered {
 		codes := []string{}
@@ -112,7 +112,7 @@ func reasonCodes(d inventory.Decision) map[string][]string {
 	return out
 }
 
-func allocIDs(d inventory.Decision) []string {
+func allocIDs(d model.Decision) []string {
 	ids := []string{}
 	for _, a := range d.Allocations {
 		ids = append(ids, a.WarehouseID)
@@ -120,7 +120,7 @@ func allocIDs(d inventory.Decision) []string {
 	return ids
 }
 
-func considered(t *testing.T, d inventory.Decision, id string) inventory.Considered {
+func considered(t *testing.T, d model.Decision, id string) model.Considered {
 	t.Helper()
 	for _, c := range d.Considered {
 		if c.WarehouseID == id {
@@ -128,7 +128,7 @@ func considered(t *testing.T, d inventory.Decision, id string) inventory.Conside
 		}
 	}
 	t.Fatalf("warehouse %s not considered", id)
-	return inventory.Considered{}
+	return model.Considered{}
 }
 
 type decideCase struct {
@@ -138,8 +138,8 @@ type decideCase struct {
 	lateRisk bool                //
 	reasons  map[string][]string // reason codes of every considered warehouse
 	reason   string              // the decision's reason when nothing is allocated
-	short    []inventory.Shortage
-	check    func(t *testing.T, d inventory.Decision)
+	short    []model.Shortage
+	check    func(t *testing.T, d model.Decision)
 }
 
 func runDecideCases(t *testing.T, cases []decideCase) {
@@ -180,7 +180,7 @@ func runDecideCases(t *testing.T, cases []decideCase) {
 	}
 }
 
-func usRequest(o *model.Order, cost inventory.CostFunc, cands ...inventory.Candidate) inventory.Request {
+func usRequest(o *model.Order, cost inventory.CostFunc, cands ...model.Candidate) inventory.Request {
 	return inventory.Request{Order: o, Market: market("US", 3), Now: nowMon, Candidates: cands, Cost: cost}
 }
 
@@ -194,7 +194,7 @@ func TestDecidePromise(t *testing.T) {
 				cand(usWH("W-A", 2), "SKU-1", 5), cand(usWH("W-B", 5), "SKU-1", 5)),
 			allocs:  []string{"W-A"},
 			reasons: map[string][]string{"W-A": {}, "W-B": {"misses_promise"}},
-			check: func(t *testing.T, d inventory.Decision) {
+			check: func(t *testing.T, d model.Decision) {
 				if want := endOfDay(la, 2025, 6, 11); !d.EstimatedDelivery.Equal(want) || !d.TransitKnown {
 					t.Errorf("estimated delivery %s (known %v), want %s", d.EstimatedDelivery, d.TransitKnown, want)
 				}
@@ -220,7 +220,7 @@ func TestDecidePromise(t *testing.T) {
 			allocs:   []string{"W-B"},
 			lateRisk: true,
 			reasons:  map[string][]string{"W-A": {"misses_promise", "later"}, "W-B": {"misses_promise"}},
-			check: func(t *testing.T, d inventory.Decision) {
+			check: func(t *testing.T, d model.Decision) {
 				if want := endOfDay(la, 2025, 6, 13); !d.EstimatedDelivery.Equal(want) {
 					t.Errorf("estimated delivery %s, want %s", d.EstimatedDelivery, want)
 				}
@@ -239,7 +239,7 @@ func TestDecidePromise(t *testing.T) {
 
 func TestDecideCutOff(t *testing.T) {
 	t.Parallel()
-	late := func(w inventory.Warehouse, cutOff string, days ...string) inventory.Warehouse {
+	late := func(w model.Warehouse, cutOff string, days ...string) model.Warehouse {
 		w.CutOff, w.WorkingDays = cutOff, days
 		return w
 	}
@@ -271,7 +271,7 @@ func TestDecideCutOff(t *testing.T) {
 			allocs:   []string{"W-A"},
 			lateRisk: true,
 			reasons:  map[string][]string{"W-A": {"misses_promise"}},
-			check: func(t *testing.T, d inventory.Decision) {
+			check: func(t *testing.T, d model.Decision) {
 				if got := d.Allocations[0].Handover; !got.Equal(time.Date(2025, 7, 7, 0, 0, 0, 0, la)) {
 					t.Errorf("handover %s, want Monday 7 July", got)
 				}
@@ -282,7 +282,7 @@ func TestDecideCutOff(t *testing.T) {
 			req:     usRequest(usOrder(line("SKU-1", 1)), nil, cand(usWH("W-A", 3), "SKU-1", 5)),
 			allocs:  []string{"W-A"},
 			reasons: map[string][]string{"W-A": {}},
-			check: func(t *testing.T, d inventory.Decision) {
+			check: func(t *testing.T, d model.Decision) {
 				if got := d.Allocations[0].Handover; !got.Equal(time.Date(2025, 6, 9, 0, 0, 0, 0, la)) {
 					t.Errorf("handover %s, want Monday 9 June", got)
 				}
@@ -293,7 +293,7 @@ func TestDecideCutOff(t *testing.T) {
 			req:     afterHours,
 			allocs:  []string{"W-B"},
 			reasons: map[string][]string{"W-A": {"misses_promise"}, "W-B": {}},
-			check: func(t *testing.T, d inventory.Decision) {
+			check: func(t *testing.T, d model.Decision) {
 				if got := considered(t, d, "W-A").Handover; !got.Equal(time.Date(2025, 6, 10, 0, 0, 0, 0, la)) {
 					t.Errorf("W-A handover %s, want Tuesday 10 June", got)
 				}
@@ -304,7 +304,7 @@ func TestDecideCutOff(t *testing.T) {
 			req:     weekend,
 			allocs:  []string{"W-B"},
 			reasons: map[string][]string{"W-A": {"misses_promise"}, "W-B": {}},
-			check: func(t *testing.T, d inventory.Decision) {
+			check: func(t *testing.T, d model.Decision) {
 				if got := considered(t, d, "W-A").Handover; !got.Equal(time.Date(2025, 6, 16, 0, 0, 0, 0, la)) {
 					t.Errorf("W-A handover %s, want Monday 16 June", got)
 				}
@@ -323,11 +323,11 @@ func TestDecideMarket(t *testing.T) {
 
 	gbOrder := usOrder(line("SKU-1", 1))
 	gbOrder.Market, gbOrder.ShippingAddress = "GB", model.Address{Country: "GB", PostalCode: "SW1A 1AA"}
-	gbRequest := func(cands ...inventory.Candidate) inventory.Request {
+	gbRequest := func(cands ...model.Candidate) inventory.Request {
 		return inventory.Request{Order: gbOrder, Market: market("GB", 5), Now: nowMon, Candidates: cands}
 	}
-	gbWH := inventory.Warehouse{ID: "W-GB", Type: inventory.TypeOverseas, Address: model.Address{Country: "GB"}, TimeZone: "Europe/London"}
-	deWH := inventory.Warehouse{ID: "W-DE", Type: inventory.TypeOverseas, Address: model.Address{Country: "DE"}, TimeZone: "Europe/Berlin"}
+	gbWH := model.Warehouse{ID: "W-GB", Type: model.WarehouseOverseas, Address: model.Address{Country: "GB"}, TimeZone: "Europe/London"}
+	deWH := model.Warehouse{ID: "W-DE", Type: model.WarehouseOverseas, Address: model.Address{Country: "DE"}, TimeZone: "Europe/Berlin"}
 
 	runDecideCases(t, []decideCase{
 		{
@@ -350,14 +350,14 @@ func TestDecideMarket(t *testing.T) {
 				cand(cnWH("W-CN", "US", 10), "SKU-1", 50), cand(usWH("W-US", 2), "SKU-1", 1)),
 			reasons: map[string][]string{"W-CN": {"wrong_market"}, "W-US": {"insufficient_stock"}},
 			reason:  "insufficient_stock",
-			short:   []inventory.Shortage{{SKU: "SKU-1", Needed: 2, Available: 1, MaxSingle: 1}},
+			short:   []model.Shortage{{SKU: "SKU-1", Needed: 2, Available: 1, MaxSingle: 1}},
 		},
 		{
 			name:    "R-MODE-5: no warehouse in the US at all",
 			req:     usRequest(usOrder(line("SKU-1", 2)), nil, cand(cnWH("W-CN", "US", 10), "SKU-1", 50)),
 			reasons: map[string][]string{"W-CN": {"wrong_market"}},
 			reason:  "no_warehouse",
-			short:   []inventory.Shortage{{SKU: "SKU-1", Needed: 2, Available: 0, MaxSingle: 0}},
+			short:   []model.Shortage{{SKU: "SKU-1", Needed: 2, Available: 0, MaxSingle: 0}},
 		},
 		{
 			name:     "R-MODE-5 is a US rule: China ships a GB order direct, late (8 days against 5) but allocated",
@@ -390,7 +390,7 @@ func TestDecideSplit(t *testing.T) {
 	t.Parallel()
 	o := usOrder(line("SKU-1", 2), line("SKU-2", 1), line("SKU-3", 1))
 	// No warehouse holds all three: W-A and W-B cover two lines each, W-C one.
-	stock := []inventory.Candidate{
+	stock := []model.Candidate{
 		cand(usWH("W-A", 2), "SKU-1", 5, "SKU-2", 5),
 		cand(usWH("W-B", 2), "SKU-1", 5, "SKU-3", 5),
 		cand(usWH("W-C", 2), "SKU-2", 5),
@@ -413,10 +413,10 @@ func TestDecideSplit(t *testing.T) {
 				"W-B": {"insufficient_stock"},
 				"W-C": {"insufficient_stock"},
 			},
-			check: func(t *testing.T, d inventory.Decision) {
-				want := []inventory.Allocation{
-					{WarehouseID: "W-B", Lines: []inventory.Line{{SKU: "SKU-1", Quantity: 2}, {SKU: "SKU-3", Quantity: 1}}, Cost: 400},
-					{WarehouseID: "W-C", Lines: []inventory.Line{{SKU: "SKU-2", Quantity: 1}}, Cost: 300},
+			check: func(t *testing.T, d model.Decision) {
+				want := []model.Allocation{
+					{WarehouseID: "W-B", Lines: []model.StockLine{{SKU: "SKU-1", Quantity: 2}, {SKU: "SKU-3", Quantity: 1}}, Cost: 400},
+					{WarehouseID: "W-C", Lines: []model.StockLine{{SKU: "SKU-2", Quantity: 1}}, Cost: 300},
 				}
 				for i, a := range d.Allocations {
 					if a.WarehouseID != want[i].WarehouseID || !slices.Equal(a.Lines, want[i].Lines) || a.Cost != want[i].Cost {
@@ -460,7 +460,7 @@ func TestDecideSplit(t *testing.T) {
 				"W-B": {"insufficient_stock"},
 			},
 			reason: "insufficient_stock",
-			short:  []inventory.Shortage{{SKU: "SKU-1", Needed: 5, Available: 6, MaxSingle: 3}},
+			short:  []model.Shortage{{SKU: "SKU-1", Needed: 5, Available: 6, MaxSingle: 3}},
 		},
 	})
 }
@@ -474,7 +474,7 @@ func TestDecideTransitUnknown(t *testing.T) {
 			req:     usRequest(o, nil, cand(usWH("W-N", -1), "SKU-1", 5)),
 			allocs:  []string{"W-N"},
 			reasons: map[string][]string{"W-N": {}},
-			check: func(t *testing.T, d inventory.Decision) {
+			check: func(t *testing.T, d model.Decision) {
 				if d.TransitKnown || !d.EstimatedDelivery.IsZero() {
 					t.Errorf("transit known %v, estimate %s: want unknown, no estimate", d.TransitKnown, d.EstimatedDelivery)
 				}
@@ -533,13 +533,13 @@ func TestDecideStock(t *testing.T) {
 		{
 			name: "R-ORD-8 insufficient stock: reserved and safety stock are not for sale; short SKUs and quantities",
 			req: usRequest(usOrder(line("SKU-1", 2), line("SKU-2", 3)), nil,
-				cand(usWH("W-A", 2), "SKU-1", inventory.NewBalance(10, 8, 1), "SKU-2", 3),
-				cand(usWH("W-B", 2), "SKU-1", 1, "SKU-2", inventory.NewBalance(4, 0, 2))),
+				cand(usWH("W-A", 2), "SKU-1", model.NewBalance(10, 8, 1), "SKU-2", 3),
+				cand(usWH("W-B", 2), "SKU-1", 1, "SKU-2", model.NewBalance(4, 0, 2))),
 			reasons: map[string][]string{"W-A": {"insufficient_stock"}, "W-B": {"insufficient_stock"}},
 			reason:  "insufficient_stock",
-			short:   []inventory.Shortage{{SKU: "SKU-1", Needed: 2, Available: 2, MaxSingle: 1}},
-			check: func(t *testing.T, d inventory.Decision) {
-				want := map[string][]inventory.Shortage{
+			short:   []model.Shortage{{SKU: "SKU-1", Needed: 2, Available: 2, MaxSingle: 1}},
+			check: func(t *testing.T, d model.Decision) {
+				want := map[string][]model.Shortage{
 					"W-A": {{SKU: "SKU-1", Needed: 2, Available: 1}},
 					"W-B": {{SKU: "SKU-1", Needed: 2, Available: 1}, {SKU: "SKU-2", Needed: 3, Available: 2}},
 				}
@@ -555,8 +555,8 @@ func TestDecideStock(t *testing.T) {
 			req:     usRequest(usOrder(line("SKU-1", 1), line("SKU-1", 2)), nil, cand(usWH("W-A", 2), "SKU-1", 2), cand(usWH("W-B", 2), "SKU-1", 3)),
 			allocs:  []string{"W-B"},
 			reasons: map[string][]string{"W-A": {"insufficient_stock"}, "W-B": {}},
-			check: func(t *testing.T, d inventory.Decision) {
-				if got := d.Allocations[0].Lines; !slices.Equal(got, []inventory.Line{{SKU: "SKU-1", Quantity: 3}}) {
+			check: func(t *testing.T, d model.Decision) {
+				if got := d.Allocations[0].Lines; !slices.Equal(got, []model.StockLine{{SKU: "SKU-1", Quantity: 3}}) {
 					t.Errorf("lines = %+v, want SKU-1 × 3", got)
 				}
 			},
@@ -566,7 +566,7 @@ func TestDecideStock(t *testing.T) {
 			req:     usRequest(usOrder(line("SKU-9", 1)), nil, cand(usWH("W-A", 2))),
 			reasons: map[string][]string{"W-A": {"insufficient_stock"}},
 			reason:  "insufficient_stock",
-			short:   []inventory.Shortage{{SKU: "SKU-9", Needed: 1, Available: 0, MaxSingle: 0}},
+			short:   []model.Shortage{{SKU: "SKU-9", Needed: 1, Available: 0, MaxSingle: 0}},
 		},
 	})
 }
@@ -602,7 +602,7 @@ func TestDecideRatingAndConfiguration(t *testing.T) {
 func TestDecideTransitRuleSpecificity(t *testing.T) {
 	t.Parallel()
 	w := usWH("W-A", 0)
-	w.Transit = []inventory.TransitRule{
+	w.Transit = []model.TransitRule{
 		{Country: "US", Service: "ground", MaxDays: 5},
 		{Country: "US", Service: "express", MaxDays: 4},
 		{Country: "US", Region: "CA", Service: "ground", MaxDays: 2},
@@ -649,10 +649,10 @@ func TestDecideTransitRuleSpecificity(t *testing.T) {
 func TestDecideTimeZones(t *testing.T) {
 	t.Parallel()
 	bkk := loadZone("Asia/Bangkok")
-	thWH := inventory.Warehouse{
-		ID: "W-BKK", Type: inventory.TypeOverseas, Address: model.Address{Country: "TH", City: "Bangkok"},
+	thWH := model.Warehouse{
+		ID: "W-BKK", Type: model.WarehouseOverseas, Address: model.Address{Country: "TH", City: "Bangkok"},
 		TimeZone: "Asia/Bangkok", CutOff: "15:00",
-		Transit: []inventory.TransitRule{{Country: "TH", Service: "standard", MaxDays: 2}},
+		Transit: []model.TransitRule{{Country: "TH", Service: "standard", MaxDays: 2}},
 	}
 	tests := []struct {
 		name     string
@@ -684,7 +684,7 @@ func TestDecideTimeZones(t *testing.T) {
 			paid := tt.paid
 			o := &model.Order{ID: "O-TH", Market: "TH", CreatedAt: paid, PaidAt: &paid,
 				ShippingAddress: model.Address{Country: "TH", PostalCode: "10110"}, Lines: []model.Line{line("SKU-1", 1)}}
-			d, err := inventory.Decide(inventory.Request{Order: o, Market: market("TH", 3), Now: tt.now, Candidates: []inventory.Candidate{cand(thWH, "SKU-1", 5)}})
+			d, err := inventory.Decide(inventory.Request{Order: o, Market: market("TH", 3), Now: tt.now, Candidates: []model.Candidate{cand(thWH, "SKU-1", 5)}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -722,7 +722,7 @@ func TestDecideIsIndependentOfCandidateOrder(t *testing.T) {
 			t.Fatalf("candidate order %d changed the decision:\n got %+v\nwant %+v", i, got, want)
 		}
 	}
-	if !slices.IsSortedFunc(want.Considered, func(a, b inventory.Considered) int { return strings.Compare(a.WarehouseID, b.WarehouseID) }) {
+	if !slices.IsSortedFunc(want.Considered, func(a, b model.Considered) int { return strings.Compare(a.WarehouseID, b.WarehouseID) }) {
 		t.Error("considered is not sorted by warehouse id")
 	}
 }
@@ -730,7 +730,7 @@ func TestDecideIsIndependentOfCandidateOrder(t *testing.T) {
 func TestDecideManyWarehouses(t *testing.T) {
 	t.Parallel()
 	// More candidates than a decision keeps on the stack; the cheapest of the on-time ones wins.
-	var cands []inventory.Candidate
+	var cands []model.Candidate
 	price := map[string]int64{}
 	for i := 0; i < 40; i++ {
 		id := "W-" + string(rune('A'+i%26)) + string(rune('a'+i/26))
@@ -852,19 +852,19 @@ func TestWarehouseValidate(t *testing.T) {
 	t.Parallel()
 	good := usWH("W-A", 2)
 	good.WorkingDays = []string{"mon", "sat"}
-	good.Transit = append(good.Transit, inventory.TransitRule{Country: "US", PostalFrom: "900", PostalTo: "935", MaxDays: 1})
-	if err := good.Validate(inventory.Policy{}); err != nil {
+	good.Transit = append(good.Transit, model.TransitRule{Country: "US", PostalFrom: "900", PostalTo: "935", MaxDays: 1})
+	if err := inventory.ValidateWarehouse(&good, inventory.Policy{}); err != nil {
 		t.Fatalf("a good warehouse: %v", err)
 	}
-	bad := inventory.Warehouse{
+	bad := model.Warehouse{
 		Type: "moon", TimeZone: "Local", CutOff: "25:00", WorkingDays: []string{"funday"},
-		Transit: []inventory.TransitRule{
+		Transit: []model.TransitRule{
 			{Country: "USA", MinDays: 3, MaxDays: 2},
 			{Country: "US", PostalTo: "935"},
 			{Country: "US", PostalFrom: "90", PostalTo: "935"},
 		},
 	}
-	err := bad.Validate(inventory.Policy{})
+	err := inventory.ValidateWarehouse(&bad, inventory.Policy{})
 	var ve *model.ValidationError
 	if !errors.As(err, &ve) || !errors.Is(err, model.ErrInvalid) {
 		t.Fatalf("Validate = %v, want a *model.ValidationError", err)
@@ -884,11 +884,11 @@ func TestWarehouseValidate(t *testing.T) {
 // one in China that R-MODE-5 rules out.
 func benchRequest() inventory.Request {
 	o := usOrder(line("SKU-1", 2), line("SKU-2", 1), line("SKU-3", 1))
-	mk := func(id string, days int, cutOff string) inventory.Warehouse {
+	mk := func(id string, days int, cutOff string) model.Warehouse {
 		w := usWH(id, days)
 		w.CutOff = cutOff
 		if days >= 0 {
-			w.Transit = []inventory.TransitRule{
+			w.Transit = []model.TransitRule{
 				{Country: "US", Service: "ground", MinDays: 2, MaxDays: days + 2},
 				{Country: "US", Service: "express", MinDays: 1, MaxDays: days + 1},
 				{Country: "US", Region: "CA", Service: "ground", MinDays: 1, MaxDays: days},
@@ -899,7 +899,7 @@ func benchRequest() inventory.Request {
 		return w
 	}
 	full := []any{"SKU-1", 50, "SKU-2", 50, "SKU-3", 50}
-	cands := []inventory.Candidate{
+	cands := []model.Candidate{
 		cand(mk("W-LA1", 2, "15:00"), full...),
 		cand(mk("W-LA2", 1, "15:00"), full...),
 		cand(mk("W-NJ", 3, "14:00"), full...),
@@ -912,7 +912,7 @@ func benchRequest() inventory.Request {
 	price := map[string]int64{"W-LA1": 640, "W-LA2": 720, "W-NJ": 580, "W-TX": 600, "W-GA": 450, "W-WA": 500, "W-NV": 610, "W-CN": 300}
 	return inventory.Request{
 		Order: o, Market: market("US", 3), Now: nowMon, Candidates: cands, AllowSplit: true,
-		Cost: func(w *inventory.Warehouse, _ []inventory.Line) (int64, bool) { return price[w.ID], true },
+		Cost: func(w *model.Warehouse, _ []model.StockLine) (int64, bool) { return price[w.ID], true },
 	}
 }
 
@@ -946,7 +946,7 @@ func BenchmarkDecideSplit(b *testing.B) {
 	// No warehouse holds SKU-2 and SKU-3 together: the order splits.
 	for i := range req.Candidates {
 		c := &req.Candidates[i]
-		s := map[string]inventory.Balance{}
+		s := map[string]model.Balance{}
 		for k, v := range c.Stock {
 			s[k] = v
 		}

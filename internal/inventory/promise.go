@@ -16,7 +16,7 @@ import (
 // w hands nothing over. Nil means no holidays. Build one from github.com/rickar/cal/v2, e.g. a
 // cal.BusinessCalendar with us.Holidays added, returning observed || actual from IsHoliday; a
 // Cacheable calendar is not safe for concurrent use, so share only a non-cacheable one.
-type HolidayFunc func(w *Warehouse, day time.Time) bool
+type HolidayFunc func(w *model.Warehouse, day time.Time) bool
 
 // maxHandoverSearch bounds the search for the next working day: a warehouse with no working
 // day in a year is misconfigured, not busy.
@@ -51,7 +51,7 @@ func promiseDeadline(o *model.Order, days int, loc *time.Location) (time.Time, e
 // HandoverDay is the local day (midnight in w's zone) on which w hands an order allocated at
 // now to the carrier: today if now is before the cut-off on a working day that is not a
 // holiday, else the next such day.
-func HandoverDay(w *Warehouse, now time.Time, p Policy, holidays HolidayFunc) (time.Time, error) {
+func HandoverDay(w *model.Warehouse, now time.Time, p Policy, holidays HolidayFunc) (time.Time, error) {
 	pol, err := p.compile()
 	if err != nil {
 		return time.Time{}, err
@@ -77,7 +77,7 @@ type handover struct {
 // handoverDay walks forward from today in the warehouse's zone. The cut-off is compared with the
 // local wall clock, as the warehouse reads it; weekdays are counted rather than recomputed,
 // which keeps a decision to a handful of zone lookups per warehouse.
-func handoverDay(w *Warehouse, cw *compiledWarehouse, now time.Time, holidays HolidayFunc) (handover, error) {
+func handoverDay(w *model.Warehouse, cw *compiledWarehouse, now time.Time, holidays HolidayFunc) (handover, error) {
 	// The local wall clock, read once: shifting by the zone's offset and reading the result as
 	// UTC gives date, clock and weekday without three more zone lookups.
 	_, offset := now.In(cw.loc).Zone()
@@ -122,7 +122,7 @@ type compiledWarehouse struct {
 
 // compileWarehouse reads w's clock. loc is w's zone when the caller has it already (a warehouse
 // in the market's zone, the usual case), else nil.
-func compileWarehouse(w *Warehouse, pol *compiledPolicy, loc *time.Location) (compiledWarehouse, error) {
+func compileWarehouse(w *model.Warehouse, pol *compiledPolicy, loc *time.Location) (compiledWarehouse, error) {
 	var cw compiledWarehouse
 	var err error
 	if loc == nil {

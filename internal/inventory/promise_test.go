@@ -83,7 +83,7 @@ func TestPromiseDeadline(t *testing.T) {
 func usHolidays() inventory.HolidayFunc {
 	c := cal.NewBusinessCalendar()
 	c.AddHoliday(us.Holidays...)
-	return func(_ *inventory.Warehouse, day time.Time) bool {
+	return func(_ *model.Warehouse, day time.Time) bool {
 		actual, observed, _ := c.IsHoliday(day)
 		return actual || observed
 	}
@@ -92,15 +92,15 @@ func usHolidays() inventory.HolidayFunc {
 func TestHandoverDay(t *testing.T) {
 	t.Parallel()
 	la, ny := mustZone(t, "America/Los_Angeles"), mustZone(t, "America/New_York")
-	wh := func(tz, cutOff string, days ...string) inventory.Warehouse {
-		return inventory.Warehouse{ID: "W", TimeZone: tz, CutOff: cutOff, WorkingDays: days}
+	wh := func(tz, cutOff string, days ...string) model.Warehouse {
+		return model.Warehouse{ID: "W", TimeZone: tz, CutOff: cutOff, WorkingDays: days}
 	}
 	day := func(loc *time.Location, y int, m time.Month, d int) time.Time {
 		return time.Date(y, m, d, 0, 0, 0, 0, loc)
 	}
 	tests := []struct {
 		name     string
-		w        inventory.Warehouse
+		w        model.Warehouse
 		now      time.Time
 		policy   inventory.Policy
 		holidays inventory.HolidayFunc
@@ -135,19 +135,19 @@ func TestHandoverDay(t *testing.T) {
 func TestHandoverDayRefusesUnreadableClocks(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2025, 6, 9, 9, 0, 0, 0, time.UTC)
-	always := func(*inventory.Warehouse, time.Time) bool { return true }
+	always := func(*model.Warehouse, time.Time) bool { return true }
 	tests := []struct {
 		name     string
-		w        inventory.Warehouse
+		w        model.Warehouse
 		holidays inventory.HolidayFunc
 	}{
-		{"no time zone", inventory.Warehouse{ID: "W"}, nil},
-		{"Local is not a warehouse's zone", inventory.Warehouse{ID: "W", TimeZone: "Local"}, nil},
-		{"unknown zone", inventory.Warehouse{ID: "W", TimeZone: "Mars/Olympus"}, nil},
-		{"bad cut-off", inventory.Warehouse{ID: "W", TimeZone: "UTC", CutOff: "3pm"}, nil},
-		{"cut-off 24:00", inventory.Warehouse{ID: "W", TimeZone: "UTC", CutOff: "24:00"}, nil},
-		{"bad working day", inventory.Warehouse{ID: "W", TimeZone: "UTC", WorkingDays: []string{"monday"}}, nil},
-		{"every day a holiday", inventory.Warehouse{ID: "W", TimeZone: "UTC"}, always},
+		{"no time zone", model.Warehouse{ID: "W"}, nil},
+		{"Local is not a warehouse's zone", model.Warehouse{ID: "W", TimeZone: "Local"}, nil},
+		{"unknown zone", model.Warehouse{ID: "W", TimeZone: "Mars/Olympus"}, nil},
+		{"bad cut-off", model.Warehouse{ID: "W", TimeZone: "UTC", CutOff: "3pm"}, nil},
+		{"cut-off 24:00", model.Warehouse{ID: "W", TimeZone: "UTC", CutOff: "24:00"}, nil},
+		{"bad working day", model.Warehouse{ID: "W", TimeZone: "UTC", WorkingDays: []string{"monday"}}, nil},
+		{"every day a holiday", model.Warehouse{ID: "W", TimeZone: "UTC"}, always},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -26,7 +26,7 @@ type AllocateOptions struct {
 // market. Decision says why, warehouse by warehouse, and which SKUs are short. It unwraps to
 // model.ErrConflict: nothing was reserved, and the same request may succeed after a restock.
 type UnallocatableError struct {
-	Decision inventory.Decision
+	Decision model.Decision
 }
 
 func (e *UnallocatableError) Error() string {
@@ -84,8 +84,8 @@ func (s *Service) AllocateMany(ctx context.Context, scope model.Scope, orderIDs 
 	now := s.clock()
 	actor := Actor(scope)
 	type step struct {
-		before map[store.StockKey]inventory.Balance
-		moves  []inventory.Movement
+		before map[store.StockKey]model.Balance
+		moves  []model.Movement
 	}
 	steps := map[string]step{} // by order id, for the low-stock check once committed
 	res, err := s.store.ChangeAllocations(ctx, scope.ShopIDs, orderIDs, func(in store.AllocationInput) (store.AllocationChange, error) {
@@ -110,10 +110,10 @@ func (s *Service) AllocateMany(ctx context.Context, scope model.Scope, orderIDs 
 		if len(d.Allocations) == 0 {
 			return store.AllocationChange{}, &UnallocatableError{Decision: d}
 		}
-		var moves []inventory.Movement
+		var moves []model.Movement
 		for _, p := range d.Allocations {
 			for _, l := range p.Lines {
-				moves = append(moves, inventory.Movement{Kind: inventory.KindReserve, WarehouseID: p.WarehouseID, SKU: l.SKU,
+				moves = append(moves, model.Movement{Kind: model.MoveReserve, WarehouseID: p.WarehouseID, SKU: l.SKU,
 					Quantity: l.Quantity, Actor: actor, At: now, OrderID: o.ID, Reason: "allocated"})
 			}
 		}
@@ -170,7 +170,7 @@ func (s *Service) Release(ctx context.Context, scope model.Scope, orderID, reaso
 			return store.AllocationChange{}, &order.ActionError{Action: "release", Status: in.Order.Status,
 				Want: "its stock has shipped; a return puts it back (return_restock)"}
 		}
-		return settle(in, store.AllocationReleased, inventory.KindRelease, reason, Actor(scope), now), nil
+		return settle(in, store.AllocationReleased, model.MoveRelease, reason, Actor(scope), now), nil
 	})
 	if err != nil {
 		return store.Allocation{}, err
@@ -203,10 +203,10 @@ func (s *Service) Settle(ctx context.Context, shopIDs []string, orderID string) 
 			if o.CancelReason != "" {
 				reason += ": " + o.CancelReason
 			}
-			return settle(in, store.AllocationReleased, inventory.KindRelease, reason, "lastmile", now), nil
+			return settle(in, store.AllocationReleased, model.MoveRelease, reason, "lastmile", now), nil
 		case isShipped(o.Status):
 			changed = true
-			return settle(in, store.AllocationShipped, inventory.KindShip, "order "+strings.ToLower(string(o.Status)), "lastmile", now), nil
+			return settle(in, store.AllocationShipped, model.MoveShip, "order "+strings.ToLower(string(o.Status)), "lastmile", now), nil
 		}
 		return store.AllocationChange{}, nil
 	})
@@ -249,12 +249,12 @@ func isShipped(st model.Status) bool { return slices.Contains(shippedStatuses, s
 
 // settle turns every line of the current allocation into a movement of kind (release or ship)
 // and marks the allocation with status.
-func settle(in store.AllocationInput, status store.AllocationStatus, kind inventory.Kind, reason, actor string, now time.Time) store.AllocationChange {
+func settle(in store.AllocationInput, status store.AllocationStatus, kind model.MovementKind, reason, actor string, now time.Time) store.AllocationChange {
 	cur := *in.Current
-	var moves []inventory.Movement
+	var moves []model.Movement
 	for _, p := range cur.Decision.Allocations {
 		for _, l := range p.Lines {
-			moves = append(moves, inventory.Movement{Kind: kind, WarehouseID: p.WarehouseID, SKU: l.SKU, Quantity: l.Quantity,
+			moves = append(moves, model.Movement{Kind: kind, WarehouseID: p.WarehouseID, SKU: l.SKU, Quantity: l.Quantity,
 				Reason: reason, Actor: actor, At: now, OrderID: in.Order.ID})
 		}
 	}
@@ -263,8 +263,8 @@ func settle(in store.AllocationInput, status store.AllocationStatus, kind invent
 }
 
 // balancesOf is every balance the candidates carry, by key.
-func balancesOf(cands []inventory.Candidate) map[store.StockKey]inventory.Balance {
-	out := make(map[store.StockKey]inventory.Balance)
+func balancesOf(cands []model.Candidate) map[store.StockKey]model.Balance {
+	out := make(map[store.StockKey]model.Balance)
 	for _, c := range cands {
 		for sku, b := range c.Stock {
 			out[store.StockKey{WarehouseID: c.Warehouse.ID, SKU: sku}] = b
@@ -275,11 +275,11 @@ func balancesOf(cands []inventory.Candidate) map[store.StockKey]inventory.Balanc
 
 // alertAfter works out the balances moves left from before (they were committed) and alerts on
 // those that became low.
-func (s *Service) alertAfter(before map[store.StockKey]inventory.Balance, moves []inventory.Movement, shopID string) {
+func (s *Service) alertAfter(before map[store.StockKey]model.Balance, moves []model.Movement, shopID string) {
 	if len(moves) == 0 {
 		return
 	}
-	after := make(map[store.StockKey]inventory.Balance, len(before))
+	after := make(map[store.StockKey]model.Balance, len(before))
 	for k, b := range before {
 		after[k] = b
 	}

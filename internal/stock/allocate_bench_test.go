@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
 	"lastmile/internal/stock"
@@ -18,26 +17,26 @@ import (
 
 // benchWarehouses are three US warehouses, west, central and east, with transit tables by
 // region and postal range (R-INV-1).
-func benchWarehouses() []inventory.Warehouse {
+func benchWarehouses() []model.Warehouse {
 	lax := usWH("LAX1", 5)
 	lax.Transit = append(lax.Transit,
-		inventory.TransitRule{Country: "US", Region: "CA", Service: "ground", MinDays: 1, MaxDays: 2},
-		inventory.TransitRule{Country: "US", PostalFrom: "900", PostalTo: "935", Service: "ground", MinDays: 1, MaxDays: 1},
-		inventory.TransitRule{Country: "US", Region: "WA", Service: "ground", MinDays: 2, MaxDays: 3},
-		inventory.TransitRule{Country: "US", Region: "NV", Service: "ground", MinDays: 1, MaxDays: 2})
+		model.TransitRule{Country: "US", Region: "CA", Service: "ground", MinDays: 1, MaxDays: 2},
+		model.TransitRule{Country: "US", PostalFrom: "900", PostalTo: "935", Service: "ground", MinDays: 1, MaxDays: 1},
+		model.TransitRule{Country: "US", Region: "WA", Service: "ground", MinDays: 2, MaxDays: 3},
+		model.TransitRule{Country: "US", Region: "NV", Service: "ground", MinDays: 1, MaxDays: 2})
 	dfw := usWH("DFW1", 4)
 	dfw.TimeZone, dfw.Address = "America/Chicago", model.Address{Name: "DFW1", Line1: "1 Freight Ln", City: "Dallas", Region: "TX", PostalCode: "75261", Country: "US"}
 	dfw.Transit = append(dfw.Transit,
-		inventory.TransitRule{Country: "US", Region: "TX", Service: "ground", MinDays: 1, MaxDays: 1},
-		inventory.TransitRule{Country: "US", Region: "IL", Service: "ground", MinDays: 1, MaxDays: 2},
-		inventory.TransitRule{Country: "US", Region: "FL", Service: "ground", MinDays: 2, MaxDays: 3})
+		model.TransitRule{Country: "US", Region: "TX", Service: "ground", MinDays: 1, MaxDays: 1},
+		model.TransitRule{Country: "US", Region: "IL", Service: "ground", MinDays: 1, MaxDays: 2},
+		model.TransitRule{Country: "US", Region: "FL", Service: "ground", MinDays: 2, MaxDays: 3})
 	ewr := usWH("EWR1", 5)
 	ewr.TimeZone, ewr.Address = "America/New_York", model.Address{Name: "EWR1", Line1: "1 Port St", City: "Newark", Region: "NJ", PostalCode: "07114", Country: "US"}
 	ewr.Transit = append(ewr.Transit,
-		inventory.TransitRule{Country: "US", Region: "NJ", Service: "ground", MinDays: 1, MaxDays: 1},
-		inventory.TransitRule{Country: "US", PostalFrom: "100", PostalTo: "149", Service: "ground", MinDays: 1, MaxDays: 1},
-		inventory.TransitRule{Country: "US", Region: "FL", Service: "ground", MinDays: 2, MaxDays: 2})
-	return []inventory.Warehouse{lax, dfw, ewr}
+		model.TransitRule{Country: "US", Region: "NJ", Service: "ground", MinDays: 1, MaxDays: 1},
+		model.TransitRule{Country: "US", PostalFrom: "100", PostalTo: "149", Service: "ground", MinDays: 1, MaxDays: 1},
+		model.TransitRule{Country: "US", Region: "FL", Service: "ground", MinDays: 2, MaxDays: 2})
+	return []model.Warehouse{lax, dfw, ewr}
 }
 
 // benchDestinations are where the benchmark's buyers live.
@@ -141,7 +140,7 @@ func BenchmarkAllocateBatch(b *testing.B) {
 func benchShop(b *testing.B) *env {
 	ctx := context.Background()
 	e := newEnv(b, storetest.OpenSQLite(b))
-	var whs []inventory.Warehouse
+	var whs []model.Warehouse
 	for _, w := range benchWarehouses() {
 		whs = append(whs, e.warehouse(b, w))
 	}
@@ -153,10 +152,10 @@ func benchShop(b *testing.B) *env {
 				keys = append(keys, store.StockKey{WarehouseID: w.ID, SKU: benchSKU(i)})
 			}
 		}
-		_, err := e.st.ChangeStock(ctx, e.shop.ID, keys, func(map[store.StockKey]inventory.Balance) ([]inventory.Movement, error) {
-			moves := make([]inventory.Movement, len(keys))
+		_, err := e.st.ChangeStock(ctx, e.shop.ID, keys, func(map[store.StockKey]model.Balance) ([]model.Movement, error) {
+			moves := make([]model.Movement, len(keys))
 			for i, k := range keys {
-				moves[i] = inventory.Movement{Kind: inventory.KindReceive, WarehouseID: k.WarehouseID, SKU: k.SKU, Quantity: 1_000_000,
+				moves[i] = model.Movement{Kind: model.MoveReceive, WarehouseID: k.WarehouseID, SKU: k.SKU, Quantity: 1_000_000,
 					Reason: "bench stock", Actor: "bench", At: e.clock.Now()}
 			}
 			return moves, nil

@@ -91,17 +91,17 @@ func TestAllocateNeverOversells(t *testing.T) {
 		if len(won) != 100 || refused != 400 {
 			t.Fatalf("%d allocated, %d refused; want 100 and 400", len(won), refused)
 		}
-		if got, want := e.level(t, w.ID, "SKU-1"), inventory.NewBalance(100, 100, 0); got != want {
+		if got, want := e.level(t, w.ID, "SKU-1"), model.NewBalance(100, 100, 0); got != want {
 			t.Errorf("level = %+v, want %+v", got, want)
 		}
 
 		recs := e.checkReplay(t, w.ID, "SKU-1")
-		if k := kinds(recs); k[inventory.KindReserve] != 100 || k[inventory.KindAdjust] != 1 || len(recs) != 101 {
+		if k := kinds(recs); k[model.MoveReserve] != 100 || k[model.MoveAdjust] != 1 || len(recs) != 101 {
 			t.Errorf("ledger kinds %v in %d entries, want 1 adjust and 100 reserves", k, len(recs))
 		}
 		reservedFor := map[string]bool{}
 		for _, r := range recs {
-			if r.Kind != inventory.KindReserve {
+			if r.Kind != model.MoveReserve {
 				continue
 			}
 			if r.Quantity != 1 || !won[r.OrderID] || reservedFor[r.OrderID] {
@@ -198,7 +198,7 @@ func TestAllocateNeverOversellsMixed(t *testing.T) {
 				recs := e.checkReplay(t, wh, sku)
 				var reserves int64
 				for _, r := range recs {
-					if r.Kind == inventory.KindReserve {
+					if r.Kind == model.MoveReserve {
 						reserves += r.Quantity
 					}
 				}
@@ -265,7 +265,7 @@ func TestAllocateIsIdempotent(t *testing.T) {
 				}
 			}
 			recs := e.orderLedger(t, id)
-			if k := kinds(recs); len(recs) != 2 || k[inventory.KindReserve] != 2 {
+			if k := kinds(recs); len(recs) != 2 || k[model.MoveReserve] != 2 {
 				t.Errorf("ledger of the order: %d entries %v, want one reserve per line", len(recs), k)
 			}
 			if got := e.level(t, w.ID, "SKU-2"); got.Reserved != 3 {

@@ -148,7 +148,7 @@ func testUSOnly(t *testing.T, e *env) {
 	cn := e.warehouse(t, cnWH("SZX1", 5, "US", "GB"))
 	// A "virtual overseas warehouse": it claims the US market, but the stock is in China.
 	virtual := cnWH("SZX-US", 3, "US")
-	virtual.Type, virtual.Market = inventory.TypeOverseas, "US"
+	virtual.Type, virtual.Market = model.WarehouseOverseas, "US"
 	virtual = e.warehouse(t, virtual)
 	e.setOnHand(t, cn.ID, "SKU-1", 50)
 	e.setOnHand(t, virtual.ID, "SKU-1", 50)
@@ -178,7 +178,7 @@ func testUSOnly(t *testing.T, e *env) {
 	}
 
 	us := e.warehouse(t, usWH("LAX1", 6))
-	if _, err := e.svc.Record(ctx, e.scope, stock.Entry{WarehouseID: us.ID, SKU: "SKU-1", Kind: inventory.KindReceive, Quantity: 2, Reason: "PO-1"}); err != nil {
+	if _, err := e.svc.Record(ctx, e.scope, stock.Entry{WarehouseID: us.ID, SKU: "SKU-1", Kind: model.MoveReceive, Quantity: 2, Reason: "PO-1"}); err != nil {
 		t.Fatal(err)
 	}
 	d = allocate(t, e, id, stock.AllocateOptions{}).Decision
@@ -228,7 +228,7 @@ func testSplit(t *testing.T, e *env) {
 	id2 := e.confirm(t, e.order("S-2", line("SKU-A", 4)))
 	_, err = e.svc.Allocate(ctx, e.scope, id2, stock.AllocateOptions{AllowSplit: true})
 	d := unallocatable(t, err)
-	wantShort := []inventory.Shortage{{SKU: "SKU-A", Needed: 4, Available: 4, MaxSingle: 3}}
+	wantShort := []model.Shortage{{SKU: "SKU-A", Needed: 4, Available: 4, MaxSingle: 3}}
 	if d.Reason != inventory.ReasonInsufficientStock || !slices.Equal(d.Short, wantShort) {
 		t.Errorf("reason %q short %+v; want insufficient_stock %+v", d.Reason, d.Short, wantShort)
 	}

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
 	"lastmile/internal/stock"
@@ -25,8 +24,8 @@ func wantAction(t *testing.T, err error, action string) {
 }
 
 // ledgerKinds lists the kinds of an order's ledger, in order.
-func ledgerKinds(recs []store.MovementRecord) []inventory.Kind {
-	var out []inventory.Kind
+func ledgerKinds(recs []store.MovementRecord) []model.MovementKind {
+	var out []model.MovementKind
 	for _, r := range recs {
 		out = append(out, r.Kind)
 	}
@@ -59,7 +58,7 @@ func TestReleaseSettleSweep(t *testing.T) {
 		id1, id2, id3, id4 := ids[0], ids[1], ids[2], ids[3]
 		wantLevel := func(sku string, onHand, reserved int64) {
 			t.Helper()
-			if got, want := e.level(t, w.ID, sku), inventory.NewBalance(onHand, reserved, 0); got != want {
+			if got, want := e.level(t, w.ID, sku), model.NewBalance(onHand, reserved, 0); got != want {
 				t.Errorf("%s: level %+v, want %+v", sku, got, want)
 			}
 		}
@@ -78,7 +77,7 @@ func TestReleaseSettleSweep(t *testing.T) {
 		wantLevel("SKU-1", 10, 0)
 		wantLevel("SKU-2", 10, 0)
 		recs := e.orderLedger(t, id1)
-		if got := ledgerKinds(recs); !slices.Equal(got, []inventory.Kind{"reserve", "reserve", "release", "release"}) {
+		if got := ledgerKinds(recs); !slices.Equal(got, []model.MovementKind{"reserve", "reserve", "release", "release"}) {
 			t.Fatalf("ledger of the order: %v", got)
 		}
 		for _, r := range recs[2:] {
@@ -120,7 +119,7 @@ func TestReleaseSettleSweep(t *testing.T) {
 		wantLevel("SKU-1", 10, 0)
 		wantLevel("SKU-2", 10, 0)
 		recs = e.orderLedger(t, id1)
-		if last := recs[len(recs)-1]; last.Kind != inventory.KindRelease || last.Reason != "order cancelled: buyer_request" {
+		if last := recs[len(recs)-1]; last.Kind != model.MoveRelease || last.Reason != "order cancelled: buyer_request" {
 			t.Errorf("last entry: %s %q", last.Kind, last.Reason)
 		}
 		if changed, err := e.svc.Settle(ctx, e.scope.ShopIDs, id1); err != nil || changed {
@@ -149,10 +148,10 @@ func TestReleaseSettleSweep(t *testing.T) {
 		}
 		wantLevel("SKU-1", 8, 0) // o2's 2 shipped, o3's 1 released
 		wantLevel("SKU-2", 10, 4)
-		if got := ledgerKinds(e.orderLedger(t, id2)); !slices.Equal(got, []inventory.Kind{"reserve", "ship"}) {
+		if got := ledgerKinds(e.orderLedger(t, id2)); !slices.Equal(got, []model.MovementKind{"reserve", "ship"}) {
 			t.Errorf("ledger of the shipped order: %v", got)
 		}
-		if got := ledgerKinds(e.orderLedger(t, id3)); !slices.Equal(got, []inventory.Kind{"reserve", "release"}) {
+		if got := ledgerKinds(e.orderLedger(t, id3)); !slices.Equal(got, []model.MovementKind{"reserve", "release"}) {
 			t.Errorf("ledger of the cancelled order: %v", got)
 		}
 		for id, want := range map[string]store.AllocationStatus{id2: store.AllocationShipped, id3: store.AllocationReleased, id4: store.AllocationReserved} {
@@ -195,20 +194,20 @@ func TestSweepGoesPastAnOrderItCannotSettle(t *testing.T) {
 		}
 		allocate(t, e, ids[0], stock.AllocateOptions{})
 		allocate(t, e, ids[1], stock.AllocateOptions{})
-		if _, err := e.svc.Record(ctx, e.scope, entry(w.ID, "SKU-1", inventory.KindWriteOff, 1, "damaged")); err != nil {
+		if _, err := e.svc.Record(ctx, e.scope, entry(w.ID, "SKU-1", model.MoveWriteOff, 1, "damaged")); err != nil {
 			t.Fatal(err)
 		}
 		e.newerVersion(t, stuck, model.StatusInTransit)
 		e.newerVersion(t, later, model.StatusCancelled)
 
 		n, err := e.svc.Sweep(ctx, 100)
-		if n != 1 || !errors.Is(err, inventory.ErrNegativeStock) {
+		if n != 1 || !errors.Is(err, model.ErrNegativeStock) {
 			t.Fatalf("sweep settled %d, err %v; want 1 and the stuck order's negative stock", n, err)
 		}
-		if got := e.level(t, w.ID, "SKU-2"); got != inventory.NewBalance(5, 0, 0) {
+		if got := e.level(t, w.ID, "SKU-2"); got != model.NewBalance(5, 0, 0) {
 			t.Errorf("the cancelled order's stock: %+v, want released", got)
 		}
-		if got := e.level(t, w.ID, "SKU-1"); got != inventory.NewBalance(1, 2, 0) {
+		if got := e.level(t, w.ID, "SKU-1"); got != model.NewBalance(1, 2, 0) {
 			t.Errorf("the stuck order's stock: %+v, want it still reserved", got)
 		}
 		if a, _ := e.svc.GetAllocation(ctx, e.scope, ids[0]); a.Status != store.AllocationReserved {

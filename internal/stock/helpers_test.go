@@ -13,7 +13,6 @@ import (
 
 	"lastmile/internal/config"
 	"lastmile/internal/ident"
-	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
 	"lastmile/internal/stock"
@@ -115,28 +114,28 @@ func newEnv(t testing.TB, st store.Store) *env {
 
 // usWH is an overseas warehouse in Ontario, California: 15:00 cut-off, Monday to Friday, and a
 // country-wide US transit rule of transitDays (none when transitDays < 0).
-func usWH(code string, transitDays int) inventory.Warehouse {
-	w := inventory.Warehouse{
-		Code: code, Name: "Warehouse " + code, Type: inventory.TypeOverseas,
+func usWH(code string, transitDays int) model.Warehouse {
+	w := model.Warehouse{
+		Code: code, Name: "Warehouse " + code, Type: model.WarehouseOverseas,
 		Address:  model.Address{Name: "WH " + code, Line1: "1 Commerce Way", City: "Ontario", Region: "CA", PostalCode: "91761", Country: "US"},
 		TimeZone: "America/Los_Angeles", CutOff: "15:00", WorkingDays: []string{"mon", "tue", "wed", "thu", "fri"},
 	}
 	if transitDays >= 0 {
-		w.Transit = []inventory.TransitRule{{Country: "US", Service: "ground", MinDays: 1, MaxDays: transitDays}}
+		w.Transit = []model.TransitRule{{Country: "US", Service: "ground", MinDays: 1, MaxDays: transitDays}}
 	}
 	return w
 }
 
 // cnWH is a warehouse in Shenzhen (domestic_cn) shipping cross-border direct to the countries
 // given, in transitDays.
-func cnWH(code string, transitDays int, countries ...string) inventory.Warehouse {
-	w := inventory.Warehouse{
-		Code: code, Name: "Warehouse " + code, Type: inventory.TypeDomesticCN,
+func cnWH(code string, transitDays int, countries ...string) model.Warehouse {
+	w := model.Warehouse{
+		Code: code, Name: "Warehouse " + code, Type: model.WarehouseDomesticCN,
 		Address:  model.Address{Name: "WH " + code, Line1: "1 Bao'an Rd", City: "Shenzhen", PostalCode: "518000", Country: "CN"},
 		TimeZone: "Asia/Shanghai", CutOff: "15:00",
 	}
 	for _, c := range countries {
-		w.Transit = append(w.Transit, inventory.TransitRule{Country: c, Service: "air", MinDays: 1, MaxDays: transitDays})
+		w.Transit = append(w.Transit, model.TransitRule{Country: c, Service: "air", MinDays: 1, MaxDays: transitDays})
 	}
 	return w
 }
@@ -208,7 +207,7 @@ func (e *env) confirm(t testing.TB, o model.Order) string {
 }
 
 // warehouse stores w for the env's shop.
-func (e *env) warehouse(t testing.TB, w inventory.Warehouse) inventory.Warehouse {
+func (e *env) warehouse(t testing.TB, w model.Warehouse) model.Warehouse {
 	t.Helper()
 	got, err := e.svc.CreateWarehouse(context.Background(), e.scope, w)
 	if err != nil {
@@ -228,7 +227,7 @@ func (e *env) setOnHand(t testing.TB, wh, sku string, onHand int64) store.StockL
 }
 
 // level returns the stored level of sku in wh; a zero balance when there is no row.
-func (e *env) level(t testing.TB, wh, sku string) inventory.Balance {
+func (e *env) level(t testing.TB, wh, sku string) model.Balance {
 	t.Helper()
 	ls, err := e.svc.Levels(context.Background(), e.scope, stock.LevelQuery{WarehouseID: wh, SKU: sku})
 	if err != nil {
@@ -236,12 +235,12 @@ func (e *env) level(t testing.TB, wh, sku string) inventory.Balance {
 	}
 	switch len(ls) {
 	case 0:
-		return inventory.Balance{}
+		return model.Balance{}
 	case 1:
 		return ls[0].Balance
 	}
 	t.Fatalf("%d levels for %s in %s", len(ls), sku, wh)
-	return inventory.Balance{}
+	return model.Balance{}
 }
 
 // ledgerPage is deliberately small and odd, so that reading a ledger crosses pages.
@@ -279,7 +278,7 @@ func (e *env) orderLedger(t testing.TB, orderID string) []store.MovementRecord {
 func (e *env) checkReplay(t testing.TB, wh, sku string) []store.MovementRecord {
 	t.Helper()
 	recs := e.ledger(t, stock.MovementFilter{WarehouseID: wh, SKU: sku})
-	moves := make([]inventory.Movement, len(recs))
+	moves := make([]model.Movement, len(recs))
 	for i, r := range recs {
 		if r.WarehouseID != wh || r.SKU != sku {
 			t.Fatalf("ledger of %s in %s holds an entry for %s in %s", sku, wh, r.SKU, r.WarehouseID)
@@ -288,19 +287,19 @@ func (e *env) checkReplay(t testing.TB, wh, sku string) []store.MovementRecord {
 			t.Fatalf("ledger out of order: seq %d after %d", r.Seq, recs[i-1].Seq)
 		}
 		moves[i] = r.Movement
-		if got := inventory.Replay(moves[:i+1]); got != r.After {
+		if got := model.Replay(moves[:i+1]); got != r.After {
 			t.Fatalf("entry %d (%s %d): recorded balance %+v, replay %+v", r.Seq, r.Kind, r.Quantity, r.After, got)
 		}
 	}
-	if got, want := inventory.Replay(moves), e.level(t, wh, sku); got != want {
+	if got, want := model.Replay(moves), e.level(t, wh, sku); got != want {
 		t.Errorf("replay of the ledger of %s in %s = %+v, stored level %+v", sku, wh, got, want)
 	}
 	return recs
 }
 
 // kinds counts entries by kind.
-func kinds(recs []store.MovementRecord) map[inventory.Kind]int {
-	out := map[inventory.Kind]int{}
+func kinds(recs []store.MovementRecord) map[model.MovementKind]int {
+	out := map[model.MovementKind]int{}
 	for _, r := range recs {
 		out[r.Kind]++
 	}
@@ -318,7 +317,7 @@ func jsonOf(t testing.TB, v any) string {
 }
 
 // unallocatable returns err's decision, failing unless err is an *UnallocatableError (409).
-func unallocatable(t testing.TB, err error) inventory.Decision {
+func unallocatable(t testing.TB, err error) model.Decision {
 	t.Helper()
 	var ue *stock.UnallocatableError
 	if !errors.As(err, &ue) {
@@ -357,7 +356,7 @@ func wantFields(t testing.TB, err error, want ...string) {
 }
 
 // considered returns how warehouse id fared in d.
-func considered(t testing.TB, d inventory.Decision, id string) inventory.Considered {
+func considered(t testing.TB, d model.Decision, id string) model.Considered {
 	t.Helper()
 	for _, c := range d.Considered {
 		if c.WarehouseID == id {
@@ -365,10 +364,10 @@ func considered(t testing.TB, d inventory.Decision, id string) inventory.Conside
 		}
 	}
 	t.Fatalf("warehouse %s not considered", id)
-	return inventory.Considered{}
+	return model.Considered{}
 }
 
-func codes(c inventory.Considered) []string {
+func codes(c model.Considered) []string {
 	out := []string{}
 	for _, r := range c.Reasons {
 		out = append(out, r.Code)
@@ -377,7 +376,7 @@ func codes(c inventory.Considered) []string {
 }
 
 // packages renders an allocation's packages as "warehouse:SKU×n,…" strings.
-func packages(d inventory.Decision) []string {
+func packages(d model.Decision) []string {
 	var out []string
 	for _, p := range d.Allocations {
 		s := p.WarehouseID + ":"
@@ -404,7 +403,7 @@ func target(onHand, safety *int64, reason string) stock.Target {
 	return stock.Target{OnHand: onHand, SafetyStock: safety, Reason: reason}
 }
 
-func entry(wh, sku string, kind inventory.Kind, q int64, reason string) stock.Entry {
+func entry(wh, sku string, kind model.MovementKind, q int64, reason string) stock.Entry {
 	return stock.Entry{WarehouseID: wh, SKU: sku, Kind: kind, Quantity: q, Reason: reason}
 }
 

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/store"
 )
@@ -51,14 +50,14 @@ func (t Target) validate() []model.FieldError {
 
 // movements are the ledger entries that take b to t: an adjustment by the difference in on hand
 // and a new safety stock, each only when it changes something.
-func (t Target) movements(key store.StockKey, b inventory.Balance, actor string, now time.Time) []inventory.Movement {
-	var out []inventory.Movement
+func (t Target) movements(key store.StockKey, b model.Balance, actor string, now time.Time) []model.Movement {
+	var out []model.Movement
 	if t.OnHand != nil && *t.OnHand != b.OnHand {
-		out = append(out, inventory.Movement{Kind: inventory.KindAdjust, WarehouseID: key.WarehouseID, SKU: key.SKU,
+		out = append(out, model.Movement{Kind: model.MoveAdjust, WarehouseID: key.WarehouseID, SKU: key.SKU,
 			Quantity: *t.OnHand - b.OnHand, Reason: t.Reason, Actor: actor, At: now})
 	}
 	if t.SafetyStock != nil && *t.SafetyStock != b.SafetyStock {
-		out = append(out, inventory.Movement{Kind: inventory.KindSetSafetyStock, WarehouseID: key.WarehouseID, SKU: key.SKU,
+		out = append(out, model.Movement{Kind: model.MoveSetSafetyStock, WarehouseID: key.WarehouseID, SKU: key.SKU,
 			Quantity: *t.SafetyStock, Reason: t.Reason, Actor: actor, At: now})
 	}
 	return out
@@ -82,11 +81,11 @@ func (s *Service) SetStock(ctx context.Context, scope model.Scope, warehouseID, 
 	}
 	key := store.StockKey{WarehouseID: w.ID, SKU: sku}
 	now := s.clock()
-	var before inventory.Balance
-	levels, err := s.store.ChangeStock(ctx, w.ShopID, []store.StockKey{key}, func(bal map[store.StockKey]inventory.Balance) ([]inventory.Movement, error) {
+	var before model.Balance
+	levels, err := s.store.ChangeStock(ctx, w.ShopID, []store.StockKey{key}, func(bal map[store.StockKey]model.Balance) ([]model.Movement, error) {
 		before = bal[key]
 		moves := t.movements(key, before, Actor(scope), now)
-		if len(moves) > 0 && moves[0].Kind == inventory.KindAdjust && strings.TrimSpace(t.Reason) == "" {
+		if len(moves) > 0 && moves[0].Kind == model.MoveAdjust && strings.TrimSpace(t.Reason) == "" {
 			return nil, invalid("missing_field", "reason", fmt.Sprintf(
 				"on hand changes from %d to %d: say why (e.g. \"cycle count\", \"received PO-123\"), it goes in the stock ledger", before.OnHand, *t.OnHand))
 		}
@@ -95,7 +94,7 @@ func (s *Service) SetStock(ctx context.Context, scope model.Scope, warehouseID, 
 	if err != nil {
 		return store.StockLevel{}, err
 	}
-	s.alertCrossings(map[store.StockKey]inventory.Balance{key: before}, levels)
+	s.alertCrossings(map[store.StockKey]model.Balance{key: before}, levels)
 	return levels[0], nil
 }
 
@@ -103,15 +102,15 @@ func (s *Service) SetStock(ctx context.Context, scope model.Scope, warehouseID, 
 // a write-off, a return put back for sale. Reservations, releases and shipments come only from
 // orders (Allocate, Release, Settle).
 type Entry struct {
-	WarehouseID string         `json:"warehouse_id"`
-	SKU         string         `json:"sku"`
-	Kind        inventory.Kind `json:"kind"`
-	Quantity    int64          `json:"quantity"`
-	Reason      string         `json:"reason"`
+	WarehouseID string             `json:"warehouse_id"`
+	SKU         string             `json:"sku"`
+	Kind        model.MovementKind `json:"kind"`
+	Quantity    int64              `json:"quantity"`
+	Reason      string             `json:"reason"`
 }
 
 // entryKinds are the kinds a caller may record directly.
-var entryKinds = []inventory.Kind{inventory.KindReceive, inventory.KindAdjust, inventory.KindWriteOff, inventory.KindReturnRestock}
+var entryKinds = []model.MovementKind{model.MoveReceive, model.MoveAdjust, model.MoveWriteOff, model.MoveReturnRestock}
 
 // Record appends e to the ledger and returns the level it leaves. A write-off or adjustment
 // needs a reason; nothing may leave stock below zero.
@@ -128,12 +127,12 @@ func (s *Service) Record(ctx context.Context, scope model.Scope, e Entry) (store
 			Message: fmt.Sprintf("kind %q: want receive, adjust, write_off or return_restock (reserve, release and ship come from orders)", e.Kind)})
 	}
 	switch {
-	case e.Kind == inventory.KindAdjust && (e.Quantity == 0 || e.Quantity > maxQuantity || e.Quantity < -maxQuantity):
+	case e.Kind == model.MoveAdjust && (e.Quantity == 0 || e.Quantity > maxQuantity || e.Quantity < -maxQuantity):
 		ps = append(ps, model.FieldError{Code: "out_of_range", Field: "quantity", Message: "an adjustment is a non-zero change of on hand, e.g. -3 or 12"})
-	case e.Kind != inventory.KindAdjust && (e.Quantity <= 0 || e.Quantity > maxQuantity):
+	case e.Kind != model.MoveAdjust && (e.Quantity <= 0 || e.Quantity > maxQuantity):
 		ps = append(ps, model.FieldError{Code: "out_of_range", Field: "quantity", Message: fmt.Sprintf("quantity must be from 1 to %d units", int64(maxQuantity))})
 	}
-	if (e.Kind == inventory.KindAdjust || e.Kind == inventory.KindWriteOff) && strings.TrimSpace(e.Reason) == "" {
+	if (e.Kind == model.MoveAdjust || e.Kind == model.MoveWriteOff) && strings.TrimSpace(e.Reason) == "" {
 		ps = append(ps, model.FieldError{Code: "missing_field", Field: "reason", Message: "an adjustment or write-off needs a reason for the ledger"})
 	}
 	if len(e.Reason) > maxReasonLen {
@@ -147,16 +146,16 @@ func (s *Service) Record(ctx context.Context, scope model.Scope, e Entry) (store
 		return store.StockLevel{}, err
 	}
 	key := store.StockKey{WarehouseID: w.ID, SKU: e.SKU}
-	m := inventory.Movement{Kind: e.Kind, WarehouseID: w.ID, SKU: e.SKU, Quantity: e.Quantity, Reason: e.Reason, Actor: Actor(scope), At: s.clock()}
-	var before inventory.Balance
-	levels, err := s.store.ChangeStock(ctx, w.ShopID, []store.StockKey{key}, func(bal map[store.StockKey]inventory.Balance) ([]inventory.Movement, error) {
+	m := model.Movement{Kind: e.Kind, WarehouseID: w.ID, SKU: e.SKU, Quantity: e.Quantity, Reason: e.Reason, Actor: Actor(scope), At: s.clock()}
+	var before model.Balance
+	levels, err := s.store.ChangeStock(ctx, w.ShopID, []store.StockKey{key}, func(bal map[store.StockKey]model.Balance) ([]model.Movement, error) {
 		before = bal[key]
-		return []inventory.Movement{m}, nil
+		return []model.Movement{m}, nil
 	})
 	if err != nil {
 		return store.StockLevel{}, err
 	}
-	s.alertCrossings(map[store.StockKey]inventory.Balance{key: before}, levels)
+	s.alertCrossings(map[store.StockKey]model.Balance{key: before}, levels)
 	return levels[0], nil
 }
 
@@ -224,11 +223,11 @@ func (s *Service) SetStocks(ctx context.Context, scope model.Scope, shopID strin
 	}
 	uniq := store.SortKeys(keys)
 	now, actor := s.clock(), Actor(scope)
-	var before map[store.StockKey]inventory.Balance
+	var before map[store.StockKey]model.Balance
 	out := make([]CountResult, len(counts))
-	_, err := s.store.ChangeStock(ctx, shopID, uniq, func(bal map[store.StockKey]inventory.Balance) ([]inventory.Movement, error) {
+	_, err := s.store.ChangeStock(ctx, shopID, uniq, func(bal map[store.StockKey]model.Balance) ([]model.Movement, error) {
 		before = maps.Clone(bal)
-		var moves []inventory.Movement
+		var moves []model.Movement
 		for i, c := range counts {
 			if strings.TrimSpace(c.Reason) == "" {
 				c.Reason = defaultReason
@@ -260,10 +259,10 @@ func (s *Service) SetStocks(ctx context.Context, scope model.Scope, shopID strin
 }
 
 // applyAll applies moves to b in order.
-func applyAll(b inventory.Balance, moves []inventory.Movement) (inventory.Balance, error) {
+func applyAll(b model.Balance, moves []model.Movement) (model.Balance, error) {
 	for _, m := range moves {
 		var err error
-		if b, err = inventory.Apply(b, m); err != nil {
+		if b, err = b.Apply(m); err != nil {
 			return b, err
 		}
 	}

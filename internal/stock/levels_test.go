@@ -5,7 +5,6 @@ import (
 	"errors"
 	"testing"
 
-	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/stock"
 	"lastmile/internal/store"
@@ -43,11 +42,11 @@ func TestSetStock(t *testing.T) {
 
 		// A safety stock alone needs no reason; setting what is there appends nothing.
 		l, err := e.svc.SetStock(ctx, e.scope, w.ID, "SKU-1", target(nil, ptr(2), ""))
-		if err != nil || l.Balance != inventory.NewBalance(0, 0, 2) {
+		if err != nil || l.Balance != model.NewBalance(0, 0, 2) {
 			t.Fatalf("set safety stock: %+v %v", l, err)
 		}
 		l, err = e.svc.SetStock(ctx, e.scope, w.ID, "SKU-1", target(ptr(10), ptr(2), "cycle count"))
-		if err != nil || l.Balance != inventory.NewBalance(10, 0, 2) || l.LowStock {
+		if err != nil || l.Balance != model.NewBalance(10, 0, 2) || l.LowStock {
 			t.Fatalf("count: %+v %v", l, err)
 		}
 		before := len(e.ledger(t, mf()))
@@ -58,7 +57,7 @@ func TestSetStock(t *testing.T) {
 			t.Errorf("an unchanged count wrote %d movements", n-before)
 		}
 		recs := e.checkReplay(t, w.ID, "SKU-1")
-		if len(recs) != 2 || recs[0].Kind != inventory.KindSetSafetyStock || recs[1].Kind != inventory.KindAdjust ||
+		if len(recs) != 2 || recs[0].Kind != model.MoveSetSafetyStock || recs[1].Kind != model.MoveAdjust ||
 			recs[1].Quantity != 10 || recs[1].Reason != "cycle count" || recs[1].Actor != "key:"+e.scope.KeyID {
 			t.Errorf("ledger: %+v", recs)
 		}
@@ -87,37 +86,37 @@ func TestRecord(t *testing.T) {
 			e    stock.Entry
 			want []string
 		}{
-			{"reserve comes only from orders", entry(w.ID, "SKU-1", inventory.KindReserve, 1, "x"), []string{"invalid_value kind"}},
-			{"ship comes only from orders", entry(w.ID, "SKU-1", inventory.KindShip, 1, "x"), []string{"invalid_value kind"}},
-			{"release comes only from orders", entry(w.ID, "SKU-1", inventory.KindRelease, 1, "x"), []string{"invalid_value kind"}},
-			{"a write-off needs a reason", entry(w.ID, "SKU-1", inventory.KindWriteOff, 1, ""), []string{"missing_field reason"}},
-			{"an adjustment is not zero", entry(w.ID, "SKU-1", inventory.KindAdjust, 0, "count"), []string{"out_of_range quantity"}},
-			{"a receipt is positive", entry(w.ID, "SKU-1", inventory.KindReceive, -3, ""), []string{"out_of_range quantity"}},
+			{"reserve comes only from orders", entry(w.ID, "SKU-1", model.MoveReserve, 1, "x"), []string{"invalid_value kind"}},
+			{"ship comes only from orders", entry(w.ID, "SKU-1", model.MoveShip, 1, "x"), []string{"invalid_value kind"}},
+			{"release comes only from orders", entry(w.ID, "SKU-1", model.MoveRelease, 1, "x"), []string{"invalid_value kind"}},
+			{"a write-off needs a reason", entry(w.ID, "SKU-1", model.MoveWriteOff, 1, ""), []string{"missing_field reason"}},
+			{"an adjustment is not zero", entry(w.ID, "SKU-1", model.MoveAdjust, 0, "count"), []string{"out_of_range quantity"}},
+			{"a receipt is positive", entry(w.ID, "SKU-1", model.MoveReceive, -3, ""), []string{"out_of_range quantity"}},
 			{"everything at once", entry("", "", "steal", 0, ""), []string{"missing_field warehouse_id", "missing_field sku", "invalid_value kind", "out_of_range quantity"}},
 		} {
 			_, err := e.svc.Record(ctx, e.scope, tc.e)
 			t.Run(tc.name, func(t *testing.T) { wantFields(t, err, tc.want...) })
 		}
 
-		_, err := e.svc.Record(ctx, e.scope, entry(w.ID, "SKU-1", inventory.KindWriteOff, 6, "damaged"))
-		if !errors.Is(err, model.ErrConflict) || !errors.Is(err, inventory.ErrNegativeStock) {
+		_, err := e.svc.Record(ctx, e.scope, entry(w.ID, "SKU-1", model.MoveWriteOff, 6, "damaged"))
+		if !errors.Is(err, model.ErrConflict) || !errors.Is(err, model.ErrNegativeStock) {
 			t.Errorf("write-off beyond on hand: err = %v, want ErrConflict (negative stock)", err)
 		}
-		if _, err := e.svc.Record(ctx, e.scope, entry("wh_missing", "SKU-1", inventory.KindReceive, 1, "")); !errors.Is(err, model.ErrNotFound) {
+		if _, err := e.svc.Record(ctx, e.scope, entry("wh_missing", "SKU-1", model.MoveReceive, 1, "")); !errors.Is(err, model.ErrNotFound) {
 			t.Errorf("unknown warehouse: err = %v, want ErrNotFound", err)
 		}
-		if got := e.level(t, w.ID, "SKU-1"); got != inventory.NewBalance(5, 0, 0) {
+		if got := e.level(t, w.ID, "SKU-1"); got != model.NewBalance(5, 0, 0) {
 			t.Errorf("level after refused entries: %+v", got)
 		}
 
 		steps := []struct {
 			e    stock.Entry
-			want inventory.Balance
+			want model.Balance
 		}{
-			{entry(w.ID, "SKU-1", inventory.KindReceive, 7, "PO-17"), inventory.NewBalance(12, 0, 0)},
-			{entry(w.ID, "SKU-1", inventory.KindWriteOff, 2, "damaged"), inventory.NewBalance(10, 0, 0)},
-			{entry(w.ID, "SKU-1", inventory.KindAdjust, -4, "count"), inventory.NewBalance(6, 0, 0)},
-			{entry(w.ID, "SKU-1", inventory.KindReturnRestock, 1, "RMA-3"), inventory.NewBalance(7, 0, 0)},
+			{entry(w.ID, "SKU-1", model.MoveReceive, 7, "PO-17"), model.NewBalance(12, 0, 0)},
+			{entry(w.ID, "SKU-1", model.MoveWriteOff, 2, "damaged"), model.NewBalance(10, 0, 0)},
+			{entry(w.ID, "SKU-1", model.MoveAdjust, -4, "count"), model.NewBalance(6, 0, 0)},
+			{entry(w.ID, "SKU-1", model.MoveReturnRestock, 1, "RMA-3"), model.NewBalance(7, 0, 0)},
 		}
 		for _, s := range steps {
 			l, err := e.svc.Record(ctx, e.scope, s.e)
@@ -163,7 +162,7 @@ func TestLowStockAlert(t *testing.T) {
 		wantAlerts("1 left", 0)
 		allocate(t, e, orders[1], stock.AllocateOptions{})
 		wantAlerts("sold out", 1)
-		if got := e.alerts.of(key)[0]; got.Balance != inventory.NewBalance(3, 3, 0) || !got.LowStock || got.ShopID != e.shop.ID {
+		if got := e.alerts.of(key)[0]; got.Balance != model.NewBalance(3, 3, 0) || !got.LowStock || got.ShopID != e.shop.ID {
 			t.Errorf("alert: %+v", got)
 		}
 
@@ -172,19 +171,19 @@ func TestLowStockAlert(t *testing.T) {
 		unallocatable(t, err)
 		_, err = e.svc.SetStock(ctx, e.scope, w.ID, "SKU-1", target(nil, ptr(1), ""))
 		do("safety stock", err)
-		_, err = e.svc.Record(ctx, e.scope, entry(w.ID, "SKU-1", inventory.KindReceive, 1, "PO-1"))
+		_, err = e.svc.Record(ctx, e.scope, entry(w.ID, "SKU-1", model.MoveReceive, 1, "PO-1"))
 		do("receive 1", err)
-		_, err = e.svc.Record(ctx, e.scope, entry(w.ID, "SKU-1", inventory.KindWriteOff, 1, "damaged"))
+		_, err = e.svc.Record(ctx, e.scope, entry(w.ID, "SKU-1", model.MoveWriteOff, 1, "damaged"))
 		do("write off 1", err)
 		wantAlerts("still low", 1)
 
 		// Restocked, then low again through an allocation…
-		_, err = e.svc.Record(ctx, e.scope, entry(w.ID, "SKU-1", inventory.KindReceive, 6, "PO-2")) // 9 on hand, 3 reserved
+		_, err = e.svc.Record(ctx, e.scope, entry(w.ID, "SKU-1", model.MoveReceive, 6, "PO-2")) // 9 on hand, 3 reserved
 		do("restock", err)
 		wantAlerts("restocked", 1)
 		allocate(t, e, orders[3], stock.AllocateOptions{}) // 8 reserved: 1 left, the safety stock
 		wantAlerts("low again", 2)
-		if got := e.alerts.of(key)[1]; got.Balance != inventory.NewBalance(9, 8, 1) {
+		if got := e.alerts.of(key)[1]; got.Balance != model.NewBalance(9, 8, 1) {
 			t.Errorf("second alert: %+v", got)
 		}
 

@@ -90,7 +90,7 @@ func (s *Service) SuggestSafetyStock(ctx context.Context, scope model.Scope, r S
 		}
 		for _, m := range page {
 			at := m.At.In(loc)
-			if m.Kind != inventory.KindReserve || at.Before(from) || !at.Before(today) {
+			if m.Kind != model.MoveReserve || at.Before(from) || !at.Before(today) {
 				continue
 			}
 			day := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, loc)

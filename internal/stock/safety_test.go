@@ -68,7 +68,7 @@ func TestSuggestSafetyStock(t *testing.T) {
 		allocate(t, e, e.confirm(t, e.order("OTHER-SKU", line("SKU-2", 9))), stock.AllocateOptions{})
 		laxID := e.confirm(t, e.order("OTHER-WH", line("SKU-1", 9)))
 		// w sells no more SKU-1 (nothing left beyond its safety stock); the other warehouse does.
-		if _, err := e.svc.Record(ctx, e.scope, entry(w.ID, "SKU-1", inventory.KindWriteOff, e.level(t, w.ID, "SKU-1").Available, "make room")); err != nil {
+		if _, err := e.svc.Record(ctx, e.scope, entry(w.ID, "SKU-1", model.MoveWriteOff, e.level(t, w.ID, "SKU-1").Available, "make room")); err != nil {
 			t.Fatal(err)
 		}
 		e.setOnHand(t, other.ID, "SKU-1", 1000)

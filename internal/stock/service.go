@@ -30,7 +30,7 @@ type Service struct {
 }
 
 // AlertFunc is told when a balance becomes low: nothing left to sell beyond its safety stock
-// (inventory.LowStock). It is called after the change is committed, once per crossing, on the
+// (model.Balance.Low). It is called after the change is committed, once per crossing, on the
 // goroutine that made the change; it must not block.
 type AlertFunc func(store.StockLevel)
 
@@ -96,10 +96,10 @@ func checkSKU(field, sku string) error {
 }
 
 // alertCrossings calls the alert for every level that is low now and was not before.
-func (s *Service) alertCrossings(before map[store.StockKey]inventory.Balance, after []store.StockLevel) {
+func (s *Service) alertCrossings(before map[store.StockKey]model.Balance, after []store.StockLevel) {
 	for _, l := range after {
 		b := before[store.StockKey{WarehouseID: l.WarehouseID, SKU: l.SKU}]
-		if !l.LowStock || inventory.LowStock(b) {
+		if !l.LowStock || b.Low() {
 			continue
 		}
 		s.log.Warn("low stock: nothing left to sell beyond the safety stock", "shop", l.ShopID, "warehouse", l.WarehouseID,

@@ -15,29 +15,29 @@ import (
 var codePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$`)
 
 // CreateWarehouse stores a new warehouse for the shop w names (or scope's only shop) and returns
-// it with its id. Its configuration is checked whole (inventory.Warehouse.Validate): every
+// it with its id. Its configuration is checked whole (model.Warehouse.Validate): every
 // problem is reported at once. A code the shop already uses is ErrConflict.
-func (s *Service) CreateWarehouse(ctx context.Context, scope model.Scope, w inventory.Warehouse) (inventory.Warehouse, error) {
+func (s *Service) CreateWarehouse(ctx context.Context, scope model.Scope, w model.Warehouse) (model.Warehouse, error) {
 	shop, err := shopOf(scope, w.ShopID)
 	if err != nil {
-		return inventory.Warehouse{}, err
+		return model.Warehouse{}, err
 	}
 	now := s.clock()
 	w.ID, w.ShopID, w.CreatedAt, w.UpdatedAt = s.ids.New("wh", now), shop, now, now
 	if err := s.prepareWarehouse(&w); err != nil {
-		return inventory.Warehouse{}, err
+		return model.Warehouse{}, err
 	}
 	if err := s.store.CreateWarehouse(ctx, w); err != nil {
-		return inventory.Warehouse{}, fmt.Errorf("warehouse code %q: %w", w.Code, err)
+		return model.Warehouse{}, fmt.Errorf("warehouse code %q: %w", w.Code, err)
 	}
 	return w, nil
 }
 
 // ReplaceWarehouse replaces the configuration of the warehouse id with w (PUT semantics): its
 // id, shop and creation time stay.
-func (s *Service) ReplaceWarehouse(ctx context.Context, scope model.Scope, id string, w inventory.Warehouse) (inventory.Warehouse, error) {
+func (s *Service) ReplaceWarehouse(ctx context.Context, scope model.Scope, id string, w model.Warehouse) (model.Warehouse, error) {
 	now := s.clock()
-	return s.store.UpdateWarehouse(ctx, scope.ShopIDs, id, func(cur *inventory.Warehouse) error {
+	return s.store.UpdateWarehouse(ctx, scope.ShopIDs, id, func(cur *model.Warehouse) error {
 		if w.ShopID != "" && w.ShopID != cur.ShopID {
 			return invalid("invalid_value", "shop_id", "a warehouse cannot move to another shop; create one there instead")
 		}
@@ -51,17 +51,17 @@ func (s *Service) ReplaceWarehouse(ctx context.Context, scope model.Scope, id st
 }
 
 // GetWarehouse returns the warehouse id within scope.
-func (s *Service) GetWarehouse(ctx context.Context, scope model.Scope, id string) (inventory.Warehouse, error) {
+func (s *Service) GetWarehouse(ctx context.Context, scope model.Scope, id string) (model.Warehouse, error) {
 	return s.store.GetWarehouse(ctx, scope.ShopIDs, id)
 }
 
 // ListWarehouses returns the warehouses of scope's shops, by shop and code.
-func (s *Service) ListWarehouses(ctx context.Context, scope model.Scope) ([]inventory.Warehouse, error) {
+func (s *Service) ListWarehouses(ctx context.Context, scope model.Scope) ([]model.Warehouse, error) {
 	return s.store.ListWarehouses(ctx, scope.ShopIDs)
 }
 
 // prepareWarehouse normalises w's addresses and checks it whole.
-func (s *Service) prepareWarehouse(w *inventory.Warehouse) error {
+func (s *Service) prepareWarehouse(w *model.Warehouse) error {
 	w.Address = address.Normalize(w.Address)
 	w.ShipFrom = address.Normalize(w.ShipFrom)
 	w.ReturnAddress = address.Normalize(w.ReturnAddress)
@@ -80,7 +80,7 @@ func (s *Service) prepareWarehouse(w *inventory.Warehouse) error {
 	if w.Name == "" {
 		problems = append(problems, model.FieldError{Code: "missing_field", Field: "name", Message: "a warehouse needs a name"})
 	}
-	if err := w.Validate(s.policy); err != nil {
+	if err := inventory.ValidateWarehouse(w, s.policy); err != nil {
 		ve, ok := err.(*model.ValidationError)
 		if !ok {
 			return err

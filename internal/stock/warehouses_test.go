@@ -5,7 +5,6 @@ import (
 	"errors"
 	"testing"
 
-	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/store"
 	"lastmile/internal/store/storetest"
@@ -18,14 +17,14 @@ func TestCreateWarehouse(t *testing.T) {
 		e := newEnv(t, st)
 
 		t.Run("every problem at once", func(t *testing.T) {
-			_, err := e.svc.CreateWarehouse(ctx, e.scope, inventory.Warehouse{
+			_, err := e.svc.CreateWarehouse(ctx, e.scope, model.Warehouse{
 				Type: "warehouse", TimeZone: "Mars/Olympus_Mons", CutOff: "25:00", WorkingDays: []string{"mon", "someday"},
-				Transit: []inventory.TransitRule{{Country: "USA", MinDays: 3, MaxDays: 2}},
+				Transit: []model.TransitRule{{Country: "USA", MinDays: 3, MaxDays: 2}},
 			})
 			wantFields(t, err, "missing_field code", "missing_field name", "invalid_value type", "missing_field address.country",
 				"invalid_value time_zone", "invalid_value cut_off", "invalid_value working_days",
 				"invalid_value transit[0].country", "invalid_value transit[0].max_days")
-			_, err = e.svc.CreateWarehouse(ctx, e.scope, inventory.Warehouse{Code: "LAX 1", Name: "x", Type: inventory.TypeOverseas,
+			_, err = e.svc.CreateWarehouse(ctx, e.scope, model.Warehouse{Code: "LAX 1", Name: "x", Type: model.WarehouseOverseas,
 				Address: model.Address{Country: "US"}, TimeZone: "America/Los_Angeles"})
 			wantFields(t, err, "invalid_value code")
 			if ws, err := e.svc.ListWarehouses(ctx, e.scope); err != nil || len(ws) != 0 {
@@ -85,7 +84,7 @@ func TestScope(t *testing.T) {
 		_, notFound["GetWarehouse"] = b.svc.GetWarehouse(ctx, b.scope, w.ID)
 		_, notFound["ReplaceWarehouse"] = b.svc.ReplaceWarehouse(ctx, b.scope, w.ID, usWH("LAX1", 1))
 		_, notFound["SetStock"] = b.svc.SetStock(ctx, b.scope, w.ID, "SKU-1", target(&ten, nil, "count"))
-		_, notFound["Record"] = b.svc.Record(ctx, b.scope, entry(w.ID, "SKU-1", inventory.KindReceive, 5, "PO"))
+		_, notFound["Record"] = b.svc.Record(ctx, b.scope, entry(w.ID, "SKU-1", model.MoveReceive, 5, "PO"))
 		_, notFound["Allocate"] = b.svc.Allocate(ctx, b.scope, pending, stockOptions())
 		_, notFound["GetAllocation"] = b.svc.GetAllocation(ctx, b.scope, allocated)
 		_, notFound["Release"] = b.svc.Release(ctx, b.scope, allocated, "")
@@ -108,7 +107,7 @@ func TestScope(t *testing.T) {
 			t.Errorf("Movements from another shop: %d %v", len(ms), err)
 		}
 
-		if got, want := a.level(t, w.ID, "SKU-1"), inventory.NewBalance(10, 2, 0); got != want {
+		if got, want := a.level(t, w.ID, "SKU-1"), model.NewBalance(10, 2, 0); got != want {
 			t.Errorf("level %+v after the other shop's calls, want %+v", got, want)
 		}
 		if n := len(a.ledger(t, mf())); n != ledgerBefore {

@@ -17,7 +17,6 @@ import (
 	"strings"
 
 	"lastmile/internal/csvio"
-	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/stock"
 	"lastmile/internal/stockcsv"
@@ -58,7 +57,7 @@ func Import(ctx context.Context, svc *stock.Service, scope model.Scope, shopID s
 	if err != nil {
 		return sum, err
 	}
-	byName := make(map[string]inventory.Warehouse, 2*len(whs))
+	byName := make(map[string]model.Warehouse, 2*len(whs))
 	for _, w := range whs {
 		byName[w.ID] = w
 		byName[strings.ToUpper(w.Code)] = w

@@ -1,51 +1,49 @@
-package inventory
+package model
 
 import (
 	"fmt"
 	"math"
 	"strings"
 	"time"
-
-	"lastmile/internal/model"
 )
 
-// Kind is what a stock movement does to a (warehouse, SKU) balance.
-type Kind string
+// MovementKind is what a stock movement does to a (warehouse, SKU) balance.
+type MovementKind string
 
 // The movement kinds. Quantity is a positive number of units except where noted.
 const (
-	// KindReceive: goods arrived and were checked in (R-INV-6): on hand + quantity.
-	KindReceive Kind = "receive"
-	// KindAdjust: a stock count or correction, with a reason: on hand + quantity, which may be
+	// MoveReceive: goods arrived and were checked in (R-INV-6): on hand + quantity.
+	MoveReceive MovementKind = "receive"
+	// MoveAdjust: a stock count or correction, with a reason: on hand + quantity, which may be
 	// negative. It records what is on the shelf, so it may leave fewer on hand than reserved
 	// (see Balance.OverReserved), never fewer than zero.
-	KindAdjust Kind = "adjust"
-	// KindReserve: an order's allocation: reserved + quantity, refused beyond available (R-ORD-8).
-	KindReserve Kind = "reserve"
-	// KindRelease: an allocation given back (cancelled order, re-allocation): reserved − quantity.
-	KindRelease Kind = "release"
-	// KindShip: reserved units picked and handed over: on hand − quantity and reserved − quantity.
+	MoveAdjust MovementKind = "adjust"
+	// MoveReserve: an order's allocation: reserved + quantity, refused beyond available (R-ORD-8).
+	MoveReserve MovementKind = "reserve"
+	// MoveRelease: an allocation given back (cancelled order, re-allocation): reserved − quantity.
+	MoveRelease MovementKind = "release"
+	// MoveShip: reserved units picked and handed over: on hand − quantity and reserved − quantity.
 	// Only reserved units ship, so nothing leaves that was not allocated.
-	KindShip Kind = "ship"
-	// KindReturnRestock: a return inspected and put back for sale (R-RET-5): on hand + quantity.
-	KindReturnRestock Kind = "return_restock"
-	// KindWriteOff: damaged, lost or expired units removed, with a reason (R-RET-5): on hand −
+	MoveShip MovementKind = "ship"
+	// MoveReturnRestock: a return inspected and put back for sale (R-RET-5): on hand + quantity.
+	MoveReturnRestock MovementKind = "return_restock"
+	// MoveWriteOff: damaged, lost or expired units removed, with a reason (R-RET-5): on hand −
 	// quantity. Like an adjustment it records reality, so it may leave fewer on hand than reserved.
-	KindWriteOff Kind = "write_off"
-	// KindSetSafetyStock: the safety stock is set to quantity (≥ 0; R-INV-3). The only kind that
+	MoveWriteOff MovementKind = "write_off"
+	// MoveSetSafetyStock: the safety stock is set to quantity (≥ 0; R-INV-3). The only kind that
 	// sets rather than adds; it is in the ledger so the level has a who, when and why.
-	KindSetSafetyStock Kind = "set_safety_stock"
+	MoveSetSafetyStock MovementKind = "set_safety_stock"
 )
 
-// Kinds lists every movement kind.
-var Kinds = []Kind{
-	KindReceive, KindAdjust, KindReserve, KindRelease, KindShip, KindReturnRestock, KindWriteOff, KindSetSafetyStock,
+// MovementKinds lists every movement kind.
+var MovementKinds = []MovementKind{
+	MoveReceive, MoveAdjust, MoveReserve, MoveRelease, MoveShip, MoveReturnRestock, MoveWriteOff, MoveSetSafetyStock,
 }
 
-// Valid reports whether k is one of Kinds.
-func (k Kind) Valid() bool {
+// Valid reports whether k is one of MovementKinds.
+func (k MovementKind) Valid() bool {
 	switch k {
-	case KindReceive, KindAdjust, KindReserve, KindRelease, KindShip, KindReturnRestock, KindWriteOff, KindSetSafetyStock:
+	case MoveReceive, MoveAdjust, MoveReserve, MoveRelease, MoveShip, MoveReturnRestock, MoveWriteOff, MoveSetSafetyStock:
 		return true
 	}
 	return false
@@ -54,13 +52,13 @@ func (k Kind) Valid() bool {
 // Movement is one append-only ledger entry for one (warehouse, SKU): what changed, by how much,
 // who did it, when and why. Entries are never edited; a mistake is corrected by another entry.
 type Movement struct {
-	Kind        Kind      `json:"kind"`
-	WarehouseID string    `json:"warehouse_id"`
-	SKU         string    `json:"sku"`
-	Quantity    int64     `json:"quantity"`
-	Reason      string    `json:"reason,omitempty"`
-	Actor       string    `json:"actor"`
-	At          time.Time `json:"at"`
+	Kind        MovementKind `json:"kind"`
+	WarehouseID string       `json:"warehouse_id"`
+	SKU         string       `json:"sku"`
+	Quantity    int64        `json:"quantity"`
+	Reason      string       `json:"reason,omitempty"`
+	Actor       string       `json:"actor"`
+	At          time.Time    `json:"at"`
 	// OrderID is the order a reserve, release or ship is for.
 	OrderID string `json:"order_id,omitempty"`
 }
@@ -102,30 +100,30 @@ func (b Balance) OverReserved() int64 {
 	return 0
 }
 
-// LowStock reports whether the SKU needs replenishing now: on hand − reserved ≤ safety stock,
+// Low reports whether the SKU needs replenishing now: on hand − reserved ≤ safety stock,
 // that is, nothing is left to sell beyond the safety buffer (Available is 0). The rule uses ≤,
 // not <, so that a SKU with nothing to sell is always low, including one without safety stock.
-// Reordering ahead of this point is the job of the reorder point (SuggestSafetyStock, R-INV-3).
-func LowStock(b Balance) bool {
+// Reordering ahead of this point is the job of the reorder point (inventory.SuggestSafetyStock, R-INV-3).
+func (b Balance) Low() bool {
 	return b.OnHand-b.Reserved <= b.SafetyStock
 }
 
 // Ledger errors. Wrapped with what was refused; test with errors.Is.
 var (
-	// ErrInvalidMovement: the movement itself is malformed. It unwraps to model.ErrInvalid.
-	ErrInvalidMovement = fmt.Errorf("invalid stock movement: %w", model.ErrInvalid)
-	// ErrOversell: a reserve beyond available (R-ORD-8). It unwraps to model.ErrConflict.
-	ErrOversell = fmt.Errorf("would oversell: %w", model.ErrConflict)
+	// ErrInvalidMovement: the movement itself is malformed. It unwraps to ErrInvalid.
+	ErrInvalidMovement = fmt.Errorf("invalid stock movement: %w", ErrInvalid)
+	// ErrOversell: a reserve beyond available (R-ORD-8). It unwraps to ErrConflict.
+	ErrOversell = fmt.Errorf("would oversell: %w", ErrConflict)
 	// ErrNegativeStock: on hand or reserved would fall below zero, or a ship or release exceeds
-	// what is reserved. It unwraps to model.ErrConflict.
-	ErrNegativeStock = fmt.Errorf("would take stock below zero: %w", model.ErrConflict)
+	// what is reserved. It unwraps to ErrConflict.
+	ErrNegativeStock = fmt.Errorf("would take stock below zero: %w", ErrConflict)
 )
 
 // Apply returns b after m, or b unchanged and an error when m is malformed (ErrInvalidMovement)
 // or would oversell or take stock below zero (ErrOversell, ErrNegativeStock). The balance it
 // returns is always Replay of the ledger plus m. It does not check m's warehouse and SKU: the
 // caller applies a movement to the balance it belongs to.
-func Apply(b Balance, m Movement) (Balance, error) {
+func (b Balance) Apply(m Movement) (Balance, error) {
 	if err := checkMovement(m); err != nil {
 		return b, err
 	}
@@ -138,30 +136,30 @@ func Apply(b Balance, m Movement) (Balance, error) {
 		return b, fmt.Errorf("%s: %s: %w", what, fmt.Sprintf(format, args...), sentinel)
 	}
 	switch m.Kind {
-	case KindReceive, KindReturnRestock:
+	case MoveReceive, MoveReturnRestock:
 		if q > math.MaxInt64-b.OnHand {
 			return refuse(ErrInvalidMovement, "on hand %d would overflow", b.OnHand)
 		}
-	case KindAdjust:
+	case MoveAdjust:
 		if q > 0 && q > math.MaxInt64-b.OnHand {
 			return refuse(ErrInvalidMovement, "on hand %d would overflow", b.OnHand)
 		}
 		if q < 0 && b.OnHand+q < 0 { // b.OnHand ≥ 0 and q < 0: the sum cannot overflow
 			return refuse(ErrNegativeStock, "only %d on hand", b.OnHand)
 		}
-	case KindWriteOff:
+	case MoveWriteOff:
 		if q > b.OnHand {
 			return refuse(ErrNegativeStock, "only %d on hand", b.OnHand)
 		}
-	case KindReserve:
+	case MoveReserve:
 		if avail := b.available(); q > avail {
 			return refuse(ErrOversell, "only %d available (%d on hand, %d reserved, %d safety stock)", avail, b.OnHand, b.Reserved, b.SafetyStock)
 		}
-	case KindRelease:
+	case MoveRelease:
 		if q > b.Reserved {
 			return refuse(ErrNegativeStock, "only %d reserved", b.Reserved)
 		}
-	case KindShip:
+	case MoveShip:
 		if q > b.Reserved {
 			return refuse(ErrNegativeStock, "only %d reserved: reserve before shipping", b.Reserved)
 		}
@@ -188,11 +186,11 @@ func checkMovement(m Movement) error {
 		return bad("a movement needs an actor and a time")
 	}
 	switch m.Kind {
-	case KindAdjust:
+	case MoveAdjust:
 		if m.Quantity == 0 {
 			return bad("an adjustment needs a non-zero quantity")
 		}
-	case KindSetSafetyStock:
+	case MoveSetSafetyStock:
 		if m.Quantity < 0 {
 			return bad("safety stock cannot be negative")
 		}
@@ -202,11 +200,11 @@ func checkMovement(m Movement) error {
 		}
 	}
 	switch m.Kind {
-	case KindAdjust, KindWriteOff:
+	case MoveAdjust, MoveWriteOff:
 		if strings.TrimSpace(m.Reason) == "" {
 			return bad("an adjustment or write-off needs a reason")
 		}
-	case KindReserve, KindRelease, KindShip:
+	case MoveReserve, MoveRelease, MoveShip:
 		if strings.TrimSpace(m.OrderID) == "" {
 			return bad("a reserve, release or ship needs the order it is for")
 		}
@@ -219,18 +217,18 @@ func checkMovement(m Movement) error {
 func step(b Balance, m Movement) Balance {
 	q := m.Quantity
 	switch m.Kind {
-	case KindReceive, KindAdjust, KindReturnRestock:
+	case MoveReceive, MoveAdjust, MoveReturnRestock:
 		b.OnHand += q
-	case KindWriteOff:
+	case MoveWriteOff:
 		b.OnHand -= q
-	case KindReserve:
+	case MoveReserve:
 		b.Reserved += q
-	case KindRelease:
+	case MoveRelease:
 		b.Reserved -= q
-	case KindShip:
+	case MoveShip:
 		b.OnHand -= q
 		b.Reserved -= q
-	case KindSetSafetyStock:
+	case MoveSetSafetyStock:
 		b.SafetyStock = q
 	}
 	b.Available = b.available()

@@ -1,4 +1,4 @@
-package inventory_test
+package model_test
 
 import (
 	"encoding/binary"
@@ -9,19 +9,18 @@ import (
 	"testing"
 	"time"
 
-	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 )
 
 var at = time.Date(2025, 6, 9, 9, 0, 0, 0, time.UTC)
 
 // mv builds a well-formed movement of kind k: actor, time, and the reason or order id the kind owes.
-func mv(k inventory.Kind, q int64) inventory.Movement {
-	m := inventory.Movement{Kind: k, WarehouseID: "W-LA", SKU: "SKU-1", Quantity: q, Actor: "tester", At: at}
+func mv(k model.MovementKind, q int64) model.Movement {
+	m := model.Movement{Kind: k, WarehouseID: "W-LA", SKU: "SKU-1", Quantity: q, Actor: "tester", At: at}
 	switch k {
-	case inventory.KindAdjust, inventory.KindWriteOff:
+	case model.MoveAdjust, model.MoveWriteOff:
 		m.Reason = "cycle count"
-	case inventory.KindReserve, inventory.KindRelease, inventory.KindShip:
+	case model.MoveReserve, model.MoveRelease, model.MoveShip:
 		m.OrderID = "O-1"
 	}
 	return m
@@ -29,34 +28,34 @@ func mv(k inventory.Kind, q int64) inventory.Movement {
 
 func TestApplyMovementKinds(t *testing.T) {
 	t.Parallel()
-	start := inventory.NewBalance(10, 4, 2) // available 4
+	start := model.NewBalance(10, 4, 2) // available 4
 	tests := []struct {
 		name string
-		m    inventory.Movement
-		want inventory.Balance
+		m    model.Movement
+		want model.Balance
 		err  error
 	}{
-		{"receive adds to on hand", mv(inventory.KindReceive, 5), inventory.NewBalance(15, 4, 2), nil},
-		{"adjust up", mv(inventory.KindAdjust, 3), inventory.NewBalance(13, 4, 2), nil},
-		{"adjust down", mv(inventory.KindAdjust, -3), inventory.NewBalance(7, 4, 2), nil},
-		{"adjust below reserved records the shelf: over-reserved, nothing available", mv(inventory.KindAdjust, -8), inventory.NewBalance(2, 4, 2), nil},
-		{"adjust below zero is refused", mv(inventory.KindAdjust, -11), start, inventory.ErrNegativeStock},
-		{"R-ORD-8 reserve up to available", mv(inventory.KindReserve, 4), inventory.NewBalance(10, 8, 2), nil},
-		{"R-ORD-8 reserve beyond available is refused: safety stock is not for sale", mv(inventory.KindReserve, 5), start, inventory.ErrOversell},
-		{"release gives back a reservation", mv(inventory.KindRelease, 4), inventory.NewBalance(10, 0, 2), nil},
-		{"release beyond reserved is refused", mv(inventory.KindRelease, 5), start, inventory.ErrNegativeStock},
-		{"ship consumes a reservation and the stock", mv(inventory.KindShip, 3), inventory.NewBalance(7, 1, 2), nil},
-		{"ship beyond reserved is refused: reserve before shipping", mv(inventory.KindShip, 5), start, inventory.ErrNegativeStock},
-		{"R-RET-5 return restock adds to on hand", mv(inventory.KindReturnRestock, 1), inventory.NewBalance(11, 4, 2), nil},
-		{"R-RET-5 write-off removes from on hand", mv(inventory.KindWriteOff, 10), inventory.NewBalance(0, 4, 2), nil},
-		{"write-off beyond on hand is refused", mv(inventory.KindWriteOff, 11), start, inventory.ErrNegativeStock},
-		{"R-INV-3 set safety stock", mv(inventory.KindSetSafetyStock, 6), inventory.NewBalance(10, 4, 6), nil},
-		{"R-INV-3 clear safety stock", mv(inventory.KindSetSafetyStock, 0), inventory.NewBalance(10, 4, 0), nil},
+		{"receive adds to on hand", mv(model.MoveReceive, 5), model.NewBalance(15, 4, 2), nil},
+		{"adjust up", mv(model.MoveAdjust, 3), model.NewBalance(13, 4, 2), nil},
+		{"adjust down", mv(model.MoveAdjust, -3), model.NewBalance(7, 4, 2), nil},
+		{"adjust below reserved records the shelf: over-reserved, nothing available", mv(model.MoveAdjust, -8), model.NewBalance(2, 4, 2), nil},
+		{"adjust below zero is refused", mv(model.MoveAdjust, -11), start, model.ErrNegativeStock},
+		{"R-ORD-8 reserve up to available", mv(model.MoveReserve, 4), model.NewBalance(10, 8, 2), nil},
+		{"R-ORD-8 reserve beyond available is refused: safety stock is not for sale", mv(model.MoveReserve, 5), start, model.ErrOversell},
+		{"release gives back a reservation", mv(model.MoveRelease, 4), model.NewBalance(10, 0, 2), nil},
+		{"release beyond reserved is refused", mv(model.MoveRelease, 5), start, model.ErrNegativeStock},
+		{"ship consumes a reservation and the stock", mv(model.MoveShip, 3), model.NewBalance(7, 1, 2), nil},
+		{"ship beyond reserved is refused: reserve before shipping", mv(model.MoveShip, 5), start, model.ErrNegativeStock},
+		{"R-RET-5 return restock adds to on hand", mv(model.MoveReturnRestock, 1), model.NewBalance(11, 4, 2), nil},
+		{"R-RET-5 write-off removes from on hand", mv(model.MoveWriteOff, 10), model.NewBalance(0, 4, 2), nil},
+		{"write-off beyond on hand is refused", mv(model.MoveWriteOff, 11), start, model.ErrNegativeStock},
+		{"R-INV-3 set safety stock", mv(model.MoveSetSafetyStock, 6), model.NewBalance(10, 4, 6), nil},
+		{"R-INV-3 clear safety stock", mv(model.MoveSetSafetyStock, 0), model.NewBalance(10, 4, 0), nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := inventory.Apply(start, tt.m)
+			got, err := start.Apply(tt.m)
 			if !errors.Is(err, tt.err) || (tt.err == nil && err != nil) {
 				t.Fatalf("Apply(%+v, %s %d) error = %v, want %v", start, tt.m.Kind, tt.m.Quantity, err, tt.err)
 			}
@@ -72,35 +71,35 @@ func TestApplyMovementKinds(t *testing.T) {
 
 func TestApplyRefusesMalformedMovements(t *testing.T) {
 	t.Parallel()
-	with := func(k inventory.Kind, q int64, edit func(*inventory.Movement)) inventory.Movement {
+	with := func(k model.MovementKind, q int64, edit func(*model.Movement)) model.Movement {
 		m := mv(k, q)
 		edit(&m)
 		return m
 	}
 	tests := []struct {
 		name string
-		m    inventory.Movement
+		m    model.Movement
 	}{
-		{"unknown kind", with("teleport", 1, func(*inventory.Movement) {})},
-		{"zero quantity", mv(inventory.KindReceive, 0)},
-		{"negative receive", mv(inventory.KindReceive, -1)},
-		{"zero adjustment", mv(inventory.KindAdjust, 0)},
-		{"negative safety stock", mv(inventory.KindSetSafetyStock, -1)},
-		{"adjust without a reason", with(inventory.KindAdjust, 1, func(m *inventory.Movement) { m.Reason = " " })},
-		{"write-off without a reason", with(inventory.KindWriteOff, 1, func(m *inventory.Movement) { m.Reason = "" })},
-		{"reserve without an order", with(inventory.KindReserve, 1, func(m *inventory.Movement) { m.OrderID = "" })},
-		{"ship without an order", with(inventory.KindShip, 1, func(m *inventory.Movement) { m.OrderID = "" })},
-		{"no actor", with(inventory.KindReceive, 1, func(m *inventory.Movement) { m.Actor = "" })},
-		{"no time", with(inventory.KindReceive, 1, func(m *inventory.Movement) { m.At = time.Time{} })},
-		{"no SKU", with(inventory.KindReceive, 1, func(m *inventory.Movement) { m.SKU = "" })},
-		{"no warehouse", with(inventory.KindReceive, 1, func(m *inventory.Movement) { m.WarehouseID = "" })},
+		{"unknown kind", with("teleport", 1, func(*model.Movement) {})},
+		{"zero quantity", mv(model.MoveReceive, 0)},
+		{"negative receive", mv(model.MoveReceive, -1)},
+		{"zero adjustment", mv(model.MoveAdjust, 0)},
+		{"negative safety stock", mv(model.MoveSetSafetyStock, -1)},
+		{"adjust without a reason", with(model.MoveAdjust, 1, func(m *model.Movement) { m.Reason = " " })},
+		{"write-off without a reason", with(model.MoveWriteOff, 1, func(m *model.Movement) { m.Reason = "" })},
+		{"reserve without an order", with(model.MoveReserve, 1, func(m *model.Movement) { m.OrderID = "" })},
+		{"ship without an order", with(model.MoveShip, 1, func(m *model.Movement) { m.OrderID = "" })},
+		{"no actor", with(model.MoveReceive, 1, func(m *model.Movement) { m.Actor = "" })},
+		{"no time", with(model.MoveReceive, 1, func(m *model.Movement) { m.At = time.Time{} })},
+		{"no SKU", with(model.MoveReceive, 1, func(m *model.Movement) { m.SKU = "" })},
+		{"no warehouse", with(model.MoveReceive, 1, func(m *model.Movement) { m.WarehouseID = "" })},
 	}
-	start := inventory.NewBalance(10, 2, 0)
+	start := model.NewBalance(10, 2, 0)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := inventory.Apply(start, tt.m)
-			if !errors.Is(err, inventory.ErrInvalidMovement) || !errors.Is(err, model.ErrInvalid) {
+			got, err := start.Apply(tt.m)
+			if !errors.Is(err, model.ErrInvalidMovement) || !errors.Is(err, model.ErrInvalid) {
 				t.Fatalf("Apply error = %v, want ErrInvalidMovement (model.ErrInvalid)", err)
 			}
 			if got != start {
@@ -112,13 +111,13 @@ func TestApplyRefusesMalformedMovements(t *testing.T) {
 
 func TestApplyRefusesOverflowAndNegativeBalances(t *testing.T) {
 	t.Parallel()
-	if _, err := inventory.Apply(inventory.NewBalance(math.MaxInt64-1, 0, 0), mv(inventory.KindReceive, 2)); !errors.Is(err, inventory.ErrInvalidMovement) {
+	if _, err := model.NewBalance(math.MaxInt64-1, 0, 0).Apply(mv(model.MoveReceive, 2)); !errors.Is(err, model.ErrInvalidMovement) {
 		t.Errorf("receive past MaxInt64: error = %v, want ErrInvalidMovement", err)
 	}
-	if _, err := inventory.Apply(inventory.NewBalance(1, 0, 0), mv(inventory.KindAdjust, math.MinInt64)); !errors.Is(err, inventory.ErrNegativeStock) {
+	if _, err := model.NewBalance(1, 0, 0).Apply(mv(model.MoveAdjust, math.MinInt64)); !errors.Is(err, model.ErrNegativeStock) {
 		t.Errorf("adjust by MinInt64: error = %v, want ErrNegativeStock", err)
 	}
-	if _, err := inventory.Apply(inventory.Balance{OnHand: -1}, mv(inventory.KindReceive, 1)); !errors.Is(err, inventory.ErrInvalidMovement) {
+	if _, err := (model.Balance{OnHand: -1}).Apply(mv(model.MoveReceive, 1)); !errors.Is(err, model.ErrInvalidMovement) {
 		t.Errorf("a negative stored balance: error = %v, want ErrInvalidMovement", err)
 	}
 }
@@ -137,7 +136,7 @@ func TestBalanceAvailableAndOverReserved(t *testing.T) {
 		{math.MaxInt64, 0, math.MaxInt64, 0, 0},
 	}
 	for _, tt := range tests {
-		b := inventory.NewBalance(tt.onHand, tt.reserved, tt.safety)
+		b := model.NewBalance(tt.onHand, tt.reserved, tt.safety)
 		if b.Available != tt.available || b.OverReserved() != tt.over {
 			t.Errorf("NewBalance(%d, %d, %d): available %d, over-reserved %d; want %d, %d",
 				tt.onHand, tt.reserved, tt.safety, b.Available, b.OverReserved(), tt.available, tt.over)
@@ -164,7 +163,7 @@ func TestLowStockRule(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if got := inventory.LowStock(inventory.NewBalance(tt.onHand, tt.reserved, tt.safety)); got != tt.want {
+			if got := model.NewBalance(tt.onHand, tt.reserved, tt.safety).Low(); got != tt.want {
 				t.Fatalf("LowStock(%d, %d, %d) = %v, want %v", tt.onHand, tt.reserved, tt.safety, got, tt.want)
 			}
 		})
@@ -173,29 +172,29 @@ func TestLowStockRule(t *testing.T) {
 
 func TestReplayIsTheSumOfTheLedger(t *testing.T) {
 	t.Parallel()
-	ledger := []inventory.Movement{
-		mv(inventory.KindReceive, 100),
-		mv(inventory.KindSetSafetyStock, 10),
-		mv(inventory.KindReserve, 30),
-		mv(inventory.KindShip, 20),
-		mv(inventory.KindRelease, 5),
-		mv(inventory.KindReturnRestock, 2),
-		mv(inventory.KindWriteOff, 1),
-		mv(inventory.KindAdjust, -4),
-		mv(inventory.KindSetSafetyStock, 8),
+	ledger := []model.Movement{
+		mv(model.MoveReceive, 100),
+		mv(model.MoveSetSafetyStock, 10),
+		mv(model.MoveReserve, 30),
+		mv(model.MoveShip, 20),
+		mv(model.MoveRelease, 5),
+		mv(model.MoveReturnRestock, 2),
+		mv(model.MoveWriteOff, 1),
+		mv(model.MoveAdjust, -4),
+		mv(model.MoveSetSafetyStock, 8),
 	}
-	want := inventory.NewBalance(100-20+2-1-4, 30-20-5, 8)
-	if got := inventory.Replay(ledger); got != want {
+	want := model.NewBalance(100-20+2-1-4, 30-20-5, 8)
+	if got := model.Replay(ledger); got != want {
 		t.Fatalf("Replay = %+v, want %+v", got, want)
 	}
-	if got := inventory.Replay(nil); got != (inventory.Balance{}) {
+	if got := model.Replay(nil); got != (model.Balance{}) {
 		t.Fatalf("Replay(nil) = %+v, want zero", got)
 	}
 }
 
 func TestMovementAndBalanceJSON(t *testing.T) {
 	t.Parallel()
-	m := mv(inventory.KindReserve, 2)
+	m := mv(model.MoveReserve, 2)
 	b, err := json.Marshal(m)
 	if err != nil {
 		t.Fatal(err)
@@ -204,7 +203,7 @@ func TestMovementAndBalanceJSON(t *testing.T) {
 	if string(b) != wantM {
 		t.Errorf("movement JSON = %s, want %s", b, wantM)
 	}
-	b, _ = json.Marshal(inventory.NewBalance(10, 3, 2))
+	b, _ = json.Marshal(model.NewBalance(10, 3, 2))
 	const wantB = `{"on_hand":10,"reserved":3,"safety_stock":2,"available":5}`
 	if string(b) != wantB {
 		t.Errorf("balance JSON = %s, want %s", b, wantB)
@@ -213,8 +212,8 @@ func TestMovementAndBalanceJSON(t *testing.T) {
 
 // opOf turns two numbers into a movement: any kind, a quantity that is sometimes beyond what
 // the balance allows, sometimes zero or negative, sometimes huge.
-func opOf(kindSel uint8, raw int64) inventory.Movement {
-	kinds := inventory.Kinds
+func opOf(kindSel uint8, raw int64) model.Movement {
+	kinds := model.MovementKinds
 	k := kinds[int(kindSel)%len(kinds)]
 	q := raw
 	if kindSel < 200 { // keep most quantities small, so sequences build up real stock
@@ -226,45 +225,45 @@ func opOf(kindSel uint8, raw int64) inventory.Movement {
 // checkSequence applies ops one by one and checks the ledger invariants after each: the running
 // balance is Replay of the accepted movements, no figure is negative, available is what the
 // three figures say and never negative, and no reserve is accepted beyond what was available.
-func checkSequence(t *testing.T, ops []inventory.Movement) {
+func checkSequence(t *testing.T, ops []model.Movement) {
 	t.Helper()
-	var bal inventory.Balance
-	var ledger []inventory.Movement
+	var bal model.Balance
+	var ledger []model.Movement
 	// An independent model of the three figures.
 	var onHand, reserved, safety int64
 	for i, m := range ops {
 		before := bal
-		next, err := inventory.Apply(bal, m)
+		next, err := bal.Apply(m)
 		if err != nil {
 			if next != before {
 				t.Fatalf("op %d %s %d refused (%v) but changed the balance %+v → %+v", i, m.Kind, m.Quantity, err, before, next)
 			}
-			if m.Kind == inventory.KindReserve && m.Quantity > 0 && m.Quantity <= before.Available && errors.Is(err, inventory.ErrOversell) {
+			if m.Kind == model.MoveReserve && m.Quantity > 0 && m.Quantity <= before.Available && errors.Is(err, model.ErrOversell) {
 				t.Fatalf("op %d reserve %d refused with %d available", i, m.Quantity, before.Available)
 			}
 			continue
 		}
-		if m.Kind == inventory.KindReserve && m.Quantity > before.Available {
+		if m.Kind == model.MoveReserve && m.Quantity > before.Available {
 			t.Fatalf("op %d reserve %d accepted with only %d available: oversold", i, m.Quantity, before.Available)
 		}
 		bal = next
 		ledger = append(ledger, m)
 		switch m.Kind {
-		case inventory.KindReceive, inventory.KindAdjust, inventory.KindReturnRestock:
+		case model.MoveReceive, model.MoveAdjust, model.MoveReturnRestock:
 			onHand += m.Quantity
-		case inventory.KindWriteOff:
+		case model.MoveWriteOff:
 			onHand -= m.Quantity
-		case inventory.KindReserve:
+		case model.MoveReserve:
 			reserved += m.Quantity
-		case inventory.KindRelease:
+		case model.MoveRelease:
 			reserved -= m.Quantity
-		case inventory.KindShip:
+		case model.MoveShip:
 			onHand -= m.Quantity
 			reserved -= m.Quantity
-		case inventory.KindSetSafetyStock:
+		case model.MoveSetSafetyStock:
 			safety = m.Quantity
 		}
-		if r := inventory.Replay(ledger); r != bal {
+		if r := model.Replay(ledger); r != bal {
 			t.Fatalf("op %d: running balance %+v != Replay(ledger) %+v", i, bal, r)
 		}
 		if bal.OnHand != onHand || bal.Reserved != reserved || bal.SafetyStock != safety {
@@ -289,7 +288,7 @@ func TestLedgerPropertiesOnRandomSequences(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	for seq := 0; seq < 2000; seq++ {
 		n := 1 + rng.IntN(60)
-		ops := make([]inventory.Movement, n)
+		ops := make([]model.Movement, n)
 		for i := range ops {
 			raw := rng.Int64N(60) - 10
 			if rng.IntN(20) == 0 {
@@ -313,8 +312,8 @@ func FuzzApply(f *testing.F) {
 
 // opsOf decodes fuzz bytes into movements: each is a kind byte and a quantity byte, except that
 // a kind byte ≥ 200 takes eight bytes of quantity, so the fuzzer reaches overflow and sign edges.
-func opsOf(data []byte) []inventory.Movement {
-	var ops []inventory.Movement
+func opsOf(data []byte) []model.Movement {
+	var ops []model.Movement
 	for len(data) >= 2 && len(ops) < 200 {
 		k := data[0]
 		if k >= 200 && len(data) >= 9 {
