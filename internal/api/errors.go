@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
-	"lastmile/internal/stock"
 )
 
 // apiError is the client-safe error: a stable code, a message that says what to fix, and the
@@ -42,7 +42,7 @@ func toAPIError(err error, requestID string) *apiError {
 		ve  *model.ValidationError
 		te  *order.TransitionError
 		xe  *order.ActionError
-		ue  *stock.UnallocatableError
+		ue  *inventory.UnallocatableError
 		mbe *http.MaxBytesError
 	)
 	switch {

@@ -1,4 +1,4 @@
-package stock_test
+package inventory_test
 
 import (
 	"context"
@@ -12,7 +12,6 @@ import (
 
 	"lastmile/internal/inventory"
 	"lastmile/internal/model"
-	"lastmile/internal/stock"
 	"lastmile/internal/store"
 	"lastmile/internal/store/storetest"
 )
@@ -25,7 +24,7 @@ type outcome struct {
 
 // allocateAll allocates every order of ids from workers goroutines at once, each order once,
 // and returns the outcomes in ids' order. opt gives each order's options.
-func allocateAll(e *env, ids []string, workers int, opt func(i int) stock.AllocateOptions) []outcome {
+func allocateAll(e *env, ids []string, workers int, opt func(i int) inventory.AllocateOptions) []outcome {
 	out := make([]outcome, len(ids))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -50,7 +49,7 @@ func allocateAll(e *env, ids []string, workers int, opt func(i int) stock.Alloca
 	return out
 }
 
-func noSplit(int) stock.AllocateOptions { return stock.AllocateOptions{} }
+func noSplit(int) inventory.AllocateOptions { return inventory.AllocateOptions{} }
 
 // TestAllocateNeverOversells is the acceptance test (R-ORD-8): 500 confirmed orders of
 // one unit race for 100 units from 32 goroutines. Exactly 100 win; every other order is refused
@@ -60,11 +59,11 @@ func TestAllocateNeverOversells(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st store.Store) {
 		e := newEnv(t, st)
-		w := e.warehouse(t, usWH("LAX1", 3))
+		w := e.warehouse(t, usWarehouse("LAX1", 3))
 		e.setOnHand(t, w.ID, "SKU-1", 100)
 		orders := make([]model.Order, 500)
 		for i := range orders {
-			orders[i] = e.order(fmt.Sprintf("RACE-%03d", i), line("SKU-1", 1))
+			orders[i] = e.order(fmt.Sprintf("RACE-%03d", i), orderLine("SKU-1", 1))
 		}
 		ids := e.confirmed(t, orders...)
 
@@ -80,7 +79,7 @@ func TestAllocateNeverOversells(t *testing.T) {
 					t.Errorf("order %s: allocation %s %s %v", ids[i], r.a.OrderID, r.a.Status, packages(r.a.Decision))
 				}
 			default:
-				var ue *stock.UnallocatableError
+				var ue *inventory.UnallocatableError
 				if !errors.As(r.err, &ue) || ue.Decision.Reason != inventory.ReasonInsufficientStock {
 					t.Errorf("order %s: err = %v, want an UnallocatableError for insufficient_stock", ids[i], r.err)
 					continue
@@ -123,8 +122,8 @@ func TestAllocateNeverOversellsMixed(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st store.Store) {
 		e := newEnv(t, st)
-		w1 := e.warehouse(t, usWH("LAX1", 3))
-		w2 := e.warehouse(t, usWH("ONT2", 4))
+		w1 := e.warehouse(t, usWarehouse("LAX1", 3))
+		w2 := e.warehouse(t, usWarehouse("ONT2", 4))
 		skus := []string{"SKU-A", "SKU-B", "SKU-C"}
 		onHand := map[store.StockKey]int64{
 			{WarehouseID: w1.ID, SKU: "SKU-A"}: 60, {WarehouseID: w1.ID, SKU: "SKU-B"}: 40, {WarehouseID: w1.ID, SKU: "SKU-C"}: 5,
@@ -142,14 +141,14 @@ func TestAllocateNeverOversellsMixed(t *testing.T) {
 			wantLines[i] = map[string]int64{}
 			for _, j := range perm[:1+rng.IntN(2)] {
 				q := int64(1 + rng.IntN(3))
-				lines = append(lines, line(skus[j], q))
+				lines = append(lines, orderLine(skus[j], q))
 				wantLines[i][skus[j]] = q
 			}
 			orders[i] = e.order(fmt.Sprintf("MIX-%03d", i), lines...)
 		}
 		ids := e.confirmed(t, orders...)
 
-		res := allocateAll(e, ids, 32, func(i int) stock.AllocateOptions { return stock.AllocateOptions{AllowSplit: i%2 == 1} })
+		res := allocateAll(e, ids, 32, func(i int) inventory.AllocateOptions { return inventory.AllocateOptions{AllowSplit: i%2 == 1} })
 
 		taken := map[store.StockKey]int64{}
 		allocated := 0
@@ -217,19 +216,19 @@ func TestAllocateIsIdempotent(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st store.Store) {
 		ctx := context.Background()
 		e := newEnv(t, st)
-		w := e.warehouse(t, usWH("LAX1", 3))
+		w := e.warehouse(t, usWarehouse("LAX1", 3))
 		e.setOnHand(t, w.ID, "SKU-1", 10)
 		e.setOnHand(t, w.ID, "SKU-2", 10)
 
 		t.Run("twice in a row", func(t *testing.T) {
-			id := e.confirm(t, e.order("IDEM-1", line("SKU-1", 2)))
-			first, err := e.svc.Allocate(ctx, e.scope, id, stock.AllocateOptions{})
+			id := e.confirm(t, e.order("IDEM-1", orderLine("SKU-1", 2)))
+			first, err := e.svc.Allocate(ctx, e.scope, id, inventory.AllocateOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			before := e.ledger(t, stock.MovementFilter{})
+			before := e.ledger(t, inventory.MovementFilter{})
 			e.clock.Set(tue0900.Add(7 * time.Hour)) // 16:00, past the cut-off: a fresh decision would differ
-			second, err := e.svc.Allocate(ctx, e.scope, id, stock.AllocateOptions{AllowSplit: true})
+			second, err := e.svc.Allocate(ctx, e.scope, id, inventory.AllocateOptions{AllowSplit: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -241,7 +240,7 @@ func TestAllocateIsIdempotent(t *testing.T) {
 			if err != nil || jsonOf(t, stored) != jsonOf(t, first) {
 				t.Errorf("stored allocation (%v) differs:\n got %s\nwant %s", err, jsonOf(t, stored), jsonOf(t, first))
 			}
-			if after := e.ledger(t, stock.MovementFilter{}); len(after) != len(before) {
+			if after := e.ledger(t, inventory.MovementFilter{}); len(after) != len(before) {
 				t.Errorf("the second allocation appended %d movements", len(after)-len(before))
 			}
 			if got := e.level(t, w.ID, "SKU-1"); got.Reserved != 2 {
@@ -250,7 +249,7 @@ func TestAllocateIsIdempotent(t *testing.T) {
 		})
 
 		t.Run("16 at once", func(t *testing.T) {
-			id := e.confirm(t, e.order("IDEM-2", line("SKU-2", 3), line("SKU-1", 1)))
+			id := e.confirm(t, e.order("IDEM-2", orderLine("SKU-2", 3), orderLine("SKU-1", 1)))
 			ids := make([]string, 16)
 			for i := range ids {
 				ids[i] = id

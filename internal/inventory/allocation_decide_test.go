@@ -120,17 +120,6 @@ func allocIDs(d model.Decision) []string {
 	return ids
 }
 
-func considered(t *testing.T, d model.Decision, id string) model.Considered {
-	t.Helper()
-	for _, c := range d.Considered {
-		if c.WarehouseID == id {
-			return c
-		}
-	}
-	t.Fatalf("warehouse %s not considered", id)
-	return model.Considered{}
-}
-
 type decideCase struct {
 	name     string
 	req      inventory.Request

@@ -1,15 +1,15 @@
-package stock_test
+package inventory_test
 
 import (
 	"context"
 	"errors"
+	"lastmile/internal/inventory"
 	"slices"
 	"testing"
 	"time"
 
 	"lastmile/internal/model"
 	"lastmile/internal/order"
-	"lastmile/internal/stock"
 	"lastmile/internal/store"
 	"lastmile/internal/store/storetest"
 )
@@ -49,11 +49,11 @@ func TestReleaseSettleSweep(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st store.Store) {
 		ctx := context.Background()
 		e := newEnv(t, st)
-		w := e.warehouse(t, usWH("LAX1", 3))
+		w := e.warehouse(t, usWarehouse("LAX1", 3))
 		e.setOnHand(t, w.ID, "SKU-1", 10)
 		e.setOnHand(t, w.ID, "SKU-2", 10)
-		o1, o2, o3, o4 := e.order("R-1", line("SKU-1", 3), line("SKU-2", 1)), e.order("R-2", line("SKU-1", 2)),
-			e.order("R-3", line("SKU-1", 1)), e.order("R-4", line("SKU-2", 4))
+		o1, o2, o3, o4 := e.order("R-1", orderLine("SKU-1", 3), orderLine("SKU-2", 1)), e.order("R-2", orderLine("SKU-1", 2)),
+			e.order("R-3", orderLine("SKU-1", 1)), e.order("R-4", orderLine("SKU-2", 4))
 		ids := e.confirmed(t, o1, o2, o3, o4)
 		id1, id2, id3, id4 := ids[0], ids[1], ids[2], ids[3]
 		wantLevel := func(sku string, onHand, reserved int64) {
@@ -64,7 +64,7 @@ func TestReleaseSettleSweep(t *testing.T) {
 		}
 
 		// Release gives the stock back, one release per line, and may be repeated.
-		allocate(t, e, id1, stock.AllocateOptions{})
+		allocate(t, e, id1, inventory.AllocateOptions{})
 		wantLevel("SKU-1", 10, 3)
 		e.clock.Set(tue0900.Add(time.Hour))
 		a, err := e.svc.Release(ctx, e.scope, id1, "  moving it to another warehouse ")
@@ -101,7 +101,7 @@ func TestReleaseSettleSweep(t *testing.T) {
 		}
 
 		// A released order is allocated afresh.
-		a = allocate(t, e, id1, stock.AllocateOptions{})
+		a = allocate(t, e, id1, inventory.AllocateOptions{})
 		if a.Status != store.AllocationReserved {
 			t.Errorf("re-allocated: status %s", a.Status)
 		}
@@ -130,9 +130,9 @@ func TestReleaseSettleSweep(t *testing.T) {
 		}
 
 		// The marketplace reports o2 in transit and o3 cancelled; the sweep settles both.
-		allocate(t, e, id2, stock.AllocateOptions{})
-		allocate(t, e, id3, stock.AllocateOptions{})
-		allocate(t, e, id4, stock.AllocateOptions{})
+		allocate(t, e, id2, inventory.AllocateOptions{})
+		allocate(t, e, id3, inventory.AllocateOptions{})
+		allocate(t, e, id4, inventory.AllocateOptions{})
 		wantLevel("SKU-1", 10, 3)
 		e.newerVersion(t, o2, model.StatusInTransit)
 		e.newerVersion(t, o3, model.StatusCancelled)
@@ -167,7 +167,7 @@ func TestReleaseSettleSweep(t *testing.T) {
 		// again returns the shipped allocation.
 		_, err = e.svc.Release(ctx, e.scope, id2, "")
 		wantAction(t, err, "release")
-		if a := allocate(t, e, id2, stock.AllocateOptions{}); a.Status != store.AllocationShipped {
+		if a := allocate(t, e, id2, inventory.AllocateOptions{}); a.Status != store.AllocationShipped {
 			t.Errorf("allocate a shipped order: status %s", a.Status)
 		}
 		wantLevel("SKU-1", 8, 0)
@@ -184,16 +184,16 @@ func TestSweepGoesPastAnOrderItCannotSettle(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st store.Store) {
 		ctx := context.Background()
 		e := newEnv(t, st)
-		w := e.warehouse(t, usWH("LAX1", 3))
+		w := e.warehouse(t, usWarehouse("LAX1", 3))
 		e.setOnHand(t, w.ID, "SKU-1", 2)
 		e.setOnHand(t, w.ID, "SKU-2", 5)
-		stuck, later := e.order("P-1", line("SKU-1", 2)), e.order("P-2", line("SKU-2", 1))
+		stuck, later := e.order("P-1", orderLine("SKU-1", 2)), e.order("P-2", orderLine("SKU-2", 1))
 		ids := e.confirmed(t, stuck, later)
 		if ids[0] >= ids[1] {
 			t.Fatalf("ids %v: the stuck order must be listed first", ids)
 		}
-		allocate(t, e, ids[0], stock.AllocateOptions{})
-		allocate(t, e, ids[1], stock.AllocateOptions{})
+		allocate(t, e, ids[0], inventory.AllocateOptions{})
+		allocate(t, e, ids[1], inventory.AllocateOptions{})
 		if _, err := e.svc.Record(ctx, e.scope, entry(w.ID, "SKU-1", model.MoveWriteOff, 1, "damaged")); err != nil {
 			t.Fatal(err)
 		}

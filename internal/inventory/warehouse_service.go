@@ -1,4 +1,4 @@
-package stock
+package inventory
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"regexp"
 
 	"lastmile/internal/address"
-	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 )
 
@@ -80,7 +79,7 @@ func (s *Service) prepareWarehouse(w *model.Warehouse) error {
 	if w.Name == "" {
 		problems = append(problems, model.FieldError{Code: "missing_field", Field: "name", Message: "a warehouse needs a name"})
 	}
-	if err := inventory.ValidateWarehouse(w, s.policy); err != nil {
+	if err := ValidateWarehouse(w, s.policy); err != nil {
 		ve, ok := err.(*model.ValidationError)
 		if !ok {
 			return err

@@ -1,20 +1,19 @@
-package stockfile
+package inventory
 
 import (
 	"context"
 	"io"
 
 	"lastmile/internal/model"
-	"lastmile/internal/stock"
 	"lastmile/internal/stockcsv"
 	"lastmile/internal/store"
 )
 
-// Export writes the stock levels of scope that q selects to w as a stock file, by SKU then
+// ExportCSV writes the stock levels of scope that q selects to w as a stock file, by SKU then
 // warehouse, paging through the store so that memory stays bounded. Warehouses are written by
-// code, which people read and Import accepts. It returns the number of levels written.
-func Export(ctx context.Context, svc *stock.Service, scope model.Scope, q stock.LevelQuery, w io.Writer) (int, error) {
-	whs, err := svc.ListWarehouses(ctx, scope)
+// code, which people read and ImportCSV accepts. It returns the number of levels written.
+func (s *Service) ExportCSV(ctx context.Context, scope model.Scope, q LevelQuery, w io.Writer) (int, error) {
+	whs, err := s.ListWarehouses(ctx, scope)
 	if err != nil {
 		return 0, err
 	}
@@ -29,7 +28,7 @@ func Export(ctx context.Context, svc *stock.Service, scope model.Scope, q stock.
 	n := 0
 	q.Limit = store.MaxListLimit
 	for {
-		page, err := svc.Levels(ctx, scope, q)
+		page, err := s.Levels(ctx, scope, q)
 		if err != nil {
 			return n, err
 		}

@@ -1,11 +1,3 @@
-// Package inventory is the pure core of warehouses and stock: the warehouse and transit-table
-// types, the append-only stock ledger (Apply, Replay) that refuses to oversell (R-ORD-8), the
-// allocation decision that picks the warehouse(s) for an order (Decide: R-MODE-5, R-MODE-6,
-// R-SLA-1) and the safety-stock suggestion (R-INV-3).
-//
-// It does no I/O: the store loads warehouses and balances inside its transaction, calls Decide
-// and Apply, and writes the movements they accept. Every function is deterministic for its
-// inputs; time comes in as a value, never from the clock.
 package inventory
 
 import (

@@ -1,12 +1,12 @@
-package stock_test
+package inventory_test
 
 import (
 	"context"
 	"errors"
+	"lastmile/internal/inventory"
 	"testing"
 
 	"lastmile/internal/model"
-	"lastmile/internal/stock"
 	"lastmile/internal/store"
 	"lastmile/internal/store/storetest"
 )
@@ -16,12 +16,12 @@ func TestSetStock(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st store.Store) {
 		ctx := context.Background()
 		e := newEnv(t, st)
-		w := e.warehouse(t, usWH("LAX1", 3))
+		w := e.warehouse(t, usWarehouse("LAX1", 3))
 
 		refused := []struct {
 			name string
 			sku  string
-			t    stock.Target
+			t    inventory.Target
 			want []string
 		}{
 			{"on hand changes without a reason", "SKU-1", target(ptr(5), nil, " "), []string{"missing_field reason"}},
@@ -63,8 +63,8 @@ func TestSetStock(t *testing.T) {
 		}
 
 		// A count below what is reserved is what is on the shelf: accepted, over-reserved.
-		id := e.confirm(t, e.order("C-1", line("SKU-1", 6)))
-		allocate(t, e, id, stock.AllocateOptions{})
+		id := e.confirm(t, e.order("C-1", orderLine("SKU-1", 6)))
+		allocate(t, e, id, inventory.AllocateOptions{})
 		l, err = e.svc.SetStock(ctx, e.scope, w.ID, "SKU-1", target(ptr(4), nil, "shelf count"))
 		if err != nil || l.OverReserved() != 2 || l.Available != 0 || !l.LowStock {
 			t.Errorf("count below reserved: %+v %v", l, err)
@@ -78,12 +78,12 @@ func TestRecord(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st store.Store) {
 		ctx := context.Background()
 		e := newEnv(t, st)
-		w := e.warehouse(t, usWH("LAX1", 3))
+		w := e.warehouse(t, usWarehouse("LAX1", 3))
 		e.setOnHand(t, w.ID, "SKU-1", 5)
 
 		for _, tc := range []struct {
 			name string
-			e    stock.Entry
+			e    inventory.Entry
 			want []string
 		}{
 			{"reserve comes only from orders", entry(w.ID, "SKU-1", model.MoveReserve, 1, "x"), []string{"invalid_value kind"}},
@@ -110,7 +110,7 @@ func TestRecord(t *testing.T) {
 		}
 
 		steps := []struct {
-			e    stock.Entry
+			e    inventory.Entry
 			want model.Balance
 		}{
 			{entry(w.ID, "SKU-1", model.MoveReceive, 7, "PO-17"), model.NewBalance(12, 0, 0)},
@@ -139,10 +139,10 @@ func TestLowStockAlert(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st store.Store) {
 		ctx := context.Background()
 		e := newEnv(t, st)
-		w := e.warehouse(t, usWH("LAX1", 3))
+		w := e.warehouse(t, usWarehouse("LAX1", 3))
 		key := store.StockKey{WarehouseID: w.ID, SKU: "SKU-1"}
-		orders := e.confirmed(t, e.order("A-1", line("SKU-1", 2)), e.order("A-2", line("SKU-1", 1)),
-			e.order("A-3", line("SKU-1", 1)), e.order("A-4", line("SKU-1", 5)), e.order("A-5", line("SKU-2", 1)))
+		orders := e.confirmed(t, e.order("A-1", orderLine("SKU-1", 2)), e.order("A-2", orderLine("SKU-1", 1)),
+			e.order("A-3", orderLine("SKU-1", 1)), e.order("A-4", orderLine("SKU-1", 5)), e.order("A-5", orderLine("SKU-2", 1)))
 		wantAlerts := func(step string, n int) {
 			t.Helper()
 			if got := e.alerts.of(key); len(got) != n {
@@ -158,16 +158,16 @@ func TestLowStockAlert(t *testing.T) {
 
 		e.setOnHand(t, w.ID, "SKU-1", 3)
 		wantAlerts("stocked", 0)
-		allocate(t, e, orders[0], stock.AllocateOptions{})
+		allocate(t, e, orders[0], inventory.AllocateOptions{})
 		wantAlerts("1 left", 0)
-		allocate(t, e, orders[1], stock.AllocateOptions{})
+		allocate(t, e, orders[1], inventory.AllocateOptions{})
 		wantAlerts("sold out", 1)
 		if got := e.alerts.of(key)[0]; got.Balance != model.NewBalance(3, 3, 0) || !got.LowStock || got.ShopID != e.shop.ID {
 			t.Errorf("alert: %+v", got)
 		}
 
 		// Still low: nothing more, whatever changes.
-		_, err := e.svc.Allocate(ctx, e.scope, orders[2], stock.AllocateOptions{})
+		_, err := e.svc.Allocate(ctx, e.scope, orders[2], inventory.AllocateOptions{})
 		unallocatable(t, err)
 		_, err = e.svc.SetStock(ctx, e.scope, w.ID, "SKU-1", target(nil, ptr(1), ""))
 		do("safety stock", err)
@@ -181,7 +181,7 @@ func TestLowStockAlert(t *testing.T) {
 		_, err = e.svc.Record(ctx, e.scope, entry(w.ID, "SKU-1", model.MoveReceive, 6, "PO-2")) // 9 on hand, 3 reserved
 		do("restock", err)
 		wantAlerts("restocked", 1)
-		allocate(t, e, orders[3], stock.AllocateOptions{}) // 8 reserved: 1 left, the safety stock
+		allocate(t, e, orders[3], inventory.AllocateOptions{}) // 8 reserved: 1 left, the safety stock
 		wantAlerts("low again", 2)
 		if got := e.alerts.of(key)[1]; got.Balance != model.NewBalance(9, 8, 1) {
 			t.Errorf("second alert: %+v", got)
@@ -196,7 +196,7 @@ func TestLowStockAlert(t *testing.T) {
 		wantAlerts("counted low", 3)
 
 		// Another SKU's balance is its own: allocating from an empty shelf alerts nothing.
-		_, err = e.svc.Allocate(ctx, e.scope, orders[4], stock.AllocateOptions{})
+		_, err = e.svc.Allocate(ctx, e.scope, orders[4], inventory.AllocateOptions{})
 		unallocatable(t, err)
 		e.alerts.mu.Lock()
 		total := len(e.alerts.list)

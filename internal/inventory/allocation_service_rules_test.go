@@ -1,4 +1,4 @@
-package stock_test
+package inventory_test
 
 import (
 	"context"
@@ -9,7 +9,6 @@ import (
 
 	"lastmile/internal/inventory"
 	"lastmile/internal/model"
-	"lastmile/internal/stock"
 	"lastmile/internal/store"
 	"lastmile/internal/store/storetest"
 )
@@ -40,7 +39,7 @@ func TestAllocateRules(t *testing.T) {
 	})
 }
 
-func allocate(t *testing.T, e *env, id string, opt stock.AllocateOptions) store.Allocation {
+func allocate(t *testing.T, e *env, id string, opt inventory.AllocateOptions) store.Allocation {
 	t.Helper()
 	a, err := e.svc.Allocate(context.Background(), e.scope, id, opt)
 	if err != nil {
@@ -49,27 +48,27 @@ func allocate(t *testing.T, e *env, id string, opt stock.AllocateOptions) store.
 	return a
 }
 
-// endOfDay is the last second of a day in Los Angeles: how estimates and deadlines are stated.
-func endOfDay(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 23, 59, 59, 0, la) }
+// endOfDayLA is the last second of a day in Los Angeles: how estimates and deadlines are stated.
+func endOfDayLA(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 23, 59, 59, 0, la) }
 
 func testPromiseMet(t *testing.T, e *env) {
-	late := e.warehouse(t, usWH("LATE", 10)) // created first: the lower id, which would win a tie
-	ok := e.warehouse(t, usWH("FAST", 5))
+	late := e.warehouse(t, usWarehouse("LATE", 10)) // created first: the lower id, which would win a tie
+	ok := e.warehouse(t, usWarehouse("FAST", 5))
 	e.setOnHand(t, late.ID, "SKU-1", 5)
 	e.setOnHand(t, ok.ID, "SKU-1", 5)
-	id := e.confirm(t, e.order("P-1", line("SKU-1", 2)))
+	id := e.confirm(t, e.order("P-1", orderLine("SKU-1", 2)))
 
-	d := allocate(t, e, id, stock.AllocateOptions{}).Decision
+	d := allocate(t, e, id, inventory.AllocateOptions{}).Decision
 	if got := packages(d); !slices.Equal(got, []string{ok.ID + ":SKU-1×2"}) {
 		t.Fatalf("packages = %v, want the on-time warehouse %s", got, ok.ID)
 	}
 	if d.LateRisk || !d.TransitKnown {
 		t.Errorf("late risk %v, transit known %v; want false, true", d.LateRisk, d.TransitKnown)
 	}
-	if want := endOfDay(2026, 11, 29); !d.EstimatedDelivery.Equal(want) {
+	if want := endOfDayLA(2026, 11, 29); !d.EstimatedDelivery.Equal(want) {
 		t.Errorf("estimated delivery %s, want %s", d.EstimatedDelivery, want)
 	}
-	if want := endOfDay(2026, 12, 1); !d.PromiseDeadline.Equal(want) {
+	if want := endOfDayLA(2026, 12, 1); !d.PromiseDeadline.Equal(want) {
 		t.Errorf("promise deadline %s, want %s (paid Tuesday + 7 days, R-SLA-1)", d.PromiseDeadline, want)
 	}
 	if c := considered(t, d, late.ID); !slices.Equal(codes(c), []string{inventory.ReasonMissesPromise}) || c.MeetsPromise {
@@ -81,13 +80,13 @@ func testPromiseMet(t *testing.T, e *env) {
 }
 
 func testLateRisk(t *testing.T, e *env) {
-	slower := e.warehouse(t, usWH("SLOW", 12))
-	slow := e.warehouse(t, usWH("LESS", 10))
+	slower := e.warehouse(t, usWarehouse("SLOW", 12))
+	slow := e.warehouse(t, usWarehouse("LESS", 10))
 	e.setOnHand(t, slower.ID, "SKU-1", 5)
 	e.setOnHand(t, slow.ID, "SKU-1", 5)
-	id := e.confirm(t, e.order("L-1", line("SKU-1", 1)))
+	id := e.confirm(t, e.order("L-1", orderLine("SKU-1", 1)))
 
-	a := allocate(t, e, id, stock.AllocateOptions{})
+	a := allocate(t, e, id, inventory.AllocateOptions{})
 	d := a.Decision
 	if got := packages(d); !slices.Equal(got, []string{slow.ID + ":SKU-1×1"}) {
 		t.Fatalf("packages = %v, want the sooner of the late warehouses %s", got, slow.ID)
@@ -95,7 +94,7 @@ func testLateRisk(t *testing.T, e *env) {
 	if !d.LateRisk || d.Reason != "" || a.Status != store.AllocationReserved {
 		t.Errorf("late risk %v, reason %q, status %s; want an allocation at late risk", d.LateRisk, d.Reason, a.Status)
 	}
-	if want := endOfDay(2026, 12, 4); !d.EstimatedDelivery.Equal(want) {
+	if want := endOfDayLA(2026, 12, 4); !d.EstimatedDelivery.Equal(want) {
 		t.Errorf("estimated delivery %s, want %s", d.EstimatedDelivery, want)
 	}
 	if c := considered(t, d, slow.ID); !c.Chosen || !slices.Contains(codes(c), inventory.ReasonMissesPromise) {
@@ -110,7 +109,7 @@ func testLateRisk(t *testing.T, e *env) {
 }
 
 func testCutOff(t *testing.T, e *env) {
-	w := e.warehouse(t, usWH("LAX1", 2)) // cut-off 15:00, Monday to Friday
+	w := e.warehouse(t, usWarehouse("LAX1", 2)) // cut-off 15:00, Monday to Friday
 	e.setOnHand(t, w.ID, "SKU-1", 100)
 	for _, tc := range []struct {
 		name     string
@@ -124,8 +123,8 @@ func testCutOff(t *testing.T, e *env) {
 		{"Saturday morning: Monday", time.Date(2026, 11, 28, 10, 0, 0, 0, la), time.Date(2026, 11, 30, 0, 0, 0, 0, la)},
 	} {
 		e.clock.Set(tc.now)
-		id := e.confirm(t, e.order("CUT-"+tc.now.Format("0102-1504"), line("SKU-1", 1)))
-		a := allocate(t, e, id, stock.AllocateOptions{})
+		id := e.confirm(t, e.order("CUT-"+tc.now.Format("0102-1504"), orderLine("SKU-1", 1)))
+		a := allocate(t, e, id, inventory.AllocateOptions{})
 		if len(a.Decision.Allocations) != 1 {
 			t.Fatalf("%s: packages %v", tc.name, packages(a.Decision))
 		}
@@ -134,7 +133,7 @@ func testCutOff(t *testing.T, e *env) {
 			t.Errorf("%s: hand-over %s, want %s", tc.name, p.Handover.In(la), tc.handover)
 		}
 		y, m, d := tc.handover.Date()
-		if want := endOfDay(y, m, d+2); !p.EstimatedDelivery.Equal(want) {
+		if want := endOfDayLA(y, m, d+2); !p.EstimatedDelivery.Equal(want) {
 			t.Errorf("%s: estimated delivery %s, want %s (hand-over + 2 days)", tc.name, p.EstimatedDelivery, want)
 		}
 		if !a.CreatedAt.Equal(tc.now) {
@@ -145,16 +144,16 @@ func testCutOff(t *testing.T, e *env) {
 
 func testUSOnly(t *testing.T, e *env) {
 	ctx := context.Background()
-	cn := e.warehouse(t, cnWH("SZX1", 5, "US", "GB"))
+	cn := e.warehouse(t, cnWarehouse("SZX1", 5, "US", "GB"))
 	// A "virtual overseas warehouse": it claims the US market, but the stock is in China.
-	virtual := cnWH("SZX-US", 3, "US")
+	virtual := cnWarehouse("SZX-US", 3, "US")
 	virtual.Type, virtual.Market = model.WarehouseOverseas, "US"
 	virtual = e.warehouse(t, virtual)
 	e.setOnHand(t, cn.ID, "SKU-1", 50)
 	e.setOnHand(t, virtual.ID, "SKU-1", 50)
-	id := e.confirm(t, e.order("US-1", line("SKU-1", 1)))
+	id := e.confirm(t, e.order("US-1", orderLine("SKU-1", 1)))
 
-	_, err := e.svc.Allocate(ctx, e.scope, id, stock.AllocateOptions{AllowSplit: true})
+	_, err := e.svc.Allocate(ctx, e.scope, id, inventory.AllocateOptions{AllowSplit: true})
 	d := unallocatable(t, err)
 	if d.Reason != inventory.ReasonNoWarehouse {
 		t.Errorf("reason %q, want no_warehouse", d.Reason)
@@ -172,16 +171,16 @@ func testUSOnly(t *testing.T, e *env) {
 	}
 
 	// The same Chinese stock serves a UK order: the refusal above is R-MODE-5, not the warehouse.
-	gb := e.confirm(t, gbOrder("GB-1", e.clock.Now().Add(-time.Hour), line("SKU-1", 1)))
-	if got := packages(allocate(t, e, gb, stock.AllocateOptions{}).Decision); !slices.Equal(got, []string{cn.ID + ":SKU-1×1"}) {
+	gb := e.confirm(t, gbOrder("GB-1", e.clock.Now().Add(-time.Hour), orderLine("SKU-1", 1)))
+	if got := packages(allocate(t, e, gb, inventory.AllocateOptions{}).Decision); !slices.Equal(got, []string{cn.ID + ":SKU-1×1"}) {
 		t.Errorf("UK order: packages %v, want %s", got, cn.ID)
 	}
 
-	us := e.warehouse(t, usWH("LAX1", 6))
-	if _, err := e.svc.Record(ctx, e.scope, stock.Entry{WarehouseID: us.ID, SKU: "SKU-1", Kind: model.MoveReceive, Quantity: 2, Reason: "PO-1"}); err != nil {
+	us := e.warehouse(t, usWarehouse("LAX1", 6))
+	if _, err := e.svc.Record(ctx, e.scope, inventory.Entry{WarehouseID: us.ID, SKU: "SKU-1", Kind: model.MoveReceive, Quantity: 2, Reason: "PO-1"}); err != nil {
 		t.Fatal(err)
 	}
-	d = allocate(t, e, id, stock.AllocateOptions{}).Decision
+	d = allocate(t, e, id, inventory.AllocateOptions{}).Decision
 	if got := packages(d); !slices.Equal(got, []string{us.ID + ":SKU-1×1"}) {
 		t.Errorf("packages %v, want the US warehouse %s", got, us.ID)
 	}
@@ -195,14 +194,14 @@ func testUSOnly(t *testing.T, e *env) {
 
 func testSplit(t *testing.T, e *env) {
 	ctx := context.Background()
-	w1 := e.warehouse(t, usWH("LAX1", 3))
-	w2 := e.warehouse(t, usWH("ONT2", 3))
+	w1 := e.warehouse(t, usWarehouse("LAX1", 3))
+	w2 := e.warehouse(t, usWarehouse("ONT2", 3))
 	e.setOnHand(t, w1.ID, "SKU-A", 5)
 	e.setOnHand(t, w2.ID, "SKU-B", 5)
 	e.setOnHand(t, w2.ID, "SKU-A", 3)
-	id := e.confirm(t, e.order("S-1", line("SKU-A", 4), line("SKU-B", 1)))
+	id := e.confirm(t, e.order("S-1", orderLine("SKU-A", 4), orderLine("SKU-B", 1)))
 
-	_, err := e.svc.Allocate(ctx, e.scope, id, stock.AllocateOptions{})
+	_, err := e.svc.Allocate(ctx, e.scope, id, inventory.AllocateOptions{})
 	if d := unallocatable(t, err); d.Reason != inventory.ReasonSplitForbidden || len(d.Allocations) != 0 {
 		t.Errorf("reason %q, packages %v; want split_forbidden and none", d.Reason, packages(d))
 	}
@@ -215,7 +214,7 @@ func testSplit(t *testing.T, e *env) {
 		}
 	}
 
-	a := allocate(t, e, id, stock.AllocateOptions{AllowSplit: true})
+	a := allocate(t, e, id, inventory.AllocateOptions{AllowSplit: true})
 	want := []string{w1.ID + ":SKU-A×4", w2.ID + ":SKU-B×1"}
 	if got := packages(a.Decision); !slices.Equal(got, want) {
 		t.Fatalf("packages %v, want %v", got, want)
@@ -225,8 +224,8 @@ func testSplit(t *testing.T, e *env) {
 	}
 
 	// 1 of A is left in w1 and 3 in w2: 4 in all, but a line never splits across warehouses.
-	id2 := e.confirm(t, e.order("S-2", line("SKU-A", 4)))
-	_, err = e.svc.Allocate(ctx, e.scope, id2, stock.AllocateOptions{AllowSplit: true})
+	id2 := e.confirm(t, e.order("S-2", orderLine("SKU-A", 4)))
+	_, err = e.svc.Allocate(ctx, e.scope, id2, inventory.AllocateOptions{AllowSplit: true})
 	d := unallocatable(t, err)
 	wantShort := []model.Shortage{{SKU: "SKU-A", Needed: 4, Available: 4, MaxSingle: 3}}
 	if d.Reason != inventory.ReasonInsufficientStock || !slices.Equal(d.Short, wantShort) {
@@ -237,16 +236,16 @@ func testSplit(t *testing.T, e *env) {
 func testTieBreak(t *testing.T, e *env) {
 	// Created first, so the lower id, but the later code: neither code order nor the order the
 	// store lists warehouses in may decide.
-	first := e.warehouse(t, usWH("ZZZ", 3))
-	second := e.warehouse(t, usWH("AAA", 3))
+	first := e.warehouse(t, usWarehouse("ZZZ", 3))
+	second := e.warehouse(t, usWarehouse("AAA", 3))
 	if first.ID >= second.ID {
 		t.Fatalf("ids %s, %s: want them increasing", first.ID, second.ID)
 	}
 	e.setOnHand(t, second.ID, "SKU-1", 5)
 	e.setOnHand(t, first.ID, "SKU-1", 5)
-	id := e.confirm(t, e.order("T-1", line("SKU-1", 1)))
+	id := e.confirm(t, e.order("T-1", orderLine("SKU-1", 1)))
 
-	d := allocate(t, e, id, stock.AllocateOptions{}).Decision
+	d := allocate(t, e, id, inventory.AllocateOptions{}).Decision
 	if got := packages(d); !slices.Equal(got, []string{first.ID + ":SKU-1×1"}) {
 		t.Errorf("packages %v, want the lowest id %s", got, first.ID)
 	}
@@ -257,11 +256,11 @@ func testTieBreak(t *testing.T, e *env) {
 
 func testNoTransitTable(t *testing.T, e *env) {
 	ctx := context.Background()
-	w := e.warehouse(t, usWH("LAX1", -1))
+	w := e.warehouse(t, usWarehouse("LAX1", -1))
 	e.setOnHand(t, w.ID, "SKU-1", 5)
-	id := e.confirm(t, e.order("N-1", line("SKU-1", 1)))
+	id := e.confirm(t, e.order("N-1", orderLine("SKU-1", 1)))
 
-	d := allocate(t, e, id, stock.AllocateOptions{}).Decision
+	d := allocate(t, e, id, inventory.AllocateOptions{}).Decision
 	if got := packages(d); !slices.Equal(got, []string{w.ID + ":SKU-1×1"}) {
 		t.Fatalf("packages %v, want %s", got, w.ID)
 	}
@@ -275,17 +274,17 @@ func testNoTransitTable(t *testing.T, e *env) {
 	}
 
 	// Only its own market: a UK order finds no warehouse.
-	gb := e.confirm(t, gbOrder("GB-1", e.clock.Now().Add(-time.Hour), line("SKU-1", 1)))
-	_, err := e.svc.Allocate(ctx, e.scope, gb, stock.AllocateOptions{})
+	gb := e.confirm(t, gbOrder("GB-1", e.clock.Now().Add(-time.Hour), orderLine("SKU-1", 1)))
+	_, err := e.svc.Allocate(ctx, e.scope, gb, inventory.AllocateOptions{})
 	if d := unallocatable(t, err); d.Reason != inventory.ReasonNoWarehouse || !slices.Equal(codes(considered(t, d, w.ID)), []string{inventory.ReasonWrongMarket}) {
 		t.Errorf("UK order: reason %q, reasons %v; want no_warehouse, wrong_market", d.Reason, codes(considered(t, d, w.ID)))
 	}
 
 	// A warehouse known to meet the promise beats the unverified one.
-	known := e.warehouse(t, usWH("ONT2", 3))
+	known := e.warehouse(t, usWarehouse("ONT2", 3))
 	e.setOnHand(t, known.ID, "SKU-1", 5)
-	id2 := e.confirm(t, e.order("N-2", line("SKU-1", 1)))
-	d = allocate(t, e, id2, stock.AllocateOptions{}).Decision
+	id2 := e.confirm(t, e.order("N-2", orderLine("SKU-1", 1)))
+	d = allocate(t, e, id2, inventory.AllocateOptions{}).Decision
 	if got := packages(d); !slices.Equal(got, []string{known.ID + ":SKU-1×1"}) {
 		t.Errorf("packages %v, want the known warehouse %s", got, known.ID)
 	}

@@ -1,4 +1,4 @@
-package stock
+package inventory
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
 	"lastmile/internal/store"
@@ -51,7 +50,7 @@ var shippedStatuses = []model.Status{
 	model.StatusAwaitingCollection, model.StatusInTransit, model.StatusDelivered, model.StatusCompleted,
 }
 
-// Allocate reserves stock for a confirmed order in the warehouse(s) inventory.Decide chooses:
+// Allocate reserves stock for a confirmed order in the warehouse(s) Decide chooses:
 // every warehouse of the order's shop is considered with its balances read under lock, so no two
 // allocations can take the same unit. Allocating an order that holds an allocation returns it
 // unchanged; one whose allocation was released is allocated afresh. An order that cannot be
@@ -102,7 +101,7 @@ func (s *Service) AllocateMany(ctx context.Context, scope model.Scope, orderIDs 
 		if !ok {
 			return store.AllocationChange{}, fmt.Errorf("allocate order %s: no rules for market %s: %w", o.ID, o.Market, model.ErrInvalid)
 		}
-		d, err := inventory.Decide(inventory.Request{Order: o, Market: market, Now: now, Candidates: in.Candidates,
+		d, err := Decide(Request{Order: o, Market: market, Now: now, Candidates: in.Candidates,
 			AllowSplit: opt.AllowSplit, Policy: s.policy})
 		if err != nil {
 			return store.AllocationChange{}, fmt.Errorf("allocate order %s: %w", o.ID, err)

@@ -1,9 +1,19 @@
-// Package stock is the inventory use cases over the store: warehouses, stock levels and their
-// ledger, allocating confirmed orders to warehouses without overselling, releasing and shipping
-// what was reserved, low-stock alerts and safety-stock suggestions. The rules themselves are
-// internal/inventory's (pure); this package loads what they need, under the store's locks, and
-// writes what they decide. Every call is scoped: a caller sees only the shops of its Scope.
-package stock
+// Package inventory is where warehouses and stock live: the rules and the use cases.
+//
+// The rules are pure (no I/O, deterministic, time comes in as a value): checking a warehouse's
+// configuration and its transit table (ValidateWarehouse), the allocation decision that picks
+// the warehouse(s) for an order (Decide: R-MODE-5, R-MODE-6, R-SLA-1), the promise deadline and
+// hand-over day, and the safety-stock suggestion (SuggestSafetyStock, R-INV-3). They sit in the
+// files without "service" in their names. The ledger arithmetic that refuses to oversell
+// (R-ORD-8) is the balance's own, model.Balance.Apply, so that the store runs it too.
+//
+// The use cases are the Service over the store: warehouses, stock levels and their ledger,
+// allocating confirmed orders without overselling, releasing and shipping what was reserved,
+// low-stock alerts and safety-stock advice, and the stock file import and export (ImportCSV,
+// ExportCSV; the format is inventory/inventorycsv). The store loads what the rules need under
+// its locks and writes what they decide. Every call is scoped: a caller sees only the shops of
+// its Scope.
+package inventory
 
 import (
 	"fmt"
@@ -13,7 +23,6 @@ import (
 
 	"lastmile/internal/config"
 	"lastmile/internal/ident"
-	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/store"
 )
@@ -22,7 +31,7 @@ import (
 type Service struct {
 	store   store.Store
 	markets map[model.Market]config.Market
-	policy  inventory.Policy
+	policy  Policy
 	now     func() time.Time
 	log     *slog.Logger
 	ids     *ident.Generator
@@ -37,7 +46,7 @@ type AlertFunc func(store.StockLevel)
 // Options are the optional parts of a Service.
 type Options struct {
 	// Policy holds the allocation defaults (cut-off, working days, R-MODE-5 markets).
-	Policy inventory.Policy
+	Policy Policy
 	// Alert is told of every balance that becomes low, besides the warning the Service logs.
 	// Nil: the log only.
 	Alert AlertFunc

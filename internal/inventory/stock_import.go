@@ -1,10 +1,4 @@
-// Package stockfile imports and exports stock files (see docs/csv.md, "Stock files"). Import
-// streams a seller's or warehouse's CSV file through stockcsv, resolves each row's warehouse by
-// id or code, writes the counts through the stock service in bounded batches, each one
-// transaction, and writes one result per CSV row. Good rows are imported and bad rows
-// reported; importing the same file again changes nothing (a count that matches what is stored
-// appends nothing to the ledger).
-package stockfile
+package inventory
 
 import (
 	"bufio"
@@ -18,42 +12,41 @@ import (
 
 	"lastmile/internal/csvio"
 	"lastmile/internal/model"
-	"lastmile/internal/stock"
 	"lastmile/internal/stockcsv"
 )
 
 // Row statuses in the results file.
 const (
-	StatusChanged   = "changed"   // the count changed the stock
-	StatusUnchanged = "unchanged" // the stock already was what the row says
-	StatusRefused   = "refused"   // not imported: see problems
+	RowChanged   = "changed"   // the count changed the stock
+	RowUnchanged = "unchanged" // the stock already was what the row says
+	RowRefused   = "refused"   // not imported: see problems
 )
 
 // batchRows is how many counts go to the store in one transaction: bounded memory whatever the
 // file's size, few enough round trips for a warehouse's whole stock list.
 const batchRows = 500
 
-// DefaultReason is the ledger reason of a row that gives none.
-const DefaultReason = "stock file import"
+// DefaultImportReason is the ledger reason of a row that gives none.
+const DefaultImportReason = "stock file import"
 
-// Summary counts what an import did.
-type Summary struct {
+// ImportSummary counts what an import did.
+type ImportSummary struct {
 	Rows      int `json:"rows"`
 	Changed   int `json:"changed"`
 	Unchanged int `json:"unchanged"`
 	Refused   int `json:"refused"`
 }
 
-// Import reads the stock file on r and applies its counts to shopID's warehouses (shopID must be
+// ImportCSV reads the stock file on r and applies its counts to shopID's warehouses (shopID must be
 // in scope). results gets one row per CSV row; progress, if not nil, is told the rows done after
 // every batch. The error is for an unreadable file or a failing store; bad rows are results.
-func Import(ctx context.Context, svc *stock.Service, scope model.Scope, shopID string, r io.Reader,
-	results *ResultWriter, progress func(rows int)) (Summary, error) {
-	var sum Summary
+func (s *Service) ImportCSV(ctx context.Context, scope model.Scope, shopID string, r io.Reader,
+	results *ResultWriter, progress func(rows int)) (ImportSummary, error) {
+	var sum ImportSummary
 	if !scope.Has(shopID) {
 		return sum, fmt.Errorf("shop %s: %w", shopID, model.ErrNotFound)
 	}
-	whs, err := svc.ListWarehouses(ctx, model.Scope{KeyID: scope.KeyID, ShopIDs: []string{shopID}})
+	whs, err := s.ListWarehouses(ctx, model.Scope{KeyID: scope.KeyID, ShopIDs: []string{shopID}})
 	if err != nil {
 		return sum, err
 	}
@@ -70,25 +63,25 @@ func Import(ctx context.Context, svc *stock.Service, scope model.Scope, shopID s
 	// without problems go to the store.
 	type entry struct {
 		row      stockcsv.Row
-		count    stock.Count
+		count    Count
 		problems []model.FieldError
 	}
 	var batch []entry
-	var counts []stock.Count
+	var counts []Count
 	flush := func() error {
-		var res []stock.CountResult
+		var res []CountResult
 		if len(counts) > 0 {
 			var err error
-			if res, err = svc.SetStocks(ctx, scope, shopID, counts, DefaultReason); err != nil {
+			if res, err = s.SetStocks(ctx, scope, shopID, counts, DefaultImportReason); err != nil {
 				return err
 			}
 		}
 		for _, e := range batch {
-			st := StatusRefused
+			st := RowRefused
 			if len(e.problems) == 0 {
-				st = StatusUnchanged
+				st = RowUnchanged
 				if res[0].Changed {
-					st = StatusChanged
+					st = RowChanged
 				}
 				res = res[1:]
 			}
@@ -121,9 +114,9 @@ func Import(ctx context.Context, svc *stock.Service, scope model.Scope, shopID s
 			problems = append(problems, model.FieldError{Code: "unknown_warehouse", Field: "warehouse",
 				Message: fmt.Sprintf("no warehouse %q in this shop: use a warehouse code or id from GET /v1/warehouses", row.Warehouse)})
 		}
-		c := stock.Count{WarehouseID: w.ID, SKU: row.SKU, Target: stock.Target{OnHand: row.OnHand, SafetyStock: row.SafetyStock, Reason: row.Reason}}
+		c := Count{WarehouseID: w.ID, SKU: row.SKU, Target: Target{OnHand: row.OnHand, SafetyStock: row.SafetyStock, Reason: row.Reason}}
 		if len(problems) == 0 {
-			problems = stock.CheckCount(c)
+			problems = CheckCount(c)
 		}
 		batch = append(batch, entry{row: row, count: c, problems: problems})
 		if len(problems) == 0 {
@@ -141,13 +134,13 @@ func Import(ctx context.Context, svc *stock.Service, scope model.Scope, shopID s
 	return sum, results.Flush()
 }
 
-func countStatus(sum *Summary, st string) {
+func countStatus(sum *ImportSummary, st string) {
 	switch st {
-	case StatusChanged:
+	case RowChanged:
 		sum.Changed++
-	case StatusUnchanged:
+	case RowUnchanged:
 		sum.Unchanged++
-	case StatusRefused:
+	case RowRefused:
 		sum.Refused++
 	}
 }

@@ -1,4 +1,4 @@
-package stock_test
+package inventory_test
 
 import (
 	"context"
@@ -10,7 +10,6 @@ import (
 
 	"lastmile/internal/inventory"
 	"lastmile/internal/model"
-	"lastmile/internal/stock"
 	"lastmile/internal/store"
 	"lastmile/internal/store/storetest"
 )
@@ -19,16 +18,16 @@ import (
 // (Sunday 8 March) in a New York warehouse, and checks that the demand is counted by New York
 // day, today and the days before the window left out, and the suggestion is
 // inventory.SuggestSafetyStock's for that series (R-INV-3).
-func TestSuggestSafetyStock(t *testing.T) {
+func TestServiceSuggestSafetyStock(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st store.Store) {
 		ctx := context.Background()
-		ny := mustZone("America/New_York")
+		ny := loadZone("America/New_York")
 		e := newEnv(t, st)
-		nyw := usWH("EWR1", 3)
+		nyw := usWarehouse("EWR1", 3)
 		nyw.TimeZone, nyw.Address = "America/New_York", model.Address{Name: "EWR1", Line1: "1 Port St", City: "Newark", Region: "NJ", PostalCode: "07114", Country: "US"}
 		w := e.warehouse(t, nyw)
-		other := e.warehouse(t, usWH("LAX1", 3)) // stocked only after the sales
+		other := e.warehouse(t, usWarehouse("LAX1", 3)) // stocked only after the sales
 		e.setOnHand(t, w.ID, "SKU-1", 1000)
 		e.setOnHand(t, w.ID, "SKU-2", 1000)
 		if _, err := e.svc.SetStock(ctx, e.scope, w.ID, "SKU-1", target(nil, ptr(4), "")); err != nil {
@@ -55,8 +54,8 @@ func TestSuggestSafetyStock(t *testing.T) {
 		want := make([]int64, 7)
 		for i, s := range sales {
 			e.clock.Set(s.at)
-			id := e.confirm(t, e.order(fmt.Sprintf("D-%02d", i), line("SKU-1", s.qty)))
-			if got := packages(allocate(t, e, id, stock.AllocateOptions{}).Decision); !slices.Equal(got, []string{fmt.Sprintf("%s:SKU-1×%d", w.ID, s.qty)}) {
+			id := e.confirm(t, e.order(fmt.Sprintf("D-%02d", i), orderLine("SKU-1", s.qty)))
+			if got := packages(allocate(t, e, id, inventory.AllocateOptions{}).Decision); !slices.Equal(got, []string{fmt.Sprintf("%s:SKU-1×%d", w.ID, s.qty)}) {
 				t.Fatalf("sale %d allocated %v, want from %s", i, got, w.ID)
 			}
 			if s.day >= 0 {
@@ -65,19 +64,19 @@ func TestSuggestSafetyStock(t *testing.T) {
 		}
 		// Demand elsewhere is not this SKU's in this warehouse.
 		e.clock.Set(time.Date(2026, 3, 6, 10, 0, 0, 0, ny))
-		allocate(t, e, e.confirm(t, e.order("OTHER-SKU", line("SKU-2", 9))), stock.AllocateOptions{})
-		laxID := e.confirm(t, e.order("OTHER-WH", line("SKU-1", 9)))
+		allocate(t, e, e.confirm(t, e.order("OTHER-SKU", orderLine("SKU-2", 9))), inventory.AllocateOptions{})
+		laxID := e.confirm(t, e.order("OTHER-WH", orderLine("SKU-1", 9)))
 		// w sells no more SKU-1 (nothing left beyond its safety stock); the other warehouse does.
 		if _, err := e.svc.Record(ctx, e.scope, entry(w.ID, "SKU-1", model.MoveWriteOff, e.level(t, w.ID, "SKU-1").Available, "make room")); err != nil {
 			t.Fatal(err)
 		}
 		e.setOnHand(t, other.ID, "SKU-1", 1000)
-		if got := packages(allocate(t, e, laxID, stock.AllocateOptions{}).Decision); !slices.Equal(got, []string{other.ID + ":SKU-1×9"}) {
+		if got := packages(allocate(t, e, laxID, inventory.AllocateOptions{}).Decision); !slices.Equal(got, []string{other.ID + ":SKU-1×9"}) {
 			t.Fatalf("allocated %v, want from %s", got, other.ID)
 		}
 
 		e.clock.Set(time.Date(2026, 3, 11, 10, 0, 0, 0, ny))
-		req := stock.SafetyRequest{WarehouseID: w.ID, SKU: "SKU-1", Days: 7, LeadTimeDays: 5, LeadTimeStdDevDays: 1.5, ServiceLevel: 0.9}
+		req := inventory.SafetyRequest{WarehouseID: w.ID, SKU: "SKU-1", Days: 7, LeadTimeDays: 5, LeadTimeStdDevDays: 1.5, ServiceLevel: 0.9}
 		adv, err := e.svc.SuggestSafetyStock(ctx, e.scope, req)
 		if err != nil {
 			t.Fatal(err)
@@ -100,7 +99,7 @@ func TestSuggestSafetyStock(t *testing.T) {
 		}
 
 		// The default history is 28 days, ending yesterday: every sale but today's.
-		adv, err = e.svc.SuggestSafetyStock(ctx, e.scope, stock.SafetyRequest{WarehouseID: w.ID, SKU: "SKU-1", LeadTimeDays: 5})
+		adv, err = e.svc.SuggestSafetyStock(ctx, e.scope, inventory.SafetyRequest{WarehouseID: w.ID, SKU: "SKU-1", LeadTimeDays: 5})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,12 +107,12 @@ func TestSuggestSafetyStock(t *testing.T) {
 		for _, d := range adv.DailyDemand {
 			sum += d
 		}
-		if len(adv.DailyDemand) != stock.DefaultSafetyHistoryDays || sum != 4+17 || adv.From != "2026-02-11" {
+		if len(adv.DailyDemand) != inventory.DefaultSafetyHistoryDays || sum != 4+17 || adv.From != "2026-02-11" {
 			t.Errorf("default history: %d days from %s, %d units; want 28 from 2026-02-11, 21", len(adv.DailyDemand), adv.From, sum)
 		}
 
 		for _, lt := range []float64{0, -1, math.NaN(), math.Inf(1), 366} {
-			_, err := e.svc.SuggestSafetyStock(ctx, e.scope, stock.SafetyRequest{WarehouseID: w.ID, SKU: "SKU-1", LeadTimeDays: lt})
+			_, err := e.svc.SuggestSafetyStock(ctx, e.scope, inventory.SafetyRequest{WarehouseID: w.ID, SKU: "SKU-1", LeadTimeDays: lt})
 			t.Run(fmt.Sprintf("lead time %v", lt), func(t *testing.T) { wantFields(t, err, "out_of_range lead_time_days") })
 		}
 	})

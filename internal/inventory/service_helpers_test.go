@@ -1,10 +1,11 @@
-package stock_test
+package inventory_test
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"lastmile/internal/inventory"
 	"log/slog"
 	"slices"
 	"sync"
@@ -15,26 +16,17 @@ import (
 	"lastmile/internal/ident"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
-	"lastmile/internal/stock"
 	"lastmile/internal/store"
 )
 
-// la is the US market's zone and the zone of the test warehouses.
-var la = mustZone("America/Los_Angeles")
+// la (America/Los_Angeles, allocation_decide_test.go) is the US market's zone and the zone of
+// the test warehouses.
 
 // tue0900 is the default clock: Tuesday 24 November 2026, 09:00 in Los Angeles. An order paid
 // an hour earlier has a US promise (R-SLA-1, 7 days) ending Tuesday 1 December, 23:59:59; a
 // warehouse with a 15:00 cut-off hands it over the same day, so 5 transit days deliver on
 // Sunday 29 November (on time) and 10 on Friday 4 December (late).
 var tue0900 = time.Date(2026, 11, 24, 9, 0, 0, 0, la)
-
-func mustZone(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}
 
 // clock is a settable clock shared by the services under test.
 type clock struct {
@@ -82,7 +74,7 @@ func (a *alerts) of(key store.StockKey) []store.StockLevel {
 // env is one shop in a store, with the stock and order services over it on one clock.
 type env struct {
 	st     store.Store
-	svc    *stock.Service
+	svc    *inventory.Service
 	orders *order.Service
 	clock  *clock
 	alerts *alerts
@@ -99,7 +91,7 @@ func newEnv(t testing.TB, st store.Store) *env {
 	markets := config.DefaultMarkets()
 	e := &env{
 		st:     st,
-		svc:    stock.NewService(st, markets, c.Now, log, stock.Options{Alert: al.record}),
+		svc:    inventory.NewService(st, markets, c.Now, log, inventory.Options{Alert: al.record}),
 		orders: order.NewService(st, markets, c.Now, log),
 		clock:  c,
 		alerts: al,
@@ -112,9 +104,9 @@ func newEnv(t testing.TB, st store.Store) *env {
 	return e
 }
 
-// usWH is an overseas warehouse in Ontario, California: 15:00 cut-off, Monday to Friday, and a
+// usWarehouse is an overseas warehouse in Ontario, California: 15:00 cut-off, Monday to Friday, and a
 // country-wide US transit rule of transitDays (none when transitDays < 0).
-func usWH(code string, transitDays int) model.Warehouse {
+func usWarehouse(code string, transitDays int) model.Warehouse {
 	w := model.Warehouse{
 		Code: code, Name: "Warehouse " + code, Type: model.WarehouseOverseas,
 		Address:  model.Address{Name: "WH " + code, Line1: "1 Commerce Way", City: "Ontario", Region: "CA", PostalCode: "91761", Country: "US"},
@@ -126,9 +118,9 @@ func usWH(code string, transitDays int) model.Warehouse {
 	return w
 }
 
-// cnWH is a warehouse in Shenzhen (domestic_cn) shipping cross-border direct to the countries
+// cnWarehouse is a warehouse in Shenzhen (domestic_cn) shipping cross-border direct to the countries
 // given, in transitDays.
-func cnWH(code string, transitDays int, countries ...string) model.Warehouse {
+func cnWarehouse(code string, transitDays int, countries ...string) model.Warehouse {
 	w := model.Warehouse{
 		Code: code, Name: "Warehouse " + code, Type: model.WarehouseDomesticCN,
 		Address:  model.Address{Name: "WH " + code, Line1: "1 Bao'an Rd", City: "Shenzhen", PostalCode: "518000", Country: "CN"},
@@ -140,12 +132,12 @@ func cnWH(code string, transitDays int, countries ...string) model.Warehouse {
 	return w
 }
 
-func line(sku string, q int64) model.Line {
+func orderLine(sku string, q int64) model.Line {
 	return model.Line{SKU: sku, Name: "Item " + sku, Quantity: q, UnitPrice: model.Money{Amount: 1299, Currency: "USD"}, WeightG: 200}
 }
 
-// usOrder is a paid AWAITING_SHIPMENT US order to California, paid an hour before paid's clock.
-func usOrder(ext string, paid time.Time, lines ...model.Line) model.Order {
+// usPaidOrder is a paid AWAITING_SHIPMENT US order to California, paid an hour before paid's clock.
+func usPaidOrder(ext string, paid time.Time, lines ...model.Line) model.Order {
 	p := paid.UTC()
 	return model.Order{
 		ExternalID: ext, Market: "US", Currency: "USD", Status: model.StatusAwaitingShipment,
@@ -159,7 +151,7 @@ func usOrder(ext string, paid time.Time, lines ...model.Line) model.Order {
 
 // gbOrder is a paid AWAITING_SHIPMENT order in the UK market.
 func gbOrder(ext string, paid time.Time, lines ...model.Line) model.Order {
-	o := usOrder(ext, paid, lines...)
+	o := usPaidOrder(ext, paid, lines...)
 	o.Market, o.Currency = "GB", "GBP"
 	o.ShippingAddress = model.Address{Name: "John Smith", Line1: "10 Downing St", City: "London", PostalCode: "SW1A 2AA", Country: "GB", Phone: "+442079460000"}
 	for i := range o.Lines {
@@ -170,7 +162,7 @@ func gbOrder(ext string, paid time.Time, lines ...model.Line) model.Order {
 
 // order is a US order paid an hour before the clock.
 func (e *env) order(ext string, lines ...model.Line) model.Order {
-	return usOrder(ext, e.clock.Now().Add(-time.Hour), lines...)
+	return usPaidOrder(ext, e.clock.Now().Add(-time.Hour), lines...)
 }
 
 // confirmed stores orders (in batches) and confirms them, and returns their ids in input order.
@@ -219,7 +211,7 @@ func (e *env) warehouse(t testing.TB, w model.Warehouse) model.Warehouse {
 // setOnHand counts onHand units of sku in warehouse wh.
 func (e *env) setOnHand(t testing.TB, wh, sku string, onHand int64) store.StockLevel {
 	t.Helper()
-	l, err := e.svc.SetStock(context.Background(), e.scope, wh, sku, stock.Target{OnHand: &onHand, Reason: "initial count"})
+	l, err := e.svc.SetStock(context.Background(), e.scope, wh, sku, inventory.Target{OnHand: &onHand, Reason: "initial count"})
 	if err != nil {
 		t.Fatalf("set stock of %s in %s: %v", sku, wh, err)
 	}
@@ -229,7 +221,7 @@ func (e *env) setOnHand(t testing.TB, wh, sku string, onHand int64) store.StockL
 // level returns the stored level of sku in wh; a zero balance when there is no row.
 func (e *env) level(t testing.TB, wh, sku string) model.Balance {
 	t.Helper()
-	ls, err := e.svc.Levels(context.Background(), e.scope, stock.LevelQuery{WarehouseID: wh, SKU: sku})
+	ls, err := e.svc.Levels(context.Background(), e.scope, inventory.LevelQuery{WarehouseID: wh, SKU: sku})
 	if err != nil {
 		t.Fatalf("levels: %v", err)
 	}
@@ -247,7 +239,7 @@ func (e *env) level(t testing.TB, wh, sku string) model.Balance {
 const ledgerPage = 37
 
 // ledger reads every entry f selects, page by page.
-func (e *env) ledger(t testing.TB, f stock.MovementFilter) []store.MovementRecord {
+func (e *env) ledger(t testing.TB, f inventory.MovementFilter) []store.MovementRecord {
 	t.Helper()
 	f.Limit = ledgerPage
 	var out []store.MovementRecord
@@ -270,14 +262,14 @@ func (e *env) ledger(t testing.TB, f stock.MovementFilter) []store.MovementRecor
 // orderLedger is every entry of one order.
 func (e *env) orderLedger(t testing.TB, orderID string) []store.MovementRecord {
 	t.Helper()
-	return e.ledger(t, stock.MovementFilter{OrderID: orderID})
+	return e.ledger(t, inventory.MovementFilter{OrderID: orderID})
 }
 
 // checkReplay checks that the ledger of (wh, sku) replays to its stored level, and that every
 // entry's recorded balance is the replay of the ledger up to it. It returns the ledger.
 func (e *env) checkReplay(t testing.TB, wh, sku string) []store.MovementRecord {
 	t.Helper()
-	recs := e.ledger(t, stock.MovementFilter{WarehouseID: wh, SKU: sku})
+	recs := e.ledger(t, inventory.MovementFilter{WarehouseID: wh, SKU: sku})
 	moves := make([]model.Movement, len(recs))
 	for i, r := range recs {
 		if r.WarehouseID != wh || r.SKU != sku {
@@ -319,9 +311,9 @@ func jsonOf(t testing.TB, v any) string {
 // unallocatable returns err's decision, failing unless err is an *UnallocatableError (409).
 func unallocatable(t testing.TB, err error) model.Decision {
 	t.Helper()
-	var ue *stock.UnallocatableError
+	var ue *inventory.UnallocatableError
 	if !errors.As(err, &ue) {
-		t.Fatalf("err = %v, want *stock.UnallocatableError", err)
+		t.Fatalf("err = %v, want *inventory.UnallocatableError", err)
 	}
 	if !errors.Is(err, model.ErrConflict) {
 		t.Errorf("err = %v: an UnallocatableError must unwrap to ErrConflict", err)
@@ -393,22 +385,22 @@ func packages(d model.Decision) []string {
 
 // Small constructors, so that calls read as what they send.
 
-func stockOptions() stock.AllocateOptions { return stock.AllocateOptions{} }
+func stockOptions() inventory.AllocateOptions { return inventory.AllocateOptions{} }
 
-func mf() stock.MovementFilter { return stock.MovementFilter{} }
+func mf() inventory.MovementFilter { return inventory.MovementFilter{} }
 
-func levelQuery(wh string) stock.LevelQuery { return stock.LevelQuery{WarehouseID: wh} }
+func levelQuery(wh string) inventory.LevelQuery { return inventory.LevelQuery{WarehouseID: wh} }
 
-func target(onHand, safety *int64, reason string) stock.Target {
-	return stock.Target{OnHand: onHand, SafetyStock: safety, Reason: reason}
+func target(onHand, safety *int64, reason string) inventory.Target {
+	return inventory.Target{OnHand: onHand, SafetyStock: safety, Reason: reason}
 }
 
-func entry(wh, sku string, kind model.MovementKind, q int64, reason string) stock.Entry {
-	return stock.Entry{WarehouseID: wh, SKU: sku, Kind: kind, Quantity: q, Reason: reason}
+func entry(wh, sku string, kind model.MovementKind, q int64, reason string) inventory.Entry {
+	return inventory.Entry{WarehouseID: wh, SKU: sku, Kind: kind, Quantity: q, Reason: reason}
 }
 
-func safetyRequest(wh, sku string, leadTime float64) stock.SafetyRequest {
-	return stock.SafetyRequest{WarehouseID: wh, SKU: sku, LeadTimeDays: leadTime}
+func safetyRequest(wh, sku string, leadTime float64) inventory.SafetyRequest {
+	return inventory.SafetyRequest{WarehouseID: wh, SKU: sku, LeadTimeDays: leadTime}
 }
 
 func ptr(n int64) *int64 { return &n }

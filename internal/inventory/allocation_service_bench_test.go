@@ -1,8 +1,9 @@
-package stock_test
+package inventory_test
 
 import (
 	"context"
 	"fmt"
+	"lastmile/internal/inventory"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -10,7 +11,6 @@ import (
 
 	"lastmile/internal/model"
 	"lastmile/internal/order"
-	"lastmile/internal/stock"
 	"lastmile/internal/store"
 	"lastmile/internal/store/storetest"
 )
@@ -18,19 +18,19 @@ import (
 // benchWarehouses are three US warehouses, west, central and east, with transit tables by
 // region and postal range (R-INV-1).
 func benchWarehouses() []model.Warehouse {
-	lax := usWH("LAX1", 5)
+	lax := usWarehouse("LAX1", 5)
 	lax.Transit = append(lax.Transit,
 		model.TransitRule{Country: "US", Region: "CA", Service: "ground", MinDays: 1, MaxDays: 2},
 		model.TransitRule{Country: "US", PostalFrom: "900", PostalTo: "935", Service: "ground", MinDays: 1, MaxDays: 1},
 		model.TransitRule{Country: "US", Region: "WA", Service: "ground", MinDays: 2, MaxDays: 3},
 		model.TransitRule{Country: "US", Region: "NV", Service: "ground", MinDays: 1, MaxDays: 2})
-	dfw := usWH("DFW1", 4)
+	dfw := usWarehouse("DFW1", 4)
 	dfw.TimeZone, dfw.Address = "America/Chicago", model.Address{Name: "DFW1", Line1: "1 Freight Ln", City: "Dallas", Region: "TX", PostalCode: "75261", Country: "US"}
 	dfw.Transit = append(dfw.Transit,
 		model.TransitRule{Country: "US", Region: "TX", Service: "ground", MinDays: 1, MaxDays: 1},
 		model.TransitRule{Country: "US", Region: "IL", Service: "ground", MinDays: 1, MaxDays: 2},
 		model.TransitRule{Country: "US", Region: "FL", Service: "ground", MinDays: 2, MaxDays: 3})
-	ewr := usWH("EWR1", 5)
+	ewr := usWarehouse("EWR1", 5)
 	ewr.TimeZone, ewr.Address = "America/New_York", model.Address{Name: "EWR1", Line1: "1 Port St", City: "Newark", Region: "NJ", PostalCode: "07114", Country: "US"}
 	ewr.Transit = append(ewr.Transit,
 		model.TransitRule{Country: "US", Region: "NJ", Service: "ground", MinDays: 1, MaxDays: 1},
@@ -75,7 +75,7 @@ func BenchmarkAllocate(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := next.Add(1) - 1
-			if _, err := e.svc.Allocate(ctx, e.scope, ids[i], stock.AllocateOptions{}); err != nil {
+			if _, err := e.svc.Allocate(ctx, e.scope, ids[i], inventory.AllocateOptions{}); err != nil {
 				if failed.Add(1) == 1 {
 					b.Errorf("allocate %s: %v", ids[i], err)
 				}
@@ -106,7 +106,7 @@ func BenchmarkAllocateBatch(b *testing.B) {
 		// pb.Next hands out single iterations; gather up to batch of them, then allocate.
 		var mine []string
 		flush := func() {
-			res, err := e.svc.AllocateMany(ctx, e.scope, mine, stock.AllocateOptions{})
+			res, err := e.svc.AllocateMany(ctx, e.scope, mine, inventory.AllocateOptions{})
 			if err != nil {
 				b.Error(err)
 				failed.Add(int64(len(mine)))
@@ -174,7 +174,7 @@ func checkReserved(b *testing.B, e *env, units int64) {
 	ctx := context.Background()
 	var reserved int64
 	for after := (*store.StockKey)(nil); ; {
-		page, err := e.svc.Levels(ctx, e.scope, stock.LevelQuery{After: after, Limit: store.MaxListLimit})
+		page, err := e.svc.Levels(ctx, e.scope, inventory.LevelQuery{After: after, Limit: store.MaxListLimit})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -205,7 +205,7 @@ func benchOrders(b *testing.B, e *env, n int) ([]string, int64) {
 		}
 		q := int64(1 + rng.IntN(2))
 		units += q
-		o := e.order(fmt.Sprintf("BENCH-%07d", i), line(sku, q))
+		o := e.order(fmt.Sprintf("BENCH-%07d", i), orderLine(sku, q))
 		d := benchDestinations[rng.IntN(len(benchDestinations))]
 		o.ShippingAddress.City, o.ShippingAddress.Region, o.ShippingAddress.PostalCode = d.City, d.Region, d.PostalCode
 		orders[i] = o

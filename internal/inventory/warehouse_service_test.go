@@ -1,4 +1,4 @@
-package stock_test
+package inventory_test
 
 import (
 	"context"
@@ -33,7 +33,7 @@ func TestCreateWarehouse(t *testing.T) {
 		})
 
 		t.Run("stored as given, with its id and shop", func(t *testing.T) {
-			in := usWH("LAX1", 3)
+			in := usWarehouse("LAX1", 3)
 			in.Address.Country = "us"
 			w := e.warehouse(t, in)
 			if w.ShopID != e.shop.ID || w.ID == "" || w.Address.Country != "US" || !w.CreatedAt.Equal(tue0900) {
@@ -46,17 +46,17 @@ func TestCreateWarehouse(t *testing.T) {
 		})
 
 		t.Run("a code is unique within the shop", func(t *testing.T) {
-			e.warehouse(t, usWH("DUP", 3))
-			if _, err := e.svc.CreateWarehouse(ctx, e.scope, usWH("DUP", 5)); !errors.Is(err, model.ErrConflict) {
+			e.warehouse(t, usWarehouse("DUP", 3))
+			if _, err := e.svc.CreateWarehouse(ctx, e.scope, usWarehouse("DUP", 5)); !errors.Is(err, model.ErrConflict) {
 				t.Errorf("duplicate code: err = %v, want ErrConflict", err)
 			}
 			other := newEnv(t, st)
-			other.warehouse(t, usWH("DUP", 3)) // another shop may use it
+			other.warehouse(t, usWarehouse("DUP", 3)) // another shop may use it
 		})
 
 		t.Run("a shop the scope does not hold", func(t *testing.T) {
 			other := newEnv(t, st)
-			w := usWH("X1", 3)
+			w := usWarehouse("X1", 3)
 			w.ShopID = other.shop.ID
 			if _, err := e.svc.CreateWarehouse(ctx, e.scope, w); !errors.Is(err, model.ErrNotFound) {
 				t.Errorf("err = %v, want ErrNotFound", err)
@@ -72,17 +72,17 @@ func TestScope(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st store.Store) {
 		ctx := context.Background()
 		a, b := newEnv(t, st), newEnv(t, st)
-		w := a.warehouse(t, usWH("LAX1", 3))
+		w := a.warehouse(t, usWarehouse("LAX1", 3))
 		a.setOnHand(t, w.ID, "SKU-1", 10)
-		allocated := a.confirm(t, a.order("A-1", line("SKU-1", 2)))
+		allocated := a.confirm(t, a.order("A-1", orderLine("SKU-1", 2)))
 		allocate(t, a, allocated, stockOptions())
-		pending := a.confirm(t, a.order("A-2", line("SKU-1", 1)))
+		pending := a.confirm(t, a.order("A-2", orderLine("SKU-1", 1)))
 		ledgerBefore := len(a.ledger(t, mf()))
 
 		ten := int64(99)
 		notFound := map[string]error{}
 		_, notFound["GetWarehouse"] = b.svc.GetWarehouse(ctx, b.scope, w.ID)
-		_, notFound["ReplaceWarehouse"] = b.svc.ReplaceWarehouse(ctx, b.scope, w.ID, usWH("LAX1", 1))
+		_, notFound["ReplaceWarehouse"] = b.svc.ReplaceWarehouse(ctx, b.scope, w.ID, usWarehouse("LAX1", 1))
 		_, notFound["SetStock"] = b.svc.SetStock(ctx, b.scope, w.ID, "SKU-1", target(&ten, nil, "count"))
 		_, notFound["Record"] = b.svc.Record(ctx, b.scope, entry(w.ID, "SKU-1", model.MoveReceive, 5, "PO"))
 		_, notFound["Allocate"] = b.svc.Allocate(ctx, b.scope, pending, stockOptions())

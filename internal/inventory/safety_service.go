@@ -1,11 +1,10 @@
-package stock
+package inventory
 
 import (
 	"context"
 	"fmt"
 	"time"
 
-	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/store"
 )
@@ -37,7 +36,7 @@ const maxSafetyHistoryDays = 365
 type SafetyAdvice struct {
 	WarehouseID string `json:"warehouse_id"`
 	SKU         string `json:"sku"`
-	inventory.SafetySuggestion
+	SafetySuggestion
 	// Current is the safety stock set now.
 	Current int64 `json:"current_safety_stock"`
 	// From and To are the days of history measured, in the warehouse's time zone.
@@ -101,7 +100,7 @@ func (s *Service) SuggestSafetyStock(ctx context.Context, scope model.Scope, r S
 		}
 		after = page[len(page)-1].Seq
 	}
-	sug, err := inventory.SuggestSafetyStock(inventory.SafetyInput{DailySales: daily, LeadTimeDays: r.LeadTimeDays,
+	sug, err := SuggestSafetyStock(SafetyInput{DailySales: daily, LeadTimeDays: r.LeadTimeDays,
 		LeadTimeStdDevDays: r.LeadTimeStdDevDays, ServiceLevel: r.ServiceLevel})
 	if err != nil {
 		return SafetyAdvice{}, invalid("invalid_value", "lead_time_days", err.Error())
