@@ -9,8 +9,8 @@ import (
 	"os"
 
 	"lastmile/internal/inventory"
+	"lastmile/internal/inventory/inventorycsv"
 	"lastmile/internal/model"
-	"lastmile/internal/stockcsv"
 )
 
 const stockImportUsage = `Usage: lastmile stock import FILE.csv --shop ID [--db URL] [--out RESULTS.csv]
@@ -43,7 +43,7 @@ func runStockImport(ctx context.Context, args []string, s stdio) int {
 	defer in.close()
 	scope := model.Scope{KeyID: "cli", ShopIDs: []string{in.shop}}
 	sum, err := in.app.Inventory.ImportCSV(ctx, scope, in.shop, in.src, inventory.NewResultWriter(in.out), nil)
-	var he *stockcsv.HeaderError
+	var he *inventorycsv.HeaderError
 	if errors.As(err, &he) {
 		fmt.Fprintf(s.err, "lastmile stock import: %s: %v\n", in.file, he)
 		return exitUsage

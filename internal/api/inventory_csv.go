@@ -6,8 +6,8 @@ import (
 	"net/http"
 
 	"lastmile/internal/inventory"
+	"lastmile/internal/inventory/inventorycsv"
 	"lastmile/internal/model"
-	"lastmile/internal/stockcsv"
 )
 
 // importStock is POST /v1/inventory:import with a stock file as the body (docs/csv.md, "Stock
@@ -23,7 +23,7 @@ func (s *Server) importStock(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Trailer", "Lastmile-Import-Summary")
 	results := inventory.NewResultWriter(&lazyCSV{w: w})
 	sum, err := s.deps.Inventory.ImportCSV(r.Context(), scopeOf(r.Context()), shopID, r.Body, results, nil)
-	var he *stockcsv.HeaderError
+	var he *inventorycsv.HeaderError
 	switch {
 	case errors.As(err, &he):
 		s.fail(w, r, &apiError{Status: http.StatusUnprocessableEntity, Code: he.Code, Field: he.Column, Message: he.Message})

@@ -5,7 +5,7 @@
 // rows and reports broken ones instead of failing, the guard against formula injection, and
 // the folding of header names.
 //
-// It knows nothing of orders or stock: the packages that read those (ordercsv, stockcsv) name
+// It knows nothing of orders or stock: the packages that read those (ordercsv, inventorycsv) name
 // the columns and read the cells. docs/csv.md describes the rules for sellers.
 package csvio
 

@@ -4,8 +4,8 @@ import (
 	"context"
 	"io"
 
+	"lastmile/internal/inventory/inventorycsv"
 	"lastmile/internal/model"
-	"lastmile/internal/stockcsv"
 	"lastmile/internal/store"
 )
 
@@ -21,7 +21,7 @@ func (s *Service) ExportCSV(ctx context.Context, scope model.Scope, q LevelQuery
 	for _, wh := range whs {
 		code[wh.ID] = wh.Code
 	}
-	cw, err := stockcsv.NewWriter(w)
+	cw, err := inventorycsv.NewWriter(w)
 	if err != nil {
 		return 0, err
 	}
@@ -33,7 +33,7 @@ func (s *Service) ExportCSV(ctx context.Context, scope model.Scope, q LevelQuery
 			return n, err
 		}
 		for _, l := range page {
-			if err := cw.Write(stockcsv.Level{Warehouse: code[l.WarehouseID], SKU: l.SKU, OnHand: l.OnHand, Reserved: l.Reserved,
+			if err := cw.Write(inventorycsv.Level{Warehouse: code[l.WarehouseID], SKU: l.SKU, OnHand: l.OnHand, Reserved: l.Reserved,
 				SafetyStock: l.SafetyStock, Available: l.Available, LowStock: l.LowStock}); err != nil {
 				return n, err
 			}

@@ -11,8 +11,8 @@ import (
 	"strings"
 
 	"lastmile/internal/csvio"
+	"lastmile/internal/inventory/inventorycsv"
 	"lastmile/internal/model"
-	"lastmile/internal/stockcsv"
 )
 
 // Row statuses in the results file.
@@ -55,14 +55,14 @@ func (s *Service) ImportCSV(ctx context.Context, scope model.Scope, shopID strin
 		byName[w.ID] = w
 		byName[strings.ToUpper(w.Code)] = w
 	}
-	rd, err := stockcsv.NewReader(r)
+	rd, err := inventorycsv.NewReader(r)
 	if err != nil {
 		return sum, err
 	}
 	// batch holds rows in file order, so that results come out in file order; only the rows
 	// without problems go to the store.
 	type entry struct {
-		row      stockcsv.Row
+		row      inventorycsv.Row
 		count    Count
 		problems []model.FieldError
 	}

@@ -11,7 +11,7 @@ import (
 
 // BenchmarkReader reads a realistic 10,000-row file (about 4 MB: 5 markets, one to three lines
 // an order, Chinese item names, quoted addresses) in UTF-8 and as Chinese Excel saves it, and
-// reports rows/s. Run: go test -run '^$' -bench . -benchmem ./internal/ordercsv/
+// reports rows/s. Run: go test -run '^$' -bench . -benchmem ./internal/order/ordercsv/
 func BenchmarkReader(b *testing.B) {
 	const rows = 10_000
 	var buf bytes.Buffer

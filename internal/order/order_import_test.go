@@ -1,4 +1,4 @@
-package orderimport_test
+package order_test
 
 import (
 	"bytes"
@@ -16,8 +16,7 @@ import (
 	"lastmile/internal/config"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
-	"lastmile/internal/ordercsv"
-	"lastmile/internal/orderimport"
+	"lastmile/internal/order/ordercsv"
 	"lastmile/internal/store"
 	"lastmile/internal/store/storetest"
 )
@@ -29,20 +28,20 @@ func row(ext, sku, qty string) string {
 		sku + ",T-shirt red M," + qty + ",12.99,180,250,200,20,Cotton T-shirt,no\n"
 }
 
-func setup(t *testing.T, st store.Store) (orderimport.Importer, model.Scope) {
+func setup(t *testing.T, st store.Store) (*order.Service, model.Scope) {
 	t.Helper()
 	now := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
 	if err := st.CreateShop(context.Background(), model.Shop{ID: "shop_a", Name: "A", Market: "US", TimeZone: "America/Los_Angeles", CreatedAt: now}); err != nil {
 		t.Fatal(err)
 	}
 	svc := order.NewService(st, config.DefaultMarkets(), func() time.Time { return now }, slog.New(slog.DiscardHandler))
-	return orderimport.Importer{Orders: svc}, model.Scope{ShopIDs: []string{"shop_a"}}
+	return svc, model.Scope{ShopIDs: []string{"shop_a"}}
 }
 
-func runImport(t *testing.T, im orderimport.Importer, sc model.Scope, file io.Reader) (orderimport.Summary, [][]string) {
+func runImport(t *testing.T, im *order.Service, sc model.Scope, file io.Reader) (order.ImportSummary, [][]string) {
 	t.Helper()
 	var out bytes.Buffer
-	sum, err := im.Import(context.Background(), sc, "shop_a", file, ordercsv.Options{}, ordercsv.NewResultWriter(&out), nil)
+	sum, err := im.ImportCSV(context.Background(), sc, "shop_a", file, ordercsv.Options{}, ordercsv.NewResultWriter(&out), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +133,7 @@ func TestEncodingsAndMultiLineOrders(t *testing.T) {
 			if sum.Orders != 3 {
 				t.Errorf("%d orders, want 3", sum.Orders)
 			}
-			list, _, err := im.Orders.List(context.Background(), sc, order.ListQuery{ExternalID: "9001"})
+			list, _, err := im.List(context.Background(), sc, order.ListQuery{ExternalID: "9001"})
 			if err != nil || len(list) != 1 || len(list[0].Lines) != 2 || list[0].Lines[1].SKU != "PB-10000" {
 				t.Fatalf("order 9001: %+v %v", list, err)
 			}

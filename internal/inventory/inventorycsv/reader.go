@@ -1,4 +1,4 @@
-// Package stockcsv reads and writes stock levels as CSV files, the way sellers keep them in
+// Package inventorycsv reads and writes stock levels as CSV files, the way sellers keep them in
 // Excel: one row per warehouse and SKU, with the units on hand and the safety stock to set.
 // The file rules are the order files' (package csvio: UTF-8 with or without a BOM, GB18030/GBK
 // as Chinese Excel saves "CSV", UTF-16 "Unicode text"; ',', ';' or tab separated, or what a
@@ -9,7 +9,7 @@
 // caller decides not to apply a row with problems. It only reads the file: what a row means
 // for the ledger (an adjustment, a new safety stock) is the caller's business. docs/csv.md
 // describes the format for sellers.
-package stockcsv
+package inventorycsv
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package stockcsv
+package inventorycsv
 
 import (
 	"bytes"

@@ -1,8 +1,9 @@
-// Package orderimport imports orders from a seller's CSV file (see docs/csv.md): it streams the
-// file through ordercsv, stores the orders through the order service in bounded batches, and
-// writes one result per CSV row. Good rows are imported and bad rows reported (R-ORD-6: checked,
-// never silently dropped); importing the same file again changes nothing.
-package orderimport
+// The order CSV import use case (see docs/csv.md): it streams the file through ordercsv, stores
+// the orders through the Service in bounded batches, and writes one result per CSV row. Good rows
+// are imported and bad rows reported (R-ORD-6: checked, never silently dropped); importing the
+// same file again changes nothing.
+
+package order
 
 import (
 	"context"
@@ -13,44 +14,38 @@ import (
 	"strings"
 
 	"lastmile/internal/model"
-	"lastmile/internal/order"
-	"lastmile/internal/ordercsv"
+	"lastmile/internal/order/ordercsv"
 )
 
 // Row statuses in the results file.
 const (
-	StatusCreated   = "created"
-	StatusUpdated   = "updated"
-	StatusUnchanged = "unchanged" // the same version was imported before
-	StatusStale     = "stale"     // older than the stored version: ignored
-	StatusHeld      = "held"      // stored (now or before), but needs attention: see problems
-	StatusRefused   = "refused"   // not stored: see problems
+	RowCreated   = "created"
+	RowUpdated   = "updated"
+	RowUnchanged = "unchanged" // the same version was imported before
+	RowStale     = "stale"     // older than the stored version: ignored
+	RowHeld      = "held"      // stored (now or before), but needs attention: see problems
+	RowRefused   = "refused"   // not stored: see problems
 )
 
 // batchOrders is how many orders go to the store at once: large enough for peak throughput,
 // small enough that memory stays bounded whatever the file's size.
 const batchOrders = 500
 
-// Summary counts what an import did, per order and per row.
-type Summary struct {
+// ImportSummary counts what an import did, per order and per row.
+type ImportSummary struct {
 	Rows    int            `json:"rows"`
 	Orders  int            `json:"orders"`
 	ByOrder map[string]int `json:"by_status"` // orders by status
 	Refused int            `json:"refused_rows"`
 }
 
-// Importer stores imported orders through an order service.
-type Importer struct {
-	Orders *order.Service
-}
-
-// Import reads the CSV on r and stores its orders in scope. Each order belongs to shopID (which
+// ImportCSV reads the CSV on r and stores its orders in scope. Each order belongs to shopID (which
 // must be in scope). results gets one row per CSV row; progress, if not nil, is told the number
 // of rows done after every batch. The error is for an unreadable file or a failing store; bad
 // rows are results.
-func (im Importer) Import(ctx context.Context, scope model.Scope, shopID string, r io.Reader, opt ordercsv.Options,
-	results *ordercsv.ResultWriter, progress func(rows int)) (Summary, error) {
-	sum := Summary{ByOrder: map[string]int{}}
+func (s *Service) ImportCSV(ctx context.Context, scope model.Scope, shopID string, r io.Reader, opt ordercsv.Options,
+	results *ordercsv.ResultWriter, progress func(rows int)) (ImportSummary, error) {
+	sum := ImportSummary{ByOrder: map[string]int{}}
 	rd, err := ordercsv.NewReader(r, opt)
 	if err != nil {
 		return sum, err
@@ -60,7 +55,7 @@ func (im Importer) Import(ctx context.Context, scope model.Scope, shopID string,
 		if len(batch) == 0 {
 			return nil
 		}
-		if err := im.store(ctx, scope, shopID, batch, results, &sum); err != nil {
+		if err := s.importBatch(ctx, scope, shopID, batch, results, &sum); err != nil {
 			return err
 		}
 		batch = batch[:0]
@@ -90,9 +85,9 @@ func (im Importer) Import(ctx context.Context, scope model.Scope, shopID string,
 	return sum, results.Flush()
 }
 
-// store upserts the well-formed orders of batch and writes the results of every row, in file order.
-func (im Importer) store(ctx context.Context, scope model.Scope, shopID string, batch []ordercsv.Group,
-	results *ordercsv.ResultWriter, sum *Summary) error {
+// importBatch upserts the well-formed orders of batch and writes the results of every row, in file order.
+func (s *Service) importBatch(ctx context.Context, scope model.Scope, shopID string, batch []ordercsv.Group,
+	results *ordercsv.ResultWriter, sum *ImportSummary) error {
 	var orders []model.Order
 	var index []int // orders[j] is batch[index[j]]
 	for i, g := range batch {
@@ -103,11 +98,11 @@ func (im Importer) store(ctx context.Context, scope model.Scope, shopID string, 
 			index = append(index, i)
 		}
 	}
-	res, err := im.Orders.Upsert(ctx, scope, orders, order.CauseImport)
+	res, err := s.Upsert(ctx, scope, orders, CauseImport)
 	if err != nil {
 		return err
 	}
-	outcome := make([]*order.Result, len(batch))
+	outcome := make([]*Result, len(batch))
 	for j := range res {
 		outcome[index[j]] = &res[j]
 	}
@@ -118,7 +113,7 @@ func (im Importer) store(ctx context.Context, scope model.Scope, shopID string, 
 		for k, row := range g.Rows {
 			sum.Rows++
 			p := problemsOfRow(g, row, problems, k == 0)
-			if status == StatusRefused {
+			if status == RowRefused {
 				sum.Refused++
 			}
 			if err := results.Write(row, g.Order.ExternalID, status, p); err != nil {
@@ -130,16 +125,16 @@ func (im Importer) store(ctx context.Context, scope model.Scope, shopID string, 
 }
 
 // rowsResult decides the status of a group's rows and the order-level problems to report.
-func rowsResult(g ordercsv.Group, r *order.Result) (string, []model.FieldError) {
+func rowsResult(g ordercsv.Group, r *Result) (string, []model.FieldError) {
 	switch {
 	case r == nil:
-		return StatusRefused, nil // the rows' own problems are reported per row
+		return RowRefused, nil // the rows' own problems are reported per row
 	case r.Err != nil:
 		var ve *model.ValidationError
 		if errors.As(r.Err, &ve) {
-			return StatusRefused, ve.Problems
+			return RowRefused, ve.Problems
 		}
-		return StatusRefused, []model.FieldError{{Code: "refused", Message: r.Err.Error()}}
+		return RowRefused, []model.FieldError{{Code: "refused", Message: r.Err.Error()}}
 	case r.Order.NeedsAttention: // also when unchanged: the stored order is still held
 		var ps []model.FieldError
 		for _, p := range r.Order.Problems {
@@ -147,7 +142,7 @@ func rowsResult(g ordercsv.Group, r *order.Result) (string, []model.FieldError) 
 				ps = append(ps, model.FieldError{Code: p.Code, Field: p.Field, Message: p.Message})
 			}
 		}
-		return StatusHeld, ps
+		return RowHeld, ps
 	}
 	return string(r.Outcome), nil
 }
