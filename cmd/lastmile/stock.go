@@ -42,7 +42,7 @@ func runStockImport(ctx context.Context, args []string, s stdio) int {
 	}
 	defer in.close()
 	scope := model.Scope{KeyID: "cli", ShopIDs: []string{in.shop}}
-	sum, err := in.app.Inventory.ImportCSV(ctx, scope, in.shop, in.src, inventory.NewResultWriter(in.out), nil)
+	sum, err := in.app.Inventory.ImportCSV(ctx, scope, in.shop, in.src, inventorycsv.NewResultWriter(in.out), nil)
 	var he *inventorycsv.HeaderError
 	if errors.As(err, &he) {
 		fmt.Fprintf(s.err, "lastmile stock import: %s: %v\n", in.file, he)

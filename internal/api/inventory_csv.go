@@ -21,7 +21,7 @@ func (s *Server) importStock(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Trailer", "Lastmile-Import-Summary")
-	results := inventory.NewResultWriter(&lazyCSV{w: w})
+	results := inventorycsv.NewResultWriter(&lazyCSV{w: w})
 	sum, err := s.deps.Inventory.ImportCSV(r.Context(), scopeOf(r.Context()), shopID, r.Body, results, nil)
 	var he *inventorycsv.HeaderError
 	switch {

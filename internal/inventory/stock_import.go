@@ -1,16 +1,12 @@
 package inventory
 
 import (
-	"bufio"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
-	"lastmile/internal/csvio"
 	"lastmile/internal/inventory/inventorycsv"
 	"lastmile/internal/model"
 )
@@ -41,7 +37,7 @@ type ImportSummary struct {
 // in scope). results gets one row per CSV row; progress, if not nil, is told the rows done after
 // every batch. The error is for an unreadable file or a failing store; bad rows are results.
 func (s *Service) ImportCSV(ctx context.Context, scope model.Scope, shopID string, r io.Reader,
-	results *ResultWriter, progress func(rows int)) (ImportSummary, error) {
+	results *inventorycsv.ResultWriter, progress func(rows int)) (ImportSummary, error) {
 	var sum ImportSummary
 	if !scope.Has(shopID) {
 		return sum, fmt.Errorf("shop %s: %w", shopID, model.ErrNotFound)
@@ -143,43 +139,4 @@ func countStatus(sum *ImportSummary, st string) {
 	case RowRefused:
 		sum.Refused++
 	}
-}
-
-// ResultWriter writes the per-row results of a stock import as CSV, UTF-8 with a BOM so that
-// Excel shows Chinese text: row, warehouse, sku, status and the problems.
-type ResultWriter struct {
-	bw *bufio.Writer
-	cw *csv.Writer
-}
-
-// NewResultWriter starts a results file on w; errors surface from Write or Flush.
-func NewResultWriter(w io.Writer) *ResultWriter {
-	bw := bufio.NewWriter(w)
-	_, _ = bw.WriteString(csvio.BOM)
-	cw := csv.NewWriter(bw)
-	cw.UseCRLF = true
-	_ = cw.Write([]string{"row", "warehouse", "sku", "status", "problems"})
-	return &ResultWriter{bw: bw, cw: cw}
-}
-
-// Write writes one result row. Problems are joined as "code field: message; …".
-func (w *ResultWriter) Write(row int, warehouse, sku, status string, problems []model.FieldError) error {
-	parts := make([]string, len(problems))
-	for i, p := range problems {
-		parts[i] = p.Code + " " + p.Field + ": " + p.Message
-	}
-	rec := []string{strconv.Itoa(row), csvio.GuardText(warehouse), csvio.GuardText(sku), status, csvio.GuardText(strings.Join(parts, "; "))}
-	if err := w.cw.Write(rec); err != nil {
-		return fmt.Errorf("writing results: %w", err)
-	}
-	return nil
-}
-
-// Flush writes buffered rows to the underlying writer.
-func (w *ResultWriter) Flush() error {
-	w.cw.Flush()
-	if err := w.cw.Error(); err != nil {
-		return fmt.Errorf("writing results: %w", err)
-	}
-	return w.bw.Flush()
 }

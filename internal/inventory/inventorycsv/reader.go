@@ -42,29 +42,23 @@ type Row struct {
 }
 
 // HeaderError is a file that cannot be read at all: empty, with a header that cannot be read,
-// without a required column, or with a column twice. It unwraps to model.ErrInvalid.
-type HeaderError struct {
-	Code    string // empty_file, bad_header, missing_column, duplicate_column
-	Column  string // the canonical column name, where one is concerned
-	Message string
+// without a required column, or with a column twice (Code: empty_file, bad_header,
+// missing_column, duplicate_column). It unwraps to model.ErrInvalid.
+type HeaderError = csvio.HeaderError
+
+// format is the stock file's header for csvio.Open.
+var format = csvio.Format[column]{
+	Name:       "stock file",
+	NumColumns: int(numColumns),
+	Known:      headerIndex,
+	Required:   []column{colWarehouse, colSKU},
+	Aliases:    aliases,
+	Example:    strings.Join(columnNames[:colReason], ","),
 }
-
-func (e *HeaderError) Error() string { return "stock file: " + e.Message }
-
-func (e *HeaderError) Unwrap() error { return model.ErrInvalid }
 
 // Reader reads stock levels from a CSV file, one Row per row.
 type Reader struct {
-	rr       *csvio.RecordReader
-	encoding string
-	delim    byte
-
-	header  []string        // the header cells, trimmed
-	width   int             // the header's cells up to its last non-empty one
-	index   [numColumns]int // the cell index of each column, -1 if the file lacks it
-	cells   []column        // the column of each header cell, noColumn if none
-	unknown []string        // header cells that name no column
-
+	t   *csvio.Table[column]
 	err error // sticky: io.EOF at the end, or the reader's error
 }
 
@@ -72,92 +66,31 @@ type Reader struct {
 // *HeaderError if the file has no usable header, and the underlying reader's error, wrapped,
 // if reading fails.
 func NewReader(r io.Reader) (*Reader, error) {
-	br, enc, err := csvio.Decode(r)
+	t, err := csvio.Open(r, format)
 	if err != nil {
-		return nil, fmt.Errorf("reading the stock file: %w", err)
+		return nil, err
 	}
-	delim, err := csvio.DetectDelimiter(br)
-	if err != nil {
-		return nil, fmt.Errorf("reading the stock file: %w", err)
-	}
-	rd := &Reader{rr: csvio.NewRecordReader(br, delim), encoding: enc, delim: delim}
-	for {
-		rec, err := rd.rr.Read()
-		if errors.Is(err, io.EOF) {
-			return nil, &HeaderError{Code: "empty_file",
-				Message: "the file is empty: the first row must be the header, e.g. " + strings.Join(columnNames[:colReason], ",")}
-		}
-		if err != nil {
-			return nil, fmt.Errorf("reading the stock file header: %w", err)
-		}
-		if rec.Blank() {
-			continue
-		}
-		if rec.Problem != nil {
-			return nil, &HeaderError{Code: "bad_header", Message: "the header row cannot be read: " + rec.Problem.Message}
-		}
-		if err := rd.readHeader(rec.Fields); err != nil {
-			return nil, err
-		}
-		return rd, nil
-	}
-}
-
-func (r *Reader) readHeader(cells []string) error {
-	for c := range r.index {
-		r.index[c] = -1
-	}
-	r.header = make([]string, len(cells))
-	r.cells = make([]column, len(cells))
-	for i, cell := range cells {
-		r.cells[i] = noColumn
-		name := csvio.ValidText(strings.TrimSpace(strings.TrimPrefix(cell, csvio.BOM)))
-		r.header[i] = name
-		if name != "" {
-			r.width = i + 1
-		}
-		key := csvio.HeaderKey(name)
-		if key == "" {
-			continue // Excel writes empty header cells for formatted but empty columns
-		}
-		c, ok := headerIndex[key]
-		if !ok {
-			r.unknown = append(r.unknown, name)
-			continue
-		}
-		if prev := r.index[c]; prev >= 0 {
-			return &HeaderError{Code: "duplicate_column", Column: c.String(),
-				Message: fmt.Sprintf("columns %q and %q are both %s; keep one of them", r.header[prev], name, c)}
-		}
-		r.index[c] = i
-		r.cells[i] = c
-	}
-	for _, c := range []column{colWarehouse, colSKU} {
-		if r.index[c] < 0 {
-			return &HeaderError{Code: "missing_column", Column: c.String(),
-				Message: fmt.Sprintf("the required column %s is missing (also accepted: %s)", c, strings.Join(aliases[c], ", "))}
-		}
-	}
-	if r.index[colOnHand] < 0 && r.index[colSafetyStock] < 0 {
-		return &HeaderError{Code: "missing_column", Column: colOnHand.String(),
+	// On top of the required columns, a file sets on_hand, safety_stock or both.
+	if t.Index[colOnHand] < 0 && t.Index[colSafetyStock] < 0 {
+		return nil, &HeaderError{File: format.Name, Code: "missing_column", Column: colOnHand.String(),
 			Message: fmt.Sprintf("the file has neither on_hand nor safety_stock: it needs at least one of them (on_hand is also accepted as %s; safety_stock as %s)",
 				strings.Join(aliases[colOnHand], ", "), strings.Join(aliases[colSafetyStock], ", "))}
 	}
-	return nil
+	return &Reader{t: t}, nil
 }
 
 // Encoding is the file's encoding as detected: "utf-8", "utf-8-bom", "gb18030", "utf-16le" or
 // "utf-16be" (the csvio.Encoding constants).
-func (r *Reader) Encoding() string { return r.encoding }
+func (r *Reader) Encoding() string { return r.t.Encoding }
 
 // Delimiter is the cell separator found in the header line: ',', ';' or '\t' (or what a
 // "sep=" first line named).
-func (r *Reader) Delimiter() rune { return rune(r.delim) }
+func (r *Reader) Delimiter() rune { return rune(r.t.Delim) }
 
 // UnknownColumns lists the header cells that name no known column, as written. Their cells
 // are ignored; the caller may warn about them (a misspelt header loses its column silently
 // otherwise).
-func (r *Reader) UnknownColumns() []string { return slices.Clone(r.unknown) }
+func (r *Reader) UnknownColumns() []string { return slices.Clone(r.t.Unknown) }
 
 // Next returns the next row that is not blank. At the end of the file it returns io.EOF; any
 // other error is the underlying reader's and ends the import. Problems in the file are never
@@ -166,20 +99,16 @@ func (r *Reader) Next() (Row, error) {
 	if r.err != nil {
 		return Row{}, r.err
 	}
-	for {
-		rec, err := r.rr.Read()
-		if errors.Is(err, io.EOF) {
-			r.err = io.EOF
-			return Row{}, io.EOF
-		}
-		if err != nil {
-			r.err = fmt.Errorf("reading the stock file: %w", err)
-			return Row{}, r.err
-		}
-		if !rec.Blank() {
-			return r.row(rec), nil
-		}
+	rec, err := r.t.Next()
+	if errors.Is(err, io.EOF) {
+		r.err = io.EOF
+		return Row{}, io.EOF
 	}
+	if err != nil {
+		r.err = fmt.Errorf("reading the stock file: %w", err)
+		return Row{}, r.err
+	}
+	return r.row(rec), nil
 }
 
 // row reads the cells of one record.
@@ -187,11 +116,7 @@ func (r *Reader) row(rec csvio.Record) Row {
 	x := &rowReader{r: r, rec: rec, row: Row{Line: rec.Row}}
 	// A row that broke the CSV syntax gets that one structural problem: its cell count follows
 	// from it. Otherwise a cell count other than the header's is the problem.
-	p := rec.Problem
-	if p == nil {
-		p = rec.WidthProblem(r.width, r.delim)
-	}
-	if p != nil {
+	if p := r.t.ShapeProblem(rec); p != nil {
 		x.problemAtCell(p.Col, p.Code, p.Message)
 	}
 	if rec.Fields == nil {
@@ -212,7 +137,7 @@ func (r *Reader) row(rec csvio.Record) Row {
 	row.OnHand, row.SafetyStock = onHand, safety
 	if onHand == nil && safety == nil && !badOnHand && !badSafety {
 		c := colOnHand
-		if r.index[colOnHand] < 0 {
+		if r.t.Index[colOnHand] < 0 {
 			c = colSafetyStock
 		}
 		x.problem(c, "missing_field", "the row sets neither on_hand nor safety_stock: fill in at least one (an empty cell leaves that figure as it is)")
@@ -236,13 +161,13 @@ func (x *rowReader) problem(c column, code, msg string) {
 // name a known column: a cell outside them is named after the nearest known column to its left
 // (else the leftmost one), and the message says which cell it is.
 func (x *rowReader) problemAtCell(i int, code, msg string) {
-	if i < len(x.r.cells) && x.r.cells[i] != noColumn {
-		x.problem(x.r.cells[i], code, msg)
+	if c, ok := x.r.t.Column(i); ok {
+		x.problem(c, code, msg)
 		return
 	}
 	where := "cell " + csvio.ColumnLetters(i)
-	if i < len(x.r.header) && x.r.header[i] != "" {
-		where += fmt.Sprintf(" (%q)", x.r.header[i])
+	if h := x.r.t.Header; i < len(h) && h[i] != "" {
+		where += fmt.Sprintf(" (%q)", h[i])
 	}
 	x.problem(x.r.nearestColumn(i), code, where+": "+msg)
 }
@@ -250,12 +175,13 @@ func (x *rowReader) problemAtCell(i int, code, msg string) {
 // nearestColumn is the known column nearest to the left of cell i, or else the leftmost known
 // column. The header has warehouse and sku, so there is one.
 func (r *Reader) nearestColumn(i int) column {
-	for j := min(i, len(r.cells)-1); j >= 0; j-- {
-		if r.cells[j] != noColumn {
-			return r.cells[j]
+	cells := r.t.Columns
+	for j := min(i, len(cells)-1); j >= 0; j-- {
+		if cells[j] != noColumn {
+			return cells[j]
 		}
 	}
-	for _, c := range r.cells {
+	for _, c := range cells {
 		if c != noColumn {
 			return c
 		}
@@ -266,15 +192,11 @@ func (r *Reader) nearestColumn(i int) column {
 // cell is the trimmed cell of column c, "" if the file or the row lacks it. Text that is not
 // valid in the file's encoding is reported and replaced by U+FFFD.
 func (x *rowReader) cell(c column) string {
-	i := x.r.index[c]
-	if i < 0 || i >= len(x.rec.Fields) {
-		return ""
-	}
-	s := strings.TrimSpace(x.rec.Fields[i])
+	s := x.r.t.Cell(x.rec, c)
 	if csvio.CleanText(s) {
 		return s
 	}
-	x.problem(c, "invalid_encoding", fmt.Sprintf("the cell holds bytes that are not valid %s text; save the file as \"CSV UTF-8\"", x.r.encoding))
+	x.problem(c, "invalid_encoding", x.r.t.InvalidEncoding())
 	return csvio.ValidText(s)
 }
 
@@ -316,7 +238,7 @@ func (x *rowReader) quantity(c column) (v *int64, bad bool) {
 	if !csvio.CleanText(s) {
 		return nil, true // reported as invalid_encoding
 	}
-	n, err := parseQuantity(s, x.r.delim)
+	n, err := parseQuantity(s, x.r.t.Delim)
 	if err != nil {
 		x.problem(c, err.code, err.msg)
 		return nil, true

@@ -1,8 +1,6 @@
 package inventorycsv
 
 import (
-	"bufio"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -29,24 +27,18 @@ type Level struct {
 // SKU, on_hand and safety_stock. Text cells that Excel would run as a formula get a leading
 // apostrophe (see csvio.GuardText), which the Reader removes.
 type Writer struct {
-	bw  *bufio.Writer
-	cw  *csv.Writer
+	cw  *csvio.Writer
 	row []string
 }
 
 // NewWriter starts an export to w: it writes the BOM and the header. Output is buffered; call
 // Flush at the end.
 func NewWriter(w io.Writer) (*Writer, error) {
-	bw := bufio.NewWriter(w)
-	if _, err := bw.WriteString(csvio.BOM); err != nil {
-		return nil, fmt.Errorf("writing the stock file: %w", err)
+	cw, err := csvio.NewWriter(w, "stock file", columnNames[:])
+	if err != nil {
+		return nil, err
 	}
-	cw := csv.NewWriter(bw)
-	cw.UseCRLF = true // what Excel writes
-	if err := cw.Write(columnNames[:]); err != nil {
-		return nil, fmt.Errorf("writing the stock file header: %w", err)
-	}
-	return &Writer{bw: bw, cw: cw, row: make([]string, numColumns)}, nil
+	return &Writer{cw: cw, row: make([]string, numColumns)}, nil
 }
 
 // Write writes one level. Quantities are written as plain integers, low_stock as true or false.
@@ -67,13 +59,4 @@ func (w *Writer) Write(l Level) error {
 }
 
 // Flush writes any buffered rows to the underlying writer.
-func (w *Writer) Flush() error {
-	w.cw.Flush()
-	if err := w.cw.Error(); err != nil {
-		return fmt.Errorf("writing the stock file: %w", err)
-	}
-	if err := w.bw.Flush(); err != nil {
-		return fmt.Errorf("writing the stock file: %w", err)
-	}
-	return nil
-}
+func (w *Writer) Flush() error { return w.cw.Flush() }

@@ -21,11 +21,7 @@ func (r *Reader) row(b *groupBuilder, rec csvio.Record) *rowReader {
 	x := &rowReader{r: r, b: b, rec: rec}
 	// A row that broke the CSV syntax gets that one structural problem: its cell count follows
 	// from it. Otherwise a cell count other than the header's is the problem.
-	p := rec.Problem
-	if p == nil {
-		p = rec.WidthProblem(r.width, r.delim)
-	}
-	if p != nil {
+	if p := r.t.ShapeProblem(rec); p != nil {
 		x.problemAt(r.label(p.Col), p.Code, p.Message)
 	}
 	return x
@@ -34,11 +30,11 @@ func (r *Reader) row(b *groupBuilder, rec csvio.Record) *rowReader {
 // label names the cell at index i for a problem: its canonical column name, else its header
 // text, else its spreadsheet letters.
 func (r *Reader) label(i int) string {
-	if c, ok := r.columns[i]; ok {
+	if c, ok := r.t.Column(i); ok {
 		return c.String()
 	}
-	if i < len(r.header) && r.header[i] != "" {
-		return r.header[i]
+	if i < len(r.t.Header) && r.t.Header[i] != "" {
+		return r.t.Header[i]
 	}
 	return "column " + csvio.ColumnLetters(i)
 }
@@ -57,11 +53,7 @@ func (x *rowReader) notAdjacent() {
 
 // rawCell is the trimmed cell of column c, "" if the file or the row lacks it.
 func (x *rowReader) rawCell(c column) string {
-	i := x.r.index[c]
-	if i < 0 || i >= len(x.rec.Fields) {
-		return ""
-	}
-	return strings.TrimSpace(x.rec.Fields[i])
+	return x.r.t.Cell(x.rec, c)
 }
 
 // cell is rawCell with text that is not valid in the file's encoding reported and replaced by
@@ -72,7 +64,7 @@ func (x *rowReader) cell(c column) string {
 	if csvio.CleanText(s) {
 		return s
 	}
-	x.problem(c, "invalid_encoding", fmt.Sprintf("the cell holds bytes that are not valid %s text; save the file as \"CSV UTF-8\"", x.r.encoding))
+	x.problem(c, "invalid_encoding", x.r.t.InvalidEncoding())
 	return csvio.ValidText(s)
 }
 

@@ -67,32 +67,27 @@ type RowProblem struct {
 }
 
 // HeaderError is a file that cannot be read at all: empty, without a header, without a
-// required column, or with a column twice. It unwraps to model.ErrInvalid.
-type HeaderError struct {
-	Code    string // empty_file, bad_header, missing_column, duplicate_column
-	Column  string // the canonical column name, where one is concerned
-	Message string
+// required column, or with a column twice (Code: empty_file, bad_header, missing_column,
+// duplicate_column). It unwraps to model.ErrInvalid.
+type HeaderError = csvio.HeaderError
+
+// format is the order file's header for csvio.Open.
+var format = csvio.Format[column]{
+	Name:       "order file",
+	NumColumns: int(numColumns),
+	Known:      headerIndex,
+	Required:   requiredColumns,
+	Aliases:    aliases,
+	Example:    strings.Join(columnNames[:4], ",") + ",…",
 }
-
-func (e *HeaderError) Error() string { return "order file: " + e.Message }
-
-func (e *HeaderError) Unwrap() error { return model.ErrInvalid }
 
 // Reader reads orders from a CSV file, one Group per order.
 type Reader struct {
-	rr       *csvio.RecordReader
-	opt      Options
-	encoding string
-	delim    byte
-	dec      byte // the decimal separator
-
-	header  []string        // the header cells, trimmed
-	width   int             // the header's cells up to its last non-empty one
-	index   [numColumns]int // the cell index of each column, -1 if the file lacks it
-	columns map[int]column  // the column of each known cell index
-	unknown []string        // header cells that name no column
-	locs    map[model.Market]*time.Location
-	times   timeParser
+	t     *csvio.Table[column]
+	opt   Options
+	dec   byte // the decimal separator
+	locs  map[model.Market]*time.Location
+	times timeParser
 
 	pending    csvio.Record
 	hasPending bool
@@ -107,93 +102,31 @@ type Reader struct {
 // *HeaderError if the file has no usable header, and the underlying reader's error if reading
 // fails.
 func NewReader(r io.Reader, opt Options) (*Reader, error) {
-	br, enc, err := csvio.Decode(r)
+	t, err := csvio.Open(r, format)
 	if err != nil {
-		return nil, fmt.Errorf("reading the order file: %w", err)
+		return nil, err
 	}
-	delim, err := csvio.DetectDelimiter(br)
-	if err != nil {
-		return nil, fmt.Errorf("reading the order file: %w", err)
-	}
-	rd := &Reader{
-		rr:       csvio.NewRecordReader(br, delim),
-		opt:      opt.withDefaults(),
-		encoding: enc,
-		delim:    delim,
-		dec:      csvio.DecimalSeparator(delim),
-		columns:  make(map[int]column),
-		locs:     make(map[model.Market]*time.Location),
-		seen:     make(map[string]int),
-	}
-	for {
-		rec, err := rd.rr.Read()
-		if errors.Is(err, io.EOF) {
-			return nil, &HeaderError{Code: "empty_file", Message: "the file is empty: the first row must be the header, e.g. " + strings.Join(columnNames[:4], ",") + ",…"}
-		}
-		if err != nil {
-			return nil, fmt.Errorf("reading the order file header: %w", err)
-		}
-		if rec.Blank() {
-			continue
-		}
-		if rec.Problem != nil {
-			return nil, &HeaderError{Code: "bad_header", Message: "the header row cannot be read: " + rec.Problem.Message}
-		}
-		if err := rd.readHeader(rec.Fields); err != nil {
-			return nil, err
-		}
-		return rd, nil
-	}
-}
-
-func (r *Reader) readHeader(cells []string) error {
-	for c := range r.index {
-		r.index[c] = -1
-	}
-	r.header = make([]string, len(cells))
-	for i, cell := range cells {
-		name := strings.ToValidUTF8(strings.TrimSpace(strings.TrimPrefix(cell, "\ufeff")), "\uFFFD")
-		r.header[i] = name
-		if name != "" {
-			r.width = i + 1
-		}
-		key := csvio.HeaderKey(name)
-		if key == "" {
-			continue // Excel writes empty header cells for formatted but empty columns
-		}
-		c, ok := headerIndex[key]
-		if !ok {
-			r.unknown = append(r.unknown, name)
-			continue
-		}
-		if prev := r.index[c]; prev >= 0 {
-			return &HeaderError{Code: "duplicate_column", Column: c.String(),
-				Message: fmt.Sprintf("columns %q and %q are both %s; keep one of them", r.header[prev], name, c)}
-		}
-		r.index[c] = i
-		r.columns[i] = c
-	}
-	for _, c := range requiredColumns {
-		if r.index[c] < 0 {
-			return &HeaderError{Code: "missing_column", Column: c.String(),
-				Message: fmt.Sprintf("the required column %s is missing (also accepted: %s)", c, strings.Join(aliases[c], ", "))}
-		}
-	}
-	return nil
+	return &Reader{
+		t:    t,
+		opt:  opt.withDefaults(),
+		dec:  csvio.DecimalSeparator(t.Delim),
+		locs: make(map[model.Market]*time.Location),
+		seen: make(map[string]int),
+	}, nil
 }
 
 // Encoding is the file's encoding as detected: "utf-8", "utf-8-bom", "gb18030", "utf-16le" or
 // "utf-16be".
-func (r *Reader) Encoding() string { return r.encoding }
+func (r *Reader) Encoding() string { return r.t.Encoding }
 
 // Delimiter is the cell separator found in the header line: ',', ';' or '\t' (or what a
 // "sep=" first line named).
-func (r *Reader) Delimiter() rune { return rune(r.delim) }
+func (r *Reader) Delimiter() rune { return rune(r.t.Delim) }
 
 // UnknownColumns lists the header cells that name no known column, as written. Their cells
 // are ignored; the caller may warn about them (a misspelt header loses its column silently
 // otherwise).
-func (r *Reader) UnknownColumns() []string { return slices.Clone(r.unknown) }
+func (r *Reader) UnknownColumns() []string { return slices.Clone(r.t.Unknown) }
 
 // Next returns the next order. At the end of the file it returns io.EOF; any other error is
 // the underlying reader's and ends the import. Problems in the file are never errors: they are
@@ -235,24 +168,12 @@ func (r *Reader) nextRow() (csvio.Record, error) {
 		r.hasPending = false
 		return r.pending, nil
 	}
-	for {
-		rec, err := r.rr.Read()
-		if err != nil {
-			return csvio.Record{}, err
-		}
-		if !rec.Blank() {
-			return rec, nil
-		}
-	}
+	return r.t.Next()
 }
 
 // orderNumber is the row's external_id as read, for grouping.
 func (r *Reader) orderNumber(rec csvio.Record) string {
-	i := r.index[colExternalID]
-	if i >= len(rec.Fields) {
-		return ""
-	}
-	return csvio.UnguardText(csvio.ValidText(strings.TrimSpace(rec.Fields[i])))
+	return csvio.UnguardText(csvio.ValidText(r.t.Cell(rec, colExternalID)))
 }
 
 // groupBuilder is a Group being read.

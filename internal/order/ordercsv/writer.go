@@ -1,8 +1,6 @@
 package ordercsv
 
 import (
-	"bufio"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -17,24 +15,18 @@ import (
 // re-imports as the same orders. Text cells that Excel would run as a formula get a leading
 // apostrophe (see csvio.GuardText), which the Reader removes.
 type Writer struct {
-	bw  *bufio.Writer
-	cw  *csv.Writer
+	cw  *csvio.Writer
 	row []string
 }
 
 // NewWriter starts an export to w: it writes the BOM and the header. Output is buffered; call
 // Flush at the end.
 func NewWriter(w io.Writer) (*Writer, error) {
-	bw := bufio.NewWriter(w)
-	if _, err := bw.WriteString(csvio.BOM); err != nil {
-		return nil, fmt.Errorf("writing the order file: %w", err)
+	cw, err := csvio.NewWriter(w, "order file", columnNames[:])
+	if err != nil {
+		return nil, err
 	}
-	cw := csv.NewWriter(bw)
-	cw.UseCRLF = true // what Excel writes
-	if err := cw.Write(columnNames[:]); err != nil {
-		return nil, fmt.Errorf("writing the order file header: %w", err)
-	}
-	return &Writer{bw: bw, cw: cw, row: make([]string, numColumns)}, nil
+	return &Writer{cw: cw, row: make([]string, numColumns)}, nil
 }
 
 // Write writes the order, one row per line. An order without lines is written as one row with
@@ -104,16 +96,7 @@ func (w *Writer) Write(o model.Order) error {
 }
 
 // Flush writes any buffered rows to the underlying writer.
-func (w *Writer) Flush() error {
-	w.cw.Flush()
-	if err := w.cw.Error(); err != nil {
-		return fmt.Errorf("writing the order file: %w", err)
-	}
-	if err := w.bw.Flush(); err != nil {
-		return fmt.Errorf("writing the order file: %w", err)
-	}
-	return nil
-}
+func (w *Writer) Flush() error { return w.cw.Flush() }
 
 // formatMoney writes m in major units. A currency other than the order's is written after the
 // amount ("12.99 EUR"): the Reader then reports the mismatch instead of taking the amount as
