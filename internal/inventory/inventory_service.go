@@ -3,9 +3,10 @@
 // The rules are pure (no I/O, deterministic, time comes in as a value): checking a warehouse's
 // configuration and its transit table (ValidateWarehouse), the allocation decision that picks
 // the warehouse(s) for an order (Decide: R-MODE-5, R-MODE-6, R-SLA-1), the promise deadline and
-// hand-over day, and the safety-stock suggestion (SuggestSafetyStock, R-INV-3). They sit in the
-// files without "service" in their names. The ledger arithmetic that refuses to oversell
-// (R-ORD-8) is the balance's own, model.Balance.Apply, so that the store runs it too.
+// hand-over day, and the safety-stock suggestion (SuggestSafetyStock, R-INV-3). They sit in
+// allocation_decide.go, allocation_promise.go, warehouse_rules.go and safety_suggest.go, which
+// touch no store. The ledger arithmetic that refuses to oversell (R-ORD-8) is the balance's
+// own, model.Balance.Apply, so that the store runs it too.
 //
 // The use cases are the Service over the store: warehouses, stock levels and their ledger,
 // allocating confirmed orders without overselling, releasing and shipping what was reserved,
