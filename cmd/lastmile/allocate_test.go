@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"lastmile/internal/model"
 	"net/http"
 	"sync"
 	"testing"
 	"time"
 
-	"lastmile/internal/inventory"
 	"lastmile/internal/store"
 	"lastmile/internal/store/postgres"
 	"lastmile/internal/store/storetest"
@@ -73,7 +73,7 @@ func TestTwoServersNeverOversell(t *testing.T) {
 	client := &http.Client{Timeout: 30 * time.Second}
 
 	addr := map[string]any{"name": "NJ Fulfilment", "line1": "1 Dock Rd", "city": "Newark", "region": "NJ", "postal_code": "07102", "country": "US"}
-	var wh inventory.Warehouse
+	var wh model.Warehouse
 	if st := call(t, client, "POST", base(0)+"/v1/warehouses", sc.APIKey, map[string]any{"code": "EWR1", "name": "Newark", "type": "overseas",
 		"address": addr, "ship_from": addr, "return_address": addr, "time_zone": "America/New_York"}, &wh); st != http.StatusCreated {
 		t.Fatalf("create warehouse: %d", st)
@@ -133,7 +133,7 @@ func TestTwoServersNeverOversell(t *testing.T) {
 	if len(levels.Levels) != 1 || levels.Levels[0].Reserved != 100 || levels.Levels[0].OnHand != 100 || levels.Levels[0].Available != 0 {
 		t.Fatalf("after the race: %+v", levels.Levels)
 	}
-	var moves []inventory.Movement
+	var moves []model.Movement
 	for cursor := ""; ; {
 		var page struct {
 			Movements  []store.MovementRecord
@@ -148,7 +148,7 @@ func TestTwoServersNeverOversell(t *testing.T) {
 		}
 		cursor = *page.NextCursor
 	}
-	if len(moves) != 101 || inventory.Replay(moves) != levels.Levels[0].Balance {
-		t.Fatalf("ledger of %d entries sums to %+v, balance %+v", len(moves), inventory.Replay(moves), levels.Levels[0].Balance)
+	if len(moves) != 101 || model.Replay(moves) != levels.Levels[0].Balance {
+		t.Fatalf("ledger of %d entries sums to %+v, balance %+v", len(moves), model.Replay(moves), levels.Levels[0].Balance)
 	}
 }

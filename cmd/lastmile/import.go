@@ -16,8 +16,7 @@ import (
 
 	"lastmile/internal/app"
 	"lastmile/internal/model"
-	"lastmile/internal/ordercsv"
-	"lastmile/internal/orderimport"
+	"lastmile/internal/order/ordercsv"
 )
 
 const importUsage = `Usage: lastmile import orders FILE.csv --shop ID [--db URL] [--out RESULTS.csv]
@@ -54,8 +53,7 @@ func runImportOrders(ctx context.Context, args []string, s stdio) int {
 		}
 		return loc
 	}}
-	im := orderimport.Importer{Orders: in.app.Orders}
-	sum, err := im.Import(ctx, model.Scope{ShopIDs: []string{in.shop}}, in.shop, in.src, opt, ordercsv.NewResultWriter(in.out), nil)
+	sum, err := in.app.Orders.ImportCSV(ctx, model.Scope{ShopIDs: []string{in.shop}}, in.shop, in.src, opt, ordercsv.NewResultWriter(in.out), nil)
 	var he *ordercsv.HeaderError
 	if errors.As(err, &he) {
 		fmt.Fprintf(s.err, "lastmile import orders: %s: %v\n", in.file, he)

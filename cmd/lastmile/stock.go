@@ -8,10 +8,9 @@ import (
 	"io"
 	"os"
 
+	"lastmile/internal/inventory"
+	"lastmile/internal/inventory/inventorycsv"
 	"lastmile/internal/model"
-	"lastmile/internal/stock"
-	"lastmile/internal/stockcsv"
-	"lastmile/internal/stockfile"
 )
 
 const stockImportUsage = `Usage: lastmile stock import FILE.csv --shop ID [--db URL] [--out RESULTS.csv]
@@ -43,8 +42,8 @@ func runStockImport(ctx context.Context, args []string, s stdio) int {
 	}
 	defer in.close()
 	scope := model.Scope{KeyID: "cli", ShopIDs: []string{in.shop}}
-	sum, err := stockfile.Import(ctx, in.app.Stock, scope, in.shop, in.src, stockfile.NewResultWriter(in.out), nil)
-	var he *stockcsv.HeaderError
+	sum, err := in.app.Inventory.ImportCSV(ctx, scope, in.shop, in.src, inventorycsv.NewResultWriter(in.out), nil)
+	var he *inventorycsv.HeaderError
 	if errors.As(err, &he) {
 		fmt.Fprintf(s.err, "lastmile stock import: %s: %v\n", in.file, he)
 		return exitUsage
@@ -98,7 +97,7 @@ func runStockExport(ctx context.Context, args []string, s stdio) int {
 		return fail(s, "stock export", err)
 	}
 	defer closeOut()
-	n, err := stockfile.Export(ctx, a.Stock, model.Scope{KeyID: "cli", ShopIDs: []string{*shop}}, stock.LevelQuery{LowOnly: *low}, dst)
+	n, err := a.Inventory.ExportCSV(ctx, model.Scope{KeyID: "cli", ShopIDs: []string{*shop}}, inventory.LevelQuery{LowOnly: *low}, dst)
 	if err != nil {
 		return fail(s, "stock export", err)
 	}

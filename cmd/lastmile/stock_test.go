@@ -12,7 +12,6 @@ import (
 
 	"lastmile/internal/app"
 	"lastmile/internal/config"
-	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 )
 
@@ -31,8 +30,8 @@ func TestStockImportExportCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	addr := model.Address{Name: "Dock", Line1: "1 Dock Rd", City: "Newark", Region: "NJ", PostalCode: "07102", Country: "US"}
-	_, err = a.Stock.CreateWarehouse(context.Background(), model.Scope{ShopIDs: []string{sc.ShopID}}, inventory.Warehouse{
-		Code: "EWR1", Name: "Newark", Type: inventory.TypeOverseas, Address: addr, ShipFrom: addr, ReturnAddress: addr, TimeZone: "America/New_York"})
+	_, err = a.Inventory.CreateWarehouse(context.Background(), model.Scope{ShopIDs: []string{sc.ShopID}}, model.Warehouse{
+		Code: "EWR1", Name: "Newark", Type: model.WarehouseOverseas, Address: addr, ShipFrom: addr, ReturnAddress: addr, TimeZone: "America/New_York"})
 	a.Close()
 	if err != nil {
 		t.Fatal(err)

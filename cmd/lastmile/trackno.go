@@ -29,8 +29,9 @@ Numbers come from the arguments or, when there are none, one per line on standar
 Invalid numbers get "valid":false and a "reason": empty, illegal_character, unknown_format,
 check_digit_mismatch or wrong_length, with a "message" for people.
 
-Exit status: 0 when every input was read (whatever its validity), 2 on bad flags or
-unreadable input.
+Exit status: 0 when every number is valid (or there were none), 1 when at least one is
+invalid (every result is still written; its line says why) or the results could not be
+written, 2 on bad flags or unreadable input.
 
 Flags:
 `
@@ -57,11 +58,24 @@ func runTracknoCheck(ctx context.Context, args []string, s stdio) int {
 
 	enc := json.NewEncoder(s.out)
 	enc.SetEscapeHTML(false) // keep "<", ">" and "&" of pasted input readable
+	// R-SHIP-4: a script uploading numbers must be able to stop on a bad one without parsing
+	// the output, so an invalid number makes the exit status 1, after every result is printed.
+	invalid := 0
 	emit := func(number string) error {
-		if err := enc.Encode(trackno.Check(number)); err != nil {
+		r := trackno.Check(number)
+		if !r.Valid {
+			invalid++
+		}
+		if err := enc.Encode(r); err != nil {
 			return fmt.Errorf("writing result: %w", err)
 		}
 		return nil
+	}
+	done := func() int {
+		if invalid > 0 {
+			return exitFail
+		}
+		return exitOK
 	}
 
 	if fs.NArg() > 0 {
@@ -71,7 +85,7 @@ func runTracknoCheck(ctx context.Context, args []string, s stdio) int {
 				return exitFail
 			}
 		}
-		return exitOK
+		return done()
 	}
 
 	sc := bufio.NewScanner(s.in)
@@ -103,5 +117,5 @@ func runTracknoCheck(ctx context.Context, args []string, s stdio) int {
 		fmt.Fprintf(s.err, "lastmile trackno check: reading standard input: %v\n", err)
 		return exitUsage
 	}
-	return exitOK
+	return done()
 }

@@ -49,7 +49,7 @@ const (
 func TestTracknoCheckArgs(t *testing.T) {
 	t.Parallel()
 	code, out, errOut := runTracknoForTest(t, "", "--json", "rb 1234 5678 5 gb", "【"+tnDHL+"】", "1Z#1")
-	if code != exitOK || errOut != "" {
+	if code != exitFail || errOut != "" {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
 	rs := decodeTracknoResults(t, out)
@@ -68,12 +68,12 @@ func TestTracknoCheckArgs(t *testing.T) {
 }
 
 // TestTracknoCheckStdin: one number per line, BOM and CRLF handled, blank lines skipped, invalid
-// numbers reported but still exit 0 (R-SHIP-4 batch check of a pasted spreadsheet column).
+// numbers reported with the others (R-SHIP-4 batch check of a pasted spreadsheet column).
 func TestTracknoCheckStdin(t *testing.T) {
 	t.Parallel()
 	in := "\ufeff" + tnRoyalMail + "\r\n\r\n   \r\n" + "１２３４５６７８９１\r\n" + "not a number\n" + tnDHL
 	code, out, errOut := runTracknoForTest(t, in)
-	if code != exitOK || errOut != "" {
+	if code != exitFail || errOut != "" {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
 	rs := decodeTracknoResults(t, out)
@@ -94,6 +94,42 @@ func TestTracknoCheckStdin(t *testing.T) {
 	}
 }
 
+// TestTracknoCheckExitStatus: exit 1 as soon as one number is invalid, from the arguments or
+// from standard input, with every result still written; exit 0 only when all are valid.
+func TestTracknoCheckExitStatus(t *testing.T) {
+	t.Parallel()
+	badDigit := tnRoyalMail[:10] + "3" + tnRoyalMail[11:] // S10 check digit should be 5
+	cases := []struct {
+		name  string
+		stdin string
+		args  []string
+		code  int
+		lines int
+	}{
+		{"all valid arguments", "", []string{tnRoyalMail, tnDHL}, exitOK, 2},
+		{"all valid lines", tnRoyalMail + "\n" + tnDHL + "\n", nil, exitOK, 2},
+		{"invalid argument first", "", []string{badDigit, tnRoyalMail, tnDHL}, exitFail, 3},
+		{"invalid argument last", "", []string{tnRoyalMail, tnDHL, badDigit}, exitFail, 3},
+		{"invalid line in the middle", tnRoyalMail + "\n" + badDigit + "\n" + tnDHL + "\n", nil, exitFail, 3},
+		{"only an invalid line", "1Z#1\n", nil, exitFail, 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			code, out, errOut := runTracknoForTest(t, tc.stdin, tc.args...)
+			rs := decodeTracknoResults(t, out)
+			if code != tc.code || len(rs) != tc.lines || errOut != "" {
+				t.Fatalf("exit %d with %d results, want exit %d with %d; stderr %q\n%s", code, len(rs), tc.code, tc.lines, errOut, out)
+			}
+			for _, r := range rs {
+				if r.Valid == (r.Input == badDigit || r.Input == "1Z#1") {
+					t.Errorf("result %+v", r)
+				}
+			}
+		})
+	}
+}
+
 func TestTracknoCheckEmptyStdin(t *testing.T) {
 	t.Parallel()
 	code, out, errOut := runTracknoForTest(t, "")
@@ -105,7 +141,8 @@ func TestTracknoCheckEmptyStdin(t *testing.T) {
 func TestTracknoCheckHelp(t *testing.T) {
 	t.Parallel()
 	code, out, errOut := runTracknoForTest(t, "", "--help")
-	if code != exitOK || !strings.Contains(out, "Usage: lastmile trackno check") || !strings.Contains(out, "-json") || errOut != "" {
+	if code != exitOK || !strings.Contains(out, "Usage: lastmile trackno check") || !strings.Contains(out, "-json") || errOut != "" ||
+		!strings.Contains(out, "1 when at least one is\ninvalid") {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }

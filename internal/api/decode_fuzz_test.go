@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"lastmile/internal/config"
-	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
 	"lastmile/internal/store"
@@ -120,7 +119,7 @@ func FuzzWarehouseBody(f *testing.F) {
 	f.Add([]byte(`{"transit":[{"country":"US","max_days":"2"}]}`))
 	f.Add([]byte(`[`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var w inventory.Warehouse
+		var w model.Warehouse
 		if err := decodeStrict(body, &w); err != nil {
 			if ae := decodeError(err, body, ""); ae.Status < 400 || ae.Status >= 500 || ae.Message == "" {
 				t.Fatalf("body %q: error %+v is not a client error with a message", body, ae)

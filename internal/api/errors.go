@@ -11,7 +11,6 @@ import (
 	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
-	"lastmile/internal/stock"
 )
 
 // apiError is the client-safe error: a stable code, a message that says what to fix, and the
@@ -24,7 +23,7 @@ type apiError struct {
 	Details []model.FieldError `json:"-"`
 	// Decision explains an allocation that could not be made: what is short, and why each
 	// warehouse was ruled out.
-	Decision *inventory.Decision `json:"decision,omitempty"`
+	Decision *model.Decision `json:"decision,omitempty"`
 }
 
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }
@@ -43,7 +42,7 @@ func toAPIError(err error, requestID string) *apiError {
 		ve  *model.ValidationError
 		te  *order.TransitionError
 		xe  *order.ActionError
-		ue  *stock.UnallocatableError
+		ue  *inventory.UnallocatableError
 		mbe *http.MaxBytesError
 	)
 	switch {

@@ -15,9 +15,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"lastmile/internal/config"
+	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
-	"lastmile/internal/stock"
 	"lastmile/internal/store"
 	"lastmile/internal/store/storetest"
 	"lastmile/internal/tenant"
@@ -62,8 +62,8 @@ func newEnv(t testing.TB, st store.Store, cfg config.Config) *env {
 	log := slog.New(slog.DiscardHandler)
 	tenants := tenant.NewService(st, cfg.Markets, c.now, cfg.AuthCacheTTL)
 	srv, err := New(Deps{Config: cfg, Store: st, Orders: order.NewService(st, cfg.Markets, c.now, log), Tenants: tenants,
-		Stock: stock.NewService(st, cfg.Markets, c.now, log, stock.Options{}),
-		Log:   log, Now: c.now, Registry: prometheus.NewRegistry()})
+		Inventory: inventory.NewService(st, cfg.Markets, c.now, log, inventory.Options{}),
+		Log:       log, Now: c.now, Registry: prometheus.NewRegistry()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,18 +11,17 @@ import (
 
 	"lastmile/internal/inventory"
 	"lastmile/internal/model"
-	"lastmile/internal/stock"
 	"lastmile/internal/store"
 )
 
 // createWarehouse is POST /v1/warehouses: a new warehouse of the caller's shop (or the shop_id it
 // names). 201 with the warehouse and its id.
 func (s *Server) createWarehouse(w http.ResponseWriter, r *http.Request) {
-	var wh inventory.Warehouse
+	var wh model.Warehouse
 	if !s.decodeBody(w, r, &wh) {
 		return
 	}
-	out, err := s.deps.Stock.CreateWarehouse(r.Context(), scopeOf(r.Context()), wh)
+	out, err := s.deps.Inventory.CreateWarehouse(r.Context(), scopeOf(r.Context()), wh)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -32,7 +31,7 @@ func (s *Server) createWarehouse(w http.ResponseWriter, r *http.Request) {
 
 // replaceWarehouse is PUT /v1/warehouses/{id}: the warehouse's whole configuration.
 func (s *Server) replaceWarehouse(w http.ResponseWriter, r *http.Request) {
-	var wh inventory.Warehouse
+	var wh model.Warehouse
 	if !s.decodeBody(w, r, &wh) {
 		return
 	}
@@ -41,7 +40,7 @@ func (s *Server) replaceWarehouse(w http.ResponseWriter, r *http.Request) {
 			Message: "the body's id differs from the path's; leave id out or send the same"})
 		return
 	}
-	out, err := s.deps.Stock.ReplaceWarehouse(r.Context(), scopeOf(r.Context()), r.PathValue("id"), wh)
+	out, err := s.deps.Inventory.ReplaceWarehouse(r.Context(), scopeOf(r.Context()), r.PathValue("id"), wh)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -51,7 +50,7 @@ func (s *Server) replaceWarehouse(w http.ResponseWriter, r *http.Request) {
 
 // getWarehouse is GET /v1/warehouses/{id}.
 func (s *Server) getWarehouse(w http.ResponseWriter, r *http.Request) {
-	out, err := s.deps.Stock.GetWarehouse(r.Context(), scopeOf(r.Context()), r.PathValue("id"))
+	out, err := s.deps.Inventory.GetWarehouse(r.Context(), scopeOf(r.Context()), r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -61,27 +60,27 @@ func (s *Server) getWarehouse(w http.ResponseWriter, r *http.Request) {
 
 // listWarehouses is GET /v1/warehouses: every warehouse of the caller's shops, by shop and code.
 func (s *Server) listWarehouses(w http.ResponseWriter, r *http.Request) {
-	out, err := s.deps.Stock.ListWarehouses(r.Context(), scopeOf(r.Context()))
+	out, err := s.deps.Inventory.ListWarehouses(r.Context(), scopeOf(r.Context()))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	if out == nil {
-		out = []inventory.Warehouse{}
+		out = []model.Warehouse{}
 	}
 	writeJSON(w, http.StatusOK, struct {
-		Warehouses []inventory.Warehouse `json:"warehouses"`
+		Warehouses []model.Warehouse `json:"warehouses"`
 	}{out})
 }
 
 // setStock is PUT /v1/warehouses/{id}/stock/{sku} with {"on_hand":N,"safety_stock":M,"reason":"…"}:
 // a stock count. The change goes through the ledger as an adjustment and a safety-stock entry.
 func (s *Server) setStock(w http.ResponseWriter, r *http.Request) {
-	var t stock.Target
+	var t inventory.Target
 	if !s.decodeBody(w, r, &t) {
 		return
 	}
-	out, err := s.deps.Stock.SetStock(r.Context(), scopeOf(r.Context()), r.PathValue("id"), r.PathValue("sku"), t)
+	out, err := s.deps.Inventory.SetStock(r.Context(), scopeOf(r.Context()), r.PathValue("id"), r.PathValue("sku"), t)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -92,11 +91,11 @@ func (s *Server) setStock(w http.ResponseWriter, r *http.Request) {
 // recordMovement is POST /v1/inventory/movements: goods received, a count correction, a
 // write-off or a return put back for sale. 201 with the level it left.
 func (s *Server) recordMovement(w http.ResponseWriter, r *http.Request) {
-	var e stock.Entry
+	var e inventory.Entry
 	if !s.decodeBody(w, r, &e) {
 		return
 	}
-	out, err := s.deps.Stock.Record(r.Context(), scopeOf(r.Context()), e)
+	out, err := s.deps.Inventory.Record(r.Context(), scopeOf(r.Context()), e)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -109,7 +108,7 @@ func (s *Server) recordMovement(w http.ResponseWriter, r *http.Request) {
 // safety stock.
 func (s *Server) listInventory(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	lq := stock.LevelQuery{SKU: q.Get("sku"), WarehouseID: q.Get("warehouse")}
+	lq := inventory.LevelQuery{SKU: q.Get("sku"), WarehouseID: q.Get("warehouse")}
 	var problems []model.FieldError
 	lq.LowOnly, problems = parseBool(q, "low_stock", problems)
 	lq.Limit, problems = parseLimit(q, problems)
@@ -126,7 +125,7 @@ func (s *Server) listInventory(w http.ResponseWriter, r *http.Request) {
 	}
 	limit := lq.Limit
 	lq.Limit++ // one more than the page: whether there is a next page
-	levels, err := s.deps.Stock.Levels(r.Context(), scopeOf(r.Context()), lq)
+	levels, err := s.deps.Inventory.Levels(r.Context(), scopeOf(r.Context()), lq)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -151,7 +150,7 @@ func (s *Server) listInventory(w http.ResponseWriter, r *http.Request) {
 // stock ledger in the order it was written, each entry with the balance it left.
 func (s *Server) listMovements(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := stock.MovementFilter{SKU: q.Get("sku"), WarehouseID: q.Get("warehouse"), OrderID: q.Get("order_id")}
+	f := inventory.MovementFilter{SKU: q.Get("sku"), WarehouseID: q.Get("warehouse"), OrderID: q.Get("order_id")}
 	var problems []model.FieldError
 	f.Limit, problems = parseLimit(q, problems)
 	if v := q.Get("cursor"); v != "" {
@@ -167,7 +166,7 @@ func (s *Server) listMovements(w http.ResponseWriter, r *http.Request) {
 	}
 	limit := f.Limit
 	f.Limit++ // one more than the page: whether there is a next page
-	moves, err := s.deps.Stock.Movements(r.Context(), scopeOf(r.Context()), f)
+	moves, err := s.deps.Inventory.Movements(r.Context(), scopeOf(r.Context()), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -192,7 +191,7 @@ func (s *Server) listMovements(w http.ResponseWriter, r *http.Request) {
 // from the SKU's demand (R-INV-3). It changes nothing.
 func (s *Server) suggestSafetyStock(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	req := stock.SafetyRequest{WarehouseID: q.Get("warehouse"), SKU: q.Get("sku")}
+	req := inventory.SafetyRequest{WarehouseID: q.Get("warehouse"), SKU: q.Get("sku")}
 	var problems []model.FieldError
 	if req.WarehouseID == "" {
 		problems = append(problems, model.FieldError{Code: "missing_field", Field: "warehouse", Message: "name the warehouse by its id"})
@@ -211,7 +210,7 @@ func (s *Server) suggestSafetyStock(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, &model.ValidationError{Problems: problems})
 		return
 	}
-	out, err := s.deps.Stock.SuggestSafetyStock(r.Context(), scopeOf(r.Context()), req)
+	out, err := s.deps.Inventory.SuggestSafetyStock(r.Context(), scopeOf(r.Context()), req)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -224,11 +223,11 @@ func (s *Server) suggestSafetyStock(w http.ResponseWriter, r *http.Request) {
 // allocation. 409 insufficient_stock (or split_forbidden, no_warehouse) when it cannot be served,
 // with the decision that says what is short and why each warehouse lost.
 func (s *Server) allocateOrder(w http.ResponseWriter, r *http.Request) {
-	var opt stock.AllocateOptions
+	var opt inventory.AllocateOptions
 	if !s.decodeOptionalBody(w, r, &opt) {
 		return
 	}
-	a, err := s.deps.Stock.Allocate(r.Context(), scopeOf(r.Context()), r.PathValue("id"), opt)
+	a, err := s.deps.Inventory.Allocate(r.Context(), scopeOf(r.Context()), r.PathValue("id"), opt)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -262,7 +261,7 @@ func (s *Server) allocateOrders(w http.ResponseWriter, r *http.Request) {
 			Message: `list the orders to allocate: {"order_ids":["ord_…"]}`})
 		return
 	}
-	res, err := s.deps.Stock.AllocateMany(r.Context(), scopeOf(r.Context()), req.OrderIDs, stock.AllocateOptions{AllowSplit: req.AllowSplit})
+	res, err := s.deps.Inventory.AllocateMany(r.Context(), scopeOf(r.Context()), req.OrderIDs, inventory.AllocateOptions{AllowSplit: req.AllowSplit})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -294,7 +293,7 @@ func (s *Server) releaseOrder(w http.ResponseWriter, r *http.Request) {
 	if !s.decodeOptionalBody(w, r, &req) {
 		return
 	}
-	a, err := s.deps.Stock.Release(r.Context(), scopeOf(r.Context()), r.PathValue("id"), req.Reason)
+	a, err := s.deps.Inventory.Release(r.Context(), scopeOf(r.Context()), r.PathValue("id"), req.Reason)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -304,7 +303,7 @@ func (s *Server) releaseOrder(w http.ResponseWriter, r *http.Request) {
 
 // getAllocation is GET /v1/orders/{id}/allocation: 404 when the order has none.
 func (s *Server) getAllocation(w http.ResponseWriter, r *http.Request) {
-	a, err := s.deps.Stock.GetAllocation(r.Context(), scopeOf(r.Context()), r.PathValue("id"))
+	a, err := s.deps.Inventory.GetAllocation(r.Context(), scopeOf(r.Context()), r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -5,10 +5,9 @@ import (
 	"errors"
 	"net/http"
 
+	"lastmile/internal/inventory"
+	"lastmile/internal/inventory/inventorycsv"
 	"lastmile/internal/model"
-	"lastmile/internal/stock"
-	"lastmile/internal/stockcsv"
-	"lastmile/internal/stockfile"
 )
 
 // importStock is POST /v1/inventory:import with a stock file as the body (docs/csv.md, "Stock
@@ -22,9 +21,9 @@ func (s *Server) importStock(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Trailer", "Lastmile-Import-Summary")
-	results := stockfile.NewResultWriter(&lazyCSV{w: w})
-	sum, err := stockfile.Import(r.Context(), s.deps.Stock, scopeOf(r.Context()), shopID, r.Body, results, nil)
-	var he *stockcsv.HeaderError
+	results := inventorycsv.NewResultWriter(&lazyCSV{w: w})
+	sum, err := s.deps.Inventory.ImportCSV(r.Context(), scopeOf(r.Context()), shopID, r.Body, results, nil)
+	var he *inventorycsv.HeaderError
 	switch {
 	case errors.As(err, &he):
 		s.fail(w, r, &apiError{Status: http.StatusUnprocessableEntity, Code: he.Code, Field: he.Column, Message: he.Message})
@@ -46,7 +45,7 @@ func (s *Server) importStock(w http.ResponseWriter, r *http.Request) {
 // as a stock file (UTF-8 with a BOM, warehouses by code) that re-imports unchanged.
 func (s *Server) exportStock(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	lq := stock.LevelQuery{SKU: q.Get("sku"), WarehouseID: q.Get("warehouse")}
+	lq := inventory.LevelQuery{SKU: q.Get("sku"), WarehouseID: q.Get("warehouse")}
 	var problems []model.FieldError
 	lq.LowOnly, problems = parseBool(q, "low_stock", problems)
 	if len(problems) > 0 {
@@ -54,7 +53,7 @@ func (s *Server) exportStock(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Disposition", `attachment; filename="stock.csv"`)
-	if _, err := stockfile.Export(r.Context(), s.deps.Stock, scopeOf(r.Context()), lq, &lazyCSV{w: w}); err != nil {
+	if _, err := s.deps.Inventory.ExportCSV(r.Context(), scopeOf(r.Context()), lq, &lazyCSV{w: w}); err != nil {
 		s.deps.Log.Error("stock export failed", "request_id", requestID(r.Context()), "err", err)
 		panic(http.ErrAbortHandler)
 	}

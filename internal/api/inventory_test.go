@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/store"
 )
@@ -61,13 +60,13 @@ func TestInventoryFlow(t *testing.T) {
 
 		// A warehouse, read back whole.
 		r := e.do("POST", "/v1/warehouses", key, warehouseJSON("LAX1"))
-		var wh inventory.Warehouse
+		var wh model.Warehouse
 		r.decode(t, &wh)
 		if r.status != http.StatusCreated || !strings.HasPrefix(wh.ID, "wh_") || wh.Code != "LAX1" || len(wh.Transit) != 2 || wh.CutOff != "14:00" {
 			t.Fatalf("create warehouse: %d %s", r.status, r.body)
 		}
 		r = e.do("GET", "/v1/warehouses/"+wh.ID, key, nil)
-		var got inventory.Warehouse
+		var got model.Warehouse
 		r.decode(t, &got)
 		if r.status != http.StatusOK || got.ID != wh.ID || got.Address.City != "Los Angeles" || got.Transit[0].Region != "CA" {
 			t.Fatalf("get warehouse: %d %s", r.status, r.body)
@@ -128,7 +127,7 @@ func TestInventoryFlow(t *testing.T) {
 		var eb struct {
 			Error struct {
 				Code     string
-				Decision inventory.Decision
+				Decision model.Decision
 			}
 		}
 		r.decode(t, &eb)
@@ -197,7 +196,7 @@ func TestInventoryFlow(t *testing.T) {
 			cursor = *page.NextCursor
 		}
 		var kinds []string
-		moves := make([]inventory.Movement, len(all))
+		moves := make([]model.Movement, len(all))
 		for i, m := range all {
 			kinds = append(kinds, string(m.Kind))
 			moves[i] = m.Movement
@@ -206,7 +205,7 @@ func TestInventoryFlow(t *testing.T) {
 		if strings.Join(kinds, " ") != want {
 			t.Fatalf("ledger kinds %v, want %s", kinds, want)
 		}
-		if b, l := inventory.Replay(moves), e.level(t, key, "TSHIRT-RED-M"); b != l.Balance {
+		if b, l := model.Replay(moves), e.level(t, key, "TSHIRT-RED-M"); b != l.Balance {
 			t.Fatalf("ledger sums to %+v, level is %+v", b, l.Balance)
 		}
 		if all[2].OrderID != o1.ID || all[2].Actor == "" || all[5].Reason != "order cancelled: buyer_request" {
@@ -265,7 +264,7 @@ func TestAllocateUnconfirmedAndBadInput(t *testing.T) {
 // warehouse, stock and an allocated order; shop B's key must find none of it.
 func stockIsolationProbes(t *testing.T, e *env, keyA, keyB, _ string) map[string]func() response {
 	r := e.do("POST", "/v1/warehouses", keyA, warehouseJSON("ISO1"))
-	var wh inventory.Warehouse
+	var wh model.Warehouse
 	r.decode(t, &wh)
 	if r = e.do("PUT", "/v1/warehouses/"+wh.ID+"/stock/TSHIRT-RED-M", keyA, `{"on_hand":10,"reason":"count"}`); r.status != http.StatusOK {
 		t.Fatalf("stock: %d %s", r.status, r.body)
@@ -338,7 +337,7 @@ func TestStockImportExport(t *testing.T) {
 	t.Parallel()
 	eachStore(t, func(t *testing.T, e *env) {
 		_, key := e.shop("A", "US")
-		var wh inventory.Warehouse
+		var wh model.Warehouse
 		e.do("POST", "/v1/warehouses", key, warehouseJSON("LAX1")).decode(t, &wh)
 		// Chinese headers, a semicolon file, one bad row among good ones, a warehouse by id.
 		file := "仓库编码;SKU;在库数量;安全库存;备注\r\n" +
@@ -396,7 +395,7 @@ func TestAllocateBatch(t *testing.T) {
 	t.Parallel()
 	eachStore(t, func(t *testing.T, e *env) {
 		_, key := e.shop("A", "US")
-		var wh inventory.Warehouse
+		var wh model.Warehouse
 		e.do("POST", "/v1/warehouses", key, warehouseJSON("LAX1")).decode(t, &wh)
 		e.do("PUT", "/v1/warehouses/"+wh.ID+"/stock/TSHIRT-RED-M", key, `{"on_hand":3,"reason":"count"}`)
 		o1, o2 := e.confirmedOrder(t, key, "b-1"), e.confirmedOrder(t, key, "b-2")

@@ -394,7 +394,7 @@ func (s *Server) cancelOrder(w http.ResponseWriter, r *http.Request) {
 	}
 	// Give back the stock it held now rather than at the next sweep. The cancel is committed
 	// either way; if this fails, the sweep releases it.
-	if _, err := s.deps.Stock.Settle(r.Context(), []string{o.ShopID}, o.ID); err != nil {
+	if _, err := s.deps.Inventory.Settle(r.Context(), []string{o.ShopID}, o.ID); err != nil {
 		s.deps.Log.Warn("release stock of a cancelled order: the sweep will retry", "order", o.ID, "err", err)
 	}
 	writeJSON(w, http.StatusOK, o)

@@ -8,8 +8,7 @@ import (
 	"time"
 
 	"lastmile/internal/model"
-	"lastmile/internal/ordercsv"
-	"lastmile/internal/orderimport"
+	"lastmile/internal/order/ordercsv"
 	"lastmile/internal/store"
 )
 
@@ -27,8 +26,7 @@ func (s *Server) importOrders(w http.ResponseWriter, r *http.Request) {
 	opt := ordercsv.Options{Location: s.marketLocation}
 	w.Header().Set("Trailer", "Lastmile-Import-Summary")
 	results := ordercsv.NewResultWriter(&lazyCSV{w: w})
-	im := orderimport.Importer{Orders: s.deps.Orders}
-	sum, err := im.Import(r.Context(), sc, shopID, r.Body, opt, results, nil)
+	sum, err := s.deps.Orders.ImportCSV(r.Context(), sc, shopID, r.Body, opt, results, nil)
 	var he *ordercsv.HeaderError
 	switch {
 	case errors.As(err, &he):

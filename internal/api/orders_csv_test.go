@@ -5,12 +5,12 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
+	"lastmile/internal/order"
 	"net/http"
 	"strings"
 	"testing"
 
 	"lastmile/internal/model"
-	"lastmile/internal/orderimport"
 )
 
 const csvHeader = "external_id,market,currency,created_at,paid_at,ship_name,ship_line1,ship_city,ship_region,ship_postal_code,ship_country,ship_phone,sku,item_name,quantity,unit_price,weight_g,length_mm,width_mm,height_mm,declared_name,has_battery\n"
@@ -59,7 +59,7 @@ func TestImportAndExportCSV(t *testing.T) {
 		if !strings.Contains(recs[4][3], "quantity") {
 			t.Errorf("the refused row does not name the field: %v", recs[4])
 		}
-		var sum orderimport.Summary
+		var sum order.ImportSummary
 		if err := json.Unmarshal([]byte(res.Trailer.Get("Lastmile-Import-Summary")), &sum); err != nil || sum.Orders != 3 || sum.Refused != 1 {
 			t.Errorf("summary trailer %q: %+v %v", res.Trailer.Get("Lastmile-Import-Summary"), sum, err)
 		}

@@ -17,23 +17,23 @@ import (
 
 	"lastmile/internal/config"
 	"lastmile/internal/ident"
+	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
-	"lastmile/internal/stock"
 	"lastmile/internal/store"
 	"lastmile/internal/tenant"
 )
 
 // Deps is what the API needs from the rest of lastmile.
 type Deps struct {
-	Config   config.Config
-	Store    store.Store // readiness and Idempotency-Key records
-	Orders   *order.Service
-	Stock    *stock.Service
-	Tenants  *tenant.Service
-	Log      *slog.Logger
-	Now      func() time.Time
-	Registry *prometheus.Registry // metrics are registered here and served at /metrics
+	Config    config.Config
+	Store     store.Store // readiness and Idempotency-Key records
+	Orders    *order.Service
+	Inventory *inventory.Service
+	Tenants   *tenant.Service
+	Log       *slog.Logger
+	Now       func() time.Time
+	Registry  *prometheus.Registry // metrics are registered here and served at /metrics
 }
 
 // Server is the HTTP handler of the API.

@@ -17,8 +17,8 @@ import (
 
 	"lastmile/internal/api"
 	"lastmile/internal/config"
+	"lastmile/internal/inventory"
 	"lastmile/internal/order"
-	"lastmile/internal/stock"
 	"lastmile/internal/store"
 	"lastmile/internal/store/postgres"
 	"lastmile/internal/store/sqlite"
@@ -27,14 +27,14 @@ import (
 
 // App is one running lastmile: its store, services and HTTP handler.
 type App struct {
-	Config  config.Config
-	Store   store.Store
-	Orders  *order.Service
-	Stock   *stock.Service
-	Tenants *tenant.Service
-	API     *api.Server
-	log     *slog.Logger
-	now     func() time.Time
+	Config    config.Config
+	Store     store.Store
+	Orders    *order.Service
+	Inventory *inventory.Service
+	Tenants   *tenant.Service
+	API       *api.Server
+	log       *slog.Logger
+	now       func() time.Time
 }
 
 // OpenStore opens the store that db names ("sqlite:PATH" or "postgres://…") and, when migrate is
@@ -90,10 +90,10 @@ func New(ctx context.Context, cfg config.Config, migrate bool, log *slog.Logger,
 		log:     log,
 		now:     now,
 	}
-	a.Stock = stock.NewService(st, cfg.Markets, now, log, stock.Options{Alert: func(l store.StockLevel) {
+	a.Inventory = inventory.NewService(st, cfg.Markets, now, log, inventory.Options{Alert: func(l store.StockLevel) {
 		lowStock.WithLabelValues(l.ShopID).Inc()
 	}})
-	a.API, err = api.New(api.Deps{Config: cfg, Store: st, Orders: a.Orders, Stock: a.Stock, Tenants: a.Tenants, Log: log, Now: now,
+	a.API, err = api.New(api.Deps{Config: cfg, Store: st, Orders: a.Orders, Inventory: a.Inventory, Tenants: a.Tenants, Log: log, Now: now,
 		Registry: reg})
 	if err != nil {
 		st.Close()
@@ -190,7 +190,7 @@ func (a *App) settleAllocations(ctx context.Context) {
 	defer t.Stop()
 	for {
 		for {
-			n, err := a.Stock.Sweep(ctx, 500)
+			n, err := a.Inventory.Sweep(ctx, 500)
 			if err != nil && ctx.Err() == nil {
 				a.log.Warn("settle allocations", "err", err)
 			}

@@ -2,11 +2,14 @@
 // that every file a seller keeps in Excel is read the same way: the encoding detection (UTF-8
 // with or without a BOM, GB18030/GBK as Chinese Excel saves "CSV", UTF-16 "Unicode text"), the
 // delimiter detection (',', ';', tab, or a "sep=" first line), a record reader that streams
-// rows and reports broken ones instead of failing, the guard against formula injection, and
-// the folding of header names.
+// rows and reports broken ones instead of failing, the header matched to a format's columns
+// (Open, Table: header errors, row shape problems, cells), the guard against formula
+// injection, the folding of header names, and the writing side (Writer, ResultWriter for the
+// per-row results of an import).
 //
-// It knows nothing of orders or stock: the packages that read those (ordercsv, stockcsv) name
-// the columns and read the cells. docs/csv.md describes the rules for sellers.
+// It knows nothing of orders or stock: the format packages that read those
+// (order/ordercsv, inventory/inventorycsv) name the columns and read the cells. docs/csv.md
+// describes the rules for sellers.
 package csvio
 
 import (

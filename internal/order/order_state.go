@@ -1,7 +1,8 @@
-// Package order is the order domain: the platform lifecycle as a pure state machine, the merge
-// rule that makes marketplace upserts idempotent and order-independent, input validation, and
-// the Service that the API and workers call. It does no I/O of its own: storage comes in through
-// store.Store, time through an injected clock.
+// Package order is where orders live: the rules (the platform lifecycle as a pure state machine,
+// the merge rule that makes marketplace upserts idempotent and order-independent, input
+// validation and checks) and the use cases (the Service that the API and workers call, and its
+// CSV import, ImportCSV; the format is order/ordercsv). It does no I/O of its own: storage comes
+// in through store.Store, time through an injected clock.
 package order
 
 import (

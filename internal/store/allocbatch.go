@@ -5,7 +5,6 @@ import (
 	"slices"
 	"time"
 
-	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 )
 
@@ -17,9 +16,9 @@ type AllocationBatch struct {
 	// Allocations by order id: those the orders have.
 	Allocations map[string]*Allocation
 	// Warehouses of each order's shop, by shop, sorted by id.
-	Warehouses map[string][]inventory.Warehouse
+	Warehouses map[string][]model.Warehouse
 	// Balances of Keys(), as loaded; Run updates them as the steps go.
-	Balances map[StockKey]inventory.Balance
+	Balances map[StockKey]model.Balance
 	// Stamps are the times of the balances that have rows: when each last changed.
 	Stamps map[StockKey]time.Time
 }
@@ -46,8 +45,8 @@ func (b *AllocationBatch) Keys() []StockKey {
 // LedgerEntry is a movement ready to write: its shop and the balance it left.
 type LedgerEntry struct {
 	ShopID string
-	inventory.Movement
-	After inventory.Balance
+	model.Movement
+	After model.Balance
 }
 
 // Run calls fn for each order id in turn. A step that fails (not found, fn's error, a movement
@@ -71,7 +70,7 @@ func (b *AllocationBatch) Run(orderIDs []string, fn AllocateFunc) ([]AllocationR
 			results[i].Err = err
 			continue
 		}
-		trial := make(map[StockKey]inventory.Balance, len(ch.Movements))
+		trial := make(map[StockKey]model.Balance, len(ch.Movements))
 		for _, m := range ch.Movements {
 			k := StockKey{WarehouseID: m.WarehouseID, SKU: m.SKU}
 			if bal, ok := b.Balances[k]; ok && slices.Contains(keys, k) {
@@ -106,7 +105,7 @@ func (b *AllocationBatch) Run(orderIDs []string, fn AllocateFunc) ([]AllocationR
 
 // LedgerEntries applies moves of shopID to balances (ApplyMovements) and returns them as entries
 // ready to write.
-func LedgerEntries(shopID string, balances map[StockKey]inventory.Balance, moves []inventory.Movement) ([]LedgerEntry, error) {
+func LedgerEntries(shopID string, balances map[StockKey]model.Balance, moves []model.Movement) ([]LedgerEntry, error) {
 	after, err := ApplyMovements(balances, moves)
 	if err != nil {
 		return nil, err

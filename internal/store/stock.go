@@ -4,38 +4,38 @@ import (
 	"context"
 	"time"
 
-	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 )
 
 // Stock is the storage of warehouses, stock balances, the stock ledger and order allocations.
-// The domain decides (inventory.Decide, inventory.Apply); the store holds the rows that decision
-// reads locked until its result is written, so that no two writers ever sell the same unit.
+// The domain decides (inventory.Decide); the store holds the rows that decision reads locked
+// until its result is written, so that no two writers ever sell the same unit.
 //
-// Every balance the store writes is the result of inventory.Apply on the balance it read under
-// lock and one movement it appends in the same transaction: the balance is always the sum of
-// the ledger (inventory.Replay), and the ledger's rules (no reserve beyond available, nothing
-// below zero) hold in the database, not only in the caller.
+// Every balance the store writes is the result of the ledger arithmetic, model.Balance.Apply, on
+// the balance it read under lock and one movement it appends in the same transaction: the
+// balance is always the sum of the ledger (model.Replay), and the ledger's rules (no reserve
+// beyond available, nothing below zero) hold in the database, not only in the caller. The store
+// imports only model, so the arithmetic it runs is the type's own, not a domain package's.
 type Stock interface {
 	// CreateWarehouse stores a new warehouse of w.ShopID; ErrConflict when its id, or its code
 	// within the shop, is taken; ErrNotFound when the shop does not exist.
-	CreateWarehouse(ctx context.Context, w inventory.Warehouse) error
+	CreateWarehouse(ctx context.Context, w model.Warehouse) error
 	// UpdateWarehouse loads the warehouse id (ErrNotFound outside shopIDs), calls fn on it and
 	// stores the result; ErrConflict when the new code is taken in the shop. fn may not change
 	// the id or the shop.
-	UpdateWarehouse(ctx context.Context, shopIDs []string, id string, fn func(*inventory.Warehouse) error) (inventory.Warehouse, error)
+	UpdateWarehouse(ctx context.Context, shopIDs []string, id string, fn func(*model.Warehouse) error) (model.Warehouse, error)
 	// GetWarehouse returns the warehouse id if its shop is in shopIDs, else ErrNotFound.
-	GetWarehouse(ctx context.Context, shopIDs []string, id string) (inventory.Warehouse, error)
+	GetWarehouse(ctx context.Context, shopIDs []string, id string) (model.Warehouse, error)
 	// ListWarehouses returns the warehouses of shopIDs in (shop, code) order.
-	ListWarehouses(ctx context.Context, shopIDs []string) ([]inventory.Warehouse, error)
+	ListWarehouses(ctx context.Context, shopIDs []string) ([]model.Warehouse, error)
 
 	// ChangeStock changes the balances of keys, all in warehouses of shopID, in one transaction:
 	// it locks their rows (a key without a row has a zero balance), calls fn with the balances
-	// and appends each movement fn returns, applying it with inventory.Apply. A movement for a key
+	// and appends each movement fn returns, applying it with model.Balance.Apply. A movement for a key
 	// that was not asked for, or one Apply refuses, fails the whole call: nothing is written. An
 	// unknown warehouse, or one of another shop, is ErrNotFound. It returns the levels of keys as
 	// written, in keys' order.
-	ChangeStock(ctx context.Context, shopID string, keys []StockKey, fn func(map[StockKey]inventory.Balance) ([]inventory.Movement, error)) ([]StockLevel, error)
+	ChangeStock(ctx context.Context, shopID string, keys []StockKey, fn func(map[StockKey]model.Balance) ([]model.Movement, error)) ([]StockLevel, error)
 	// ListStock returns stock levels in (SKU, warehouse) order after q.After.
 	ListStock(ctx context.Context, q StockQuery) ([]StockLevel, error)
 	// ListMovements returns ledger entries in the order they were appended, after q.AfterSeq.
@@ -75,17 +75,17 @@ type StockLevel struct {
 	ShopID      string `json:"shop_id"`
 	WarehouseID string `json:"warehouse_id"`
 	SKU         string `json:"sku"`
-	inventory.Balance
-	// LowStock: nothing is left to sell beyond the safety stock (inventory.LowStock).
+	model.Balance
+	// LowStock: nothing is left to sell beyond the safety stock (model.Balance.Low).
 	LowStock  bool      `json:"low_stock"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // NewStockLevel returns the level of key in shop with balance b, LowStock worked out.
-func NewStockLevel(shopID string, key StockKey, b inventory.Balance, at time.Time) StockLevel {
-	b = inventory.NewBalance(b.OnHand, b.Reserved, b.SafetyStock)
+func NewStockLevel(shopID string, key StockKey, b model.Balance, at time.Time) StockLevel {
+	b = model.NewBalance(b.OnHand, b.Reserved, b.SafetyStock)
 	return StockLevel{ShopID: shopID, WarehouseID: key.WarehouseID, SKU: key.SKU, Balance: b,
-		LowStock: inventory.LowStock(b), UpdatedAt: at}
+		LowStock: b.Low(), UpdatedAt: at}
 }
 
 // StockQuery selects stock levels.
@@ -113,8 +113,8 @@ type MovementQuery struct {
 type MovementRecord struct {
 	Seq    int64  `json:"seq"`
 	ShopID string `json:"shop_id"`
-	inventory.Movement
-	After inventory.Balance `json:"after"`
+	model.Movement
+	After model.Balance `json:"after"`
 }
 
 // AllocationStatus is where an order's stock stands.
@@ -129,12 +129,12 @@ const (
 
 // Allocation is an order's claim on stock: the decision that made it and where it stands.
 type Allocation struct {
-	OrderID   string             `json:"order_id"`
-	ShopID    string             `json:"shop_id"`
-	Status    AllocationStatus   `json:"status"`
-	Decision  inventory.Decision `json:"decision"`
-	CreatedAt time.Time          `json:"created_at"`
-	UpdatedAt time.Time          `json:"updated_at"`
+	OrderID   string           `json:"order_id"`
+	ShopID    string           `json:"shop_id"`
+	Status    AllocationStatus `json:"status"`
+	Decision  model.Decision   `json:"decision"`
+	CreatedAt time.Time        `json:"created_at"`
+	UpdatedAt time.Time        `json:"updated_at"`
 }
 
 // AllocationInput is what ChangeAllocation loaded, under lock, for one step.
@@ -144,15 +144,15 @@ type AllocationInput struct {
 	Current *Allocation
 	// Candidates are the shop's warehouses with their balances of the SKUs of the order and
 	// of Current, in warehouse id order.
-	Candidates []inventory.Candidate
+	Candidates []model.Candidate
 }
 
 // AllocationChange is what one step decided.
 type AllocationChange struct {
 	// Allocation is stored when not nil.
 	Allocation *Allocation
-	// Movements are appended in order, each applied to its balance with inventory.Apply.
-	Movements []inventory.Movement
+	// Movements are appended in order, each applied to its balance with model.Balance.Apply.
+	Movements []model.Movement
 }
 
 // AllocateFunc is the domain's allocation step (reserve, release, ship).

@@ -5,23 +5,22 @@ import (
 	"slices"
 	"strings"
 
-	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 )
 
-// ApplyMovements applies moves in order to balances, each with inventory.Apply, and updates
+// ApplyMovements applies moves in order to balances, each with model.Balance.Apply, and updates
 // balances in place: the one rule every driver uses before it writes a balance. It returns the
 // balance each movement left. A movement for a key not in balances, or one Apply refuses, fails
 // the whole list; balances may then be partly applied and must be thrown away.
-func ApplyMovements(balances map[StockKey]inventory.Balance, moves []inventory.Movement) ([]inventory.Balance, error) {
-	after := make([]inventory.Balance, len(moves))
+func ApplyMovements(balances map[StockKey]model.Balance, moves []model.Movement) ([]model.Balance, error) {
+	after := make([]model.Balance, len(moves))
 	for i, m := range moves {
 		key := StockKey{WarehouseID: m.WarehouseID, SKU: m.SKU}
 		b, ok := balances[key]
 		if !ok {
 			return nil, fmt.Errorf("movement %d (%s %d of %s in %s): that balance was not loaded under lock", i, m.Kind, m.Quantity, m.SKU, m.WarehouseID)
 		}
-		nb, err := inventory.Apply(b, m)
+		nb, err := b.Apply(m)
 		if err != nil {
 			return nil, err
 		}
@@ -34,7 +33,7 @@ func ApplyMovements(balances map[StockKey]inventory.Balance, moves []inventory.M
 // AllocationKeys are the balances an allocation step of o reads: every warehouse of the shop
 // (whs) for every SKU of o's lines and of its current allocation, whose lines may no longer be
 // the order's. Sorted by warehouse, then SKU: the order in which drivers lock them.
-func AllocationKeys(o *model.Order, cur *Allocation, whs []inventory.Warehouse) []StockKey {
+func AllocationKeys(o *model.Order, cur *Allocation, whs []model.Warehouse) []StockKey {
 	var skus []string
 	for _, l := range o.Lines {
 		skus = append(skus, l.SKU)
@@ -73,11 +72,11 @@ func SortKeys(keys []StockKey) []StockKey {
 }
 
 // Candidates pairs each warehouse with its balances among keys, for inventory.Decide.
-func Candidates(whs []inventory.Warehouse, keys []StockKey, balances map[StockKey]inventory.Balance) []inventory.Candidate {
-	out := make([]inventory.Candidate, len(whs))
+func Candidates(whs []model.Warehouse, keys []StockKey, balances map[StockKey]model.Balance) []model.Candidate {
+	out := make([]model.Candidate, len(whs))
 	index := make(map[string]int, len(whs))
 	for i, w := range whs {
-		out[i] = inventory.Candidate{Warehouse: w, Stock: make(map[string]inventory.Balance)}
+		out[i] = model.Candidate{Warehouse: w, Stock: make(map[string]model.Balance)}
 		index[w.ID] = i
 	}
 	for _, k := range keys {

@@ -12,3 +12,10 @@ func matchAmazon(s string) hit {
 	}
 	return hit{}
 }
+
+// matchAmazonInternational recognises Amazon's international shipment numbers as the public
+// tracking_number_data project documents them: "A", "F" or "C" + 10 digits, no check digit.
+func matchAmazonInternational(s string) hit {
+	ok := len(s) == 11 && (s[0] == 'A' || s[0] == 'F' || s[0] == 'C') && allDigits(s[1:])
+	return formatIf(ok, Amazon, "")
+}

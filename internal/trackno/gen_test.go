@@ -38,8 +38,10 @@ var upsChart = map[byte]int{
 	'N': 5, 'O': 6, 'P': 7, 'Q': 8, 'R': 9, 'S': 0, 'T': 1, 'U': 2, 'V': 3, 'W': 4, 'X': 5, 'Y': 6, 'Z': 7,
 }
 
-// genUPS returns the check digit of the 15 characters after "1Z": add the odd positions, add
-// twice the even positions (1-based, from the left), subtract from the next multiple of 10.
+// genUPS returns the check digit of the 15 characters after "1Z" (or a UPS waybill's 9 digits,
+// or an OnTrac number's letter and 13 digits): add the odd positions, add twice the even
+// positions (1-based, from the left), subtract from the next multiple of 10.
+// Worked by hand: C1234567890123 → 4 + 2·1 + 2 + 2·3 + ... + 2·3 = 84, check 6; 123456789 → 65, check 5.
 func genUPS(data string) string {
 	odd, even := 0, 0
 	for i := range len(data) {
@@ -154,7 +156,14 @@ func digitsOnly(s string) bool {
 // swaps, mod 7 misses 0↔7).
 
 func acceptUPS(s string) bool {
+	if len(s) == 11 && strings.ContainsRune("AHJKTV", rune(s[0])) && digitsOnly(s[1:]) {
+		return genUPS(s[1:10]) == s[10:] // waybill
+	}
 	return len(s) == 18 && strings.HasPrefix(s, "1Z") && genUPS(s[2:17]) == s[17:]
+}
+
+func acceptOnTrac(s string) bool {
+	return len(s) == 15 && (s[0] == 'C' || s[0] == 'D') && digitsOnly(s[1:]) && genUPS(s[:14]) == s[14:]
 }
 
 func acceptS10(s string) bool {
@@ -195,17 +204,27 @@ func acceptFedEx(s string) bool {
 		return false
 	}
 	last := s[len(s)-1:]
+	smartPost := func(pic string) bool { // a FedEx Ground Economy PIC, in full
+		return (len(pic) == 22 || len(pic) == 26) && strings.HasPrefix(pic, "926129") && genGS1(pic[:len(pic)-1]) == last
+	}
 	switch len(s) {
 	case 12:
 		return genFedEx12(s[:11]) == last
 	case 15:
 		return genGS1(s[:14]) == last
+	case 18:
+		return strings.HasPrefix(s, "00") && genGS1(s[:17]) == last
 	case 20:
 		return (strings.HasPrefix(s, "00") && genGS1(s[:19]) == last) || (!picStart(s) && genGS1("92"+s[:19]) == last)
 	case 22:
-		return strings.HasPrefix(s, "96") && genGS1(s[7:21]) == last
+		return (strings.HasPrefix(s, "96") && genGS1(s[7:21]) == last) || smartPost(s)
+	case 26:
+		return smartPost(s)
+	case 30:
+		return strings.HasPrefix(s, "420") && smartPost(s[8:])
 	case 34:
-		return (strings.HasPrefix(s, "100") || strings.HasPrefix(s, "96")) && genFedEx13(s[20:33]) == last
+		return (strings.HasPrefix(s, "10") || strings.HasPrefix(s, "96")) && genFedEx13(s[20:33]) == last ||
+			strings.HasPrefix(s, "420") && (smartPost(s[8:]) || smartPost(s[12:]))
 	}
 	return false
 }

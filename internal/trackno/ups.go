@@ -12,3 +12,18 @@ func matchUPS(s string) hit {
 	}
 	return verify(UPS, "", upsCheck(s[2:17]), s[17])
 }
+
+// matchUPSWaybill recognises UPS waybill numbers, as the public tracking_number_data project
+// documents them: a service letter (A, H, J, K, T or V; J Next Day Express, K Ground, V
+// Worldwide Express Saver) + 9 digits + 1 check digit, the same modified mod 10 as 1Z numbers
+// over the 9 digits.
+func matchUPSWaybill(s string) hit {
+	if len(s) != 11 || !allDigits(s[1:]) {
+		return hit{}
+	}
+	switch s[0] {
+	case 'A', 'H', 'J', 'K', 'T', 'V':
+		return verify(UPS, "", upsCheck(s[1:10]), s[10])
+	}
+	return hit{}
+}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/store"
 )
@@ -32,7 +31,7 @@ func (s *Store) ChangeAllocations(ctx context.Context, shopIDs []string, orderID
 	err := s.inTx(ctx, store.DescribeAllocations(orderIDs), func(tx pgx.Tx) error {
 		results = nil // the transaction may be retried
 		b := &store.AllocationBatch{Orders: map[string]*model.Order{}, Allocations: map[string]*store.Allocation{},
-			Warehouses: map[string][]inventory.Warehouse{}}
+			Warehouses: map[string][]model.Warehouse{}}
 		rows, err := tx.Query(ctx, `SELECT `+orderColumns+` FROM orders WHERE id = ANY($1) AND shop_id = ANY($2) ORDER BY id FOR UPDATE`, ids, shopIDs)
 		if err != nil {
 			return err

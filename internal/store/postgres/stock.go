@@ -12,7 +12,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/store"
 )
@@ -26,7 +25,7 @@ import (
 const warehouseColumns = `id, shop_id, code, doc, created_at, updated_at`
 
 // CreateWarehouse implements store.Stock.
-func (s *Store) CreateWarehouse(ctx context.Context, w inventory.Warehouse) error {
+func (s *Store) CreateWarehouse(ctx context.Context, w model.Warehouse) error {
 	doc, err := json.Marshal(w)
 	if err != nil {
 		return fmt.Errorf("encode warehouse %s: %w", w.ID, err)
@@ -40,8 +39,8 @@ func (s *Store) CreateWarehouse(ctx context.Context, w inventory.Warehouse) erro
 }
 
 // UpdateWarehouse implements store.Stock.
-func (s *Store) UpdateWarehouse(ctx context.Context, shopIDs []string, id string, fn func(*inventory.Warehouse) error) (inventory.Warehouse, error) {
-	var out inventory.Warehouse
+func (s *Store) UpdateWarehouse(ctx context.Context, shopIDs []string, id string, fn func(*model.Warehouse) error) (model.Warehouse, error) {
+	var out model.Warehouse
 	err := s.inTx(ctx, "update warehouse "+id, func(tx pgx.Tx) error {
 		w, err := scanWarehouse(tx.QueryRow(ctx, `SELECT `+warehouseColumns+` FROM warehouses WHERE id = $1 AND shop_id = ANY($2) FOR UPDATE`,
 			id, shopIDs))
@@ -72,13 +71,13 @@ func (s *Store) UpdateWarehouse(ctx context.Context, shopIDs []string, id string
 }
 
 // GetWarehouse implements store.Stock.
-func (s *Store) GetWarehouse(ctx context.Context, shopIDs []string, id string) (inventory.Warehouse, error) {
+func (s *Store) GetWarehouse(ctx context.Context, shopIDs []string, id string) (model.Warehouse, error) {
 	w, err := scanWarehouse(s.pool.QueryRow(ctx, `SELECT `+warehouseColumns+` FROM warehouses WHERE id = $1 AND shop_id = ANY($2)`, id, shopIDs))
 	return w, wrap(err, "warehouse "+id)
 }
 
 // ListWarehouses implements store.Stock.
-func (s *Store) ListWarehouses(ctx context.Context, shopIDs []string) ([]inventory.Warehouse, error) {
+func (s *Store) ListWarehouses(ctx context.Context, shopIDs []string) ([]model.Warehouse, error) {
 	out, err := listWarehouses(ctx, s.pool, shopIDs, "ORDER BY shop_id, code")
 	return out, wrap(err, "list warehouses")
 }
@@ -87,13 +86,13 @@ type queryer interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
-func listWarehouses(ctx context.Context, q queryer, shopIDs []string, order string) ([]inventory.Warehouse, error) {
+func listWarehouses(ctx context.Context, q queryer, shopIDs []string, order string) ([]model.Warehouse, error) {
 	rows, err := q.Query(ctx, `SELECT `+warehouseColumns+` FROM warehouses WHERE shop_id = ANY($1) `+order, shopIDs)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []inventory.Warehouse
+	var out []model.Warehouse
 	for rows.Next() {
 		w, err := scanWarehouse(rows)
 		if err != nil {
@@ -104,8 +103,8 @@ func listWarehouses(ctx context.Context, q queryer, shopIDs []string, order stri
 	return out, rows.Err()
 }
 
-func scanWarehouse(r pgx.Row) (inventory.Warehouse, error) {
-	var w inventory.Warehouse
+func scanWarehouse(r pgx.Row) (model.Warehouse, error) {
+	var w model.Warehouse
 	var id, shop, code string
 	var doc []byte
 	var created, updated time.Time
@@ -123,7 +122,7 @@ func scanWarehouse(r pgx.Row) (inventory.Warehouse, error) {
 // that they can be locked like the others; those no movement touched are deleted again before
 // commit, so that, as in every driver, a balance without a ledger has no row.
 func (s *Store) ChangeStock(ctx context.Context, shopID string, keys []store.StockKey,
-	fn func(map[store.StockKey]inventory.Balance) ([]inventory.Movement, error)) ([]store.StockLevel, error) {
+	fn func(map[store.StockKey]model.Balance) ([]model.Movement, error)) ([]store.StockLevel, error) {
 	sorted := store.SortKeys(keys)
 	whs, skus := make([]string, len(sorted)), make([]string, len(sorted))
 	for i, k := range sorted {
@@ -180,7 +179,7 @@ func (s *Store) ChangeStock(ctx context.Context, shopID string, keys []store.Sto
 		}
 		var dropW, dropS []string
 		for _, k := range created {
-			if !slices.ContainsFunc(moves, func(m inventory.Movement) bool { return m.WarehouseID == k.WarehouseID && m.SKU == k.SKU }) {
+			if !slices.ContainsFunc(moves, func(m model.Movement) bool { return m.WarehouseID == k.WarehouseID && m.SKU == k.SKU }) {
 				dropW, dropS = append(dropW, k.WarehouseID), append(dropS, k.SKU)
 			}
 		}
@@ -201,11 +200,11 @@ func (s *Store) ChangeStock(ctx context.Context, shopID string, keys []store.Sto
 
 // lockBalances runs query, which selects and locks stock rows, and returns the balances of keys:
 // zero for a key without a row.
-func lockBalances(ctx context.Context, tx pgx.Tx, query string, keys []store.StockKey, args ...any) (map[store.StockKey]inventory.Balance, map[store.StockKey]time.Time, error) {
-	balances := make(map[store.StockKey]inventory.Balance, len(keys))
+func lockBalances(ctx context.Context, tx pgx.Tx, query string, keys []store.StockKey, args ...any) (map[store.StockKey]model.Balance, map[store.StockKey]time.Time, error) {
+	balances := make(map[store.StockKey]model.Balance, len(keys))
 	stamps := make(map[store.StockKey]time.Time, len(keys))
 	for _, k := range keys {
-		balances[k] = inventory.Balance{}
+		balances[k] = model.Balance{}
 	}
 	rows, err := tx.Query(ctx, query, args...)
 	if err != nil {
@@ -220,7 +219,7 @@ func lockBalances(ctx context.Context, tx pgx.Tx, query string, keys []store.Sto
 			return nil, nil, err
 		}
 		if _, asked := balances[k]; asked {
-			balances[k] = inventory.NewBalance(onHand, reserved, safety)
+			balances[k] = model.NewBalance(onHand, reserved, safety)
 			stamps[k] = updated.UTC()
 		}
 	}
@@ -259,7 +258,7 @@ func (s *Store) ListStock(ctx context.Context, q store.StockQuery) ([]store.Stoc
 		if err := rows.Scan(&shop, &k.WarehouseID, &k.SKU, &onHand, &reserved, &safety, &updated); err != nil {
 			return nil, wrap(err, "list stock")
 		}
-		out = append(out, store.NewStockLevel(shop, k, inventory.NewBalance(onHand, reserved, safety), updated.UTC()))
+		out = append(out, store.NewStockLevel(shop, k, model.NewBalance(onHand, reserved, safety), updated.UTC()))
 	}
 	return out, wrap(rows.Err(), "list stock")
 }
@@ -294,7 +293,7 @@ func (s *Store) ListMovements(ctx context.Context, q store.MovementQuery) ([]sto
 			return nil, wrap(err, "list movements")
 		}
 		r.At = r.At.UTC()
-		r.After = inventory.NewBalance(onHand, reserved, safety)
+		r.After = model.NewBalance(onHand, reserved, safety)
 		out = append(out, r)
 	}
 	return out, wrap(rows.Err(), "list movements")

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/store"
 )
@@ -53,9 +52,9 @@ func (s *Store) ChangeAllocations(ctx context.Context, shopIDs []string, orderID
 // warehouses and every balance their steps may read.
 func loadAllocationBatch(ctx context.Context, tx *sql.Tx, shopIDs, ids []string) (*store.AllocationBatch, error) {
 	b := &store.AllocationBatch{Orders: map[string]*model.Order{}, Allocations: map[string]*store.Allocation{},
-		Warehouses: map[string][]inventory.Warehouse{}}
+		Warehouses: map[string][]model.Warehouse{}}
 	if len(shopIDs) == 0 {
-		b.Balances = map[store.StockKey]inventory.Balance{}
+		b.Balances = map[store.StockKey]model.Balance{}
 		return b, nil
 	}
 	uniq := slices.Compact(slices.Sorted(slices.Values(ids)))
@@ -95,7 +94,7 @@ func loadAllocationBatch(ctx context.Context, tx *sql.Tx, shopIDs, ids []string)
 		if err != nil {
 			return nil, err
 		}
-		slices.SortFunc(whs, func(a, b inventory.Warehouse) int { return strings.Compare(a.ID, b.ID) })
+		slices.SortFunc(whs, func(a, b model.Warehouse) int { return strings.Compare(a.ID, b.ID) })
 		b.Warehouses[shop] = whs
 	}
 	var err error

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/store"
 )
@@ -22,7 +21,7 @@ import (
 const warehouseColumns = `id, shop_id, code, doc, created_at, updated_at`
 
 // CreateWarehouse implements store.Stock.
-func (s *Store) CreateWarehouse(ctx context.Context, w inventory.Warehouse) error {
+func (s *Store) CreateWarehouse(ctx context.Context, w model.Warehouse) error {
 	doc, err := json.Marshal(w)
 	if err != nil {
 		return fmt.Errorf("encode warehouse %s: %w", w.ID, err)
@@ -36,8 +35,8 @@ func (s *Store) CreateWarehouse(ctx context.Context, w inventory.Warehouse) erro
 }
 
 // UpdateWarehouse implements store.Stock.
-func (s *Store) UpdateWarehouse(ctx context.Context, shopIDs []string, id string, fn func(*inventory.Warehouse) error) (inventory.Warehouse, error) {
-	var out inventory.Warehouse
+func (s *Store) UpdateWarehouse(ctx context.Context, shopIDs []string, id string, fn func(*model.Warehouse) error) (model.Warehouse, error) {
+	var out model.Warehouse
 	err := s.inTx(ctx, "update warehouse "+id, func(tx *sql.Tx) error {
 		w, err := getWarehouse(ctx, tx, shopIDs, id)
 		if err != nil {
@@ -67,14 +66,14 @@ func (s *Store) UpdateWarehouse(ctx context.Context, shopIDs []string, id string
 }
 
 // GetWarehouse implements store.Stock.
-func (s *Store) GetWarehouse(ctx context.Context, shopIDs []string, id string) (inventory.Warehouse, error) {
+func (s *Store) GetWarehouse(ctx context.Context, shopIDs []string, id string) (model.Warehouse, error) {
 	w, err := getWarehouse(ctx, s.r, shopIDs, id)
 	return w, wrap(err, "warehouse "+id)
 }
 
-func getWarehouse(ctx context.Context, q querier, shopIDs []string, id string) (inventory.Warehouse, error) {
+func getWarehouse(ctx context.Context, q querier, shopIDs []string, id string) (model.Warehouse, error) {
 	if len(shopIDs) == 0 {
-		return inventory.Warehouse{}, fmt.Errorf("warehouse %s: %w", id, model.ErrNotFound)
+		return model.Warehouse{}, fmt.Errorf("warehouse %s: %w", id, model.ErrNotFound)
 	}
 	args := append([]any{id}, anys(shopIDs)...)
 	return scanWarehouse(q.QueryRowContext(ctx, `SELECT `+warehouseColumns+` FROM warehouses WHERE id = ? AND shop_id IN (`+
@@ -82,7 +81,7 @@ func getWarehouse(ctx context.Context, q querier, shopIDs []string, id string) (
 }
 
 // ListWarehouses implements store.Stock.
-func (s *Store) ListWarehouses(ctx context.Context, shopIDs []string) ([]inventory.Warehouse, error) {
+func (s *Store) ListWarehouses(ctx context.Context, shopIDs []string) ([]model.Warehouse, error) {
 	out, err := listWarehouses(ctx, s.r, shopIDs)
 	return out, wrap(err, "list warehouses")
 }
@@ -91,7 +90,7 @@ type rowsQuerier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-func listWarehouses(ctx context.Context, q rowsQuerier, shopIDs []string) ([]inventory.Warehouse, error) {
+func listWarehouses(ctx context.Context, q rowsQuerier, shopIDs []string) ([]model.Warehouse, error) {
 	if len(shopIDs) == 0 {
 		return nil, nil
 	}
@@ -101,7 +100,7 @@ func listWarehouses(ctx context.Context, q rowsQuerier, shopIDs []string) ([]inv
 		return nil, err
 	}
 	defer rows.Close()
-	var out []inventory.Warehouse
+	var out []model.Warehouse
 	for rows.Next() {
 		w, err := scanWarehouse(rows)
 		if err != nil {
@@ -112,8 +111,8 @@ func listWarehouses(ctx context.Context, q rowsQuerier, shopIDs []string) ([]inv
 	return out, rows.Err()
 }
 
-func scanWarehouse(r scanner) (inventory.Warehouse, error) {
-	var w inventory.Warehouse
+func scanWarehouse(r scanner) (model.Warehouse, error) {
+	var w model.Warehouse
 	var id, shop, code string
 	var doc []byte
 	var created, updated int64
@@ -129,7 +128,7 @@ func scanWarehouse(r scanner) (inventory.Warehouse, error) {
 
 // ChangeStock implements store.Stock.
 func (s *Store) ChangeStock(ctx context.Context, shopID string, keys []store.StockKey,
-	fn func(map[store.StockKey]inventory.Balance) ([]inventory.Movement, error)) ([]store.StockLevel, error) {
+	fn func(map[store.StockKey]model.Balance) ([]model.Movement, error)) ([]store.StockLevel, error) {
 	var out []store.StockLevel
 	err := s.inTx(ctx, "change stock", func(tx *sql.Tx) error {
 		if err := checkWarehouses(ctx, tx, shopID, keys); err != nil {
@@ -181,11 +180,11 @@ func checkWarehouses(ctx context.Context, tx *sql.Tx, shopID string, keys []stor
 
 // loadBalances reads the balances of keys; a key without a row has a zero balance. stamps holds
 // the last change of each row that exists.
-func loadBalances(ctx context.Context, tx *sql.Tx, keys []store.StockKey) (map[store.StockKey]inventory.Balance, map[store.StockKey]time.Time, error) {
-	balances := make(map[store.StockKey]inventory.Balance, len(keys))
+func loadBalances(ctx context.Context, tx *sql.Tx, keys []store.StockKey) (map[store.StockKey]model.Balance, map[store.StockKey]time.Time, error) {
+	balances := make(map[store.StockKey]model.Balance, len(keys))
 	stamps := make(map[store.StockKey]time.Time, len(keys))
 	for _, k := range keys {
-		balances[k] = inventory.Balance{}
+		balances[k] = model.Balance{}
 	}
 	for rest := keys; len(rest) > 0; {
 		chunk := rest[:min(lookupChunk/2, len(rest))]
@@ -206,7 +205,7 @@ func loadBalances(ctx context.Context, tx *sql.Tx, keys []store.StockKey) (map[s
 	return balances, stamps, nil
 }
 
-func scanBalances(rows *sql.Rows, balances map[store.StockKey]inventory.Balance, stamps map[store.StockKey]time.Time) error {
+func scanBalances(rows *sql.Rows, balances map[store.StockKey]model.Balance, stamps map[store.StockKey]time.Time) error {
 	defer rows.Close()
 	for rows.Next() {
 		var k store.StockKey
@@ -214,7 +213,7 @@ func scanBalances(rows *sql.Rows, balances map[store.StockKey]inventory.Balance,
 		if err := rows.Scan(&k.WarehouseID, &k.SKU, &onHand, &reserved, &safety, &updated); err != nil {
 			return err
 		}
-		balances[k] = inventory.NewBalance(onHand, reserved, safety)
+		balances[k] = model.NewBalance(onHand, reserved, safety)
 		stamps[k] = fromMicros(updated)
 	}
 	return rows.Err()
@@ -257,7 +256,7 @@ func (s *Store) ListStock(ctx context.Context, q store.StockQuery) ([]store.Stoc
 		if err := rows.Scan(&shop, &k.WarehouseID, &k.SKU, &onHand, &reserved, &safety, &updated); err != nil {
 			return nil, wrap(err, "list stock")
 		}
-		out = append(out, store.NewStockLevel(shop, k, inventory.NewBalance(onHand, reserved, safety), fromMicros(updated)))
+		out = append(out, store.NewStockLevel(shop, k, model.NewBalance(onHand, reserved, safety), fromMicros(updated)))
 	}
 	return out, wrap(rows.Err(), "list stock")
 }
@@ -297,7 +296,7 @@ func (s *Store) ListMovements(ctx context.Context, q store.MovementQuery) ([]sto
 			return nil, wrap(err, "list movements")
 		}
 		r.At = fromMicros(at)
-		r.After = inventory.NewBalance(onHand, reserved, safety)
+		r.After = model.NewBalance(onHand, reserved, safety)
 		out = append(out, r)
 	}
 	return out, wrap(rows.Err(), "list movements")

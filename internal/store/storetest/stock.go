@@ -1,7 +1,7 @@
 package storetest
 
 // The conformance tests of store.Stock: warehouses, the stock ledger and allocations. The ledger
-// tests keep a model of their own with inventory.Apply and hold every driver to it.
+// tests keep a model of their own with model.Balance.Apply and hold every driver to it.
 
 import (
 	"context"
@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/store"
 )
@@ -25,19 +24,19 @@ const actor = "storetest"
 
 // warehouse returns a warehouse of shopID with every field set, its times at microsecond
 // precision (what both databases keep).
-func warehouse(shopID, id, code string) inventory.Warehouse {
+func warehouse(shopID, id, code string) model.Warehouse {
 	at := t0.Add(1234567 * time.Microsecond)
 	addr := model.Address{Name: "洛杉矶一号仓", Company: "Acme Logistics", Line1: "1 Warehouse Way", Line2: "Dock 4",
 		City: "Ontario", Region: "CA", PostalCode: "91761", Country: "US", Phone: "+19095550100", Email: "lax1@example.com"}
 	returns := addr
 	returns.Line2 = "Returns desk"
-	return inventory.Warehouse{
-		ID: id, ShopID: shopID, Code: code, Name: "Los Angeles " + code, Type: inventory.TypeOverseas, Market: "US",
+	return model.Warehouse{
+		ID: id, ShopID: shopID, Code: code, Name: "Los Angeles " + code, Type: model.WarehouseOverseas, Market: "US",
 		Address: addr, TimeZone: "America/Los_Angeles", CutOff: "14:30",
 		WorkingDays: []string{"mon", "tue", "wed", "thu", "fri", "sat"},
 		ShipFrom:    addr, ReturnAddress: returns,
-		Services: []inventory.Service{{Carrier: "usps", Service: "ground_advantage"}, {Carrier: "ups", Service: "ground"}},
-		Transit: []inventory.TransitRule{
+		Services: []model.CarrierService{{Carrier: "usps", Service: "ground_advantage"}, {Carrier: "ups", Service: "ground"}},
+		Transit: []model.TransitRule{
 			{Country: "US", Service: "ground", MinDays: 3, MaxDays: 6},
 			{Country: "US", Region: "CA", Service: "ground", MinDays: 1, MaxDays: 2},
 			{Country: "US", PostalFrom: "900", PostalTo: "961", Service: "ground_advantage", MinDays: 1, MaxDays: 1},
@@ -46,7 +45,7 @@ func warehouse(shopID, id, code string) inventory.Warehouse {
 	}
 }
 
-func mustWarehouse(t *testing.T, s store.Store, shopID, id, code string) inventory.Warehouse {
+func mustWarehouse(t *testing.T, s store.Store, shopID, id, code string) model.Warehouse {
 	t.Helper()
 	w := warehouse(shopID, id, code)
 	if err := s.CreateWarehouse(context.Background(), w); err != nil {
@@ -57,23 +56,23 @@ func mustWarehouse(t *testing.T, s store.Store, shopID, id, code string) invento
 
 // movement returns a well-formed movement: with a reason where one is owed, and an order for a
 // reserve, release or ship.
-func movement(kind inventory.Kind, wh, sku string, q int64, at time.Time) inventory.Movement {
-	m := inventory.Movement{Kind: kind, WarehouseID: wh, SKU: sku, Quantity: q, Actor: actor, At: at}
+func movement(kind model.MovementKind, wh, sku string, q int64, at time.Time) model.Movement {
+	m := model.Movement{Kind: kind, WarehouseID: wh, SKU: sku, Quantity: q, Actor: actor, At: at}
 	switch kind {
-	case inventory.KindAdjust, inventory.KindWriteOff:
+	case model.MoveAdjust, model.MoveWriteOff:
 		m.Reason = "cycle count"
-	case inventory.KindReserve, inventory.KindRelease, inventory.KindShip:
+	case model.MoveReserve, model.MoveRelease, model.MoveShip:
 		m.OrderID = "ord_test"
 	}
 	return m
 }
 
-func keyOf(m inventory.Movement) store.StockKey {
+func keyOf(m model.Movement) store.StockKey {
 	return store.StockKey{WarehouseID: m.WarehouseID, SKU: m.SKU}
 }
 
 // keysOf returns the keys moves touch, in first-seen order.
-func keysOf(moves []inventory.Movement) []store.StockKey {
+func keysOf(moves []model.Movement) []store.StockKey {
 	var keys []store.StockKey
 	for _, m := range moves {
 		if k := keyOf(m); !slices.Contains(keys, k) {
@@ -84,14 +83,14 @@ func keysOf(moves []inventory.Movement) []store.StockKey {
 }
 
 // changeStock asks ChangeStock for keys and returns moves from its callback.
-func changeStock(s store.Store, shopID string, keys []store.StockKey, moves ...inventory.Movement) ([]store.StockLevel, error) {
-	return s.ChangeStock(context.Background(), shopID, keys, func(map[store.StockKey]inventory.Balance) ([]inventory.Movement, error) {
+func changeStock(s store.Store, shopID string, keys []store.StockKey, moves ...model.Movement) ([]store.StockLevel, error) {
+	return s.ChangeStock(context.Background(), shopID, keys, func(map[store.StockKey]model.Balance) ([]model.Movement, error) {
 		return moves, nil
 	})
 }
 
 // mustMove appends moves in shopID and fails the test if the store refuses them.
-func mustMove(t *testing.T, s store.Store, shopID string, moves ...inventory.Movement) []store.StockLevel {
+func mustMove(t *testing.T, s store.Store, shopID string, moves ...model.Movement) []store.StockLevel {
 	t.Helper()
 	levels, err := changeStock(s, shopID, keysOf(moves), moves...)
 	if err != nil {
@@ -156,14 +155,14 @@ func allStock(t *testing.T, s store.Store, q store.StockQuery) []store.StockLeve
 func checkLedger(t *testing.T, s store.Store, shopIDs []string) ([]store.MovementRecord, []store.StockLevel) {
 	t.Helper()
 	recs := allMovements(t, s, store.MovementQuery{ShopIDs: shopIDs})
-	ledgers := map[store.StockKey][]inventory.Movement{}
+	ledgers := map[store.StockKey][]model.Movement{}
 	for _, r := range recs {
 		if !slices.Contains(shopIDs, r.ShopID) {
 			t.Fatalf("movement %d of shop %s listed for shops %v", r.Seq, r.ShopID, shopIDs)
 		}
 		k := keyOf(r.Movement)
 		ledgers[k] = append(ledgers[k], r.Movement)
-		if want := inventory.Replay(ledgers[k]); r.After != want {
+		if want := model.Replay(ledgers[k]); r.After != want {
 			t.Fatalf("movement %d (%s %d of %s in %s) left %+v; the replay of its ledger is %+v",
 				r.Seq, r.Kind, r.Quantity, r.SKU, r.WarehouseID, r.After, want)
 		}
@@ -175,7 +174,7 @@ func checkLedger(t *testing.T, s store.Store, shopIDs []string) ([]store.Movemen
 		if !ok {
 			t.Fatalf("stock of %s in %s (%+v) has no ledger", l.SKU, l.WarehouseID, l.Balance)
 		}
-		if want := inventory.Replay(ledger); l.Balance != want || l.LowStock != inventory.LowStock(want) {
+		if want := model.Replay(ledger); l.Balance != want || l.LowStock != want.Low() {
 			t.Fatalf("stock of %s in %s is %+v (low %v); the replay of its %d movements is %+v",
 				l.SKU, l.WarehouseID, l.Balance, l.LowStock, len(ledger), want)
 		}
@@ -211,7 +210,7 @@ func testWarehouses(t *testing.T, s store.Store) {
 		wantErr(t, err, model.ErrNotFound, "refused warehouse "+id)
 	}
 
-	for _, w := range []inventory.Warehouse{a1, a2, a3, b1} {
+	for _, w := range []model.Warehouse{a1, a2, a3, b1} {
 		got, err := s.GetWarehouse(ctx, []string{w.ShopID}, w.ID)
 		if err != nil || !reflect.DeepEqual(got, w) {
 			t.Fatalf("get warehouse %s = %+v, %v;\nwant %+v", w.ID, got, err, w)
@@ -222,8 +221,8 @@ func testWarehouses(t *testing.T, s store.Store) {
 	_, err = s.GetWarehouse(ctx, nil, a1.ID)
 	wantErr(t, err, model.ErrNotFound, "empty scope reads a warehouse")
 
-	byShopCode := func(ws ...inventory.Warehouse) []inventory.Warehouse {
-		return slices.SortedFunc(slices.Values(ws), func(x, y inventory.Warehouse) int {
+	byShopCode := func(ws ...model.Warehouse) []model.Warehouse {
+		return slices.SortedFunc(slices.Values(ws), func(x, y model.Warehouse) int {
 			if c := strings.Compare(x.ShopID, y.ShopID); c != 0 {
 				return c
 			}
@@ -232,10 +231,10 @@ func testWarehouses(t *testing.T, s store.Store) {
 	}
 	for _, tc := range []struct {
 		shops []string
-		want  []inventory.Warehouse
+		want  []model.Warehouse
 	}{
-		{[]string{a.ID}, []inventory.Warehouse{a3, a2, a1}},
-		{[]string{b.ID}, []inventory.Warehouse{b1}},
+		{[]string{a.ID}, []model.Warehouse{a3, a2, a1}},
+		{[]string{b.ID}, []model.Warehouse{b1}},
 		{[]string{b.ID, a.ID}, byShopCode(a1, a2, a3, b1)},
 		{nil, nil},
 	} {
@@ -247,10 +246,10 @@ func testWarehouses(t *testing.T, s store.Store) {
 
 	// An update stores what fn made and returns it; the creation time stays.
 	later := t0.Add(time.Hour + 654321*time.Microsecond)
-	updated, err := s.UpdateWarehouse(ctx, []string{a.ID}, a1.ID, func(w *inventory.Warehouse) error {
+	updated, err := s.UpdateWarehouse(ctx, []string{a.ID}, a1.ID, func(w *model.Warehouse) error {
 		w.Code, w.Name, w.CutOff, w.UpdatedAt = "NJ2", "Newark 2", "16:00", later
 		w.WorkingDays = []string{"mon", "wed", "fri"}
-		w.Transit = append(w.Transit, inventory.TransitRule{Country: "CA", Region: "ON", MinDays: 4, MaxDays: 8})
+		w.Transit = append(w.Transit, model.TransitRule{Country: "CA", Region: "ON", MinDays: 4, MaxDays: 8})
 		w.Address.Line2 = "Dock 9"
 		return nil
 	})
@@ -260,7 +259,7 @@ func testWarehouses(t *testing.T, s store.Store) {
 	want := a1
 	want.Code, want.Name, want.CutOff, want.UpdatedAt = "NJ2", "Newark 2", "16:00", later
 	want.WorkingDays = []string{"mon", "wed", "fri"}
-	want.Transit = append(slices.Clone(a1.Transit), inventory.TransitRule{Country: "CA", Region: "ON", MinDays: 4, MaxDays: 8})
+	want.Transit = append(slices.Clone(a1.Transit), model.TransitRule{Country: "CA", Region: "ON", MinDays: 4, MaxDays: 8})
 	want.Address.Line2 = "Dock 9"
 	if !reflect.DeepEqual(updated, want) {
 		t.Fatalf("update returned %+v;\nwant %+v", updated, want)
@@ -272,7 +271,7 @@ func testWarehouses(t *testing.T, s store.Store) {
 
 	unchanged := func(what string) {
 		t.Helper()
-		for _, w := range []inventory.Warehouse{a1, b1} {
+		for _, w := range []model.Warehouse{a1, b1} {
 			if got, err := s.GetWarehouse(ctx, []string{w.ShopID}, w.ID); err != nil || !reflect.DeepEqual(got, w) {
 				t.Fatalf("%s changed warehouse %s: %+v, %v", what, w.ID, got, err)
 			}
@@ -282,30 +281,30 @@ func testWarehouses(t *testing.T, s store.Store) {
 			t.Fatalf("%s changed the warehouse list: %+v, %v", what, got, err)
 		}
 	}
-	_, err = s.UpdateWarehouse(ctx, []string{a.ID}, a1.ID, func(w *inventory.Warehouse) error { w.Code = "LAX1"; return nil })
+	_, err = s.UpdateWarehouse(ctx, []string{a.ID}, a1.ID, func(w *model.Warehouse) error { w.Code = "LAX1"; return nil })
 	wantErr(t, err, model.ErrConflict, "update to a code taken in the shop")
 	unchanged("an update to a taken code")
 
 	called := false
-	_, err = s.UpdateWarehouse(ctx, []string{b.ID}, a1.ID, func(w *inventory.Warehouse) error { called = true; return nil })
+	_, err = s.UpdateWarehouse(ctx, []string{b.ID}, a1.ID, func(w *model.Warehouse) error { called = true; return nil })
 	wantErr(t, err, model.ErrNotFound, "shop B updates shop A's warehouse")
-	_, err = s.UpdateWarehouse(ctx, []string{a.ID}, "wh_missing", func(w *inventory.Warehouse) error { called = true; return nil })
+	_, err = s.UpdateWarehouse(ctx, []string{a.ID}, "wh_missing", func(w *model.Warehouse) error { called = true; return nil })
 	wantErr(t, err, model.ErrNotFound, "update a missing warehouse")
 	if called {
 		t.Fatal("update callback ran on a warehouse outside the scope")
 	}
 
 	errStop := errors.New("stop")
-	_, err = s.UpdateWarehouse(ctx, []string{a.ID}, a1.ID, func(w *inventory.Warehouse) error { w.Name = "x"; return errStop })
+	_, err = s.UpdateWarehouse(ctx, []string{a.ID}, a1.ID, func(w *model.Warehouse) error { w.Name = "x"; return errStop })
 	wantErr(t, err, errStop, "update callback error")
 	unchanged("a failed update")
 
 	// fn may not change the id or the shop, not even to another shop in the scope.
-	_, err = s.UpdateWarehouse(ctx, []string{a.ID}, a1.ID, func(w *inventory.Warehouse) error { w.ID = "wh_other"; return nil })
+	_, err = s.UpdateWarehouse(ctx, []string{a.ID}, a1.ID, func(w *model.Warehouse) error { w.ID = "wh_other"; return nil })
 	wantErr(t, err, model.ErrInvalid, "update changing the id")
-	_, err = s.UpdateWarehouse(ctx, []string{a.ID, b.ID}, a1.ID, func(w *inventory.Warehouse) error { w.ShopID = b.ID; return nil })
+	_, err = s.UpdateWarehouse(ctx, []string{a.ID, b.ID}, a1.ID, func(w *model.Warehouse) error { w.ShopID = b.ID; return nil })
 	wantErr(t, err, model.ErrInvalid, "update moving the warehouse to another shop of the scope")
-	_, err = s.UpdateWarehouse(ctx, []string{a.ID}, a1.ID, func(w *inventory.Warehouse) error { w.ShopID = b.ID; return nil })
+	_, err = s.UpdateWarehouse(ctx, []string{a.ID}, a1.ID, func(w *model.Warehouse) error { w.ShopID = b.ID; return nil })
 	wantErr(t, err, model.ErrInvalid, "update moving the warehouse out of the scope")
 	unchanged("an update changing the id or shop")
 	if _, err := s.GetWarehouse(ctx, []string{b.ID}, "wh_other"); !errors.Is(err, model.ErrNotFound) {
@@ -313,15 +312,15 @@ func testWarehouses(t *testing.T, s store.Store) {
 	}
 }
 
-// shopLedger is the test's model of one shop's stock: what inventory.Apply says each accepted
+// shopLedger is the test's model of one shop's stock: what model.Balance.Apply says each accepted
 // movement left.
 type shopLedger struct {
 	id      string
 	whs     []string
-	balance map[store.StockKey]inventory.Balance
+	balance map[store.StockKey]model.Balance
 	stamp   map[store.StockKey]time.Time
-	moves   []inventory.Movement // accepted, in order
-	lastSeq int64                // the last ledger entry seen
+	moves   []model.Movement // accepted, in order
+	lastSeq int64            // the last ledger entry seen
 }
 
 // level is the stock level the model expects for k.
@@ -346,23 +345,23 @@ func (m *shopLedger) levels() []store.StockLevel {
 
 // randomMovement draws a movement of any kind; some are malformed and many are refused by
 // the balance they meet.
-func randomMovement(r *rand.Rand, whs, skus []string, at time.Time) inventory.Movement {
-	kinds := []inventory.Kind{
-		inventory.KindReceive, inventory.KindReceive, inventory.KindReceive, inventory.KindAdjust, inventory.KindAdjust,
-		inventory.KindWriteOff, inventory.KindReturnRestock, inventory.KindSetSafetyStock, inventory.KindReserve,
-		inventory.KindReserve, inventory.KindReserve, inventory.KindRelease, inventory.KindRelease, inventory.KindShip,
-		inventory.KindShip,
+func randomMovement(r *rand.Rand, whs, skus []string, at time.Time) model.Movement {
+	kinds := []model.MovementKind{
+		model.MoveReceive, model.MoveReceive, model.MoveReceive, model.MoveAdjust, model.MoveAdjust,
+		model.MoveWriteOff, model.MoveReturnRestock, model.MoveSetSafetyStock, model.MoveReserve,
+		model.MoveReserve, model.MoveReserve, model.MoveRelease, model.MoveRelease, model.MoveShip,
+		model.MoveShip,
 	}
 	kind := kinds[r.IntN(len(kinds))]
 	q := 1 + r.Int64N(12)
 	switch kind {
-	case inventory.KindReceive:
+	case model.MoveReceive:
 		q = 1 + r.Int64N(20)
-	case inventory.KindReserve, inventory.KindRelease, inventory.KindShip:
+	case model.MoveReserve, model.MoveRelease, model.MoveShip:
 		q = 1 + r.Int64N(5)
-	case inventory.KindAdjust:
+	case model.MoveAdjust:
 		q = r.Int64N(25) - 12 // ± and, rarely, 0: malformed
-	case inventory.KindSetSafetyStock:
+	case model.MoveSetSafetyStock:
 		q = r.Int64N(6)
 	}
 	m := movement(kind, whs[r.IntN(len(whs))], skus[r.IntN(len(skus))], q, at)
@@ -383,7 +382,7 @@ func randomMovement(r *rand.Rand, whs, skus []string, at time.Time) inventory.Mo
 }
 
 // testStockLedgerProperty runs a seeded random sequence of ChangeStock calls over two shops and
-// holds the store to a model kept with inventory.Apply after every call, then proves that the
+// holds the store to a model kept with model.Balance.Apply after every call, then proves that the
 // stored balances are the replay of the stored ledger.
 func testStockLedgerProperty(t *testing.T, s store.Store) {
 	ctx := context.Background()
@@ -396,13 +395,13 @@ func testStockLedgerProperty(t *testing.T, s store.Store) {
 		{id: b.ID, whs: []string{"wh_b1", "wh_b2", "wh_b3"}},
 	}
 	for _, sm := range shops {
-		sm.balance, sm.stamp = map[store.StockKey]inventory.Balance{}, map[store.StockKey]time.Time{}
+		sm.balance, sm.stamp = map[store.StockKey]model.Balance{}, map[store.StockKey]time.Time{}
 		for i, wh := range sm.whs {
 			mustWarehouse(t, s, sm.id, wh, fmt.Sprintf("W%d", i))
 		}
 	}
 
-	accepted := map[inventory.Kind]int{}
+	accepted := map[model.MovementKind]int{}
 	refusedConflict, refusedInvalid, multi := 0, 0, 0
 	for i := range ops {
 		sm := shops[0]
@@ -410,7 +409,7 @@ func testStockLedgerProperty(t *testing.T, s store.Store) {
 			sm = shops[1]
 		}
 		at := t0.Add(time.Duration(i)*time.Second + time.Duration(r.IntN(1_000_000))*time.Microsecond)
-		moves := []inventory.Movement{randomMovement(r, sm.whs, skus, at)}
+		moves := []model.Movement{randomMovement(r, sm.whs, skus, at)}
 		if r.IntN(6) == 0 {
 			for range 1 + r.IntN(2) {
 				moves = append(moves, randomMovement(r, sm.whs, skus, at))
@@ -432,7 +431,7 @@ func testStockLedgerProperty(t *testing.T, s store.Store) {
 		var refusal error
 		for _, m := range moves {
 			k := keyOf(m)
-			nb, err := inventory.Apply(next[k], m)
+			nb, err := next[k].Apply(m)
 			if err != nil {
 				refusal = err
 				break
@@ -445,8 +444,8 @@ func testStockLedgerProperty(t *testing.T, s store.Store) {
 
 		before := sm.balance // the model replaces, never changes, its maps
 		var badInput string
-		levels, err := s.ChangeStock(ctx, sm.id, keys, func(got map[store.StockKey]inventory.Balance) ([]inventory.Movement, error) {
-			want := map[store.StockKey]inventory.Balance{}
+		levels, err := s.ChangeStock(ctx, sm.id, keys, func(got map[store.StockKey]model.Balance) ([]model.Movement, error) {
+			want := map[store.StockKey]model.Balance{}
 			for _, k := range keys {
 				want[k] = sm.balance[k]
 			}
@@ -488,20 +487,20 @@ func testStockLedgerProperty(t *testing.T, s store.Store) {
 
 		// Exactly the accepted movements were appended, each leaving the balance the model says.
 		recs := allMovements(t, s, store.MovementQuery{ShopIDs: []string{sm.id}, AfterSeq: sm.lastSeq})
-		var appended []inventory.Movement
+		var appended []model.Movement
 		if refusal == nil {
 			appended = moves
 		}
 		if len(recs) != len(appended) {
 			t.Fatalf("%s: %d ledger entries appended, want %d: %+v", what, len(recs), len(appended), recs)
 		}
-		running := map[store.StockKey]inventory.Balance{}
+		running := map[store.StockKey]model.Balance{}
 		for j, rec := range recs {
 			k := keyOf(appended[j])
 			if _, ok := running[k]; !ok {
 				running[k] = before[k]
 			}
-			running[k], _ = inventory.Apply(running[k], appended[j])
+			running[k], _ = running[k].Apply(appended[j])
 			if rec.ShopID != sm.id || !reflect.DeepEqual(rec.Movement, appended[j]) || rec.After != running[k] {
 				t.Fatalf("%s: ledger entry %d = %+v;\nwant shop %s, %+v, after %+v", what, j, rec, sm.id, appended[j], running[k])
 			}
@@ -515,7 +514,7 @@ func testStockLedgerProperty(t *testing.T, s store.Store) {
 	}
 
 	// The sequence must have exercised what it claims to.
-	for _, k := range inventory.Kinds {
+	for _, k := range model.MovementKinds {
 		if accepted[k] == 0 {
 			t.Errorf("no %s movement was accepted: the sequence proves nothing about it", k)
 		}
@@ -527,7 +526,7 @@ func testStockLedgerProperty(t *testing.T, s store.Store) {
 	// In the end: stored balance == model == Replay of the stored ledger, for every key.
 	for _, sm := range shops {
 		recs, levels := checkLedger(t, s, []string{sm.id})
-		var stored []inventory.Movement
+		var stored []model.Movement
 		for _, rec := range recs {
 			stored = append(stored, rec.Movement)
 		}
@@ -541,11 +540,11 @@ func testStockLedgerProperty(t *testing.T, s store.Store) {
 			for _, sku := range skus {
 				k := store.StockKey{WarehouseID: wh, SKU: sku}
 				recs := allMovements(t, s, store.MovementQuery{ShopIDs: []string{sm.id}, WarehouseID: wh, SKU: sku})
-				var ledger []inventory.Movement
+				var ledger []model.Movement
 				for _, rec := range recs {
 					ledger = append(ledger, rec.Movement)
 				}
-				if got := inventory.Replay(ledger); got != sm.balance[k] {
+				if got := model.Replay(ledger); got != sm.balance[k] {
 					t.Fatalf("%s in %s: replay of its %d movements is %+v, the model %+v", sku, wh, len(ledger), got, sm.balance[k])
 				}
 			}
@@ -584,36 +583,36 @@ func testChangeStockRefusals(t *testing.T, s store.Store) {
 	mustWarehouse(t, s, a.ID, "wh_a2", "A2")
 	mustWarehouse(t, s, b.ID, "wh_b1", "B1")
 	at := t0.Add(time.Minute)
-	mustMove(t, s, a.ID, movement(inventory.KindReceive, "wh_a1", "SKU-1", 10, at),
-		movement(inventory.KindReserve, "wh_a1", "SKU-1", 4, at))
-	mustMove(t, s, b.ID, movement(inventory.KindReceive, "wh_b1", "SKU-1", 3, at))
+	mustMove(t, s, a.ID, movement(model.MoveReceive, "wh_a1", "SKU-1", 10, at),
+		movement(model.MoveReserve, "wh_a1", "SKU-1", 4, at))
+	mustMove(t, s, b.ID, movement(model.MoveReceive, "wh_b1", "SKU-1", 3, at))
 	before := takeSnapshot(t, s, both)
 
 	later := t0.Add(time.Hour)
-	rcv := func(wh, sku string) inventory.Movement { return movement(inventory.KindReceive, wh, sku, 5, later) }
+	rcv := func(wh, sku string) model.Movement { return movement(model.MoveReceive, wh, sku, 5, later) }
 	for _, tc := range []struct {
 		name   string
 		shopID string
 		keys   []store.StockKey // nil: the keys of moves
-		moves  []inventory.Movement
+		moves  []model.Movement
 		want   error // nil: any error
 	}{
-		{"last of several refused", a.ID, nil, []inventory.Movement{
-			rcv("wh_a1", "SKU-1"), rcv("wh_a2", "SKU-2"), movement(inventory.KindReserve, "wh_a1", "SKU-1", 5, later),
-			movement(inventory.KindReserve, "wh_a1", "SKU-1", 7, later), // 15 on hand − 9 reserved = 6 available: oversell
+		{"last of several refused", a.ID, nil, []model.Movement{
+			rcv("wh_a1", "SKU-1"), rcv("wh_a2", "SKU-2"), movement(model.MoveReserve, "wh_a1", "SKU-1", 5, later),
+			movement(model.MoveReserve, "wh_a1", "SKU-1", 7, later), // 15 on hand − 9 reserved = 6 available: oversell
 		}, model.ErrConflict},
-		{"last of several malformed", a.ID, nil, []inventory.Movement{
-			rcv("wh_a2", "SKU-9"), movement(inventory.KindWriteOff, "wh_a1", "SKU-1", 1, time.Time{}),
+		{"last of several malformed", a.ID, nil, []model.Movement{
+			rcv("wh_a2", "SKU-9"), movement(model.MoveWriteOff, "wh_a1", "SKU-1", 1, time.Time{}),
 		}, model.ErrInvalid},
-		{"ship more than reserved", a.ID, nil, []inventory.Movement{movement(inventory.KindShip, "wh_a1", "SKU-1", 5, later)}, model.ErrConflict},
+		{"ship more than reserved", a.ID, nil, []model.Movement{movement(model.MoveShip, "wh_a1", "SKU-1", 5, later)}, model.ErrConflict},
 		{"a key not asked for", a.ID, []store.StockKey{{WarehouseID: "wh_a1", SKU: "SKU-1"}},
-			[]inventory.Movement{rcv("wh_a1", "SKU-1"), rcv("wh_a1", "SKU-2")}, nil},
-		{"unknown warehouse", a.ID, nil, []inventory.Movement{rcv("wh_a1", "SKU-1"), rcv("wh_missing", "SKU-1")}, model.ErrNotFound},
-		{"another shop's warehouse", a.ID, nil, []inventory.Movement{rcv("wh_a1", "SKU-1"), rcv("wh_b1", "SKU-1")}, model.ErrNotFound},
-		{"only another shop's warehouse", b.ID, nil, []inventory.Movement{rcv("wh_a2", "SKU-3")}, model.ErrNotFound},
+			[]model.Movement{rcv("wh_a1", "SKU-1"), rcv("wh_a1", "SKU-2")}, nil},
+		{"unknown warehouse", a.ID, nil, []model.Movement{rcv("wh_a1", "SKU-1"), rcv("wh_missing", "SKU-1")}, model.ErrNotFound},
+		{"another shop's warehouse", a.ID, nil, []model.Movement{rcv("wh_a1", "SKU-1"), rcv("wh_b1", "SKU-1")}, model.ErrNotFound},
+		{"only another shop's warehouse", b.ID, nil, []model.Movement{rcv("wh_a2", "SKU-3")}, model.ErrNotFound},
 		{"a warehouse asked for but not moved", a.ID, []store.StockKey{{WarehouseID: "wh_b1", SKU: "SKU-1"}, {WarehouseID: "wh_a1", SKU: "SKU-1"}},
-			[]inventory.Movement{rcv("wh_a1", "SKU-1")}, model.ErrNotFound},
-		{"a shop that does not exist", "shop_missing", nil, []inventory.Movement{rcv("wh_a1", "SKU-1")}, model.ErrNotFound},
+			[]model.Movement{rcv("wh_a1", "SKU-1")}, model.ErrNotFound},
+		{"a shop that does not exist", "shop_missing", nil, []model.Movement{rcv("wh_a1", "SKU-1")}, model.ErrNotFound},
 	} {
 		keys := tc.keys
 		if keys == nil {
@@ -632,8 +631,8 @@ func testChangeStockRefusals(t *testing.T, s store.Store) {
 	// An error from fn is returned as it is, and nothing is written.
 	errStop := errors.New("stop")
 	_, err := s.ChangeStock(context.Background(), a.ID, []store.StockKey{{WarehouseID: "wh_a1", SKU: "SKU-1"}},
-		func(map[store.StockKey]inventory.Balance) ([]inventory.Movement, error) {
-			return []inventory.Movement{rcv("wh_a1", "SKU-1")}, errStop
+		func(map[store.StockKey]model.Balance) ([]model.Movement, error) {
+			return []model.Movement{rcv("wh_a1", "SKU-1")}, errStop
 		})
 	wantErr(t, err, errStop, "ChangeStock callback error")
 	before.unchanged(t, s, both, "a ChangeStock callback error")
@@ -648,7 +647,7 @@ func testChangeStockLevels(t *testing.T, s store.Store) {
 	mustWarehouse(t, s, a.ID, "wh_a2", "A2")
 	at1 := time.Date(2025, 3, 4, 5, 6, 7, 891011000, time.UTC) // long before the database's clock
 	at2 := at1.Add(time.Hour)
-	mustMove(t, s, a.ID, movement(inventory.KindReceive, "wh_a1", "SKU-1", 10, at1))
+	mustMove(t, s, a.ID, movement(model.MoveReceive, "wh_a1", "SKU-1", 10, at1))
 
 	keys := []store.StockKey{
 		{WarehouseID: "wh_a2", SKU: "SKU-2"}, // new: received, then held back as safety stock
@@ -656,28 +655,28 @@ func testChangeStockLevels(t *testing.T, s store.Store) {
 		{WarehouseID: "wh_a1", SKU: "SKU-1"}, // existed: reserved
 		{WarehouseID: "wh_a1", SKU: "SKU-3"}, // new: received
 	}
-	var seen map[store.StockKey]inventory.Balance
-	levels, err := s.ChangeStock(context.Background(), a.ID, keys, func(b map[store.StockKey]inventory.Balance) ([]inventory.Movement, error) {
+	var seen map[store.StockKey]model.Balance
+	levels, err := s.ChangeStock(context.Background(), a.ID, keys, func(b map[store.StockKey]model.Balance) ([]model.Movement, error) {
 		seen = b
-		return []inventory.Movement{
-			movement(inventory.KindReceive, "wh_a2", "SKU-2", 4, at2),
-			movement(inventory.KindReserve, "wh_a1", "SKU-1", 3, at2),
-			movement(inventory.KindSetSafetyStock, "wh_a2", "SKU-2", 4, at2.Add(time.Second)),
-			movement(inventory.KindReceive, "wh_a1", "SKU-3", 1, at2),
+		return []model.Movement{
+			movement(model.MoveReceive, "wh_a2", "SKU-2", 4, at2),
+			movement(model.MoveReserve, "wh_a1", "SKU-1", 3, at2),
+			movement(model.MoveSetSafetyStock, "wh_a2", "SKU-2", 4, at2.Add(time.Second)),
+			movement(model.MoveReceive, "wh_a1", "SKU-3", 1, at2),
 		}, nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantSeen := map[store.StockKey]inventory.Balance{keys[0]: {}, keys[1]: {}, keys[2]: inventory.NewBalance(10, 0, 0), keys[3]: {}}
+	wantSeen := map[store.StockKey]model.Balance{keys[0]: {}, keys[1]: {}, keys[2]: model.NewBalance(10, 0, 0), keys[3]: {}}
 	if !maps.Equal(seen, wantSeen) {
 		t.Fatalf("fn got balances %+v, want %+v", seen, wantSeen)
 	}
 	want := []store.StockLevel{
-		store.NewStockLevel(a.ID, keys[0], inventory.NewBalance(4, 0, 4), at2.Add(time.Second)),
-		store.NewStockLevel(a.ID, keys[1], inventory.Balance{}, time.Time{}),
-		store.NewStockLevel(a.ID, keys[2], inventory.NewBalance(10, 3, 0), at2),
-		store.NewStockLevel(a.ID, keys[3], inventory.NewBalance(1, 0, 0), at2),
+		store.NewStockLevel(a.ID, keys[0], model.NewBalance(4, 0, 4), at2.Add(time.Second)),
+		store.NewStockLevel(a.ID, keys[1], model.Balance{}, time.Time{}),
+		store.NewStockLevel(a.ID, keys[2], model.NewBalance(10, 3, 0), at2),
+		store.NewStockLevel(a.ID, keys[3], model.NewBalance(1, 0, 0), at2),
 	}
 	if !want[0].LowStock || !want[1].LowStock || want[2].LowStock || want[3].LowStock || want[2].Available != 7 {
 		t.Fatalf("the test's own levels are wrong: %+v", want)
@@ -697,7 +696,7 @@ func testChangeStockLevels(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = []store.StockLevel{want[1], want[2], store.NewStockLevel(a.ID, store.StockKey{WarehouseID: "wh_a1", SKU: "SKU-8"}, inventory.Balance{}, time.Time{})}
+	want = []store.StockLevel{want[1], want[2], store.NewStockLevel(a.ID, store.StockKey{WarehouseID: "wh_a1", SKU: "SKU-8"}, model.Balance{}, time.Time{})}
 	if !reflect.DeepEqual(levels, want) {
 		t.Fatalf("a read-only ChangeStock returned\n%+v\nwant\n%+v", levels, want)
 	}
@@ -706,8 +705,8 @@ func testChangeStockLevels(t *testing.T, s store.Store) {
 	}
 
 	// A movement dated before the last change (a count entered late) does not move UpdatedAt back.
-	late := mustMove(t, s, a.ID, movement(inventory.KindAdjust, "wh_a1", "SKU-1", -1, at1.Add(-time.Hour)))
-	if want := store.NewStockLevel(a.ID, keys[2], inventory.NewBalance(9, 3, 0), at2); !reflect.DeepEqual(late, []store.StockLevel{want}) {
+	late := mustMove(t, s, a.ID, movement(model.MoveAdjust, "wh_a1", "SKU-1", -1, at1.Add(-time.Hour)))
+	if want := store.NewStockLevel(a.ID, keys[2], model.NewBalance(9, 3, 0), at2); !reflect.DeepEqual(late, []store.StockLevel{want}) {
 		t.Fatalf("a backdated adjustment returned %+v, want %+v", late, want)
 	}
 	if got := allStock(t, s, store.StockQuery{ShopIDs: []string{a.ID}, SKU: "SKU-1"}); len(got) != 1 || !got[0].UpdatedAt.Equal(at2) {
@@ -725,20 +724,20 @@ func stockFixture(t *testing.T, s store.Store) (a, b model.Shop) {
 	mustWarehouse(t, s, a.ID, "wh_a2", "A2")
 	mustWarehouse(t, s, b.ID, "wh_b1", "B1")
 	at := func(min int) time.Time { return t0.Add(time.Duration(min)*time.Minute + 7*time.Microsecond) }
-	mustMove(t, s, a.ID, movement(inventory.KindReceive, "wh_a1", "SKU-1", 10, at(1)))
-	mustMove(t, s, b.ID, movement(inventory.KindReceive, "wh_b1", "SKU-1", 4, at(2)))
-	mustMove(t, s, a.ID, movement(inventory.KindReceive, "wh_a1", "SKU-2", 1, at(3)),
-		movement(inventory.KindSetSafetyStock, "wh_a1", "SKU-2", 2, at(3)))
-	r1 := movement(inventory.KindReserve, "wh_a2", "SKU-1", 5, at(4))
+	mustMove(t, s, a.ID, movement(model.MoveReceive, "wh_a1", "SKU-1", 10, at(1)))
+	mustMove(t, s, b.ID, movement(model.MoveReceive, "wh_b1", "SKU-1", 4, at(2)))
+	mustMove(t, s, a.ID, movement(model.MoveReceive, "wh_a1", "SKU-2", 1, at(3)),
+		movement(model.MoveSetSafetyStock, "wh_a1", "SKU-2", 2, at(3)))
+	r1 := movement(model.MoveReserve, "wh_a2", "SKU-1", 5, at(4))
 	r1.OrderID = "ord_1"
-	mustMove(t, s, a.ID, movement(inventory.KindReceive, "wh_a2", "SKU-1", 5, at(4)), r1)
-	mustMove(t, s, a.ID, movement(inventory.KindReceive, "wh_a2", "SKU-3", 3, at(5)))
-	r2 := movement(inventory.KindReserve, "wh_a1", "SKU-1", 2, at(6))
+	mustMove(t, s, a.ID, movement(model.MoveReceive, "wh_a2", "SKU-1", 5, at(4)), r1)
+	mustMove(t, s, a.ID, movement(model.MoveReceive, "wh_a2", "SKU-3", 3, at(5)))
+	r2 := movement(model.MoveReserve, "wh_a1", "SKU-1", 2, at(6))
 	r2.OrderID = "ord_2"
-	s1 := movement(inventory.KindShip, "wh_a2", "SKU-1", 1, at(6))
+	s1 := movement(model.MoveShip, "wh_a2", "SKU-1", 1, at(6))
 	s1.OrderID = "ord_1"
 	mustMove(t, s, a.ID, r2, s1)
-	rb := movement(inventory.KindReserve, "wh_b1", "SKU-1", 1, at(7))
+	rb := movement(model.MoveReserve, "wh_b1", "SKU-1", 1, at(7))
 	rb.OrderID = "ord_1" // the same order id in another shop
 	mustMove(t, s, b.ID, rb)
 	return a, b
@@ -748,7 +747,7 @@ func testListStock(t *testing.T, s store.Store) {
 	a, b := stockFixture(t, s)
 	lvl := func(shop, wh, sku string, onHand, reserved, safety int64, min int) store.StockLevel {
 		at := t0.Add(time.Duration(min)*time.Minute + 7*time.Microsecond)
-		return store.NewStockLevel(shop, store.StockKey{WarehouseID: wh, SKU: sku}, inventory.NewBalance(onHand, reserved, safety), at)
+		return store.NewStockLevel(shop, store.StockKey{WarehouseID: wh, SKU: sku}, model.NewBalance(onHand, reserved, safety), at)
 	}
 	a11 := lvl(a.ID, "wh_a1", "SKU-1", 10, 2, 0, 6)
 	a21 := lvl(a.ID, "wh_a2", "SKU-1", 4, 4, 0, 6) // low: all reserved
@@ -887,18 +886,18 @@ func testListMovements(t *testing.T, s store.Store) {
 // reservation is an allocation of the lines of o, each SKU from the warehouse wh names for it,
 // and the reserve movements that hold them.
 func reservation(o *model.Order, wh map[string]string, at time.Time) store.AllocationChange {
-	d := inventory.Decision{OrderID: o.ID, TransitKnown: true, PromiseDeadline: at.Add(72*time.Hour + 123*time.Microsecond),
+	d := model.Decision{OrderID: o.ID, TransitKnown: true, PromiseDeadline: at.Add(72*time.Hour + 123*time.Microsecond),
 		EstimatedDelivery: at.Add(48 * time.Hour)}
-	var moves []inventory.Movement
+	var moves []model.Movement
 	for _, l := range o.Lines {
-		m := movement(inventory.KindReserve, wh[l.SKU], l.SKU, int64(l.Quantity), at)
+		m := movement(model.MoveReserve, wh[l.SKU], l.SKU, int64(l.Quantity), at)
 		m.OrderID = o.ID
 		moves = append(moves, m)
-		d.Allocations = append(d.Allocations, inventory.Allocation{WarehouseID: wh[l.SKU],
-			Lines: []inventory.Line{{SKU: l.SKU, Quantity: int64(l.Quantity)}}, Cost: 795, Handover: at.Add(time.Hour),
+		d.Allocations = append(d.Allocations, model.Allocation{WarehouseID: wh[l.SKU],
+			Lines: []model.StockLine{{SKU: l.SKU, Quantity: int64(l.Quantity)}}, Cost: 795, Handover: at.Add(time.Hour),
 			EstimatedDelivery: at.Add(48 * time.Hour), TransitKnown: true, Service: "ground"})
-		d.Considered = append(d.Considered, inventory.Considered{WarehouseID: wh[l.SKU], Eligible: true, Chosen: true,
-			Reasons: []inventory.Reason{}, Handover: at.Add(time.Hour), TransitKnown: true, MeetsPromise: true, Cost: 795})
+		d.Considered = append(d.Considered, model.Considered{WarehouseID: wh[l.SKU], Eligible: true, Chosen: true,
+			Reasons: []model.Reason{}, Handover: at.Add(time.Hour), TransitKnown: true, MeetsPromise: true, Cost: 795})
 	}
 	return store.AllocationChange{
 		Allocation: &store.Allocation{Status: store.AllocationReserved, Decision: d, CreatedAt: at, UpdatedAt: at},
@@ -928,9 +927,9 @@ func testAllocation(t *testing.T, s store.Store) {
 	w1 := mustWarehouse(t, s, a.ID, "wh_a1", "CCC")
 	wb := mustWarehouse(t, s, b.ID, "wh_b1", "AAA")
 	at := t0.Add(time.Hour)
-	mustMove(t, s, a.ID, movement(inventory.KindReceive, "wh_a1", "SKU-X", 5, at), movement(inventory.KindReceive, "wh_a2", "SKU-Y", 3, at),
-		movement(inventory.KindReceive, "wh_a1", "SKU-Z", 9, at), movement(inventory.KindSetSafetyStock, "wh_a3", "SKU-X", 2, at))
-	mustMove(t, s, b.ID, movement(inventory.KindReceive, "wh_b1", "SKU-X", 7, at))
+	mustMove(t, s, a.ID, movement(model.MoveReceive, "wh_a1", "SKU-X", 5, at), movement(model.MoveReceive, "wh_a2", "SKU-Y", 3, at),
+		movement(model.MoveReceive, "wh_a1", "SKU-Z", 9, at), movement(model.MoveSetSafetyStock, "wh_a3", "SKU-X", 2, at))
+	mustMove(t, s, b.ID, movement(model.MoveReceive, "wh_b1", "SKU-X", 7, at))
 
 	o := sample(a.ID, "alloc-1", t0, model.StatusAwaitingShipment)
 	line := o.Lines[0]
@@ -972,10 +971,10 @@ func testAllocation(t *testing.T, s store.Store) {
 	if in.Current != nil {
 		t.Fatalf("fn got allocation %+v before there was one", in.Current)
 	}
-	wantCandidates := []inventory.Candidate{
-		{Warehouse: w1, Stock: map[string]inventory.Balance{"SKU-X": inventory.NewBalance(5, 0, 0), "SKU-Y": {}}},
-		{Warehouse: w2, Stock: map[string]inventory.Balance{"SKU-X": {}, "SKU-Y": inventory.NewBalance(3, 0, 0)}},
-		{Warehouse: w3, Stock: map[string]inventory.Balance{"SKU-X": inventory.NewBalance(0, 0, 2), "SKU-Y": {}}},
+	wantCandidates := []model.Candidate{
+		{Warehouse: w1, Stock: map[string]model.Balance{"SKU-X": model.NewBalance(5, 0, 0), "SKU-Y": {}}},
+		{Warehouse: w2, Stock: map[string]model.Balance{"SKU-X": {}, "SKU-Y": model.NewBalance(3, 0, 0)}},
+		{Warehouse: w3, Stock: map[string]model.Balance{"SKU-X": model.NewBalance(0, 0, 2), "SKU-Y": {}}},
 	}
 	if !reflect.DeepEqual(in.Candidates, wantCandidates) {
 		t.Fatalf("fn got candidates\n%+v\nwant\n%+v", in.Candidates, wantCandidates)
@@ -1011,7 +1010,7 @@ func testAllocation(t *testing.T, s store.Store) {
 		}, model.ErrConflict},
 		{"a SKU the order does not have", func(in store.AllocationInput) (store.AllocationChange, error) {
 			ch := reservation(in.Order, where, at)
-			ch.Movements = append(ch.Movements, movement(inventory.KindReserve, "wh_a1", "SKU-Z", 1, at))
+			ch.Movements = append(ch.Movements, movement(model.MoveReserve, "wh_a1", "SKU-Z", 1, at))
 			return ch, nil
 		}, nil},
 		{"another shop's warehouse", func(in store.AllocationInput) (store.AllocationChange, error) {
@@ -1043,11 +1042,11 @@ func testAllocation(t *testing.T, s store.Store) {
 		t.Fatalf("allocation reads back as %+v, %v;\nwant %+v", stored, err, want)
 	}
 	levels := allStock(t, s, store.StockQuery{ShopIDs: shops, SKU: "SKU-X", WarehouseID: "wh_a1"})
-	if len(levels) != 1 || levels[0].Balance != inventory.NewBalance(5, 3, 0) {
+	if len(levels) != 1 || levels[0].Balance != model.NewBalance(5, 3, 0) {
 		t.Fatalf("SKU-X in wh_a1 after the reserve: %+v", levels)
 	}
 	recs := allMovements(t, s, store.MovementQuery{ShopIDs: shops, OrderID: o.ID})
-	if len(recs) != 2 || recs[0].Kind != inventory.KindReserve || recs[0].Quantity != 3 || recs[1].SKU != "SKU-Y" {
+	if len(recs) != 2 || recs[0].Kind != model.MoveReserve || recs[0].Quantity != 3 || recs[1].SKU != "SKU-Y" {
 		t.Fatalf("the order's ledger after the reserve: %+v", recs)
 	}
 
@@ -1070,10 +1069,10 @@ func testAllocation(t *testing.T, s store.Store) {
 	var released store.Allocation
 	got, err = s.ChangeAllocation(ctx, shops, o.ID, func(i store.AllocationInput) (store.AllocationChange, error) {
 		in = i
-		var moves []inventory.Movement
+		var moves []model.Movement
 		for _, al := range i.Current.Decision.Allocations {
 			for _, l := range al.Lines {
-				m := movement(inventory.KindRelease, al.WarehouseID, l.SKU, l.Quantity, t2)
+				m := movement(model.MoveRelease, al.WarehouseID, l.SKU, l.Quantity, t2)
 				m.OrderID = i.Order.ID
 				moves = append(moves, m)
 			}
@@ -1091,10 +1090,10 @@ func testAllocation(t *testing.T, s store.Store) {
 	if !reflect.DeepEqual(*in.Order, edited) {
 		t.Fatalf("second step got order %+v, want the edited order", in.Order)
 	}
-	wantCandidates = []inventory.Candidate{
-		{Warehouse: w1, Stock: map[string]inventory.Balance{"SKU-X": inventory.NewBalance(5, 3, 0), "SKU-Y": {}}},
-		{Warehouse: w2, Stock: map[string]inventory.Balance{"SKU-X": {}, "SKU-Y": inventory.NewBalance(3, 1, 0)}},
-		{Warehouse: w3, Stock: map[string]inventory.Balance{"SKU-X": inventory.NewBalance(0, 0, 2), "SKU-Y": {}}},
+	wantCandidates = []model.Candidate{
+		{Warehouse: w1, Stock: map[string]model.Balance{"SKU-X": model.NewBalance(5, 3, 0), "SKU-Y": {}}},
+		{Warehouse: w2, Stock: map[string]model.Balance{"SKU-X": {}, "SKU-Y": model.NewBalance(3, 1, 0)}},
+		{Warehouse: w3, Stock: map[string]model.Balance{"SKU-X": model.NewBalance(0, 0, 2), "SKU-Y": {}}},
 	}
 	if !reflect.DeepEqual(in.Candidates, wantCandidates) {
 		t.Fatalf("second step got candidates\n%+v\nwant\n%+v", in.Candidates, wantCandidates)
@@ -1123,7 +1122,7 @@ func testAllocation(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantCandidates = []inventory.Candidate{{Warehouse: wb, Stock: map[string]inventory.Balance{"TSHIRT-RED-M": {}}}}
+	wantCandidates = []model.Candidate{{Warehouse: wb, Stock: map[string]model.Balance{"TSHIRT-RED-M": {}}}}
 	if !reflect.DeepEqual(in.Candidates, wantCandidates) {
 		t.Fatalf("shop B's order got candidates\n%+v\nwant\n%+v", in.Candidates, wantCandidates)
 	}
@@ -1147,8 +1146,8 @@ func testUnsettledAllocations(t *testing.T, s store.Store) {
 	mustWarehouse(t, s, a.ID, "wh_a1", "A1")
 	mustWarehouse(t, s, b.ID, "wh_b1", "B1")
 	const sku = "TSHIRT-RED-M" // sample's
-	mustMove(t, s, a.ID, movement(inventory.KindReceive, "wh_a1", sku, 100, t0))
-	mustMove(t, s, b.ID, movement(inventory.KindReceive, "wh_b1", sku, 100, t0))
+	mustMove(t, s, a.ID, movement(model.MoveReceive, "wh_a1", sku, 100, t0))
+	mustMove(t, s, b.ID, movement(model.MoveReceive, "wh_b1", sku, 100, t0))
 	inA, inB := map[string]string{sku: "wh_a1"}, map[string]string{sku: "wh_b1"}
 
 	// Each order is reserved while awaiting shipment, then moves on through the real merge.
@@ -1172,11 +1171,11 @@ func testUnsettledAllocations(t *testing.T, s store.Store) {
 		al := mustReserve(t, s, o, st.wh, at)
 		if st.settle {
 			got, err := s.ChangeAllocation(ctx, []string{o.ShopID}, o.ID, func(in store.AllocationInput) (store.AllocationChange, error) {
-				m := movement(inventory.KindRelease, st.wh[sku], sku, 2, at)
+				m := movement(model.MoveRelease, st.wh[sku], sku, 2, at)
 				m.OrderID = o.ID
 				rel := *in.Current
 				rel.Status, rel.UpdatedAt = store.AllocationReleased, at.Add(time.Second)
-				return store.AllocationChange{Allocation: &rel, Movements: []inventory.Movement{m}}, nil
+				return store.AllocationChange{Allocation: &rel, Movements: []model.Movement{m}}, nil
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -1234,7 +1233,7 @@ func testAllocationNoOversell(t *testing.T, s store.Store) {
 	shops := []string{sh.ID}
 	mustWarehouse(t, s, sh.ID, "wh_1", "W1")
 	const sku, units, orders, workers = "TSHIRT-RED-M", 100, 500, 32 // sample's SKU
-	mustMove(t, s, sh.ID, movement(inventory.KindReceive, "wh_1", sku, units, t0))
+	mustMove(t, s, sh.ID, movement(model.MoveReceive, "wh_1", sku, units, t0))
 	batch := make([]model.Order, orders)
 	for i := range batch {
 		batch[i] = sample(sh.ID, fmt.Sprintf("race-%03d", i), t0, model.StatusAwaitingShipment)
@@ -1263,12 +1262,12 @@ func testAllocationNoOversell(t *testing.T, s store.Store) {
 						return store.AllocationChange{}, fmt.Errorf("order %s: candidates %+v, current %+v", id, in.Candidates, in.Current)
 					}
 					// Always ask: the store must refuse once nothing is available.
-					m := movement(inventory.KindReserve, "wh_1", sku, 1, at)
+					m := movement(model.MoveReserve, "wh_1", sku, 1, at)
 					m.OrderID = id
-					d := inventory.Decision{OrderID: id, Allocations: []inventory.Allocation{{WarehouseID: "wh_1", Lines: []inventory.Line{{SKU: sku, Quantity: 1}}}}}
+					d := model.Decision{OrderID: id, Allocations: []model.Allocation{{WarehouseID: "wh_1", Lines: []model.StockLine{{SKU: sku, Quantity: 1}}}}}
 					return store.AllocationChange{
 						Allocation: &store.Allocation{Status: store.AllocationReserved, Decision: d, CreatedAt: at, UpdatedAt: at},
-						Movements:  []inventory.Movement{m},
+						Movements:  []model.Movement{m},
 					}, nil
 				})
 				switch {
@@ -1294,13 +1293,13 @@ func testAllocationNoOversell(t *testing.T, s store.Store) {
 		t.Fatalf("%d of %d orders got a unit; exactly %d units were there", len(won), orders, units)
 	}
 	levels := allStock(t, s, store.StockQuery{ShopIDs: shops})
-	if want := inventory.NewBalance(units, units, 0); len(levels) != 1 || levels[0].Balance != want || !levels[0].LowStock {
+	if want := model.NewBalance(units, units, 0); len(levels) != 1 || levels[0].Balance != want || !levels[0].LowStock {
 		t.Fatalf("stock after the race: %+v; want %+v, low", levels, want)
 	}
 	recs, _ := checkLedger(t, s, shops)
 	reserved := map[string]bool{}
 	for _, r := range recs[1:] {
-		if r.Kind != inventory.KindReserve || r.Quantity != 1 || !won[r.OrderID] || reserved[r.OrderID] {
+		if r.Kind != model.MoveReserve || r.Quantity != 1 || !won[r.OrderID] || reserved[r.OrderID] {
 			t.Fatalf("ledger entry %+v: want one reserve of 1 per winning order", r)
 		}
 		reserved[r.OrderID] = true
@@ -1336,12 +1335,12 @@ func testChangeStockConcurrent(t *testing.T, s store.Store) {
 		go func() {
 			defer wg.Done()
 			for i := range each {
-				m := movement(inventory.KindReceive, key.WarehouseID, key.SKU, int64(w+1), t0.Add(time.Duration(w*each+i)*time.Millisecond))
-				var seen inventory.Balance
+				m := movement(model.MoveReceive, key.WarehouseID, key.SKU, int64(w+1), t0.Add(time.Duration(w*each+i)*time.Millisecond))
+				var seen model.Balance
 				levels, err := s.ChangeStock(context.Background(), sh.ID, []store.StockKey{key},
-					func(b map[store.StockKey]inventory.Balance) ([]inventory.Movement, error) {
+					func(b map[store.StockKey]model.Balance) ([]model.Movement, error) {
 						seen = b[key]
-						return []inventory.Movement{m}, nil
+						return []model.Movement{m}, nil
 					})
 				if err != nil {
 					t.Errorf("receive: %v", err)
@@ -1371,8 +1370,8 @@ func testChangeAllocations(t *testing.T, s store.Store) {
 	mustWarehouse(t, s, a.ID, "wh_a1", "A1")
 	mustWarehouse(t, s, b.ID, "wh_b1", "B1")
 	const sku = "TSHIRT-RED-M" // sample's, 2 a line
-	mustMove(t, s, a.ID, movement(inventory.KindReceive, "wh_a1", sku, 5, t0))
-	mustMove(t, s, b.ID, movement(inventory.KindReceive, "wh_b1", sku, 5, t0))
+	mustMove(t, s, a.ID, movement(model.MoveReceive, "wh_a1", sku, 5, t0))
+	mustMove(t, s, b.ID, movement(model.MoveReceive, "wh_b1", sku, 5, t0))
 	order := func(shopID, ext string) string {
 		return upsertOne(t, s, sample(shopID, ext, t0, model.StatusAwaitingShipment), t0).Order.ID
 	}
@@ -1429,7 +1428,7 @@ func testChangeAllocations(t *testing.T, s store.Store) {
 	if len(recs) != 4 || recs[2].OrderID != o1 || recs[3].OrderID != o2 {
 		t.Fatalf("ledger %+v; want the two receives, then o1's and o2's reserves", recs)
 	}
-	if levels[0].WarehouseID != "wh_a1" || levels[0].Balance != inventory.NewBalance(5, 4, 0) || levels[1].Balance != inventory.NewBalance(5, 0, 0) {
+	if levels[0].WarehouseID != "wh_a1" || levels[0].Balance != model.NewBalance(5, 4, 0) || levels[1].Balance != model.NewBalance(5, 0, 0) {
 		t.Fatalf("stock %+v; want 4 of 5 reserved in wh_a1, none in wh_b1", levels)
 	}
 
