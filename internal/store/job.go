@@ -37,7 +37,8 @@ type Job struct {
 	// Kind names the handler, e.g. "shipping.buy_label": letters, digits, '_', '.', ':' and '-',
 	// starting with a letter, at most 100 bytes.
 	Kind string
-	// Args is the handler's input as a JSON object; empty means {}.
+	// Args is the handler's input as a JSON object; empty means {}. The handler gets equal JSON
+	// back, not always the same bytes (PostgreSQL keeps it as jsonb).
 	Args json.RawMessage
 	// Queue is the queue the job waits in; empty is DefaultJobQueue. Queues let a kind of work
 	// have workers of its own (a carrier's label purchases cannot starve tracking polls): lower
