@@ -1,0 +1,18 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"lastmile/internal/store"
+	"lastmile/internal/store/storetest"
+)
+
+func TestJobsConformance(t *testing.T) {
+	storetest.PostgresURL(t)
+	storetest.RunJobs(t, func(t *testing.T) store.Store { return storetest.OpenPostgres(t) })
+}
+
+func TestJobsInTx(t *testing.T) {
+	s := storetest.OpenPostgres(t)
+	storetest.TestJobsInTx(t, s, s.CreateShopWithJobs)
+}

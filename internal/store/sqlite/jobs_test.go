@@ -1,0 +1,17 @@
+package sqlite_test
+
+import (
+	"testing"
+
+	"lastmile/internal/store"
+	"lastmile/internal/store/storetest"
+)
+
+func TestJobsConformance(t *testing.T) {
+	storetest.RunJobs(t, func(t *testing.T) store.Store { return storetest.OpenSQLite(t) })
+}
+
+func TestJobsInTx(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	storetest.TestJobsInTx(t, s, s.CreateShopWithJobs)
+}
