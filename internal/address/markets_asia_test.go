@@ -97,6 +97,10 @@ var casesAsiaPacific = map[string][]marketCase{
 		{name: "postal_code/optional", patch: kv{"postal_code": ""}},
 		{name: "postal_code_format/old_six_digits", patch: kv{"postal_code": "700000"}},
 		{name: "postal_code_format/four_digits", patch: kv{"postal_code": "7000"}, want: []string{"postal_code:postal_code_format"}},
+		{name: "postal_code_format/hai_phong_leading_zero", patch: kv{"city": "Hồng Bàng", "region": "Hải Phòng", "postal_code": "04000"},
+			norm: kv{"postal_code": "04000", "region": "HP"}},
+		{name: "postal_code_format/zero_zero_never_issued", patch: kv{"postal_code": "00100"}, want: []string{"postal_code:postal_code_format"}},
+		{name: "postal_code_format/old_six_digits_leading_zero", patch: kv{"postal_code": "070000"}, want: []string{"postal_code:postal_code_format"}},
 	},
 	"MY": {
 		{name: "region/iso_code", patch: kv{"region": "14"}, norm: kv{"region": "14"}},
