@@ -1,0 +1,210 @@
+package address
+
+import (
+	"strings"
+	"testing"
+
+	"lastmile/internal/model"
+)
+
+// postalRegionCase is a published address (a landmark, a university, an airport) reduced to
+// what the check reads, with the region as a buyer might write it.
+type postalRegionCase struct {
+	name       string
+	city       string
+	region     string
+	postal     string
+	mismatch   bool
+	suggestion string // when set, the mismatch's suggestion must say exactly this
+}
+
+var postalRegionCases = map[string][]postalRegionCase{
+	"AU": {
+		{name: "mildura_vic", city: "Mildura", region: "VIC", postal: "3500"},
+		{name: "paringi_nsw_uses_3500", city: "Paringi", region: "NSW", postal: "3500"},
+		{name: "jennings_nsw_uses_qld_4383", city: "Jennings", region: "NSW", postal: "4383"},
+		{name: "parliament_house_canberra", city: "Canberra", region: "ACT", postal: "2600"},
+		{name: "queanbeyan_nsw_2620", city: "Queanbeyan", region: "NSW", postal: "2620"},
+		{name: "amata_sa_0872", city: "Amata", region: "SA", postal: "0872"},
+		{name: "canberra_code_in_nsw", city: "Canberra", region: "NSW", postal: "2600", mismatch: true},
+		{name: "darwin_code_in_sa", city: "Darwin", region: "SA", postal: "0800", mismatch: true},
+		{name: "sydney_code_in_act", city: "Sydney", region: "ACT", postal: "2000", mismatch: true},
+	},
+	"CA": {
+		{name: "place_du_portage_gatineau_k1a", city: "Gatineau", region: "QC", postal: "K1A 0S5"},
+		{name: "parliament_ottawa_k1a", city: "Ottawa", region: "ON", postal: "K1A 0A6"},
+		{name: "flin_flon_saskatchewan_side", city: "Flin Flon", region: "SK", postal: "R8A 1N6"},
+		{name: "montreal_code_in_ontario", city: "Montréal", region: "Ontario", postal: "H2X 1L7", mismatch: true},
+	},
+}
+
+// TestPostalRegion: in every market whose postal codes encode the region, a published address
+// passes and the same address with a region it is not in is held, naming the region it is in.
+func TestPostalRegion(t *testing.T) {
+	t.Parallel()
+	for country, cases := range postalRegionCases {
+		for _, c := range cases {
+			t.Run(country+"/"+c.name, func(t *testing.T) {
+				t.Parallel()
+				r := Check(model.Address{City: c.city, Region: c.region, PostalCode: c.postal, Country: country})
+				var got *Problem
+				for i, p := range r.Problems {
+					if p.Code == CodePostalCodeFormat || p.Code == CodeRegionUnknown {
+						t.Fatalf("the case itself is wrong: %+v", p)
+					}
+					if p.Code == CodePostalRegionMismatch {
+						got = &r.Problems[i]
+					}
+				}
+				switch {
+				case got == nil && c.mismatch:
+					t.Fatalf("no mismatch for %s in %q\n%s", c.postal, c.region, describe(r))
+				case got != nil && !c.mismatch:
+					t.Fatalf("unexpected mismatch: %s (%s)", got.Message, got.Suggestion)
+				case got == nil:
+					return
+				}
+				if got.Field != "postal_code" {
+					t.Errorf("field %q, want postal_code", got.Field)
+				}
+				sub, _ := lookupRegion(country, c.region)
+				if !strings.Contains(got.Message, "but the region is "+sub.name+" ("+sub.code+")") {
+					t.Errorf("message %q does not name the region given", got.Message)
+				}
+				if c.suggestion != "" && got.Suggestion != c.suggestion {
+					t.Errorf("suggestion\n  %q, want\n  %q", got.Suggestion, c.suggestion)
+				}
+			})
+		}
+	}
+}
+
+// postalTables lists every market's postal-region data, for the consistency tests.
+var postalTables = []struct {
+	country    string
+	byTwo      *[100]string
+	exceptions []postalPrefix
+}{
+	{"MX", &mxStatesByPrefix, nil},
+	{"CA", nil, caPostalExceptions},
+	{"AU", nil, auPostcodeExceptions},
+}
+
+// TestPostalTablesNameRealRegions: every code in a postal table is the code of a region of the
+// market's region list (a typo would silently accept or reject), exceptions are never hidden
+// behind a shorter prefix listed before them, and parents are real regions that are not
+// themselves merged away.
+func TestPostalTablesNameRealRegions(t *testing.T) {
+	t.Parallel()
+	checkCodes := func(t *testing.T, country, where, codes string) {
+		t.Helper()
+		if codes == "" {
+			t.Errorf("%s %s: empty region list", country, where)
+		}
+		for w, rest := nextWord(codes); w != ""; w, rest = nextWord(rest) {
+			if s, ok := lookupRegion(country, w); !ok || s.code != w {
+				t.Errorf("%s %s: %q is not a region code", country, where, w)
+			}
+		}
+	}
+	for _, tab := range postalTables {
+		if tab.byTwo != nil {
+			for p, codes := range tab.byTwo {
+				if codes != "" {
+					checkCodes(t, tab.country, "prefix "+string(rune('0'+p/10))+string(rune('0'+p%10)), codes)
+				}
+			}
+		}
+		for i, e := range tab.exceptions {
+			checkCodes(t, tab.country, "exception "+e.prefix, e.regions)
+			for _, earlier := range tab.exceptions[:i] {
+				if strings.HasPrefix(e.prefix, earlier.prefix) {
+					t.Errorf("%s exception %s is hidden by %s listed before it", tab.country, e.prefix, earlier.prefix)
+				}
+			}
+		}
+	}
+	for country, p := range regionParents {
+		for child, parents := range p.of {
+			checkCodes(t, country, "parent of "+child, child)
+			checkCodes(t, country, "parents of "+child, parents)
+			for w, rest := nextWord(parents); w != ""; w, rest = nextWord(rest) {
+				if p.of[w] != "" {
+					t.Errorf("%s: %s's parent %s has a parent itself", country, child, w)
+				}
+			}
+		}
+	}
+}
+
+// TestPostalTablesCoverEveryRegion: each subdivision of the new markets has postal codes of its
+// own in the table; only a Philippine region may instead contain a province that has.
+func TestPostalTablesCoverEveryRegion(t *testing.T) {
+	t.Parallel()
+	for _, tab := range postalTables {
+		if tab.byTwo == nil || tab.country == "MX" {
+			continue
+		}
+		seen := map[string]bool{}
+		add := func(codes string) {
+			for w, rest := nextWord(codes); w != ""; w, rest = nextWord(rest) {
+				seen[w] = true
+				if tab.country != "PH" {
+					continue
+				}
+				for up, r := nextWord(regionParents["PH"].of[w]); up != ""; up, r = nextWord(r) {
+					seen[up] = true
+				}
+			}
+		}
+		for _, codes := range tab.byTwo {
+			add(codes)
+		}
+		for _, e := range tab.exceptions {
+			add(e.regions)
+		}
+		for _, s := range regionTables[tab.country].subs {
+			if !seen[s.code] {
+				t.Errorf("%s: %s (%s) has no postal codes in the table", tab.country, s.name, s.code)
+			}
+		}
+	}
+}
+
+// TestPostalRegionEveryPrefix walks every prefix of the two-digit tables: each region listed
+// for it, and each region containing one of them, is accepted; every other region of the
+// market is held.
+func TestPostalRegionEveryPrefix(t *testing.T) {
+	t.Parallel()
+	for _, tab := range postalTables {
+		if tab.byTwo == nil {
+			continue
+		}
+		length := 5
+		if tab.country == "PH" {
+			length = 4
+		}
+		for p, codes := range tab.byTwo {
+			if codes == "" {
+				continue
+			}
+			pc := string(rune('0'+p/10)) + string(rune('0'+p%10)) + strings.Repeat("9", length-2)
+			if r, ok := postalException(tab.exceptions, pc); ok {
+				codes = r
+			}
+			accepted := map[string]bool{}
+			for w, rest := nextWord(codes); w != ""; w, rest = nextWord(rest) {
+				accepted[w] = true
+				for up, r := nextWord(regionParents[tab.country].of[w]); up != ""; up, r = nextWord(r) {
+					accepted[up] = true
+				}
+			}
+			for _, s := range regionTables[tab.country].subs {
+				_, bad := postalRegionMismatch(tab.country, pc, s)
+				if bad == accepted[s.code] {
+					t.Errorf("%s %s in %s (%s): mismatch = %v", tab.country, pc, s.name, s.code, bad)
+				}
+			}
+		}
+	}
+}
