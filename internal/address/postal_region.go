@@ -27,6 +27,15 @@ func regionsForPostal(country, pc string) string {
 		return regionForPostalAU(pc)
 	case "MX":
 		return regionForPostalMX(pc)
+	case "TH":
+		return byTwoDigits(&thProvincesByPrefix, pc, 5)
+	case "MY":
+		if r, ok := postalException(myPostcodeExceptions, pc); ok {
+			return r
+		}
+		return byTwoDigits(&myStatesByPrefix, pc, 5)
+	case "ID":
+		return byTwoDigits(&idProvincesByPrefix, pc, 5)
 	}
 	return ""
 }

@@ -19,6 +19,51 @@ type postalRegionCase struct {
 }
 
 var postalRegionCases = map[string][]postalRegionCase{
+	"TH": {
+		{name: "grand_palace_bangkok", city: "Phra Nakhon", region: "Bangkok", postal: "10200"},
+		{name: "suvarnabhumi_samut_prakan_uses_10xxx", city: "Bang Phli", region: "Samut Prakan", postal: "10540"},
+		{name: "impact_muang_thong_thani_nonthaburi_11xxx", city: "Pak Kret", region: "Nonthaburi", postal: "11120"},
+		{name: "ayutthaya_13xxx", city: "Phra Nakhon Si Ayutthaya", region: "Ayutthaya", postal: "13000"},
+		{name: "chiang_mai_university", city: "Mueang Chiang Mai", region: "Chiang Mai", postal: "50200"},
+		{name: "phuket_airport", city: "Thalang", region: "TH-83", postal: "83110"},
+		{name: "pattaya_as_region", city: "Bang Lamung", region: "Pattaya", postal: "20150"},
+		{name: "pattaya_in_chon_buri", city: "Bang Lamung", region: "Chonburi", postal: "20150"},
+		{name: "bueng_kan_38xxx", city: "Mueang Bueng Kan", region: "Bueng Kan", postal: "38000"},
+		{name: "bangkok_code_in_chiang_mai", city: "Phra Nakhon", region: "Chiang Mai", postal: "10200", mismatch: true,
+			suggestion: "correct the postal code or the region: 10200 belongs to Bangkok (10) or Samut Prakan (11)"},
+		{name: "pathum_thani_code_in_nonthaburi", city: "Khlong Luang", region: "Nonthaburi", postal: "12120", mismatch: true},
+		{name: "chiang_mai_code_in_bangkok", city: "Suthep", region: "Krung Thep Maha Nakhon", postal: "50200", mismatch: true},
+	},
+	"MY": {
+		{name: "petronas_towers_kl", city: "Kuala Lumpur", region: "W.P. Kuala Lumpur", postal: "50088"},
+		{name: "frim_kepong_selangor_uses_kl_code", city: "Kepong", region: "Selangor", postal: "52109"},
+		{name: "sunway_pyramid", city: "Subang Jaya", region: "Selangor", postal: "47500"},
+		{name: "komtar_penang", city: "George Town", region: "Pulau Pinang", postal: "10000"},
+		{name: "perdana_putra", city: "Putrajaya", region: "Putrajaya", postal: "62502"},
+		{name: "kota_kinabalu", city: "Kota Kinabalu", region: "Sabah", postal: "88000"},
+		{name: "kuching", city: "Kuching", region: "Sarawak", postal: "93050"},
+		{name: "bandar_baharu_kedah_in_perak_range", city: "Bandar Baharu", region: "Kedah", postal: "34950"},
+		{name: "genting_highlands", city: "Genting Highlands", region: "Pahang", postal: "69000"},
+		{name: "penang_code_in_johor", city: "George Town", region: "Johor", postal: "10000", mismatch: true,
+			suggestion: "correct the postal code or the region: 10000 belongs to Pulau Pinang (07)"},
+		{name: "sabah_code_in_sarawak", city: "Kota Kinabalu", region: "Sarawak", postal: "88000", mismatch: true},
+		{name: "subang_jaya_code_in_kl", city: "Subang Jaya", region: "Kuala Lumpur", postal: "47500", mismatch: true},
+	},
+	"ID": {
+		{name: "monas_jakarta_pusat", city: "Jakarta Pusat", region: "DKI Jakarta", postal: "10110"},
+		{name: "gedung_sate_bandung", city: "Bandung", region: "Jawa Barat", postal: "40115"},
+		{name: "soekarno_hatta_airport_banten", city: "Tangerang", region: "Banten", postal: "15126"},
+		{name: "ugm_sleman", city: "Sleman", region: "DI Yogyakarta", postal: "55281"},
+		{name: "tugu_pahlawan_surabaya", city: "Surabaya", region: "Jawa Timur", postal: "60175"},
+		{name: "batam_riau_islands", city: "Batam", region: "Kepri", postal: "29461"},
+		{name: "mamuju_west_sulawesi", city: "Mamuju", region: "Sulawesi Barat", postal: "91511"},
+		{name: "tarakan_north_kalimantan", city: "Tarakan", region: "Kalimantan Utara", postal: "77111"},
+		{name: "merauke_south_papua_2022", city: "Merauke", region: "Papua Selatan", postal: "99611"},
+		{name: "airport_code_in_jakarta", city: "Tangerang", region: "DKI Jakarta", postal: "15126", mismatch: true,
+			suggestion: "correct the postal code or the region: 15126 belongs to Banten (BT)"},
+		{name: "yogyakarta_code_in_central_java", city: "Sleman", region: "Jawa Tengah", postal: "55281", mismatch: true},
+		{name: "bali_code_in_west_nusa_tenggara", city: "Denpasar", region: "NTB", postal: "80227", mismatch: true},
+	},
 	"AU": {
 		{name: "mildura_vic", city: "Mildura", region: "VIC", postal: "3500"},
 		{name: "paringi_nsw_uses_3500", city: "Paringi", region: "NSW", postal: "3500"},
@@ -86,6 +131,9 @@ var postalTables = []struct {
 	exceptions []postalPrefix
 }{
 	{"MX", &mxStatesByPrefix, nil},
+	{"TH", &thProvincesByPrefix, nil},
+	{"MY", &myStatesByPrefix, myPostcodeExceptions},
+	{"ID", &idProvincesByPrefix, nil},
 	{"CA", nil, caPostalExceptions},
 	{"AU", nil, auPostcodeExceptions},
 }
