@@ -29,6 +29,8 @@ func regionsForPostal(country, pc string) string {
 		return regionForPostalMX(pc)
 	case "TH":
 		return byTwoDigits(&thProvincesByPrefix, pc, 5)
+	case "VN":
+		return byTwoDigits(&vnProvincesByPrefix, pc, 5) // the old 6-digit codes are not checked
 	case "MY":
 		if r, ok := postalException(myPostcodeExceptions, pc); ok {
 			return r
@@ -36,13 +38,23 @@ func regionsForPostal(country, pc string) string {
 		return byTwoDigits(&myStatesByPrefix, pc, 5)
 	case "ID":
 		return byTwoDigits(&idProvincesByPrefix, pc, 5)
+	case "PH":
+		if r, ok := postalException(phZIPExceptions, pc); ok {
+			return r
+		}
+		return byTwoDigits(&phProvincesByPrefix, pc, 4)
 	}
 	return ""
 }
 
 // regionParents lists, per market, the larger regions that contain a region of the postal
-// table, so that a buyer who gives the larger one is right too.
-var regionParents = map[string]regionParent{}
+// table, so that a buyer who gives the larger one is right too: a Philippine province lies in
+// a region (Cebu in Central Visayas), and a Vietnamese province merged in 2025 lies in the unit
+// that kept its neighbour's name (Bình Dương in Ho Chi Minh City).
+var regionParents = map[string]regionParent{
+	"PH": {of: phRegionOfProvince, note: "in %s"},
+	"VN": {of: vnMergedInto2025, note: "since July 2025 part of %s"},
+}
 
 type regionParent struct {
 	of   map[string]string // region code → codes (space-separated) of the regions containing it

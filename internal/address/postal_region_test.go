@@ -34,6 +34,23 @@ var postalRegionCases = map[string][]postalRegionCase{
 		{name: "pathum_thani_code_in_nonthaburi", city: "Khlong Luang", region: "Nonthaburi", postal: "12120", mismatch: true},
 		{name: "chiang_mai_code_in_bangkok", city: "Suthep", region: "Krung Thep Maha Nakhon", postal: "50200", mismatch: true},
 	},
+	"VN": {
+		{name: "ben_thanh_hcmc", city: "Quận 1", region: "TP. Hồ Chí Minh", postal: "70000"},
+		{name: "hanoi", city: "Hoàn Kiếm", region: "Hà Nội", postal: "10000"},
+		{name: "hai_phong_leading_zero", city: "Hồng Bàng", region: "Hải Phòng", postal: "04000"},
+		{name: "binh_duong", city: "Thủ Dầu Một", region: "Bình Dương", postal: "75000"},
+		{name: "binh_duong_in_hcmc_since_2025", city: "Thủ Dầu Một", region: "Ho Chi Minh City", postal: "75000"},
+		{name: "hai_duong_in_hai_phong_since_2025", city: "Hải Dương", region: "Hải Phòng", postal: "03000"},
+		{name: "quang_nam_in_da_nang_since_2025", city: "Tam Kỳ", region: "Đà Nẵng", postal: "51000"},
+		{name: "can_tho", city: "Ninh Kiều", region: "Cần Thơ", postal: "94000"},
+		{name: "ca_mau", city: "Cà Mau", region: "Cà Mau", postal: "98000"},
+		{name: "old_six_digit_code_not_checked", city: "Quận 1", region: "Hà Nội", postal: "700000"},
+		{name: "hcmc_code_in_hanoi", city: "Quận 1", region: "Hà Nội", postal: "70000", mismatch: true,
+			suggestion: "correct the postal code or the region: 70000 belongs to Ho Chi Minh City (SG)"},
+		{name: "binh_duong_code_in_dong_nai", city: "Thủ Dầu Một", region: "Đồng Nai", postal: "75000", mismatch: true,
+			suggestion: "correct the postal code or the region: 75000 belongs to Bình Dương (57), since July 2025 part of Ho Chi Minh City (SG)"},
+		{name: "da_nang_code_in_quang_nam", city: "Hải Châu", region: "Quảng Nam", postal: "50000", mismatch: true},
+	},
 	"MY": {
 		{name: "petronas_towers_kl", city: "Kuala Lumpur", region: "W.P. Kuala Lumpur", postal: "50088"},
 		{name: "frim_kepong_selangor_uses_kl_code", city: "Kepong", region: "Selangor", postal: "52109"},
@@ -63,6 +80,26 @@ var postalRegionCases = map[string][]postalRegionCase{
 			suggestion: "correct the postal code or the region: 15126 belongs to Banten (BT)"},
 		{name: "yogyakarta_code_in_central_java", city: "Sleman", region: "Jawa Tengah", postal: "55281", mismatch: true},
 		{name: "bali_code_in_west_nusa_tenggara", city: "Denpasar", region: "NTB", postal: "80227", mismatch: true},
+	},
+	"PH": {
+		{name: "ayala_makati", city: "Makati", region: "Metro Manila", postal: "1226"},
+		{name: "cebu_city", city: "Cebu City", region: "Cebu", postal: "6000"},
+		{name: "cebu_city_by_region", city: "Cebu City", region: "Central Visayas", postal: "6000"},
+		{name: "baguio_benguet", city: "Baguio", region: "Benguet", postal: "2600"},
+		{name: "baguio_cordillera", city: "Baguio", region: "CAR", postal: "2600"},
+		{name: "antipolo_rizal_18xx", city: "Antipolo", region: "Rizal", postal: "1870"},
+		{name: "marikina_metro_manila_18xx", city: "Marikina", region: "NCR", postal: "1800"},
+		{name: "davao_city", city: "Davao City", region: "Davao del Sur", postal: "8000"},
+		{name: "alabel_sarangani", city: "Alabel", region: "Sarangani", postal: "9501"},
+		{name: "general_santos_soccsksargen", city: "General Santos", region: "Region XII", postal: "9500"},
+		{name: "cotabato_city_written_cotabato", city: "Cotabato City", region: "Cotabato", postal: "9600"},
+		{name: "isabela_city_zamboanga_peninsula", city: "Isabela City", region: "Zamboanga Peninsula", postal: "7300"},
+		{name: "makati_code_in_cebu", city: "Makati", region: "Cebu", postal: "1226", mismatch: true,
+			suggestion: "correct the postal code or the region: 1226 belongs to Metro Manila (00)"},
+		{name: "cebu_code_in_metro_manila", city: "Cebu City", region: "Metro Manila", postal: "6000", mismatch: true,
+			suggestion: "correct the postal code or the region: 6000 belongs to Cebu (CEB), in Central Visayas (07)"},
+		{name: "quezon_city_is_not_quezon_province", city: "Quezon City", region: "Quezon", postal: "1100", mismatch: true},
+		{name: "iloilo_code_in_eastern_visayas", city: "Iloilo City", region: "Eastern Visayas", postal: "5000", mismatch: true},
 	},
 	"AU": {
 		{name: "mildura_vic", city: "Mildura", region: "VIC", postal: "3500"},
@@ -132,8 +169,10 @@ var postalTables = []struct {
 }{
 	{"MX", &mxStatesByPrefix, nil},
 	{"TH", &thProvincesByPrefix, nil},
+	{"VN", &vnProvincesByPrefix, nil},
 	{"MY", &myStatesByPrefix, myPostcodeExceptions},
 	{"ID", &idProvincesByPrefix, nil},
+	{"PH", &phProvincesByPrefix, phZIPExceptions},
 	{"CA", nil, caPostalExceptions},
 	{"AU", nil, auPostcodeExceptions},
 }
@@ -200,7 +239,7 @@ func TestPostalTablesCoverEveryRegion(t *testing.T) {
 				if tab.country != "PH" {
 					continue
 				}
-				for up, r := nextWord(regionParents["PH"].of[w]); up != ""; up, r = nextWord(r) {
+				for up, r := nextWord(phRegionOfProvince[w]); up != ""; up, r = nextWord(r) {
 					seen[up] = true
 				}
 			}
