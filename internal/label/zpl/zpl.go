@@ -92,8 +92,9 @@ func appendText(dst []byte, p *label.Page, t label.Text) []byte {
 // chooses the subsets. The subsets are not spelt out with invocation codes (mode N, >: >5 >6)
 // because zebrash, the open-source renderer behind several label viewers, takes >5 (switch to
 // subset C) for an FNC 4 and stays in subset B: its preview was wider than the label and did
-// not scan. Automatic mode packs digits the way the label package's encoder does (ISO/IEC
-// 15417 Annex E), into as many symbols, so the printed symbol is as wide as the one laid out.
+// not scan. Automatic mode packs digits by the rules of ISO/IEC 15417 Annex E, into as many
+// symbols as the label package's encoder (label's TestEncode128AutoMode), so the printed symbol
+// is as wide as the one laid out.
 // The tracking number is capitals and digits (trackno), none of which ^FD or ^BC reads as a
 // command. The human-readable line is a Text.
 func appendBarcode(dst []byte, b label.Barcode) []byte {
