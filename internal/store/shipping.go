@@ -52,6 +52,9 @@ type Shipping interface {
 	// items after the batch's dispatch mark, calls fn with them, stores the jobs fn returns and
 	// moves the mark past them. It returns how many items it took (0: all were dispatched).
 	DispatchBatch(ctx context.Context, batchID string, limit int, fn func(items []model.BatchItem) []Job) (int, error)
+	// SetBatchItem records the outcome of an item whose order cannot be loaded (not found in
+	// the batch's shops): ChangeShipping records every other outcome with the order's change.
+	SetBatchItem(ctx context.Context, item model.BatchItem) error
 
 	// CreateManifest stores m and moves its shipments from label_purchased to manifested in one
 	// transaction. Shipments of m that are no longer label_purchased (voided meanwhile, or on
