@@ -2,6 +2,8 @@ package sim_test
 
 import (
 	"context"
+	"errors"
+	"os"
 	"testing"
 	"time"
 
@@ -55,3 +57,8 @@ func purchase(t testing.TB, c carrier.Carrier) carrier.PurchaseRequest {
 		From: a.From, To: a.To, Parcel: carrier.Parcel{WeightG: 450, LengthMM: 200, WidthMM: 150, HeightMM: 50},
 	}
 }
+
+// asError is errors.As for *carrier.Error.
+func asError(err error, e **carrier.Error) bool { return errors.As(err, e) }
+
+func openAppend(path string) (*os.File, error) { return os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0) }

@@ -43,6 +43,10 @@ type Network struct {
 	closing  chan struct{}
 	done     chan struct{}
 	stop     sync.Once
+	// gate is held for reading by every running handler; Close takes it for writing, so the
+	// journal closes after the last handler wrote its record, and later handlers see shut.
+	gate sync.RWMutex
+	shut bool
 
 	rngMu sync.Mutex
 	rng   *rand.Rand
@@ -127,19 +131,18 @@ func (n *Network) Carriers(timeout time.Duration) ([]carrier.Carrier, error) {
 	return out, nil
 }
 
-// Close stops the network: hanging requests are released, the listener closed, in-flight
-// requests given a moment to finish, and the state journal closed. It is safe to call more
-// than once.
+// Close stops the network: the listener and every connection are closed (a test fixture
+// needs no graceful drain), waiting and hanging requests released, and the state journal
+// closed once the last handler has returned. It is safe to call more than once.
 func (n *Network) Close() error {
 	var err error
 	n.stop.Do(func() {
 		close(n.closing)
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		if e := n.srv.Shutdown(ctx); e != nil {
-			_ = n.srv.Close()
-		}
+		_ = n.srv.Close()
 		<-n.done
+		n.gate.Lock()
+		n.shut = true
+		n.gate.Unlock()
 		err = n.closeJournal()
 	})
 	return err
@@ -248,6 +251,12 @@ func (n *Network) authOnly(h http.HandlerFunc) http.Handler {
 // waits the latency and is handled.
 func (n *Network) api(op string, h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.gate.RLock()
+		defer n.gate.RUnlock()
+		if n.shut {
+			writeError(w, http.StatusServiceUnavailable, "closing", "", errClosed.Error())
+			return
+		}
 		p, ok := n.profiles[r.PathValue("carrier")]
 		if !ok {
 			writeError(w, http.StatusNotFound, "unknown_carrier", "carrier",
