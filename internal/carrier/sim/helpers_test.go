@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -62,3 +64,11 @@ func purchase(t testing.TB, c carrier.Carrier) carrier.PurchaseRequest {
 func asError(err error, e **carrier.Error) bool { return errors.As(err, e) }
 
 func openAppend(path string) (*os.File, error) { return os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0) }
+
+// carrierKey is the i-th key of a benchmark.
+func carrierKey(i int) string { return "bench-" + strconv.Itoa(i) }
+
+// atomicCounter hands out 0, 1, 2, … to parallel benchmark goroutines.
+type atomicCounter struct{ n atomic.Int64 }
+
+func (c *atomicCounter) add() int { return int(c.n.Add(1) - 1) }
