@@ -220,7 +220,7 @@ func (c *Client) Manifest(ctx context.Context, req carrier.ManifestRequest) (car
 	w := wireManifestRequest{ShipDate: wireDate(req.ShipDate), From: req.From, WarehouseRef: req.WarehouseRef, TrackingNumbers: req.TrackingNumbers}
 	key := req.IdempotencyKey
 	if key == "" {
-		key = "manifest-" + fingerprint(w)
+		key = "manifest-" + fingerprint(w).String()
 	}
 	status, h, body, err := c.do(ctx, "manifest", http.MethodPost, "/manifests", key, w)
 	if err != nil {
@@ -238,7 +238,7 @@ func (c *Client) SchedulePickup(ctx context.Context, req carrier.PickupRequest) 
 		ParcelCount: req.ParcelCount, TotalWeightG: req.TotalWeightG}
 	key := req.IdempotencyKey
 	if key == "" {
-		key = "pickup-" + fingerprint(w)
+		key = "pickup-" + fingerprint(w).String()
 	}
 	status, h, body, err := c.do(ctx, "pickup", http.MethodPost, "/pickups", key, w)
 	if err != nil {

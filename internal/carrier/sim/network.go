@@ -56,7 +56,7 @@ type Network struct {
 	mu       sync.Mutex // guards st, journal and inflight
 	st       *state
 	journal  *journal
-	inflight map[string]chan struct{}
+	inflight map[idemKey]chan struct{}
 }
 
 // Start starts a network listening on opts.Addr and returns once it accepts connections. It
@@ -69,7 +69,7 @@ func Start(ctx context.Context, opts Options) (*Network, error) {
 	n := &Network{
 		opts: opts, profiles: map[string]*profile{}, closing: make(chan struct{}), done: make(chan struct{}),
 		rng: rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15)), limits: map[string]*bucket{},
-		inflight: map[string]chan struct{}{},
+		inflight: map[idemKey]chan struct{}{},
 	}
 	for i := range defs {
 		p, err := newProfile(&defs[i], opts.Cards)
@@ -277,7 +277,7 @@ func (n *Network) api(op string, h handler) http.Handler {
 			n.count(p.code, func(s *CarrierStats) { s.RateLimited++ })
 			secs := int64((wait + time.Second - 1) / time.Second)
 			w.Header().Set("Retry-After", fmt.Sprint(secs))
-			writeErrorBody(w, http.StatusTooManyRequests, wireErrorBody{Code: "rate_limited", RetryAfterMS: max(1, wait.Milliseconds()),
+			writeErrorBody(w, http.StatusTooManyRequests, wireErrorBody{Code: "rate_limited", RetryAfterMS: max(1, int64((wait+time.Millisecond-1)/time.Millisecond)),
 				Message: fmt.Sprintf("%s answers %g requests a second; retry after %s", p.code, n.opts.rateLimit(p.code), wait.Round(time.Millisecond))})
 			return
 		}

@@ -99,12 +99,29 @@ func idempotencyKey(w http.ResponseWriter, r *http.Request, required bool) (stri
 	return key, true
 }
 
-// fingerprint identifies a request's content, to tell a retry from another request with the
-// same key.
-func fingerprint(v any) string {
+// digest identifies a request's content, to tell a retry from another request with the same
+// key: the first 16 bytes of the SHA-256 of its JSON, written as hex.
+type digest [16]byte
+
+// fingerprint is the digest of v.
+func fingerprint(v any) digest {
 	b, _ := json.Marshal(v)
 	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:16])
+	return digest(sum[:16])
+}
+
+func (d digest) String() string { return hex.EncodeToString(d[:]) }
+
+// MarshalText writes the digest as hex.
+func (d digest) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads a hex digest.
+func (d *digest) UnmarshalText(b []byte) error {
+	if hex.DecodedLen(len(b)) != len(d) {
+		return fmt.Errorf("fingerprint %q: want %d hex digits", b, 2*len(d))
+	}
+	_, err := hex.Decode(d[:], b)
+	return err
 }
 
 func keyReused(code, op string) error {

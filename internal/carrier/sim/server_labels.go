@@ -88,7 +88,7 @@ func (n *Network) purchase(ctx context.Context, p *profile, key string, req *wir
 const qrPlaceholder = "LASTMILE-SIM-QR-PLACEHOLDER"
 
 // buy checks and prices a purchase, then issues the label.
-func (n *Network) buy(p *profile, key, fp string, req *wirePurchaseRequest) (*labelRec, error) {
+func (n *Network) buy(p *profile, key string, fp digest, req *wirePurchaseRequest) (*labelRec, error) {
 	refuse := func(code, field, msg string) error { return carrier.Refusal(p.code, "purchase", code, field, msg) }
 	if strings.TrimSpace(req.Reference) == "" || len(req.Reference) > 200 {
 		return nil, refuse("missing_field", "reference", "reference is required (lastmile's package id, at most 200 characters)")

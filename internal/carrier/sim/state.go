@@ -25,7 +25,7 @@ type labelRec struct {
 	Serial      uint64         `json:"serial"`
 	Reference   string         `json:"reference"`
 	Key         string         `json:"key"`
-	Fingerprint string         `json:"fingerprint"`
+	Fingerprint digest         `json:"fingerprint"`
 	Charge      model.Money    `json:"charge"`
 	Lines       []wireLine     `json:"lines"`
 	PurchasedAt time.Time      `json:"purchased_at"`
@@ -56,7 +56,7 @@ type manifestRec struct {
 	Carrier      string        `json:"carrier"`
 	ID           string        `json:"id"`
 	Key          string        `json:"key"`
-	Fingerprint  string        `json:"fingerprint"`
+	Fingerprint  digest        `json:"fingerprint"`
 	ShipDate     string        `json:"ship_date"`
 	From         model.Address `json:"from"`
 	WarehouseRef string        `json:"warehouse_ref,omitempty"`
@@ -69,7 +69,7 @@ type pickupRec struct {
 	Carrier     string     `json:"carrier"`
 	ID          string     `json:"id"`
 	Key         string     `json:"key"`
-	Fingerprint string     `json:"fingerprint"`
+	Fingerprint digest     `json:"fingerprint"`
 	Window      wireWindow `json:"window"`
 }
 
@@ -85,24 +85,28 @@ type state struct {
 	seed      uint64
 	labels    map[string]*labelRec // by shipment id
 	byNumber  map[string]*labelRec
-	byKey     map[string]*labelRec // by carrier + "\x00" + idempotency key
+	byKey     map[idemKey]*labelRec
 	liveRefs  map[string]int       // package reference → live labels, at any carrier
 	serials   map[string]uint64    // carrier → last label serial
-	manifests map[string]*manifestRec
-	pickups   map[string]*pickupRec
+	manifests map[idemKey]*manifestRec
+	pickups   map[idemKey]*pickupRec
 	nextID    uint64 // manifests and pickups
 	counts    map[string]*CarrierStats
 }
 
 func newState(seed uint64) *state {
 	return &state{
-		seed: seed, labels: map[string]*labelRec{}, byNumber: map[string]*labelRec{}, byKey: map[string]*labelRec{},
-		liveRefs: map[string]int{}, serials: map[string]uint64{}, manifests: map[string]*manifestRec{},
-		pickups: map[string]*pickupRec{}, counts: map[string]*CarrierStats{},
+		seed: seed, labels: map[string]*labelRec{}, byNumber: map[string]*labelRec{}, byKey: map[idemKey]*labelRec{},
+		liveRefs: map[string]int{}, serials: map[string]uint64{}, manifests: map[idemKey]*manifestRec{},
+		pickups: map[idemKey]*pickupRec{}, counts: map[string]*CarrierStats{},
 	}
 }
 
-func keyOf(carrierCode, key string) string { return carrierCode + "\x00" + key }
+// idemKey is a carrier's idempotency key; the strings are the record's own, so the map key
+// costs no allocation of its own.
+type idemKey struct{ carrier, key string }
+
+func keyOf(carrierCode, key string) idemKey { return idemKey{carrierCode, key} }
 
 func (s *state) stats(code string) *CarrierStats {
 	c := s.counts[code]
