@@ -86,8 +86,8 @@ type state struct {
 	labels    map[string]*labelRec // by shipment id
 	byNumber  map[string]*labelRec
 	byKey     map[idemKey]*labelRec
-	liveRefs  map[string]int       // package reference → live labels, at any carrier
-	serials   map[string]uint64    // carrier → last label serial
+	liveRefs  map[string]int    // package reference → live labels, at any carrier
+	serials   map[string]uint64 // carrier → last label serial
 	manifests map[idemKey]*manifestRec
 	pickups   map[idemKey]*pickupRec
 	nextID    uint64 // manifests and pickups
