@@ -170,8 +170,10 @@ func TestExampleCards(t *testing.T) {
 	for _, s := range cards.services {
 		services = append(services, s.carrier+"/"+s.service)
 	}
-	want := []string{"4px/direct-us", "evri/standard", "flash-th/standard", "jt-id/ez", "jt-th/standard", "jt-us/standard",
-		"ninja-van-th/standard", "royal-mail/tracked-24", "royal-mail/tracked-48", "tiktok-shipping-uk/economy",
+	want := []string{"4px/direct-us", "dhl-ecommerce/parcel-expedited", "evri/standard", "fedex/ground", "fedex/home-delivery",
+		"flash-th/standard", "jt-id/ez", "jt-my/standard", "jt-ph/standard", "jt-th/standard", "jt-us/standard", "jt-vn/standard",
+		"ninja-van-my/standard", "ninja-van-ph/standard", "ninja-van-sg/standard", "ninja-van-th/standard", "ninja-van-vn/standard",
+		"royal-mail/tracked-24", "royal-mail/tracked-48", "tiktok-shipping-uk/economy",
 		"tiktok-shipping-uk/standard", "ups/ground", "usps/ground-advantage", "yunexpress/direct-eu"}
 	if !slices.Equal(services, want) {
 		t.Errorf("services\n%v\nwant\n%v", services, want)
