@@ -491,3 +491,44 @@ func TestQueues(t *testing.T) {
 		}
 	})
 }
+
+// Handlers that write to the store while the engine fetches and completes jobs on the same
+// database (on SQLite, the same single writer connection): every job and every follow-up job
+// they enqueue completes, and nothing deadlocks.
+func TestHandlersWriteTheStore(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		const n = 100
+		var followUps atomic.Int32
+		done := make(chan struct{})
+		cfg := testConfig()
+		cfg.Queues = map[string]int{store.DefaultJobQueue: 50}
+		newEngine(t, s, cfg, func(e *Engine) {
+			must(t, HandleArgs(e, func(ctx context.Context, job Job, a orderArgs) error {
+				// A follow-up job, as a label purchase enqueues its tracking poll.
+				return s.EnqueueJobs(ctx, store.Job{Kind: "test.follow_up", UniqueKey: a.OrderID})
+			}))
+			must(t, e.Handle("test.follow_up", func(ctx context.Context, job Job) error {
+				if followUps.Add(1) == n {
+					close(done)
+				}
+				return nil
+			}))
+		})
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		for w := range 4 { // enqueuers competing with the engine for the writer
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := w; i < n; i += 4 {
+					if err := s.EnqueueJobs(ctx, mustJob(t, orderArgs{fmt.Sprintf("ord_%d", i)})); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		recv(t, done, "every follow-up job")
+	})
+}
