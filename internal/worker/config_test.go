@@ -10,6 +10,7 @@ import (
 )
 
 func TestConfigDefaults(t *testing.T) {
+	t.Parallel()
 	c := Config{}.WithDefaults()
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
@@ -47,6 +48,7 @@ func TestConfigDefaults(t *testing.T) {
 }
 
 func TestConfigValidate(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		edit func(*Config)

@@ -14,6 +14,7 @@ import (
 // Two nodes on one PostgreSQL database: only the leader enqueues a periodic job, so there is one
 // job per period, not one per node; when the leader stops, the other node takes over at once.
 func TestPeriodicOneLeader(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	url, drop, err := postgres.NewSchema(ctx, storetest.PostgresURL(t))
 	must(t, err)

@@ -73,6 +73,7 @@ func runDoomedNode(db string) {
 // RescueStuckJobsAfter, and the job completes there on its second attempt. It takes about 20 s:
 // River's lease of a leader is 15 s and not configurable.
 func TestRescueAfterKill(t *testing.T) {
+	t.Parallel()
 	for _, driver := range []string{"sqlite", "postgres"} {
 		t.Run(driver, func(t *testing.T) {
 			t.Parallel()

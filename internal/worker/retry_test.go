@@ -8,6 +8,7 @@ import (
 )
 
 func TestBackoffCeilings(t *testing.T) {
+	t.Parallel()
 	// rand returning its bound minus one exposes the ceiling of each attempt.
 	b := &backoff{base: time.Second, cap: 5 * time.Minute, rand: func(n int64) int64 { return n - 1 }}
 	want := map[int]time.Duration{
@@ -27,6 +28,7 @@ func TestBackoffCeilings(t *testing.T) {
 }
 
 func TestBackoffJitterInRange(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	b := &backoff{base: 10 * time.Millisecond, cap: time.Second, now: func() time.Time { return now }}
 	seen := map[time.Duration]bool{}
