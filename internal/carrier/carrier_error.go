@@ -103,7 +103,7 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Unwrap returns the underlying error; ErrNotCertified for a certification refusal.
+// Unwrap returns the underlying error, if any.
 func (e *Error) Unwrap() error { return e.Err }
 
 // KindOf returns the Kind of the *Error in err's chain, or 0 when there is none (nil,

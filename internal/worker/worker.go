@@ -65,8 +65,15 @@ type Engine struct {
 }
 
 // New returns an engine on st's database. cfg is completed with its defaults and checked; now is
-// the clock retries are scheduled from.
+// the clock retries are scheduled from (River takes its other times from the database). Stop the
+// engine before closing st.
 func New(cfg Config, st store.Store, log *slog.Logger, now func() time.Time) (*Engine, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if now == nil {
+		now = time.Now
+	}
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("worker config: %w", err)
@@ -157,8 +164,8 @@ func (e *Engine) Every(kind string, every time.Duration, fn func(ctx context.Con
 	return e.Periodic(store.Job{Kind: kind, MaxAttempts: 1}, every, true)
 }
 
-// Start starts working the configured queues in the background. Cancelling ctx stops the
-// engine at once, cancelling the jobs it runs (they return to their queue); prefer Stop.
+// Start starts working the configured queues in the background, until Stop: ctx bounds the
+// start only, so that a server's cancelled context still lets Stop finish the running jobs.
 func (e *Engine) Start(ctx context.Context) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -189,7 +196,10 @@ func (e *Engine) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("worker: %w", err)
 	}
-	if err := client.Start(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("worker: start: %w", err)
+	}
+	if err := client.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("worker: start: %w", err)
 	}
 	e.client = client

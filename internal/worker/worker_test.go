@@ -127,6 +127,7 @@ func onlyJob(t testing.TB, s store.Store) *rivertype.JobRow {
 }
 
 func TestRunsOnce(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s store.Store) {
 		ran := make(chan Job, 10)
 		e := newEngine(t, s, testConfig(), func(e *Engine) {
@@ -153,6 +154,7 @@ func TestRunsOnce(t *testing.T) {
 }
 
 func TestRetriesThenGivesUp(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s store.Store) {
 		attempts := make(chan Job, 10)
 		e := newEngine(t, s, testConfig(), func(e *Engine) {
@@ -205,6 +207,7 @@ func (e rateLimited) Error() string             { return "429 Too Many Requests"
 func (e rateLimited) RetryAfter() time.Duration { return e.after }
 
 func TestSnooze(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s store.Store) {
 		type run struct {
 			job Job
@@ -250,6 +253,7 @@ func (refused) Error() string   { return "carrier refused the address" }
 func (refused) Permanent() bool { return true }
 
 func TestCancel(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s store.Store) {
 		ran := make(chan Job, 10)
 		e := newEngine(t, s, testConfig(), func(e *Engine) {
@@ -285,6 +289,7 @@ func TestCancel(t *testing.T) {
 }
 
 func TestUniqueWhileLive(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s store.Store) {
 		ran := make(chan Job, 10)
 		release := make(chan struct{})
@@ -318,6 +323,7 @@ func TestUniqueWhileLive(t *testing.T) {
 }
 
 func TestScheduledNotBefore(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s store.Store) {
 		type run struct {
 			job Job
@@ -350,6 +356,7 @@ func TestScheduledNotBefore(t *testing.T) {
 }
 
 func TestDurableAcrossRestart(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s store.Store) {
 		started := make(chan Job, 1)
 		e1, err := New(testConfig(), s, testLog(), time.Now)
@@ -383,6 +390,7 @@ func TestDurableAcrossRestart(t *testing.T) {
 }
 
 func TestEvery(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s store.Store) {
 		swept := make(chan struct{}, 10)
 		newEngine(t, s, testConfig(), func(e *Engine) {
@@ -400,6 +408,7 @@ func TestEvery(t *testing.T) {
 }
 
 func TestRegistrationRefusals(t *testing.T) {
+	t.Parallel()
 	s := storetest.OpenSQLite(t)
 	e, err := New(testConfig(), s, testLog(), time.Now)
 	must(t, err)
@@ -432,6 +441,7 @@ func TestRegistrationRefusals(t *testing.T) {
 
 // Handlers run concurrently up to the queue's size, and a full queue does not block another.
 func TestQueues(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s store.Store) {
 		cfg := testConfig()
 		cfg.Queues = map[string]int{"carrier_slow": 2}
@@ -489,5 +499,47 @@ func TestQueues(t *testing.T) {
 		if most != 2 {
 			t.Errorf("at most %d slow jobs ran at once, want the queue's 2", most)
 		}
+	})
+}
+
+// Handlers that write to the store while the engine fetches and completes jobs on the same
+// database (on SQLite, the same single writer connection): every job and every follow-up job
+// they enqueue completes, and nothing deadlocks.
+func TestHandlersWriteTheStore(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		const n = 100
+		var followUps atomic.Int32
+		done := make(chan struct{})
+		cfg := testConfig()
+		cfg.Queues = map[string]int{store.DefaultJobQueue: 50}
+		newEngine(t, s, cfg, func(e *Engine) {
+			must(t, HandleArgs(e, func(ctx context.Context, job Job, a orderArgs) error {
+				// A follow-up job, as a label purchase enqueues its tracking poll.
+				return s.EnqueueJobs(ctx, store.Job{Kind: "test.follow_up", UniqueKey: a.OrderID})
+			}))
+			must(t, e.Handle("test.follow_up", func(ctx context.Context, job Job) error {
+				if followUps.Add(1) == n {
+					close(done)
+				}
+				return nil
+			}))
+		})
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		for w := range 4 { // enqueuers competing with the engine for the writer
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := w; i < n; i += 4 {
+					if err := s.EnqueueJobs(ctx, mustJob(t, orderArgs{fmt.Sprintf("ord_%d", i)})); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		recv(t, done, "every follow-up job")
 	})
 }

@@ -5,6 +5,7 @@ import (
 
 	"lastmile/internal/store"
 	"lastmile/internal/store/storetest"
+	"lastmile/internal/worker/workertest"
 )
 
 func TestJobsConformance(t *testing.T) {
@@ -15,4 +16,9 @@ func TestJobsConformance(t *testing.T) {
 func TestJobsInTx(t *testing.T) {
 	s := storetest.OpenPostgres(t)
 	storetest.TestJobsInTx(t, s, s.CreateShopWithJobs)
+}
+
+func TestJobsOutboxRuns(t *testing.T) {
+	s := storetest.OpenPostgres(t)
+	workertest.OutboxRuns(t, s, s.CreateShopWithJobs)
 }

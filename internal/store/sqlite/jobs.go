@@ -28,7 +28,13 @@ type jobInserter = riverjob.Inserter[*sql.Tx]
 
 // NewRiverClient implements riverjob.Source: a River client on the writer connection.
 func (s *Store) NewRiverClient(cfg *river.Config) (riverjob.Client, error) {
-	return river.NewClient(riversqlite.New(s.w), riverjob.Configure(cfg))
+	c := riverjob.Configure(cfg)
+	if c.ReindexerSchedule == nil {
+		// River's leader rebuilds its indexes daily, against PostgreSQL's index bloat. SQLite's
+		// indexes do not bloat so; a REINDEX would only hold the writer.
+		c.ReindexerSchedule = river.NeverSchedule()
+	}
+	return river.NewClient(riversqlite.New(s.w), c)
 }
 
 // EnqueueJobs implements store.Jobs.

@@ -5,6 +5,7 @@ import (
 
 	"lastmile/internal/store"
 	"lastmile/internal/store/storetest"
+	"lastmile/internal/worker/workertest"
 )
 
 func TestJobsConformance(t *testing.T) {
@@ -14,4 +15,9 @@ func TestJobsConformance(t *testing.T) {
 func TestJobsInTx(t *testing.T) {
 	s := storetest.OpenSQLite(t)
 	storetest.TestJobsInTx(t, s, s.CreateShopWithJobs)
+}
+
+func TestJobsOutboxRuns(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	workertest.OutboxRuns(t, s, s.CreateShopWithJobs)
 }

@@ -81,14 +81,14 @@ func InsertParams(jobs []store.Job) ([]river.InsertManyParams, error) {
 		}
 		params = append(params, river.InsertManyParams{
 			Args:       Args{kind: j.Kind, raw: j.Args, uniqueKey: j.UniqueKey},
-			InsertOpts: InsertOpts(j),
+			InsertOpts: insertOpts(j),
 		})
 	}
 	return params, nil
 }
 
-// InsertOpts returns River's insert options for j (its unique key is carried by Args).
-func InsertOpts(j store.Job) *river.InsertOpts {
+// insertOpts returns River's insert options for j (its unique key is carried by Args).
+func insertOpts(j store.Job) *river.InsertOpts {
 	return &river.InsertOpts{
 		Queue:       cmp.Or(j.Queue, store.DefaultJobQueue),
 		MaxAttempts: cmp.Or(j.MaxAttempts, store.DefaultJobMaxAttempts),
@@ -178,10 +178,8 @@ type Client interface {
 	Stop(ctx context.Context) error
 	StopAndCancel(ctx context.Context) error
 	ID() string
-	PeriodicJobs() *river.PeriodicJobBundle
 	JobGet(ctx context.Context, id int64) (*rivertype.JobRow, error)
 	JobList(ctx context.Context, params *river.JobListParams) (*river.JobListResult, error)
-	Subscribe(kinds ...river.EventKind) (<-chan *river.Event, func())
 }
 
 // Source is a store that River can run on: both drivers implement it, each with its own River
