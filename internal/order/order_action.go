@@ -38,7 +38,7 @@ func Confirm(o *model.Order, at time.Time, cause string) (changed bool, err erro
 }
 
 // Cancel cancels o for reason. Cancelling a cancelled order changes nothing and reports
-// changed=false; an order past delivery cannot be cancelled (DOMAIN.md §3).
+// changed=false; an order past delivery cannot be cancelled (docs/rules.md, R-ORD).
 func Cancel(o *model.Order, reason string, at time.Time, cause string) (changed bool, err error) {
 	if o.Status == model.StatusCancelled {
 		return false, nil

@@ -87,7 +87,7 @@ func TestConfirmTwice(t *testing.T) {
 	}
 }
 
-// DOMAIN.md §3: CANCELLED from any state before delivery.
+// docs/rules.md, R-ORD: CANCELLED from any state before delivery.
 func TestCancelByStatus(t *testing.T) {
 	t.Parallel()
 	cancellable := map[model.Status]bool{

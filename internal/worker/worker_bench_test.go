@@ -17,9 +17,17 @@ import (
 
 // eachStore runs fn as a sub-benchmark per store.
 func eachStore(b *testing.B, fn func(b *testing.B, s store.Store)) {
-	b.Run("sqlite", func(b *testing.B) { fn(b, storetest.OpenSQLite(b)) })
+	b.Run("sqlite", func(b *testing.B) {
+		s := storetest.OpenSQLite(b)
+		b.ResetTimer()
+		fn(b, s)
+	})
 	if os.Getenv("LASTMILE_TEST_POSTGRES") != "" {
-		b.Run("postgres", func(b *testing.B) { fn(b, storetest.OpenPostgres(b)) })
+		b.Run("postgres", func(b *testing.B) {
+			s := storetest.OpenPostgres(b)
+			b.ResetTimer()
+			fn(b, s)
+		})
 	}
 }
 
