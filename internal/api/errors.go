@@ -11,6 +11,7 @@ import (
 	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
+	"lastmile/internal/shipping"
 )
 
 // apiError is the client-safe error: a stable code, a message that says what to fix, and the
@@ -43,6 +44,7 @@ func toAPIError(err error, requestID string) *apiError {
 		te  *order.TransitionError
 		xe  *order.ActionError
 		ue  *inventory.UnallocatableError
+		re  *shipping.RefusalError
 		mbe *http.MaxBytesError
 	)
 	switch {
@@ -59,9 +61,17 @@ func toAPIError(err error, requestID string) *apiError {
 		return &apiError{Status: http.StatusConflict, Code: "illegal_transition", Message: te.Error(), Field: "status"}
 	case errors.As(err, &xe):
 		return &apiError{Status: http.StatusConflict, Code: "action_not_allowed", Message: xe.Error(), Field: "status"}
-	case errors.As(err, &ue):
-		d := ue.Decision
-		return &apiError{Status: http.StatusConflict, Code: d.Reason, Message: ue.Error(), Decision: &d}
+	case errors.As(err, &re):
+		status := http.StatusUnprocessableEntity
+		if re.State {
+			status = http.StatusConflict
+		}
+		out := &apiError{Status: status, Code: re.Code, Message: re.Error(), Field: re.Field}
+		if errors.As(err, &ue) {
+			d := ue.Decision
+			out.Decision = &d
+		}
+		return out
 	case errors.As(err, &ue):
 		d := ue.Decision
 		return &apiError{Status: http.StatusConflict, Code: d.Reason, Message: ue.Error(), Decision: &d}

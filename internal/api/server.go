@@ -20,6 +20,7 @@ import (
 	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
+	"lastmile/internal/shipping"
 	"lastmile/internal/store"
 	"lastmile/internal/tenant"
 )
@@ -30,6 +31,7 @@ type Deps struct {
 	Store     store.Store // readiness and Idempotency-Key records
 	Orders    *order.Service
 	Inventory *inventory.Service
+	Shipping  *shipping.Service
 	Tenants   *tenant.Service
 	Log       *slog.Logger
 	Now       func() time.Time
@@ -104,6 +106,19 @@ func (s *Server) routes() []route {
 		{pattern: "POST /v1/tracking-numbers:check", stateless: true, handle: s.checkTrackingNumbers},
 		{pattern: "POST /v1/rates", stateless: true, handle: s.rateOrder},
 		{pattern: "POST /v1/labels:render", stateless: true, handle: s.renderLabels},
+		{pattern: "POST /v1/orders/{id}/ship", handle: s.shipOrder},
+		{pattern: "POST /v1/shipments:batch", handle: s.shipBatch},
+		{pattern: "GET /v1/batches/{id}", handle: s.getBatch},
+		{pattern: "GET /v1/batches/{id}/results", handle: s.batchResults},
+		{pattern: "GET /v1/batches/{id}/labels", handle: s.batchLabels},
+		{pattern: "GET /v1/shipments", handle: s.listShipments},
+		{pattern: "GET /v1/shipments/{id}", handle: s.getShipment},
+		{pattern: "GET /v1/shipments/{id}/label", handle: s.shipmentLabel},
+		{pattern: "POST /v1/shipments/{id}/void", handle: s.voidShipment},
+		{pattern: "POST /v1/manifests", handle: s.createManifest},
+		{pattern: "GET /v1/manifests/{id}", handle: s.getManifest},
+		{pattern: "GET /v1/manifests/{id}/document", handle: s.manifestDocument},
+		{pattern: "POST /v1/manifests/{id}/handover", handle: s.handOverManifest},
 	}
 }
 

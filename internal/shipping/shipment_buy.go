@@ -97,7 +97,7 @@ func (s *Service) buyCarrier(ctx context.Context, ref labelRef, sh model.Shipmen
 	defer release()
 	cctx, cancel := context.WithTimeout(ctx, s.cfg.PurchaseTimeout)
 	defer cancel()
-	l, err := c.Purchase(cctx, purchaseRequest(ref, sh))
+	l, err := c.Purchase(cctx, purchaseRequest(ref, sh, s.clock()))
 	if err != nil {
 		if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
 			// Our own timeout: the purchase may have happened; the retry's key finds it.
@@ -288,7 +288,7 @@ func labelFormat(docs []model.LabelDocument) string {
 // purchaseRequest is the carrier's purchase of shipment sh: the package's parcel, the
 // warehouse's sender address, the buyer's address, customs for a cross-border parcel (R-SHIP-6)
 // and the COD amount (R-MKT-2). sh.ID is the idempotency key.
-func purchaseRequest(ref labelRef, sh model.Shipment) carrier.PurchaseRequest {
+func purchaseRequest(ref labelRef, sh model.Shipment, now time.Time) carrier.PurchaseRequest {
 	o, pkg, wh := ref.order, ref.pkg, ref.wh
 	to := o.ShippingAddress
 	if to.Phone == "" {
@@ -303,6 +303,7 @@ func purchaseRequest(ref labelRef, sh model.Shipment) carrier.PurchaseRequest {
 		To:             to,
 		Parcel:         carrier.Parcel{WeightG: pkg.WeightG, LengthMM: pkg.LengthMM, WidthMM: pkg.WidthMM, HeightMM: pkg.HeightMM},
 		Declared:       model.Money{Currency: o.Currency},
+		ShipDate:       now,
 	}
 	for _, l := range packageLines(o, allocationOf(pkg)) {
 		v := l.UnitPrice.Amount * l.Quantity

@@ -312,3 +312,13 @@ func allLabelled(pkgs []model.Package, shs []model.Shipment) bool {
 	}
 	return len(pkgs) > 0
 }
+
+// Shipment returns a shipment.
+func (s *Service) Shipment(ctx context.Context, scope model.Scope, id string) (model.Shipment, error) {
+	return s.d.Shipping.GetShipment(ctx, scope.ShopIDs, id)
+}
+
+// Shipments lists shipments; q.ShopIDs is the caller's scope.
+func (s *Service) Shipments(ctx context.Context, q store.ShipmentQuery) ([]model.Shipment, error) {
+	return s.d.Shipping.ListShipments(ctx, q)
+}
