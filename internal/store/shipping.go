@@ -66,6 +66,12 @@ type Shipping interface {
 	// order, from Seq afterSeq+1: afterSeq -1 starts at the first. The caller has checked the
 	// batch's shop (GetBatch).
 	ListBatchItems(ctx context.Context, batchID string, afterSeq, limit int) ([]model.BatchItem, error)
+	// RecordBatchItem records the outcome of an item that no shipping step can record, because
+	// its order cannot be loaded (it does not exist, or is not of the batch's shop): the item
+	// with it.BatchID and it.Seq, whose order id must be it.OrderID (else ErrNotFound), gets its
+	// Outcome, ShipmentIDs, TrackingNumbers, Error and UpdatedAt. Outcomes of orders that exist
+	// go through ChangeShipping, with the order's change.
+	RecordBatchItem(ctx context.Context, it model.BatchItem) error
 	// DispatchBatch hands out the batch's next items: in one transaction it takes up to limit
 	// items (at most MaxQueryRows) after the batch's dispatch mark, whatever their outcome,
 	// calls fn with them, stores the jobs fn returns and moves the mark past them. Concurrent
@@ -106,9 +112,9 @@ type ShippingChange struct {
 	// NewPackages are inserted.
 	NewPackages []model.Package
 	// Shipments are inserted, or replace the stored shipment with their id (every field but
-	// the id, shop, order and package, which a shipment keeps). Those that leave a package
-	// are written before those that take one, so voiding a shipment and creating its successor
-	// is one change.
+	// the id, shop, order, package and creation time, which a shipment keeps). New ones are
+	// created in this order; stored ones that leave their package (voided, failed) are written
+	// first, so voiding a shipment and creating its successor is one change.
 	Shipments []model.Shipment
 	// Documents are stored unless one exists for their shipment, format and dpi.
 	Documents []model.LabelDocument

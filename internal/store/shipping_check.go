@@ -199,23 +199,39 @@ func CheckShippingChange(st ShippingState, ch ShippingChange) error {
 		}
 	}
 	if it := ch.BatchItem; it != nil {
-		switch {
-		case it.OrderID != o.ID:
+		if it.OrderID != o.ID {
 			return bad("the batch item is of order %s", it.OrderID)
-		case it.BatchID == "":
-			return bad("the batch item has no batch id")
-		case !validOutcome(it.Outcome):
-			return bad("the batch item has unknown outcome %q", it.Outcome)
 		}
-		text.Add("batch_item.batch_id", it.BatchID)
-		text.AddAll("batch_item.shipment_ids", it.ShipmentIDs)
-		text.AddAll("batch_item.tracking_numbers", it.TrackingNumbers)
-		text.AddFieldError("batch_item.error", it.Error)
+		if err := checkBatchItem(*it, "batch_item", &text); err != nil {
+			return fmt.Errorf("shipping step of order %s: %w", o.ID, err)
+		}
 	}
 	if err := text.Err(); err != nil {
 		return fmt.Errorf("shipping step of order %s: %w", o.ID, err)
 	}
 	return ValidateJobs(ch.Jobs)
+}
+
+// CheckBatchItem checks an item outcome before it is recorded.
+func CheckBatchItem(it model.BatchItem) error {
+	var text TextCheck
+	if err := checkBatchItem(it, "item", &text); err != nil {
+		return err
+	}
+	return text.Err()
+}
+
+func checkBatchItem(it model.BatchItem, field string, text *TextCheck) error {
+	if it.BatchID == "" || !validOutcome(it.Outcome) {
+		return fmt.Errorf("item %d of batch %q: want a batch id and an outcome of pending, shipped, failed or skipped (got %q): %w",
+			it.Seq, it.BatchID, it.Outcome, model.ErrInvalid)
+	}
+	text.Add(field+".batch_id", it.BatchID)
+	text.Add(field+".order_id", it.OrderID)
+	text.AddAll(field+".shipment_ids", it.ShipmentIDs)
+	text.AddAll(field+".tracking_numbers", it.TrackingNumbers)
+	text.AddFieldError(field+".error", it.Error)
+	return nil
 }
 
 // CheckLabelDocument checks a document before it is stored.
@@ -300,20 +316,34 @@ func CheckShipmentQuery(q ShipmentQuery) error {
 	return text.Err()
 }
 
-// ShipmentWriteOrder orders shipment changes for writing: those that leave their package (voided,
-// failed) before those that hold one, so that a step voiding a shipment and creating its
-// successor never holds two live shipments of one package between two statements.
-func ShipmentWriteOrder(shipments []model.Shipment) []model.Shipment {
-	out := slices.Clone(shipments)
-	slices.SortStableFunc(out, func(a, b model.Shipment) int {
-		switch {
-		case !a.Status.Live() && b.Status.Live():
-			return -1
-		case a.Status.Live() && !b.Status.Live():
-			return 1
+// ShipmentWrite is one shipment of a step to write: an insert, or an update of the stored one.
+type ShipmentWrite struct {
+	model.Shipment
+	Exists bool
+}
+
+// ShipmentWrites orders a step's shipments for writing: first the updates that leave their
+// package (voided, failed), then the new shipments in the step's order (which becomes their
+// creation order), then the other updates. So a step voiding a shipment and creating its
+// successor never holds two live shipments of one package between two statements, which the
+// schema would refuse.
+func ShipmentWrites(st ShippingState, shipments []model.Shipment) []ShipmentWrite {
+	stored := make(map[string]bool, len(st.Shipments))
+	for _, sh := range st.Shipments {
+		stored[sh.ID] = true
+	}
+	out := make([]ShipmentWrite, 0, len(shipments))
+	for _, pass := range []func(sh model.Shipment) bool{
+		func(sh model.Shipment) bool { return stored[sh.ID] && !sh.Status.Live() },
+		func(sh model.Shipment) bool { return !stored[sh.ID] },
+		func(sh model.Shipment) bool { return stored[sh.ID] && sh.Status.Live() },
+	} {
+		for _, sh := range shipments {
+			if pass(sh) {
+				out = append(out, ShipmentWrite{Shipment: sh, Exists: stored[sh.ID]})
+			}
 		}
-		return 0
-	})
+	}
 	return out
 }
 

@@ -165,11 +165,8 @@ func writeShipping(ctx context.Context, tx pgx.Tx, st store.ShippingState, ch st
 		queue("insert package "+p.ID, `INSERT INTO packages (`+packageColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 			p.ID, p.ShopID, p.OrderID, p.WarehouseID, string(p.Mode), p.Box, p.WeightG, p.LengthMM, p.WidthMM, p.HeightMM, lines, p.CreatedAt)
 	}
-	stored := make(map[string]bool, len(st.Shipments))
-	for _, sh := range st.Shipments {
-		stored[sh.ID] = true
-	}
-	for _, sh := range store.ShipmentWriteOrder(ch.Shipments) {
+	for _, w := range store.ShipmentWrites(st, ch.Shipments) {
+		sh := w.Shipment
 		quote, err := jsonOrNull(sh.Quote)
 		if err != nil {
 			return fmt.Errorf("encode quote of shipment %s: %w", sh.ID, err)
@@ -183,7 +180,7 @@ func writeShipping(ctx context.Context, tx pgx.Tx, st store.ShippingState, ch st
 			return fmt.Errorf("encode failure of shipment %s: %w", sh.ID, err)
 		}
 		desc := fmt.Sprintf("write shipment %s (%s) of package %s", sh.ID, sh.Status, sh.PackageID)
-		if stored[sh.ID] {
+		if w.Exists {
 			queue(desc, `UPDATE shipments SET status = $1, mode = $2, carrier = $3, service = $4, tracking_number = $5,
 				carrier_shipment_id = $6, label_format = $7, quote = $8, cost = $9, failure = $10, manifest_id = $11, batch_id = $12,
 				purchased_at = $13, voided_at = $14, updated_at = $15 WHERE id = $16`,
@@ -202,19 +199,12 @@ func writeShipping(ctx context.Context, tx pgx.Tx, st store.ShippingState, ch st
 	}
 	itemAt := -1
 	if it := ch.BatchItem; it != nil {
-		failure, err := jsonOrNull(it.Error)
+		args, err := batchItemArgs(it)
 		if err != nil {
 			return err
 		}
-		var updated any
-		if !it.UpdatedAt.IsZero() {
-			updated = it.UpdatedAt
-		}
 		itemAt = b.Len()
-		queue(fmt.Sprintf("record item %d of batch %s", it.Seq, it.BatchID),
-			`UPDATE batch_items SET outcome = $1, shipment_ids = $2, tracking_numbers = $3, error = $4, updated_at = $5
-			WHERE batch_id = $6 AND seq = $7 AND order_id = $8`,
-			string(it.Outcome), it.ShipmentIDs, it.TrackingNumbers, failure, updated, it.BatchID, it.Seq, it.OrderID)
+		queue(fmt.Sprintf("record item %d of batch %s", it.Seq, it.BatchID), updateBatchItemSQL, args...)
 	}
 	if b.Len() == 0 {
 		return nil

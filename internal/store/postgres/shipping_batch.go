@@ -114,6 +114,40 @@ func scanBatchItem(r pgx.Row) (model.BatchItem, error) {
 	return it, err
 }
 
+const updateBatchItemSQL = `UPDATE batch_items SET outcome = $1, shipment_ids = $2, tracking_numbers = $3, error = $4, updated_at = $5
+	WHERE batch_id = $6 AND seq = $7 AND order_id = $8`
+
+func batchItemArgs(it *model.BatchItem) ([]any, error) {
+	failure, err := jsonOrNull(it.Error)
+	if err != nil {
+		return nil, fmt.Errorf("encode error of item %d of batch %s: %w", it.Seq, it.BatchID, err)
+	}
+	var updated any
+	if !it.UpdatedAt.IsZero() {
+		updated = it.UpdatedAt
+	}
+	return []any{string(it.Outcome), it.ShipmentIDs, it.TrackingNumbers, failure, updated, it.BatchID, it.Seq, it.OrderID}, nil
+}
+
+// RecordBatchItem implements store.Shipping.
+func (s *Store) RecordBatchItem(ctx context.Context, it model.BatchItem) error {
+	if err := store.CheckBatchItem(it); err != nil {
+		return err
+	}
+	args, err := batchItemArgs(&it)
+	if err != nil {
+		return err
+	}
+	tag, err := s.pool.Exec(ctx, updateBatchItemSQL, args...)
+	if err != nil {
+		return wrap(err, fmt.Sprintf("record item %d of batch %s", it.Seq, it.BatchID))
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("item %d of batch %s for order %s: %w", it.Seq, it.BatchID, it.OrderID, model.ErrNotFound)
+	}
+	return nil
+}
+
 // DispatchBatch implements store.Shipping. The batch row, locked FOR NO KEY UPDATE, holds the
 // mark from its read to the commit that moves it, so dispatchers on any node take turns and
 // never take the same items; the lock does not block the item rows' own updates.

@@ -119,12 +119,8 @@ func writeShipping(ctx context.Context, tx *sql.Tx, st store.ShippingState, ch s
 			return err
 		}
 	}
-	stored := make(map[string]bool, len(st.Shipments))
-	for _, sh := range st.Shipments {
-		stored[sh.ID] = true
-	}
-	for _, sh := range store.ShipmentWriteOrder(ch.Shipments) {
-		if err := writeShipment(ctx, tx, &sh, stored[sh.ID]); err != nil {
+	for _, w := range store.ShipmentWrites(st, ch.Shipments) {
+		if err := writeShipment(ctx, tx, &w.Shipment, w.Exists); err != nil {
 			return err
 		}
 	}

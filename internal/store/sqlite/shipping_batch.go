@@ -204,6 +204,16 @@ func updateBatchItem(ctx context.Context, tx *sql.Tx, it *model.BatchItem) error
 	return nil
 }
 
+// RecordBatchItem implements store.Shipping.
+func (s *Store) RecordBatchItem(ctx context.Context, it model.BatchItem) error {
+	if err := store.CheckBatchItem(it); err != nil {
+		return err
+	}
+	return s.inTx(ctx, fmt.Sprintf("record item %d of batch %s", it.Seq, it.BatchID), func(tx *sql.Tx) error {
+		return updateBatchItem(ctx, tx, &it)
+	})
+}
+
 // nilIfNil returns a pointer to ss, or nil when ss is nil (stored as NULL, read back as nil).
 func nilIfNil(ss []string) *[]string {
 	if ss == nil {
