@@ -113,6 +113,33 @@ func CheckText(pairs ...string) error {
 	return c.Err()
 }
 
+// CheckScope checks the text of a scope and of the named values: pairs of field and value.
+func CheckScope(shopIDs []string, pairs ...string) error {
+	var c TextCheck
+	c.AddAll("shop_ids", shopIDs)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		c.Add(pairs[i], pairs[i+1])
+	}
+	return c.Err()
+}
+
+// Clone returns st with slices and an allocation of its own: a driver gives a step a clone, so
+// that what the step does to it cannot change the state its change is checked against.
+func (st ShippingState) Clone() ShippingState {
+	st.Packages, st.Shipments = slices.Clone(st.Packages), slices.Clone(st.Shipments)
+	if st.Allocation != nil {
+		a := *st.Allocation
+		st.Allocation = &a
+	}
+	return st
+}
+
+// Empty reports whether ch writes nothing.
+func (ch ShippingChange) Empty() bool {
+	return !ch.OrderChanged && len(ch.NewPackages) == 0 && len(ch.Shipments) == 0 && len(ch.Documents) == 0 &&
+		ch.BatchItem == nil && len(ch.Jobs) == 0
+}
+
 // CheckShippingChange checks that what a shipping step of st returned belongs to st's order and
 // can be stored, before a driver writes any of it: the ids and shop of the order, packages,
 // shipments and the batch item; shipments of the order's packages, keeping the id, shop, order

@@ -12,7 +12,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -31,7 +30,7 @@ const shipmentColumns = `id, shop_id, order_id, package_id, status, mode, carrie
 // ChangeShipping implements store.Shipping.
 func (s *Store) ChangeShipping(ctx context.Context, shopIDs []string, orderID string, fn store.ShippingFunc) (store.ShippingState, error) {
 	var out store.ShippingState
-	if err := checkScope(shopIDs, "order_id", orderID); err != nil {
+	if err := store.CheckScope(shopIDs, "order_id", orderID); err != nil {
 		return out, err
 	}
 	err := s.inTx(ctx, "change shipping of order "+orderID, func(tx pgx.Tx) error {
@@ -39,9 +38,13 @@ func (s *Store) ChangeShipping(ctx context.Context, shopIDs []string, orderID st
 		if err != nil {
 			return err
 		}
-		ch, err := fn(copyState(st))
+		ch, err := fn(st.Clone())
 		if err != nil {
 			return err
+		}
+		if ch.Empty() {
+			out = st
+			return nil
 		}
 		if err := store.CheckShippingChange(st, ch); err != nil {
 			return err
@@ -74,27 +77,6 @@ func textError(err error) error {
 		return fmt.Errorf("%w: %w", err, model.ErrInvalid)
 	}
 	return err
-}
-
-// copyState gives fn its own slices and allocation, so that what it does to them cannot change
-// the state its change is checked against.
-func copyState(st store.ShippingState) store.ShippingState {
-	st.Packages, st.Shipments = slices.Clone(st.Packages), slices.Clone(st.Shipments)
-	if st.Allocation != nil {
-		a := *st.Allocation
-		st.Allocation = &a
-	}
-	return st
-}
-
-// checkScope checks the text of a scope and of the named values (pairs of field and value).
-func checkScope(shopIDs []string, pairs ...string) error {
-	var c store.TextCheck
-	c.AddAll("shop_ids", shopIDs)
-	for i := 0; i+1 < len(pairs); i += 2 {
-		c.Add(pairs[i], pairs[i+1])
-	}
-	return c.Err()
 }
 
 // loadShipping reads the order (locked when lock is set, with its shipments), its allocation,
@@ -294,7 +276,7 @@ func scanShipment(r pgx.Row) (model.Shipment, error) {
 
 // GetShipment implements store.Shipping.
 func (s *Store) GetShipment(ctx context.Context, shopIDs []string, id string) (model.Shipment, error) {
-	if err := checkScope(shopIDs, "id", id); err != nil {
+	if err := store.CheckScope(shopIDs, "id", id); err != nil {
 		return model.Shipment{}, err
 	}
 	sh, err := scanShipment(s.pool.QueryRow(ctx, `SELECT `+shipmentColumns+` FROM shipments WHERE id = $1 AND shop_id = ANY($2)`, id, shopIDs))
@@ -303,7 +285,7 @@ func (s *Store) GetShipment(ctx context.Context, shopIDs []string, id string) (m
 
 // GetShipmentByTracking implements store.Shipping.
 func (s *Store) GetShipmentByTracking(ctx context.Context, shopIDs []string, carrier, trackingNumber string) (model.Shipment, error) {
-	if err := checkScope(shopIDs, "carrier", carrier, "tracking_number", trackingNumber); err != nil {
+	if err := store.CheckScope(shopIDs, "carrier", carrier, "tracking_number", trackingNumber); err != nil {
 		return model.Shipment{}, err
 	}
 	what := fmt.Sprintf("shipment with tracking number %q", trackingNumber)
@@ -361,7 +343,7 @@ func (s *Store) ListShipments(ctx context.Context, q store.ShipmentQuery) ([]mod
 
 // GetPackage implements store.Shipping.
 func (s *Store) GetPackage(ctx context.Context, shopIDs []string, id string) (model.Package, error) {
-	if err := checkScope(shopIDs, "id", id); err != nil {
+	if err := store.CheckScope(shopIDs, "id", id); err != nil {
 		return model.Package{}, err
 	}
 	p, err := scanPackage(s.pool.QueryRow(ctx, `SELECT `+packageColumns+` FROM packages WHERE id = $1 AND shop_id = ANY($2)`, id, shopIDs))
@@ -383,7 +365,7 @@ func documentArgs(d model.LabelDocument) []any {
 
 // GetLabelDocument implements store.Shipping.
 func (s *Store) GetLabelDocument(ctx context.Context, shopIDs []string, shipmentID, format string, dpi int) (model.LabelDocument, error) {
-	if err := checkScope(shopIDs, "shipment_id", shipmentID, "format", format); err != nil {
+	if err := store.CheckScope(shopIDs, "shipment_id", shipmentID, "format", format); err != nil {
 		return model.LabelDocument{}, err
 	}
 	d, err := scanDocument(s.pool.QueryRow(ctx, `SELECT `+prefixed("d.", documentColumns)+` FROM label_documents d

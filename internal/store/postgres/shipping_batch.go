@@ -43,7 +43,7 @@ func (s *Store) CreateBatch(ctx context.Context, b model.Batch, orderIDs []strin
 
 // GetBatch implements store.Shipping.
 func (s *Store) GetBatch(ctx context.Context, shopIDs []string, id string) (model.Batch, error) {
-	if err := checkScope(shopIDs, "id", id); err != nil {
+	if err := store.CheckScope(shopIDs, "id", id); err != nil {
 		return model.Batch{}, err
 	}
 	var b model.Batch

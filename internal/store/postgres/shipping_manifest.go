@@ -51,7 +51,7 @@ func (s *Store) CreateManifest(ctx context.Context, m model.Manifest) (model.Man
 
 // GetManifest implements store.Shipping.
 func (s *Store) GetManifest(ctx context.Context, shopIDs []string, id string) (model.Manifest, error) {
-	if err := checkScope(shopIDs, "id", id); err != nil {
+	if err := store.CheckScope(shopIDs, "id", id); err != nil {
 		return model.Manifest{}, err
 	}
 	m, err := getManifest(ctx, s.pool, shopIDs, id, "")
@@ -87,7 +87,7 @@ func getManifest(ctx context.Context, q rowQueryer, shopIDs []string, id, lock s
 // HandOverManifest implements store.Shipping. The manifest row, locked, makes a second hand-over
 // wait for the first and then find it done.
 func (s *Store) HandOverManifest(ctx context.Context, shopIDs []string, id string, at time.Time) (model.Manifest, error) {
-	if err := checkScope(shopIDs, "id", id); err != nil {
+	if err := store.CheckScope(shopIDs, "id", id); err != nil {
 		return model.Manifest{}, err
 	}
 	var out model.Manifest

@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"lastmile/internal/model"
@@ -28,7 +27,7 @@ const shipmentColumns = `id, shop_id, order_id, package_id, status, mode, carrie
 // ChangeShipping implements store.Shipping.
 func (s *Store) ChangeShipping(ctx context.Context, shopIDs []string, orderID string, fn store.ShippingFunc) (store.ShippingState, error) {
 	var out store.ShippingState
-	if err := checkScope(shopIDs, "order_id", orderID); err != nil {
+	if err := store.CheckScope(shopIDs, "order_id", orderID); err != nil {
 		return out, err
 	}
 	err := s.inTx(ctx, "change shipping of order "+orderID, func(tx *sql.Tx) error {
@@ -36,9 +35,13 @@ func (s *Store) ChangeShipping(ctx context.Context, shopIDs []string, orderID st
 		if err != nil {
 			return err
 		}
-		ch, err := fn(copyState(st))
+		ch, err := fn(st.Clone())
 		if err != nil {
 			return err
+		}
+		if ch.Empty() {
+			out = st
+			return nil
 		}
 		if err := store.CheckShippingChange(st, ch); err != nil {
 			return err
@@ -56,27 +59,6 @@ func (s *Store) ChangeShipping(ctx context.Context, shopIDs []string, orderID st
 		return store.ShippingState{}, err
 	}
 	return out, nil
-}
-
-// copyState gives fn its own slices and allocation, so that what it does to them cannot change
-// the state its change is checked against.
-func copyState(st store.ShippingState) store.ShippingState {
-	st.Packages, st.Shipments = slices.Clone(st.Packages), slices.Clone(st.Shipments)
-	if st.Allocation != nil {
-		a := *st.Allocation
-		st.Allocation = &a
-	}
-	return st
-}
-
-// checkScope checks the text of a scope and of the named values (pairs of field and value).
-func checkScope(shopIDs []string, pairs ...string) error {
-	var c store.TextCheck
-	c.AddAll("shop_ids", shopIDs)
-	for i := 0; i+1 < len(pairs); i += 2 {
-		c.Add(pairs[i], pairs[i+1])
-	}
-	return c.Err()
 }
 
 func loadShipping(ctx context.Context, tx *sql.Tx, shopIDs []string, orderID string) (store.ShippingState, error) {
@@ -266,7 +248,7 @@ func inShops(col string, shopIDs []string, args []any) (string, []any) {
 
 // GetShipment implements store.Shipping.
 func (s *Store) GetShipment(ctx context.Context, shopIDs []string, id string) (model.Shipment, error) {
-	if err := checkScope(shopIDs, "id", id); err != nil {
+	if err := store.CheckScope(shopIDs, "id", id); err != nil {
 		return model.Shipment{}, err
 	}
 	if len(shopIDs) == 0 {
@@ -279,7 +261,7 @@ func (s *Store) GetShipment(ctx context.Context, shopIDs []string, id string) (m
 
 // GetShipmentByTracking implements store.Shipping.
 func (s *Store) GetShipmentByTracking(ctx context.Context, shopIDs []string, carrier, trackingNumber string) (model.Shipment, error) {
-	if err := checkScope(shopIDs, "carrier", carrier, "tracking_number", trackingNumber); err != nil {
+	if err := store.CheckScope(shopIDs, "carrier", carrier, "tracking_number", trackingNumber); err != nil {
 		return model.Shipment{}, err
 	}
 	if len(shopIDs) == 0 || trackingNumber == "" {
@@ -355,7 +337,7 @@ func prefixed(prefix, columns string) string {
 
 // GetPackage implements store.Shipping.
 func (s *Store) GetPackage(ctx context.Context, shopIDs []string, id string) (model.Package, error) {
-	if err := checkScope(shopIDs, "id", id); err != nil {
+	if err := store.CheckScope(shopIDs, "id", id); err != nil {
 		return model.Package{}, err
 	}
 	if len(shopIDs) == 0 {
@@ -370,7 +352,7 @@ const documentColumns = `shipment_id, format, dpi, content_type, content, create
 
 // GetLabelDocument implements store.Shipping.
 func (s *Store) GetLabelDocument(ctx context.Context, shopIDs []string, shipmentID, format string, dpi int) (model.LabelDocument, error) {
-	if err := checkScope(shopIDs, "shipment_id", shipmentID, "format", format); err != nil {
+	if err := store.CheckScope(shopIDs, "shipment_id", shipmentID, "format", format); err != nil {
 		return model.LabelDocument{}, err
 	}
 	what := fmt.Sprintf("label %s at %d dpi of shipment %s", format, dpi, shipmentID)

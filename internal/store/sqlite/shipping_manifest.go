@@ -46,7 +46,7 @@ func (s *Store) CreateManifest(ctx context.Context, m model.Manifest) (model.Man
 
 // GetManifest implements store.Shipping.
 func (s *Store) GetManifest(ctx context.Context, shopIDs []string, id string) (model.Manifest, error) {
-	if err := checkScope(shopIDs, "id", id); err != nil {
+	if err := store.CheckScope(shopIDs, "id", id); err != nil {
 		return model.Manifest{}, err
 	}
 	m, err := getManifest(ctx, s.r, shopIDs, id)
@@ -93,7 +93,7 @@ func getManifest(ctx context.Context, q rowsQuerier, shopIDs []string, id string
 
 // HandOverManifest implements store.Shipping.
 func (s *Store) HandOverManifest(ctx context.Context, shopIDs []string, id string, at time.Time) (model.Manifest, error) {
-	if err := checkScope(shopIDs, "id", id); err != nil {
+	if err := store.CheckScope(shopIDs, "id", id); err != nil {
 		return model.Manifest{}, err
 	}
 	var out model.Manifest
