@@ -170,15 +170,13 @@ func (s *Service) BatchItems(ctx context.Context, scope model.Scope, id string, 
 // RunDispatch is the handler of KindDispatch: it hands the batch's next Config.DispatchChunk
 // orders to the job engine as ship jobs, and the next dispatch with them, in one transaction.
 func (s *Service) RunDispatch(ctx context.Context, args DispatchArgs) error {
-	var dispatchErr error
-	n, err := s.d.Shipping.DispatchBatch(ctx, args.BatchID, s.cfg.DispatchChunk, func(items []model.BatchItem) []store.Job {
+	n, err := s.d.Shipping.DispatchBatch(ctx, args.BatchID, s.cfg.DispatchChunk, func(items []model.BatchItem) ([]store.Job, error) {
 		jobs := make([]store.Job, 0, len(items)+1)
 		for _, it := range items {
 			j, err := store.NewJob(ShipOrderArgs{BatchID: args.BatchID, Seq: it.Seq, OrderID: it.OrderID, ShopIDs: args.ShopIDs, Options: args.Options},
 				store.InQueue(QueueShipping), store.UniqueBy(fmt.Sprintf("%s:%d", args.BatchID, it.Seq)))
 			if err != nil {
-				dispatchErr = err
-				return nil
+				return nil, err
 			}
 			jobs = append(jobs, j)
 		}
@@ -187,16 +185,12 @@ func (s *Service) RunDispatch(ctx context.Context, args DispatchArgs) error {
 			j, err := store.NewJob(DispatchArgs{BatchID: args.BatchID, Step: next, ShopIDs: args.ShopIDs, Options: args.Options},
 				store.UniqueBy(fmt.Sprintf("%s:d%d", args.BatchID, next)))
 			if err != nil {
-				dispatchErr = err
-				return nil
+				return nil, err
 			}
 			jobs = append(jobs, j)
 		}
-		return jobs
+		return jobs, nil
 	})
-	if err == nil {
-		err = dispatchErr
-	}
 	if err != nil {
 		return fmt.Errorf("dispatch batch %s: %w", args.BatchID, err)
 	}
@@ -253,7 +247,7 @@ func (s *Service) failItem(ctx context.Context, scope model.Scope, args ShipOrde
 		return store.ShippingChange{BatchItem: item}, nil
 	})
 	if errors.Is(err, model.ErrNotFound) {
-		return s.d.Shipping.SetBatchItem(ctx, *item)
+		return s.d.Shipping.RecordBatchItem(ctx, *item)
 	}
 	return err
 }

@@ -61,6 +61,8 @@ type Store interface {
 	Stock
 	// Jobs enqueues background work (job.go).
 	Jobs
+	// Shipping holds packages, shipments, label documents, batches and manifests (shipping.go).
+	Shipping
 }
 
 // MergeFunc is the domain's decision for one incoming order (see order.Merge).
