@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"lastmile/internal/carrier"
 	"lastmile/internal/model"
@@ -251,3 +252,55 @@ func (s *Service) failItem(ctx context.Context, scope model.Scope, args ShipOrde
 	}
 	return err
 }
+
+// JobHandler is one kind of shipping job, for the job engine to run (app registers them): the
+// capability names its work without importing the engine.
+type JobHandler struct {
+	Kind  string
+	Queue string
+	// Run works one job of the kind. An error with a RetryAfter() method asks for a run after
+	// that long without spending an attempt (a carrier's rate limit); any other error retries
+	// with backoff.
+	Run func(ctx context.Context, attempt, maxAttempts int, args json.RawMessage) error
+}
+
+// Jobs are the handlers of the shipping jobs.
+func (s *Service) Jobs() []JobHandler {
+	return []JobHandler{
+		{Kind: KindDispatch, Queue: store.DefaultJobQueue, Run: func(ctx context.Context, _, _ int, raw json.RawMessage) error {
+			var args DispatchArgs
+			if err := json.Unmarshal(raw, &args); err != nil {
+				return permanent{fmt.Errorf("%s args: %w", KindDispatch, err)}
+			}
+			return s.RunDispatch(ctx, args)
+		}},
+		{Kind: KindShipOrder, Queue: QueueShipping, Run: func(ctx context.Context, attempt, max int, raw json.RawMessage) error {
+			var args ShipOrderArgs
+			if err := json.Unmarshal(raw, &args); err != nil {
+				return permanent{fmt.Errorf("%s args: %w", KindShipOrder, err)}
+			}
+			err := s.RunShipOrder(ctx, ShipJob{Attempt: attempt, MaxAttempts: max}, args)
+			if d := carrier.RetryAfter(err); d > 0 {
+				return retryAfter{err: err, after: d}
+			}
+			return err
+		}},
+	}
+}
+
+// retryAfter asks the job engine to run a job again after a carrier's Retry-After.
+type retryAfter struct {
+	err   error
+	after time.Duration
+}
+
+func (e retryAfter) Error() string             { return e.err.Error() }
+func (e retryAfter) Unwrap() error             { return e.err }
+func (e retryAfter) RetryAfter() time.Duration { return e.after }
+
+// permanent is a job error no retry can fix.
+type permanent struct{ err error }
+
+func (e permanent) Error() string   { return e.err.Error() }
+func (e permanent) Unwrap() error   { return e.err }
+func (e permanent) Permanent() bool { return true }

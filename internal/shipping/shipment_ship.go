@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"lastmile/internal/carrier"
@@ -78,6 +79,9 @@ func (s *Service) ship(ctx context.Context, scope model.Scope, orderID string, o
 	if err := checkShippable(&o, opt); err != nil {
 		return Result{}, err
 	}
+	if err := s.checkCarrier(o, opt); err != nil {
+		return Result{}, err
+	}
 	if err := s.allocate(ctx, scope, o, opt); err != nil {
 		return Result{}, err
 	}
@@ -101,6 +105,33 @@ func (s *Service) ship(ctx context.Context, scope model.Scope, orderID string, o
 		return s.finishSkipped(ctx, scope, st.Order, batch)
 	}
 	return Result{Order: st.Order, Shipments: liveShipments(st.Shipments), Already: already}, nil
+}
+
+// checkCarrier refuses a carrier or service the caller named that cannot carry the order, before
+// anything is reserved: no account here, not certified in the market (R-SHIP-3), no such service.
+func (s *Service) checkCarrier(o model.Order, opt Options) error {
+	if opt.Carrier == "" {
+		return nil
+	}
+	c, ok := s.d.Carriers.Get(opt.Carrier)
+	if !ok {
+		return refuse(o.ID, RefusedNoCarrier, "carrier", false,
+			"carrier %q has no account configured here; configured carriers: %s", opt.Carrier, strings.Join(s.d.Carriers.Codes(), ", "))
+	}
+	if err := s.d.Certification.Check(string(o.Market), opt.Carrier); err != nil {
+		return &RefusalError{OrderID: o.ID, Code: RefusedUncertified, Field: "carrier", Message: err.Error(), Err: err}
+	}
+	if opt.Service != "" {
+		if _, ok := carrier.ServiceByCode(c, opt.Service); !ok {
+			var codes []string
+			for _, sv := range c.Services() {
+				codes = append(codes, sv.Code)
+			}
+			return refuse(o.ID, RefusedNoService, "service", false, "carrier %s has no service %q; its services: %s",
+				opt.Carrier, opt.Service, strings.Join(codes, ", "))
+		}
+	}
+	return nil
 }
 
 // confirm confirms o for shipping (R-ORD-3).
