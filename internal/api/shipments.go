@@ -82,13 +82,13 @@ func (s *Server) getBatch(w http.ResponseWriter, r *http.Request) {
 
 // batchResultLine is one line of GET /v1/batches/{id}/results.
 type batchResultLine struct {
-	OrderID         string             `json:"order_id"`
-	Outcome         model.ItemOutcome  `json:"outcome"`
-	ShipmentID      string             `json:"shipment_id,omitempty"`
-	TrackingNumber  string             `json:"tracking_number,omitempty"`
-	ShipmentIDs     []string           `json:"shipment_ids,omitempty"`
-	TrackingNumbers []string           `json:"tracking_numbers,omitempty"`
-	Error           *model.FieldError  `json:"error,omitempty"`
+	OrderID         string            `json:"order_id"`
+	Outcome         model.ItemOutcome `json:"outcome"`
+	ShipmentID      string            `json:"shipment_id,omitempty"`
+	TrackingNumber  string            `json:"tracking_number,omitempty"`
+	ShipmentIDs     []string          `json:"shipment_ids,omitempty"`
+	TrackingNumbers []string          `json:"tracking_numbers,omitempty"`
+	Error           *model.FieldError `json:"error,omitempty"`
 }
 
 // batchResults is GET /v1/batches/{id}/results: JSON lines, one per order in request order,

@@ -62,16 +62,16 @@ type BatchItem struct {
 // Manifest is an end-of-day scan form: the labelled shipments one carrier collects from one
 // warehouse, for the driver to sign (R-SHIP-5).
 type Manifest struct {
-	ID          string    `json:"id"`
-	ShopID      string    `json:"shop_id"`
-	Carrier     string    `json:"carrier"`
-	WarehouseID string    `json:"warehouse_id"`
-	ShipDate    string    `json:"ship_date"` // YYYY-MM-DD in the warehouse's time zone
-	ShipmentIDs []string  `json:"shipment_ids"`
+	ID          string   `json:"id"`
+	ShopID      string   `json:"shop_id"`
+	Carrier     string   `json:"carrier"`
+	WarehouseID string   `json:"warehouse_id"`
+	ShipDate    string   `json:"ship_date"` // YYYY-MM-DD in the warehouse's time zone
+	ShipmentIDs []string `json:"shipment_ids"`
 	// CarrierRef is the carrier's id of the manifest (its scan form), when it issues one.
 	CarrierRef string `json:"carrier_ref,omitempty"`
 	// Pickup is the carrier's confirmation of a pickup request, when one was made.
-	Pickup      string     `json:"pickup,omitempty"`
-	CreatedAt   time.Time  `json:"created_at"`
+	Pickup       string     `json:"pickup,omitempty"`
+	CreatedAt    time.Time  `json:"created_at"`
 	HandedOverAt *time.Time `json:"handed_over_at,omitempty"`
 }

@@ -154,7 +154,7 @@ func (e *env) warehouse(t testing.TB, code string, qty int64, skus ...string) mo
 		Address: model.Address{Name: "Shenzhen Seller Ltd", Line1: "1 Commerce Way", City: "Ontario", Region: "CA",
 			PostalCode: "91761", Country: "US", Phone: "+19095550100"},
 		TimeZone: "America/Los_Angeles", CutOff: "15:00", WorkingDays: []string{"mon", "tue", "wed", "thu", "fri"},
-		Transit:  []model.TransitRule{{Country: "US", Service: "ground", MinDays: 1, MaxDays: 4}},
+		Transit: []model.TransitRule{{Country: "US", Service: "ground", MinDays: 1, MaxDays: 4}},
 	})
 	if err != nil {
 		t.Fatalf("create warehouse %s: %v", code, err)
