@@ -80,14 +80,15 @@ type Shipping interface {
 	// took (0: all were dispatched). An unknown batch is ErrNotFound.
 	DispatchBatch(ctx context.Context, batchID string, limit int, fn func(items []model.BatchItem) ([]Job, error)) (int, error)
 
-	// CreateManifest stores m (not handed over: HandOverManifest sets that) and moves its shipments from label_purchased to manifested (with
-	// m's id, updated at m.CreatedAt) in one transaction. Shipments of m that are no longer
-	// label_purchased (voided meanwhile), are on another manifest, or are not of m's shop,
-	// carrier and warehouse are left out of it; the manifest as stored is returned, its
-	// ShipmentIDs in (CreatedAt, ID) order. ErrConflict when the id is taken.
+	// CreateManifest stores m, not handed over (HandOverManifest does that), and moves its
+	// shipments from label_purchased to manifested (with m's id, updated at m.CreatedAt) in one
+	// transaction. Shipments of m that are no longer label_purchased (voided meanwhile), are on
+	// another manifest, or are not of m's shop, carrier and warehouse are left out of it; the
+	// manifest as stored is returned, its ShipmentIDs in (CreatedAt, ID) order. ErrConflict
+	// when the id is taken, ErrNotFound when the shop does not exist.
 	CreateManifest(ctx context.Context, m model.Manifest) (model.Manifest, error)
 	// GetManifest returns the manifest id if its shop is in shopIDs, else ErrNotFound. Its
-	// ShipmentIDs are every shipment that went on it, whatever their status now.
+	// ShipmentIDs are the shipments whose ManifestID is its id, whatever their status now.
 	GetManifest(ctx context.Context, shopIDs []string, id string) (model.Manifest, error)
 	// HandOverManifest marks the manifest handed over at `at` and its manifested shipments
 	// handed_over (updated at `at`), in one transaction; doing it twice changes nothing (the

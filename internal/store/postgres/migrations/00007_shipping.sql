@@ -72,8 +72,11 @@ CREATE TABLE batches (
 );
 CREATE INDEX batches_shop_created ON batches (shop_id, created_at, id);
 
+-- No foreign key to batches: CreateBatch inserts a batch's items with the batch, in one
+-- transaction, and nothing deletes a batch; checking 100,000 items against it one by one took
+-- three quarters of the insert on PostgreSQL.
 CREATE TABLE batch_items (
-    batch_id         text NOT NULL REFERENCES batches (id),
+    batch_id         text NOT NULL,
     seq              integer NOT NULL,
     order_id         text NOT NULL,
     outcome          text NOT NULL DEFAULT 'pending',
