@@ -20,7 +20,7 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, c store.IdempotencyClai
 		err := s.pool.QueryRow(ctx, `INSERT INTO idempotency_keys (key_id, key, request_hash, created_at, lease_until)
 			VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (key_id, key) DO UPDATE SET request_hash = excluded.request_hash, created_at = excluded.created_at,
-				lease_until = excluded.lease_until, done = false, status = 0, body = NULL
+				lease_until = excluded.lease_until, done = false, status = 0, body = NULL, body_size = 0
 			WHERE (idempotency_keys.done AND idempotency_keys.created_at < $6)
 			   OR (NOT idempotency_keys.done AND idempotency_keys.lease_until < $4)
 			RETURNING key_id`,
@@ -32,9 +32,9 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, c store.IdempotencyClai
 			return nil, wrap(err, "claim idempotency key")
 		}
 		rec := &store.IdempotencyRecord{KeyID: c.KeyID, Key: c.Key}
-		err = s.pool.QueryRow(ctx, `SELECT request_hash, created_at, lease_until, done, status, content_type, body
+		err = s.pool.QueryRow(ctx, `SELECT request_hash, created_at, lease_until, done, status, content_type, body, body_size
 			FROM idempotency_keys WHERE key_id = $1 AND key = $2`, c.KeyID, c.Key).
-			Scan(&rec.RequestHash, &rec.CreatedAt, &rec.LeaseUntil, &rec.Done, &rec.Response.Status, &rec.Response.ContentType, &rec.Response.Body)
+			Scan(&rec.RequestHash, &rec.CreatedAt, &rec.LeaseUntil, &rec.Done, &rec.Response.Status, &rec.Response.ContentType, &rec.Response.Body, &rec.Response.Size)
 		if errors.Is(err, pgx.ErrNoRows) {
 			continue // deleted between the two statements: try to take it again
 		}
@@ -49,8 +49,8 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, c store.IdempotencyClai
 
 // CompleteIdempotencyKey implements store.Store.
 func (s *Store) CompleteIdempotencyKey(ctx context.Context, keyID, key string, resp store.IdempotentResponse) error {
-	_, err := s.pool.Exec(ctx, `UPDATE idempotency_keys SET done = true, status = $1, content_type = $2, body = $3 WHERE key_id = $4 AND key = $5`,
-		resp.Status, resp.ContentType, resp.Body, keyID, key)
+	_, err := s.pool.Exec(ctx, `UPDATE idempotency_keys SET done = true, status = $1, content_type = $2, body = $3, body_size = $4 WHERE key_id = $5 AND key = $6`,
+		resp.Status, resp.ContentType, resp.Body, resp.Size, keyID, key)
 	return wrap(err, "complete idempotency key")
 }
 

@@ -19,7 +19,7 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, c store.IdempotencyClai
 		err := s.w.QueryRowContext(ctx, `INSERT INTO idempotency_keys (key_id, key, request_hash, created_at, lease_until)
 			VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (key_id, key) DO UPDATE SET request_hash = excluded.request_hash, created_at = excluded.created_at,
-				lease_until = excluded.lease_until, done = 0, status = 0, body = NULL
+				lease_until = excluded.lease_until, done = 0, status = 0, body = NULL, body_size = 0
 			WHERE (idempotency_keys.done = 1 AND idempotency_keys.created_at < ?)
 			   OR (idempotency_keys.done = 0 AND idempotency_keys.lease_until < ?)
 			RETURNING key_id`,
@@ -42,9 +42,9 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, c store.IdempotencyClai
 func (s *Store) getIdempotency(ctx context.Context, keyID, key string) (*store.IdempotencyRecord, error) {
 	rec := &store.IdempotencyRecord{KeyID: keyID, Key: key}
 	var created, lease int64
-	err := s.w.QueryRowContext(ctx, `SELECT request_hash, created_at, lease_until, done, status, content_type, body
+	err := s.w.QueryRowContext(ctx, `SELECT request_hash, created_at, lease_until, done, status, content_type, body, body_size
 		FROM idempotency_keys WHERE key_id = ? AND key = ?`, keyID, key).
-		Scan(&rec.RequestHash, &created, &lease, &rec.Done, &rec.Response.Status, &rec.Response.ContentType, &rec.Response.Body)
+		Scan(&rec.RequestHash, &created, &lease, &rec.Done, &rec.Response.Status, &rec.Response.ContentType, &rec.Response.Body, &rec.Response.Size)
 	if err != nil {
 		return nil, wrap(err, "get idempotency key")
 	}
@@ -54,8 +54,8 @@ func (s *Store) getIdempotency(ctx context.Context, keyID, key string) (*store.I
 
 // CompleteIdempotencyKey implements store.Store.
 func (s *Store) CompleteIdempotencyKey(ctx context.Context, keyID, key string, resp store.IdempotentResponse) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE idempotency_keys SET done = 1, status = ?, content_type = ?, body = ? WHERE key_id = ? AND key = ?`,
-		resp.Status, resp.ContentType, resp.Body, keyID, key)
+	_, err := s.w.ExecContext(ctx, `UPDATE idempotency_keys SET done = 1, status = ?, content_type = ?, body = ?, body_size = ? WHERE key_id = ? AND key = ?`,
+		resp.Status, resp.ContentType, resp.Body, resp.Size, keyID, key)
 	return wrap(err, "complete idempotency key")
 }
 
