@@ -62,9 +62,6 @@ func toAPIError(err error, requestID string) *apiError {
 	case errors.As(err, &ue):
 		d := ue.Decision
 		return &apiError{Status: http.StatusConflict, Code: d.Reason, Message: ue.Error(), Decision: &d}
-	case errors.As(err, &ue):
-		d := ue.Decision
-		return &apiError{Status: http.StatusConflict, Code: d.Reason, Message: ue.Error(), Decision: &d}
 	case errors.As(err, &mbe):
 		return &apiError{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large",
 			Message: fmt.Sprintf("request body is over %d bytes; split it into smaller requests", mbe.Limit)}
@@ -76,10 +73,18 @@ func toAPIError(err error, requestID string) *apiError {
 			"; send Authorization: Bearer <API key> (create one with 'lastmile key create')"}
 	case errors.Is(err, model.ErrConflict):
 		return &apiError{Status: http.StatusConflict, Code: "conflict", Message: "the request conflicts with the current state; fetch it and retry"}
+	case errors.Is(err, model.ErrUnavailable):
+		return &apiError{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "the database is not answering just now; " +
+			"send the same request again after Retry-After seconds: repeating it is safe (orders are matched by shop and external_id, " +
+			"and an Idempotency-Key replays a finished request)"}
 	}
 	return &apiError{Status: http.StatusInternalServerError, Code: "internal",
 		Message: "internal error; the server log has the details under request id " + requestID}
 }
+
+// retryAfterUnavailable is the Retry-After of a 503, in seconds: long enough for a database
+// restart or a connection pool to recover, short enough for an ERP's retry loop.
+const retryAfterUnavailable = "5"
 
 // body is the JSON response body of e.
 func (e *apiError) body() errorBody { return errorBody{Error: e, Errors: e.Details} }

@@ -8,41 +8,142 @@ import (
 	"time"
 
 	"lastmile/internal/model"
+	"lastmile/internal/order"
 	"lastmile/internal/order/ordercsv"
 	"lastmile/internal/store"
 )
 
 // importOrders is POST /v1/orders:import with a CSV body (docs/csv.md: UTF-8 with or without
-// BOM, GB18030/GBK from Chinese Excel; one row per order line). It answers a CSV of per-row
-// results, row,external_id,status,problems, streamed as the file is read; the counts follow in
-// the Lastmile-Import-Summary trailer. Good rows are imported and bad ones reported; importing the
-// same file again changes nothing. An operator key names the shop with ?shop_id=.
+// BOM, GB18030/GBK from Chinese Excel; one row per order line). The body is read to its end
+// first (body_spool.go says why), then imported; the answer is a CSV of per-row results,
+// row,external_id,status,problems, streamed as the import goes, and the counts in the
+// Lastmile-Import-Summary trailer. Good rows are imported and bad ones reported; importing the
+// same file again changes nothing. A file over the body limit is refused whole (413). An import
+// that stops early (the database went away) ends its results with a "stopped" row that names
+// the last row done, and says so in the trailer. An operator key names the shop with ?shop_id=.
 func (s *Server) importOrders(w http.ResponseWriter, r *http.Request) {
 	sc := scopeOf(r.Context())
 	shopID, ok := s.importShop(w, r)
 	if !ok {
 		return
 	}
+	body, done, err := s.spooled(r)
+	if err != nil {
+		s.fail(w, r, importBodyError(err))
+		return
+	}
+	defer done()
 	opt := ordercsv.Options{Location: s.marketLocation}
-	w.Header().Set("Trailer", "Lastmile-Import-Summary")
-	results := ordercsv.NewResultWriter(&lazyCSV{w: w})
-	sum, err := s.deps.Orders.ImportCSV(r.Context(), sc, shopID, r.Body, opt, results, nil)
+	results := ordercsv.NewResultWriter(&lazyCSV{w: w, trailer: importSummaryTrailer})
+	sum, err := s.deps.Orders.ImportCSV(r.Context(), sc, shopID, body, opt, results, nil)
+	s.metrics.countOrders(sum.ByOutcome)
 	var he *ordercsv.HeaderError
 	switch {
 	case errors.As(err, &he):
 		s.fail(w, r, &apiError{Status: http.StatusUnprocessableEntity, Code: he.Code, Field: he.Column, Message: he.Message})
 		return
-	case err != nil && sum.Rows == 0:
-		s.fail(w, r, err)
+	case err != nil && sum.LastRow == 0:
+		s.fail(w, r, err) // nothing was stored or reported: the status can still say what happened
 		return
 	case err != nil:
-		// Results were streamed already: the status cannot change. Cut the response so the client
-		// sees it incomplete; every batch reported before the cut is stored.
-		s.deps.Log.Error("import failed midway", "request_id", requestID(r.Context()), "rows", sum.Rows, "err", err)
-		panic(http.ErrAbortHandler)
+		stop := s.stopImport(r, sum.LastRow, err)
+		if stop == nil {
+			return
+		}
+		results.Write(stop.Row(), "", importStopped, stop.problems())
+		if results.Flush() == nil {
+			setImportSummary(w, stoppedSummary[order.ImportSummary]{sum, stop})
+		}
+		return
 	}
-	b, _ := json.Marshal(sum)
-	w.Header().Set("Lastmile-Import-Summary", string(b))
+	setImportSummary(w, sum)
+}
+
+// importSummaryTrailer is the trailer that carries an import's counts, and where and why it
+// stopped if it stopped early.
+const importSummaryTrailer = "Lastmile-Import-Summary"
+
+// importStopped is the status of the results row that ends an import stopped early.
+const importStopped = "stopped"
+
+// importStop is where and why an import stopped before the end of its file.
+type importStop struct {
+	// AfterRow is the last row of the file with a result: every row up to it is done as its
+	// result says, no row after it was imported.
+	AfterRow int    `json:"after_row"`
+	Code     string `json:"code"`
+	Message  string `json:"message"`
+}
+
+// Row is the row the "stopped" result is written on: the first row not imported.
+func (st *importStop) Row() int { return st.AfterRow + 1 }
+
+func (st *importStop) problems() []model.FieldError {
+	return []model.FieldError{{Code: st.Code, Message: st.Message}}
+}
+
+// stoppedSummary is an import's summary with where and why it stopped.
+type stoppedSummary[S any] struct {
+	Summary S           `json:"-"`
+	Stopped *importStop `json:"stopped"`
+}
+
+// MarshalJSON writes the summary's fields and "stopped" in one object.
+func (s stoppedSummary[S]) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(s.Summary)
+	if err != nil || len(b) < 2 || b[len(b)-1] != '}' {
+		return nil, fmt.Errorf("import summary: %s: %v", b, err)
+	}
+	st, err := json.Marshal(s.Stopped)
+	if err != nil {
+		return nil, err
+	}
+	sep := ","
+	if len(b) == 2 {
+		sep = ""
+	}
+	return fmt.Appendf(b[:len(b)-1:len(b)-1], `%s"stopped":%s}`, sep, st), nil
+}
+
+// stopImport describes an import that failed after rows were stored and reported, for the
+// results' last row and the trailer, and logs it; nil when the client has gone away (nobody is
+// left to tell). A retry with the request's Idempotency-Key runs the import again rather than
+// replay this answer.
+func (s *Server) stopImport(r *http.Request, afterRow int, err error) *importStop {
+	if clientGone(r) {
+		return nil
+	}
+	dontReplay(r)
+	ae := toAPIError(err, requestID(r.Context()))
+	why := ae.Message
+	if ae.Status == http.StatusServiceUnavailable {
+		why = "the database stopped answering"
+	}
+	s.deps.Log.Error("import stopped early", "request_id", requestID(r.Context()), "path", r.URL.Path, "after_row", afterRow, "err", err)
+	return &importStop{AfterRow: afterRow, Code: ae.Code, Message: fmt.Sprintf("the import stopped after row %d: %s. "+
+		"Every row up to %d is done as its result says; no row after it was imported. "+
+		"Import the same file again to finish: the rows already imported come back unchanged", afterRow, why, afterRow)}
+}
+
+// setImportSummary sets the summary trailer.
+func setImportSummary(w http.ResponseWriter, sum any) {
+	b, err := json.Marshal(sum)
+	if err != nil {
+		return
+	}
+	w.Header().Set(importSummaryTrailer, string(b))
+}
+
+// importBodyError is the client's error for a file that could not be read: a file over the
+// body limit names the limit and the fix.
+func importBodyError(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return &apiError{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large",
+			Message: fmt.Sprintf("the file is over %d bytes, the most one request may send; nothing was imported: "+
+				"split it into files below that size, each with the header row, and import them one by one", mbe.Limit)}
+	}
+	return err
 }
 
 // importShop is the shop a file import writes to: ?shop_id=, or the key's only shop. It writes
@@ -64,10 +165,11 @@ func (s *Server) importShop(w http.ResponseWriter, r *http.Request) (string, boo
 	return shopID, true
 }
 
-// lazyCSV sets the CSV content type on the first write, so that an error found before any
-// result (a bad header) can still answer JSON.
+// lazyCSV sets the CSV content type (and declares the trailer, if any) on the first write, so
+// that an error found before any result (a bad header) can still answer JSON.
 type lazyCSV struct {
 	w       http.ResponseWriter
+	trailer string
 	started bool
 }
 
@@ -75,6 +177,9 @@ func (l *lazyCSV) Write(p []byte) (int, error) {
 	if !l.started {
 		l.started = true
 		l.w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		if l.trailer != "" {
+			l.w.Header().Set("Trailer", l.trailer)
+		}
 		l.w.WriteHeader(http.StatusOK)
 	}
 	return l.w.Write(p)
