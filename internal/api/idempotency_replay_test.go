@@ -7,17 +7,20 @@ import (
 	"testing"
 )
 
+// labelRequest is one label to render.
+const labelRequest = `{"tracking_number":"1Z999AA10123456784","carrier":"ups","service":"Ground","order_external_id":"576461413038785752",
+	"package_index":1,"package_count":1,"weight_g":450,"sort_code":"LAX-03",
+	"from":{"name":"Shenzhen Seller Ltd","line1":"1 Warehouse Way","city":"Ontario","region":"CA","postal_code":"91761","country":"US"},
+	"to":{"name":"Jane Doe","line1":"1600 Amphitheatre Pkwy","city":"Mountain View","region":"CA","postal_code":"94043","country":"US","phone":"+16505550100"},
+	"cod":null,"has_battery":false,"anti_counterfeit_qr":null}`
+
 // TestReplayKeepsContentType: a replayed response is the response: a PDF label comes back as a
 // PDF, import results as CSV, not relabelled as JSON.
 func TestReplayKeepsContentType(t *testing.T) {
 	t.Parallel()
 	eachStore(t, func(t *testing.T, e *env) {
 		_, key := e.shop("A", "US")
-		label := `{"tracking_number":"1Z999AA10123456784","carrier":"ups","service":"Ground","order_external_id":"576461413038785752",
-			"package_index":1,"package_count":1,"weight_g":450,"sort_code":"LAX-03",
-			"from":{"name":"Shenzhen Seller Ltd","line1":"1 Warehouse Way","city":"Ontario","region":"CA","postal_code":"91761","country":"US"},
-			"to":{"name":"Jane Doe","line1":"1600 Amphitheatre Pkwy","city":"Mountain View","region":"CA","postal_code":"94043","country":"US","phone":"+16505550100"},
-			"cod":null,"has_battery":false,"anti_counterfeit_qr":null}`
+		label := labelRequest
 		first := e.do("POST", "/v1/labels:render", key, label, "Idempotency-Key", "label-1", "Accept", "application/pdf")
 		if first.status != 200 || first.header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(first.body, []byte("%PDF")) {
 			t.Fatalf("label: %d %s %.40q", first.status, first.header.Get("Content-Type"), first.body)
