@@ -40,6 +40,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Idempotency", testIdempotency},
 		{"IdempotencyConcurrentClaim", testIdempotencyConcurrent},
 		{"IdempotencyResponseNotKept", testIdempotencyNotKept},
+		{"UnavailableWhenClosed", testUnavailable},
 		{"Warehouses", testWarehouses},
 		{"StockLedgerProperty", testStockLedgerProperty},
 		{"ChangeStockRefusals", testChangeStockRefusals},
