@@ -74,7 +74,7 @@ func toAPIError(err error, requestID string) *apiError {
 	case errors.Is(err, model.ErrConflict):
 		return &apiError{Status: http.StatusConflict, Code: "conflict", Message: "the request conflicts with the current state; fetch it and retry"}
 	case errors.Is(err, model.ErrUnavailable):
-		return &apiError{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "the database is not answering just now; " +
+		return &apiError{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "the database cannot serve this request just now (unreachable, restarting or overloaded); " +
 			"send the same request again after Retry-After seconds: repeating it is safe (orders are matched by shop and external_id, " +
 			"and an Idempotency-Key replays a finished request)"}
 	}

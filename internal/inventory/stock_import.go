@@ -87,6 +87,7 @@ func (s *Service) ImportCSV(ctx context.Context, scope model.Scope, shopID strin
 			if err := results.Write(e.row.Line, e.row.Warehouse, e.row.SKU, st, e.problems); err != nil {
 				return err
 			}
+			sum.Rows++
 			sum.LastRow = e.row.Line
 			countStatus(&sum, st)
 		}
@@ -104,7 +105,6 @@ func (s *Service) ImportCSV(ctx context.Context, scope model.Scope, shopID strin
 		if err != nil {
 			return sum, fmt.Errorf("read the stock file: %w", err)
 		}
-		sum.Rows++
 		problems := row.Problems
 		w, ok := byName[row.Warehouse]
 		if !ok {
