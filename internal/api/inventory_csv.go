@@ -63,8 +63,13 @@ func (s *Server) exportStock(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Disposition", `attachment; filename="stock.csv"`)
-	if _, err := s.deps.Inventory.ExportCSV(r.Context(), scopeOf(r.Context()), lq, &lazyCSV{w: w}); err != nil {
-		s.deps.Log.Error("stock export failed", "request_id", requestID(r.Context()), "err", err)
-		panic(http.ErrAbortHandler)
+	out := &lazyCSV{w: w}
+	if _, err := s.deps.Inventory.ExportCSV(r.Context(), scopeOf(r.Context()), lq, out); err != nil {
+		if !out.started { // nothing sent yet: the status can still say what happened
+			w.Header().Del("Content-Disposition")
+			s.fail(w, r, err)
+			return
+		}
+		s.abortExport(r, err)
 	}
 }

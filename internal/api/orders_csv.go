@@ -125,6 +125,15 @@ func (s *Server) stopImport(r *http.Request, afterRow int, err error) *importSto
 		"Import the same file again to finish: the rows already imported come back unchanged", afterRow, why, afterRow)}
 }
 
+// abortExport cuts an export that failed midway, so that the client sees it incomplete (its
+// status was sent already). A failure is logged unless the client itself went away.
+func (s *Server) abortExport(r *http.Request, err error) {
+	if !clientGone(r) {
+		s.deps.Log.Error("export failed midway", "request_id", requestID(r.Context()), "path", r.URL.Path, "err", err)
+	}
+	panic(http.ErrAbortHandler)
+}
+
 // setImportSummary sets the summary trailer.
 func setImportSummary(w http.ResponseWriter, sum any) {
 	b, err := json.Marshal(sum)
@@ -239,8 +248,7 @@ func (s *Server) exportOrders(w http.ResponseWriter, r *http.Request) {
 		}
 		lq.After = next
 		if page, next, err = s.deps.Orders.List(r.Context(), sc, lq); err != nil {
-			s.deps.Log.Error("export failed midway", "request_id", requestID(r.Context()), "err", err)
-			panic(http.ErrAbortHandler)
+			s.abortExport(r, err)
 		}
 	}
 	if err := cw.Flush(); err != nil {

@@ -48,6 +48,8 @@ func TestOutageAnswers503(t *testing.T) {
 			{"POST", "/v1/orders:import", key, csvHeader + csvRow("o-5"), nil},
 			{"POST", "/v1/inventory:import", key, "warehouse,sku,on_hand\nLAX1,MUG-1,4\n", nil},
 			{"GET", "/v1/warehouses", key, nil, nil},
+			{"GET", "/v1/orders:export", key, nil, nil},
+			{"GET", "/v1/inventory:export", key, nil, nil},
 			{"GET", "/v1/orders", unused, nil, nil},
 		} {
 			r := e.do(c.method, c.path, c.key, c.body, c.headers...)
