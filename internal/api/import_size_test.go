@@ -25,7 +25,8 @@ type importFile struct {
 var (
 	ordersImport = importFile{header: csvHeader, row: func(i int) string { return csvRow(fmt.Sprintf("sz-%07d", i)) }}
 	stockImport  = importFile{header: "warehouse,sku,on_hand,safety_stock,reason\n", row: func(i int) string {
-		return fmt.Sprintf("LAX1,SKU-%07d,12,3,cycle count aisle 7 bay 3 shelf 2 (a reason long enough to make rows of a realistic width)\n", i)
+		return fmt.Sprintf("LAX1,SKU-%07d,12,3,cycle count of aisle 7 bay 3 shelf 2 after the November peak: "+
+			"two cartons found behind the pallet; recounted by the night shift and checked against the ASN\n", i)
 	}}
 )
 
@@ -55,7 +56,7 @@ func (f importFile) size(size int) ([]byte, int) {
 func TestImportSizes(t *testing.T) {
 	t.Parallel()
 	const (
-		limit = 512 << 10 // the body limit of this test, so that the cases around it stay quick
+		limit = 448 << 10 // the body limit of this test: well above 500 rows + 256 KiB, and quick to reach
 		spool = 64 << 10  // the in-memory part of a spooled body
 	)
 	for _, kind := range []struct {
@@ -83,12 +84,16 @@ func TestImportSizes(t *testing.T) {
 					cases = append(cases, tc{name: fmt.Sprintf("%d rows", n), body: f.rows(n), rows: n})
 				}
 				oneBatch := len(f.rows(500))
-				for _, size := range []int{4<<10 - 1, 4 << 10, 4<<10 + 1, spool - 1, spool, spool + 1, 130_000, 370_000,
-					oneBatch + 256<<10 - 1, oneBatch + 256<<10 + 1, limit} {
+				for _, size := range []int{4<<10 - 1, 4 << 10, 4<<10 + 1, spool - 1, spool, spool + 1, 130_000, limit} {
 					b, n := f.size(size)
 					cases = append(cases, tc{name: fmt.Sprintf("%d bytes", size), body: b, rows: n})
 				}
-				b, n := f.size(limit)
+				// About 256 KiB still unread when the first results are written: Go's server used to
+				// discard up to 256 KiB of it, and, when more was left of a chunked body, the
+				// import went on silently from the middle of the file.
+				b, n := f.size(oneBatch + 256<<10 + 1)
+				cases = append(cases, tc{name: "first batch + 256 KiB + 1", body: b, rows: n})
+				b, n = f.size(limit)
 				cases = append(cases, tc{name: "limit chunked", body: b, rows: n, chunked: true})
 				for _, size := range []int{limit + 1, 2 * limit} {
 					b, _ := f.size(size)
