@@ -6,7 +6,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 	"unicode"
 
@@ -94,10 +97,7 @@ func (s *Server) idempotent(next http.Handler, stateless bool) http.Handler {
 					rec.CreatedAt.Format(time.RFC3339))})
 			return
 		case rec != nil:
-			w.Header().Set("Content-Type", rec.Response.ContentType)
-			w.Header().Set("Idempotent-Replayed", "true")
-			w.WriteHeader(rec.Response.Status)
-			w.Write(rec.Response.Body)
+			replay(w, rec.Response)
 			return
 		}
 
@@ -111,6 +111,7 @@ func (s *Server) idempotent(next http.Handler, stateless bool) http.Handler {
 			err = s.deps.Store.ReleaseIdempotencyKey(ctx, sc.KeyID, key)
 		} else {
 			resp := store.IdempotentResponse{Status: cw.status, ContentType: w.Header().Get("Content-Type"), Size: cw.size}
+			resp.Header, resp.Trailer = ownHeaders(w.Header())
 			if cw.size <= cw.max {
 				resp.Body = cw.body.Bytes()
 			}
@@ -122,6 +123,51 @@ func (s *Server) idempotent(next http.Handler, stateless bool) http.Handler {
 			s.deps.Log.Error("store idempotency record", "request_id", requestID(r.Context()), "err", err)
 		}
 	})
+}
+
+// replay sends a stored response again, with lastmile's own headers and trailers.
+func replay(w http.ResponseWriter, resp store.IdempotentResponse) {
+	h := w.Header()
+	h.Set("Content-Type", resp.ContentType)
+	h.Set("Idempotent-Replayed", "true")
+	for k, v := range resp.Header {
+		h.Set(k, v)
+	}
+	names := slices.Sorted(maps.Keys(resp.Trailer))
+	if len(names) > 0 {
+		h.Set("Trailer", strings.Join(names, ", "))
+	}
+	w.WriteHeader(resp.Status)
+	w.Write(resp.Body)
+	for k, v := range resp.Trailer {
+		h.Set(k, v)
+	}
+}
+
+// ownHeaders picks the response's Lastmile-* headers and trailers (set after the body, named in
+// Trailer), which say what the request did (Lastmile-Outcome, Lastmile-Import-Summary): a
+// replay must say it too.
+func ownHeaders(h http.Header) (header, trailer map[string]string) {
+	trailers := map[string]bool{}
+	for _, v := range h.Values("Trailer") {
+		for name := range strings.SplitSeq(v, ",") {
+			trailers[http.CanonicalHeaderKey(strings.TrimSpace(name))] = true
+		}
+	}
+	for k, v := range h {
+		if !strings.HasPrefix(k, "Lastmile-") || len(v) == 0 {
+			continue
+		}
+		m := &header
+		if trailers[k] {
+			m = &trailer
+		}
+		if *m == nil {
+			*m = map[string]string{}
+		}
+		(*m)[k] = v[0]
+	}
+	return header, trailer
 }
 
 func (s *Server) maxReplayBytes() int64 {

@@ -35,6 +35,17 @@ func TestReplayKeepsContentType(t *testing.T) {
 		if r.header.Get("Idempotent-Replayed") != "true" || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") {
 			t.Fatalf("import replay: %q %q", r.header.Get("Idempotent-Replayed"), r.header.Get("Content-Type"))
 		}
+		// lastmile's own headers and trailers come back too: the import's summary (without
+		// which the results would look cut), an upsert's outcome.
+		if sum := r.trailer.Get("Lastmile-Import-Summary"); sum == "" || !strings.Contains(sum, `"rows":1`) {
+			t.Errorf("import replay without its summary trailer: %q", sum)
+		}
+		up := orderJSON("r-2", tPaid, "AWAITING_SHIPMENT")
+		e.do("POST", "/v1/orders", key, up, "Idempotency-Key", "up-1")
+		if r := e.do("POST", "/v1/orders", key, up, "Idempotency-Key", "up-1"); r.status != http.StatusCreated ||
+			r.header.Get("Idempotent-Replayed") != "true" || r.header.Get("Lastmile-Outcome") != "created" {
+			t.Errorf("upsert replay: %d replayed %q outcome %q", r.status, r.header.Get("Idempotent-Replayed"), r.header.Get("Lastmile-Outcome"))
+		}
 		if r := e.do("POST", "/v1/labels:render", key, label, "Accept", "text/html"); r.status != http.StatusNotAcceptable {
 			t.Fatalf("Accept text/html: %d", r.status)
 		}

@@ -119,6 +119,9 @@ type IdempotentResponse struct {
 	// Size is the size of the body as it was sent; 0 means len(Body) (records written before
 	// sizes were kept).
 	Size int64
+	// Header and Trailer are the response's own headers and trailers worth replaying (the API's
+	// Lastmile-* ones), by canonical name.
+	Header, Trailer map[string]string
 }
 
 // Kept reports whether the record holds the whole body, so that it can be replayed.

@@ -568,12 +568,14 @@ func testIdempotency(t *testing.T, s store.Store) {
 	if err != nil || rec == nil || rec.Done || rec.RequestHash != "h1" {
 		t.Fatalf("claim while in flight = %+v, %v; want the unfinished record", rec, err)
 	}
-	if err := s.CompleteIdempotencyKey(ctx, "key1", "req-1", store.IdempotentResponse{Status: 201, ContentType: "application/pdf", Body: []byte("%PDF-1.3")}); err != nil {
+	resp := store.IdempotentResponse{Status: 201, ContentType: "text/csv", Body: []byte("row\r\n"),
+		Header: map[string]string{"Lastmile-Outcome": "created"}, Trailer: map[string]string{"Lastmile-Import-Summary": `{"rows":1}`}}
+	if err := s.CompleteIdempotencyKey(ctx, "key1", "req-1", resp); err != nil {
 		t.Fatal(err)
 	}
 	rec, err = s.ClaimIdempotencyKey(ctx, claim(t0.Add(2*time.Hour)))
-	if err != nil || rec == nil || !rec.Done || rec.Response.Status != 201 || rec.Response.ContentType != "application/pdf" || string(rec.Response.Body) != "%PDF-1.3" {
-		t.Fatalf("claim after completion = %+v, %v; want the stored response", rec, err)
+	if err != nil || rec == nil || !rec.Done || !reflect.DeepEqual(rec.Response, resp) {
+		t.Fatalf("claim after completion = %+v, %v; want the stored response %+v", rec, err, resp)
 	}
 	// Another API key's identical Idempotency-Key is a different key.
 	other := claim(t0)
