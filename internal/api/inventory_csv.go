@@ -44,11 +44,11 @@ func (s *Server) importStock(w http.ResponseWriter, r *http.Request) {
 		}
 		results.Write(stop.Row(), "", "", importStopped, stop.problems())
 		if results.Flush() == nil {
-			setImportSummary(w, stoppedSummary[inventory.ImportSummary]{sum, stop})
+			setImportSummary(w, sum, stop)
 		}
 		return
 	}
-	setImportSummary(w, sum)
+	setImportSummary(w, sum, nil)
 }
 
 // exportStock is GET /v1/inventory:export?sku=&warehouse=&low_stock=: the caller's stock levels

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"lastmile/internal/model"
-	"lastmile/internal/order"
 	"lastmile/internal/order/ordercsv"
 	"lastmile/internal/store"
 )
@@ -52,11 +51,11 @@ func (s *Server) importOrders(w http.ResponseWriter, r *http.Request) {
 		}
 		results.Write(stop.Row(), "", importStopped, stop.problems())
 		if results.Flush() == nil {
-			setImportSummary(w, stoppedSummary[order.ImportSummary]{sum, stop})
+			setImportSummary(w, sum, stop)
 		}
 		return
 	}
-	setImportSummary(w, sum)
+	setImportSummary(w, sum, nil)
 }
 
 // importSummaryTrailer is the trailer that carries an import's counts, and where and why it
@@ -80,29 +79,6 @@ func (st *importStop) Row() int { return st.AfterRow + 1 }
 
 func (st *importStop) problems() []model.FieldError {
 	return []model.FieldError{{Code: st.Code, Message: st.Message}}
-}
-
-// stoppedSummary is an import's summary with where and why it stopped.
-type stoppedSummary[S any] struct {
-	Summary S           `json:"-"`
-	Stopped *importStop `json:"stopped"`
-}
-
-// MarshalJSON writes the summary's fields and "stopped" in one object.
-func (s stoppedSummary[S]) MarshalJSON() ([]byte, error) {
-	b, err := json.Marshal(s.Summary)
-	if err != nil || len(b) < 2 || b[len(b)-1] != '}' {
-		return nil, fmt.Errorf("import summary: %s: %v", b, err)
-	}
-	st, err := json.Marshal(s.Stopped)
-	if err != nil {
-		return nil, err
-	}
-	sep := ","
-	if len(b) == 2 {
-		sep = ""
-	}
-	return fmt.Appendf(b[:len(b)-1:len(b)-1], `%s"stopped":%s}`, sep, st), nil
 }
 
 // stopImport describes an import that failed after rows were stored and reported, for the
@@ -134,11 +110,19 @@ func (s *Server) abortExport(r *http.Request, err error) {
 	panic(http.ErrAbortHandler)
 }
 
-// setImportSummary sets the summary trailer.
-func setImportSummary(w http.ResponseWriter, sum any) {
+// setImportSummary sets the summary trailer: the import's counts and, when it stopped early,
+// "stopped" with where and why.
+func setImportSummary(w http.ResponseWriter, sum any, stop *importStop) {
 	b, err := json.Marshal(sum)
+	if err == nil && stop != nil {
+		var fields map[string]any
+		if err = json.Unmarshal(b, &fields); err == nil {
+			fields["stopped"] = stop
+			b, err = json.Marshal(fields)
+		}
+	}
 	if err != nil {
-		return
+		return // the summaries are plain structs: never happens
 	}
 	w.Header().Set(importSummaryTrailer, string(b))
 }
