@@ -83,13 +83,13 @@ func (st *importStop) problems() []model.FieldError {
 
 // stopImport describes an import that failed after rows were stored and reported, for the
 // results' last row and the trailer, and logs it; nil when the client has gone away (nobody is
-// left to tell). A retry with the request's Idempotency-Key runs the import again rather than
-// replay this answer.
+// left to tell). Either way a retry with the request's Idempotency-Key runs the import again
+// rather than replay its unfinished results.
 func (s *Server) stopImport(r *http.Request, afterRow int, err error) *importStop {
+	dontReplay(r)
 	if clientGone(r) {
 		return nil
 	}
-	dontReplay(r)
 	ae := toAPIError(err, requestID(r.Context()))
 	why := ae.Message
 	if ae.Status == http.StatusServiceUnavailable {

@@ -210,7 +210,9 @@ func (l *logRecorder) all() []string {
 }
 
 // TestClientGoneIsNotAnError: a client that hangs up in the middle of an import is logged at
-// INFO with its own message, never at ERROR, and counted as 499 in the metrics.
+// INFO with its own message, never at ERROR, and counted as 499 in the metrics; the import's
+// Idempotency-Key is freed, so that a retry runs the import again rather than replay its
+// unfinished results.
 func TestClientGoneIsNotAnError(t *testing.T) {
 	t.Parallel()
 	eachStore(t, func(t *testing.T, e0 *env) {
@@ -220,6 +222,7 @@ func TestClientGoneIsNotAnError(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		req, _ := http.NewRequestWithContext(ctx, "POST", e.url+"/v1/orders:import", bytes.NewReader(ordersImport.rows(20_000)))
 		req.Header.Set("Authorization", "Bearer "+key)
+		req.Header.Set("Idempotency-Key", "gone-1")
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -247,6 +250,16 @@ func TestClientGoneIsNotAnError(t *testing.T) {
 		}
 		if !gone {
 			t.Errorf("no INFO record of the client going away: %q", logs.all())
+		}
+		sc, err := e.tenants.Authenticate(context.Background(), key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := e.clock.now()
+		rec, err := e.store.ClaimIdempotencyKey(context.Background(), store.IdempotencyClaim{KeyID: sc.KeyID, Key: "gone-1",
+			RequestHash: "probe", Now: now, LeaseUntil: now.Add(time.Minute), ExpiredBefore: now.Add(-time.Hour)})
+		if err != nil || rec != nil {
+			t.Errorf("the key of the abandoned import: %+v %v; want it free", rec, err)
 		}
 	})
 }
