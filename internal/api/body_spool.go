@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -43,7 +42,8 @@ type spooledBody struct {
 
 // spool reads body to its end into a spooledBody, copying every byte to tee as well when tee is
 // not nil (a hash). Bodies over memLimit go to a temporary file in dir ("" is the system's). The
-// error is the body's own (e.g. *http.MaxBytesError) or the file's.
+// error is the body's own (e.g. *http.MaxBytesError: the client's), or a *spoolError (the
+// server's).
 func spool(body io.Reader, tee io.Writer, dir string, memLimit int64) (*spooledBody, error) {
 	if tee != nil {
 		body = io.TeeReader(body, tee)
@@ -58,21 +58,61 @@ func spool(body io.Reader, tee io.Writer, dir string, memLimit int64) (*spooledB
 	}
 	f, err := os.CreateTemp(dir, "lastmile-body-*")
 	if err != nil {
-		return nil, fmt.Errorf("spool the request body: %w", err)
+		return nil, &spoolError{err}
 	}
 	sp := &spooledBody{file: f}
-	// buf is written first, then the rest of the body straight from the socket to the file.
-	m, err := io.Copy(f, io.MultiReader(&buf, body))
-	if err != nil {
+	// buf is written first, then the rest of the body from the socket to the file.
+	fw := &fileWriter{f: f}
+	m, err := io.Copy(fw, io.MultiReader(&buf, body))
+	switch {
+	case fw.err != nil:
 		sp.discard()
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("spool the request body: %w", err)
+		return nil, &spoolError{fw.err}
+	case err != nil:
+		sp.discard()
+		return nil, err
 	}
 	sp.size = m
 	return sp, nil
+}
+
+// spoolError is a failure to keep a body in its temporary file (disk full…): the server's, not
+// the client's.
+type spoolError struct{ err error }
+
+func (e *spoolError) Error() string { return "spool the request body: " + e.err.Error() }
+func (e *spoolError) Unwrap() error { return e.err }
+
+// fileWriter writes to f and keeps its error, to tell the file's failures from the body's.
+type fileWriter struct {
+	f   *os.File
+	err error
+}
+
+func (w *fileWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	if err != nil {
+		w.err = err
+	}
+	return n, err
+}
+
+// bodyError is the client's error for a body that could not be received whole: 413 over the
+// limit (tooBig says it), 400 for a body cut or malformed on the way; the spool's own failure
+// stays a server error.
+func bodyError(err error, tooBig func(*http.MaxBytesError) *apiError) error {
+	var (
+		mbe *http.MaxBytesError
+		se  *spoolError
+	)
+	switch {
+	case errors.As(err, &mbe):
+		return tooBig(mbe)
+	case errors.As(err, &se):
+		return err
+	}
+	return &apiError{Status: http.StatusBadRequest, Code: "body_unreadable",
+		Message: "the request body could not be received whole (" + err.Error() + "); send the request again"}
 }
 
 // reader reads the body from its start.

@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"testing"
+	"testing/iotest"
 )
 
 // TestSpool: a body up to the memory bound stays in memory, a larger one goes to a file (so no
@@ -45,6 +47,19 @@ func TestSpool(t *testing.T) {
 			}
 		})
 	}
+	t.Run("the server's failure and the client's", func(t *testing.T) {
+		_, err := spool(bytes.NewReader(make([]byte, 2*mem)), nil, filepath.Join(t.TempDir(), "missing"), mem)
+		var se *spoolError
+		if !errors.As(err, &se) || bodyError(err, nil) != err {
+			t.Errorf("no spool directory: %v; want a *spoolError, a server error", err)
+		}
+		cut := io.MultiReader(bytes.NewReader(make([]byte, 2*mem)), iotest.ErrReader(io.ErrUnexpectedEOF))
+		_, err = spool(cut, nil, t.TempDir(), mem)
+		var ae *apiError
+		if errors.As(err, &se) || !errors.As(bodyError(err, nil), &ae) || ae.Status != http.StatusBadRequest {
+			t.Errorf("a body cut on the way: %v; want the client's error, 400", err)
+		}
+	})
 	t.Run("over the limit", func(t *testing.T) {
 		dir := t.TempDir()
 		rd := http.MaxBytesReader(httptest.NewRecorder(), io.NopCloser(bytes.NewReader(make([]byte, 3*mem))), 2*mem)

@@ -57,7 +57,7 @@ func (s *Server) idempotent(next http.Handler, stateless bool) http.Handler {
 		fmt.Fprintf(sum, "%s %s\n", r.Method, r.URL.RequestURI())
 		body, err := spool(r.Body, sum, s.deps.SpoolDir, s.spoolMemory())
 		if err != nil {
-			s.fail(w, r, decodeError(err, nil, ""))
+			s.fail(w, r, bodyError(err, func(mbe *http.MaxBytesError) *apiError { return toAPIError(mbe, "") }))
 			return
 		}
 		defer body.discard()

@@ -127,16 +127,14 @@ func setImportSummary(w http.ResponseWriter, sum any, stop *importStop) {
 	w.Header().Set(importSummaryTrailer, string(b))
 }
 
-// importBodyError is the client's error for a file that could not be read: a file over the
+// importBodyError is the client's error for a file that could not be received: a file over the
 // body limit names the limit and the fix.
 func importBodyError(err error) error {
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
+	return bodyError(err, func(mbe *http.MaxBytesError) *apiError {
 		return &apiError{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large",
 			Message: fmt.Sprintf("the file is over %d bytes, the most one request may send; nothing was imported: "+
 				"split it into files below that size, each with the header row, and import them one by one", mbe.Limit)}
-	}
-	return err
+	})
 }
 
 // importShop is the shop a file import writes to: ?shop_id=, or the key's only shop. It writes
