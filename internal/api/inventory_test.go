@@ -426,3 +426,51 @@ func TestAllocateBatch(t *testing.T) {
 		}
 	})
 }
+
+// TestAllocateAllowSplit: the documented allow_split of POST /v1/orders/{id}/allocate splits an
+// order over two warehouses when neither holds it whole (R-MODE-6: each line from one
+// warehouse); the Go field name is not part of the contract.
+func TestAllocateAllowSplit(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, e *env) {
+		_, key := e.shop("A", "US")
+		for code, sku := range map[string]string{"LAX1": "TSHIRT-RED-M", "LAX2": "MUG-1"} {
+			r := e.do("POST", "/v1/warehouses", key, warehouseJSON(code))
+			var wh model.Warehouse
+			r.decode(t, &wh)
+			if r.status != http.StatusCreated {
+				t.Fatalf("warehouse %s: %d %s", code, r.status, r.body)
+			}
+			if r := e.do("PUT", "/v1/warehouses/"+wh.ID+"/stock/"+sku, key, `{"on_hand":2,"reason":"count"}`); r.status != http.StatusOK {
+				t.Fatalf("stock: %d %s", r.status, r.body)
+			}
+		}
+		in := orderJSON("split-1", tPaid, model.StatusAwaitingShipment)
+		mug := map[string]any{}
+		for k, v := range in["lines"].([]any)[0].(map[string]any) {
+			mug[k] = v
+		}
+		mug["sku"], mug["name"], mug["quantity"], mug["declared_name"] = "MUG-1", "Mug", 1, "Ceramic mug"
+		in["lines"] = append(in["lines"].([]any), mug)
+		r := e.do("POST", "/v1/orders", key, in)
+		var o model.Order
+		r.decode(t, &o)
+		if r = e.do("POST", "/v1/orders/"+o.ID+"/confirm", key, nil); r.status != http.StatusOK {
+			t.Fatalf("confirm: %d %s", r.status, r.body)
+		}
+
+		r = e.do("POST", "/v1/orders/"+o.ID+"/allocate", key, `{"allow_split":false}`)
+		if code, _ := r.apiErr(t); r.status != http.StatusConflict || code != "split_forbidden" {
+			t.Fatalf("allow_split false: %d %s, want 409 split_forbidden", r.status, r.body)
+		}
+		if r = e.do("POST", "/v1/orders/"+o.ID+"/allocate", key, `{"AllowSplit":true}`); r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("the Go field name: %d %s, want 422 unknown_field", r.status, r.body)
+		}
+		r = e.do("POST", "/v1/orders/"+o.ID+"/allocate", key, `{"allow_split":true}`)
+		var a store.Allocation
+		r.decode(t, &a)
+		if r.status != http.StatusOK || len(a.Decision.Allocations) != 2 {
+			t.Fatalf("allow_split true: %d %s, want two packages", r.status, r.body)
+		}
+	})
+}
