@@ -13,11 +13,12 @@ import (
 	"lastmile/internal/store"
 )
 
-// AllocateOptions tune one allocation.
+// AllocateOptions tune one allocation. Its JSON form is the body of POST
+// /v1/orders/{id}/allocate.
 type AllocateOptions struct {
 	// AllowSplit lets the order ship in several packages from several warehouses, used only
 	// when no one warehouse can serve it whole.
-	AllowSplit bool
+	AllowSplit bool `json:"allow_split"`
 }
 
 // UnallocatableError is an order that cannot be allocated now: not enough stock in any one
