@@ -163,15 +163,15 @@ func TestValidateAddresses(t *testing.T) {
 	})
 }
 
-// heldError is the 409 of an action refused because the order is held.
-type heldError struct {
+// heldBody is the 409 of an action refused because the order is held.
+type heldBody struct {
 	Error struct {
 		Code, Field, Message string
 	}
 	Errors []model.FieldError
 }
 
-func (h heldError) fields() map[string]bool {
+func (h heldBody) fields() map[string]bool {
 	out := map[string]bool{}
 	for _, p := range h.Errors {
 		out[p.Field] = true
@@ -202,7 +202,7 @@ func TestHeldOrderIsNotConfirmedOrAllocated(t *testing.T) {
 		}
 		refused := func(what string, r response) {
 			t.Helper()
-			var b heldError
+			var b heldBody
 			r.decode(t, &b)
 			f := b.fields()
 			if r.status != http.StatusConflict || b.Error.Code != "order_held" || b.Error.Field != "needs_attention" ||
