@@ -474,3 +474,72 @@ func TestAllocateAllowSplit(t *testing.T) {
 		}
 	})
 }
+
+// TestWarehouseErrorsNameTheField: a duplicate code names the field, the code and the
+// warehouse that has it; every address of a warehouse is checked like an order's, every
+// problem reported at once.
+func TestWarehouseErrorsNameTheField(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, e *env) {
+		_, key := e.shop("A", "US")
+		var first, second model.Warehouse
+		e.do("POST", "/v1/warehouses", key, warehouseJSON("LAX1")).decode(t, &first)
+		e.do("POST", "/v1/warehouses", key, warehouseJSON("LAX2")).decode(t, &second)
+		dup := func(what string, r response) {
+			t.Helper()
+			var b struct{ Error struct{ Code, Field, Message string } }
+			r.decode(t, &b)
+			if r.status != http.StatusConflict || b.Error.Code != "duplicate_code" || b.Error.Field != "code" ||
+				!strings.Contains(b.Error.Message, `"LAX1"`) || !strings.Contains(b.Error.Message, first.ID) {
+				t.Fatalf("%s: %d %s; want 409 duplicate_code on code, naming LAX1 and %s", what, r.status, r.body, first.ID)
+			}
+		}
+		dup("create", e.do("POST", "/v1/warehouses", key, warehouseJSON("LAX1")))
+		dup("replace", e.do("PUT", "/v1/warehouses/"+second.ID, key, warehouseJSON("LAX1")))
+		if r := e.do("PUT", "/v1/warehouses/"+first.ID, key, warehouseJSON("LAX1")); r.status != http.StatusOK {
+			t.Fatalf("a warehouse keeps its own code: %d %s", r.status, r.body)
+		}
+
+		bad := warehouseJSON("BAD1")
+		bad["address"] = map[string]any{"name": "LA Fulfilment", "line1": "1 Warehouse Way", "city": "Los Angeles", "region": "Narnia",
+			"postal_code": "9000", "country": "US"}
+		bad["ship_from"] = map[string]any{"line1": "1 Warehouse Way", "city": "洛杉矶", "region": "CA", "postal_code": "90001", "country": "US", "phone": "12"}
+		bad["return_address"] = map[string]any{"name": "Returns", "line1": "1 Warehouse Way", "city": "Los Angeles", "postal_code": "90001", "country": "XX"}
+		r := e.do("POST", "/v1/warehouses", key, bad)
+		var ve struct{ Errors []model.FieldError }
+		r.decode(t, &ve)
+		got := map[string]string{}
+		for _, p := range ve.Errors {
+			got[p.Field] = p.Code
+			if strings.Contains(p.Message, "buyer") {
+				t.Errorf("%s: %q speaks of a buyer", p.Field, p.Message)
+			}
+		}
+		want := map[string]string{
+			"address.region": "region_unknown", "address.postal_code": "postal_code_format",
+			"ship_from.name": "missing_field", "ship_from.city": "non_latin_script", "ship_from.phone": "phone_invalid",
+			"return_address.country": "country_unknown",
+		}
+		for f, c := range want {
+			if got[f] != c {
+				t.Errorf("%s: %q, want %s", f, got[f], c)
+			}
+		}
+		if r.status != http.StatusUnprocessableEntity || len(got) != len(want) {
+			t.Fatalf("bad addresses: %d %s; want 422 with exactly %v", r.status, r.body, want)
+		}
+
+		// A warehouse without a sender or return address yet is fine; its address needs no
+		// name (the warehouse has one) and no phone.
+		ok := warehouseJSON("MIN1")
+		delete(ok, "ship_from")
+		delete(ok, "return_address")
+		ok["address"] = map[string]any{"line1": "1 Warehouse Way", "city": "Los Angeles", "region": "California", "postal_code": "90001", "country": "us"}
+		var w model.Warehouse
+		if r := e.do("POST", "/v1/warehouses", key, ok); r.status != http.StatusCreated {
+			t.Fatalf("a minimal warehouse: %d %s", r.status, r.body)
+		} else if r.decode(t, &w); w.Address.Region != "CA" || w.Address.Country != "US" {
+			t.Fatalf("the address is not normalised: %+v", w.Address)
+		}
+	})
+}
