@@ -43,6 +43,7 @@ func toAPIError(err error, requestID string) *apiError {
 		te  *order.TransitionError
 		xe  *order.ActionError
 		he  *order.HeldError
+		cte *inventory.CodeTakenError
 		ue  *inventory.UnallocatableError
 		mbe *http.MaxBytesError
 	)
@@ -60,6 +61,10 @@ func toAPIError(err error, requestID string) *apiError {
 		return &apiError{Status: http.StatusConflict, Code: "illegal_transition", Message: te.Error(), Field: "status"}
 	case errors.As(err, &he):
 		return heldError(he)
+	case errors.As(err, &cte):
+		return &apiError{Status: http.StatusConflict, Code: "duplicate_code", Field: "code",
+			Message: fmt.Sprintf("warehouse code %q is already used by warehouse %s (%q) of this shop; choose another code, or change that warehouse with PUT /v1/warehouses/%s",
+				cte.Code, cte.Existing.ID, cte.Existing.Name, cte.Existing.ID)}
 	case errors.As(err, &xe):
 		return &apiError{Status: http.StatusConflict, Code: "action_not_allowed", Message: xe.Error(), Field: "status"}
 	case errors.As(err, &ue):

@@ -487,7 +487,9 @@ func TestWarehouseErrorsNameTheField(t *testing.T) {
 		e.do("POST", "/v1/warehouses", key, warehouseJSON("LAX2")).decode(t, &second)
 		dup := func(what string, r response) {
 			t.Helper()
-			var b struct{ Error struct{ Code, Field, Message string } }
+			var b struct {
+				Error struct{ Code, Field, Message string }
+			}
 			r.decode(t, &b)
 			if r.status != http.StatusConflict || b.Error.Code != "duplicate_code" || b.Error.Field != "code" ||
 				!strings.Contains(b.Error.Message, `"LAX1"`) || !strings.Contains(b.Error.Message, first.ID) {
