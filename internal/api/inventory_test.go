@@ -545,3 +545,40 @@ func TestWarehouseErrorsNameTheField(t *testing.T) {
 		}
 	})
 }
+
+// TestSafetyStockErrorsNameTheirParameter: R-INV-3. Each bad parameter of a safety-stock
+// suggestion is named, all at once, not blamed on lead_time_days.
+func TestSafetyStockErrorsNameTheirParameter(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, e *env) {
+		_, key := e.shop("A", "US")
+		var wh model.Warehouse
+		e.do("POST", "/v1/warehouses", key, warehouseJSON("LAX1")).decode(t, &wh)
+		base := "/v1/inventory/safety-stock?warehouse=" + wh.ID + "&sku=TSHIRT-RED-M"
+		for query, want := range map[string]string{
+			"&lead_time_days=5&service_level=2":                                "service_level",
+			"&lead_time_days=5&lead_time_std_dev_days=-1":                      "lead_time_std_dev_days",
+			"&lead_time_days=5&days=9999":                                      "days",
+			"&lead_time_days=400":                                              "lead_time_days",
+			"&service_level=0.2&lead_time_std_dev_days=-1":                     "lead_time_days service_level lead_time_std_dev_days",
+			"&lead_time_days=5&lead_time_std_dev_days=1000&service_level=0.99": "lead_time_std_dev_days",
+		} {
+			r := e.do("GET", base+query, key, nil)
+			var b struct {
+				Error  struct{ Field string }
+				Errors []model.FieldError
+			}
+			r.decode(t, &b)
+			got := []string{b.Error.Field}
+			if len(b.Errors) > 0 {
+				got = got[:0]
+				for _, p := range b.Errors {
+					got = append(got, p.Field)
+				}
+			}
+			if r.status != http.StatusUnprocessableEntity || strings.Join(got, " ") != want {
+				t.Errorf("%s: %d %s; want 422 on %s", query, r.status, r.body, want)
+			}
+		}
+	})
+}
