@@ -390,6 +390,7 @@ func NewRequest(qr *QuoteRequest, markets map[model.Market]config.Market, now ti
 	// linesWeight checks the lines' weight where the parcel's is theirs (no package given).
 	linesWeight := func() {
 		switch {
+		case len(o.Lines) > MaxQuoteLines: // refused above; their weight was not summed
 		case len(noWeight) > 0:
 			bad("weight_unknown", "package.weight_g", "%s: the parcel's weight is the lines' sum; give weight_g on every line, or package.weight_g",
 				missingList(noWeight))

@@ -248,6 +248,7 @@ func TestQuoteOrderBounds(t *testing.T) {
 		has, hasNot []string // in the message
 	}{
 		{"lines past int64", boundsOrder(9224, price, qty, 100, 1000), "lines", "too_many", []string{"1000", "9224"}, nil},
+		{"too many lines, no package", boundsOrder(MaxQuoteLines+1, 1, 1, 100, 0), "lines", "too_many", []string{"1000"}, nil},
 		{"declared value past the limit", boundsOrder(MaxQuoteLines, price, qty, 100, 1000), "lines", "invalid_amount", []string{"10000000000"}, nil},
 		{"heavier than any parcel", boundsOrder(2, 1, 1, maxChargeableG, 0), "lines", "invalid_weight", []string{"10000000", "package.weight_g"}, []string{"nothing"}},
 		{"heavy lines past int64", boundsOrder(MaxQuoteLines, 1, qty, maxChargeableG, 0), "lines", "invalid_weight", []string{"10000000"}, []string{"nothing"}},
