@@ -1,5 +1,5 @@
 // Package config holds lastmile's configuration: one plain struct with a doc comment on every
-// field, the platform's published defaults per market (DOMAIN.md), WithDefaults and Validate.
+// field, the platform's published defaults per market (docs/rules.md), WithDefaults and Validate.
 // Flags and environment variables are read only in cmd/; this package never reads them.
 package config
 
@@ -42,7 +42,7 @@ type Config struct {
 }
 
 // Market holds the rules and figures of one marketplace country. Every duration and count cites
-// the DOMAIN.md rule it comes from.
+// the rule it comes from (docs/rules.md).
 type Market struct {
 	// Code is the ISO 3166-1 alpha-2 code.
 	Code model.Market
@@ -67,7 +67,7 @@ type Market struct {
 	RequireDeclaredName bool
 }
 
-// Defaults of the figures that DOMAIN.md gives for every market.
+// Defaults of the figures that the rules (docs/rules.md) give for every market.
 const (
 	defaultUnpaidCancelAfter = 48 * time.Hour // R-ORD-2
 	defaultConfirmWithin     = 24 * time.Hour // R-ORD-3

@@ -59,6 +59,8 @@ type Store interface {
 
 	// Stock holds warehouses, stock, the stock ledger and allocations.
 	Stock
+	// Jobs enqueues background work (job.go).
+	Jobs
 }
 
 // MergeFunc is the domain's decision for one incoming order (see order.Merge).
