@@ -70,6 +70,9 @@ type Options struct {
 	// Now is the clock: label and event times, the hand-over day of requests without one and
 	// the rate limiter count by it. Nil is time.Now.
 	Now func() time.Time
+	// Journey sets how parcels fare after hand-over: the rates of delay and of each exception.
+	// The zero Journey delivers every parcel on time; DefaultOptions uses DefaultJourney.
+	Journey Journey
 	// Logger receives one line per injected fault and refused request; nil discards.
 	Logger *slog.Logger
 }
@@ -82,9 +85,9 @@ const (
 )
 
 // DefaultOptions are the sim's documented defaults: 300 ms latency, 2% transient faults of
-// every kind, no rate limit, seed 1.
+// every kind, no rate limit, seed 1, the realistic journey (DefaultJourney).
 func DefaultOptions() Options {
-	return Options{Latency: DefaultLatency, FaultRate: DefaultFaultRate, Seed: 1}
+	return Options{Latency: DefaultLatency, FaultRate: DefaultFaultRate, Seed: 1, Journey: DefaultJourney()}
 }
 
 // withDefaults fills the fields whose zero value stands for a default.
@@ -144,6 +147,9 @@ func (o Options) validate() error {
 		if !(r >= 0) {
 			errs = append(errs, fmt.Errorf("rate limit for %s %v: want requests per second, 0 for none", code, r))
 		}
+	}
+	if err := o.Journey.validate(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

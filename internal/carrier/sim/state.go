@@ -34,6 +34,11 @@ type labelRec struct {
 	Dest        wireLocation   `json:"dest"`
 	Doc         *docSpec       `json:"doc,omitempty"`
 	Data        *wireLabelData `json:"data,omitempty"`
+	// TransitMin and TransitMax are the transit days quoted for the destination, working days
+	// when TransitBusiness: the parcel's journey draws its own from them.
+	TransitMin      int  `json:"transit_min,omitempty"`
+	TransitMax      int  `json:"transit_max,omitempty"`
+	TransitBusiness bool `json:"transit_business,omitempty"`
 
 	VoidedAt     time.Time `json:"-"`
 	ManifestID   string    `json:"-"`
