@@ -254,8 +254,12 @@ func orDerived(given time.Time, ships []ShipmentFacts, of func(ShipmentFacts) ti
 }
 
 func ruleName(id RuleID) string {
-	r, _ := RuleOf(id)
-	return r.Name
+	for i := range rules {
+		if rules[i].ID == id {
+			return rules[i].Name
+		}
+	}
+	return ""
 }
 
 // atRiskAt is start plus share of the window to due.

@@ -9,6 +9,8 @@
 // still on their way. Storage, the due-time sweep and the API sit on top of it.
 package sla
 
+import "slices"
+
 // RuleID is a rule's id in docs/rules.md.
 type RuleID string
 
@@ -40,27 +42,28 @@ type Rule struct {
 }
 
 // Rules lists every clock, in the order of an order's way.
-func Rules() []Rule {
-	return []Rule{
-		{RuleUnpaidCancel, "unpaid auto-cancel", "order created", "48 h", "unpaid_cancel_after", "order"},
-		{RuleConfirm, "confirm", "order paid", "24 h", "confirm_within", "order"},
-		{RuleCancelRequest, "answer cancellation request", "buyer asked to cancel", "48 h", "cancel_request_within", "order"},
-		{RulePrint, "print label", "order paid", "48 h; 72 h in ID, TH, VN, MY, PH, SG", "print_within", "order"},
-		{RuleShip, "ship", "order confirmed", "72 h; 48 h in GB", "ship_within", "order"},
-		{RuleFirstScan, "first scan", "label created", "4 h", "first_scan_within", "shipment"},
-		{RuleCarrierReport, "carrier pickup report", "parcel dispatched (handed over)", "24 h", "carrier_report_within", "shipment"},
-		{RuleEventCadence, "event cadence", "last tracking event", "24 h; 48 h cross-border", "event_cadence_certified, event_cadence_cross_border", "shipment"},
-		{RuleStale, "stale", "last tracking event", "72 h", "stale_after", "shipment"},
-		{RulePromise, "delivery promise", "order paid", "GB 5, TH 3, US 7 calendar days, to the end of the day", "promise_days", "order"},
-		{RuleLate, "late delivery", "order paid", "24 h past the promise", "late_grace", "order"},
-	}
+func Rules() []Rule { return slices.Clone(rules[:]) }
+
+// rules are the clocks; never written.
+var rules = [...]Rule{
+	{RuleUnpaidCancel, "unpaid auto-cancel", "order created", "48 h", "unpaid_cancel_after", "order"},
+	{RuleConfirm, "confirm", "order paid", "24 h", "confirm_within", "order"},
+	{RuleCancelRequest, "answer cancellation request", "buyer asked to cancel", "48 h", "cancel_request_within", "order"},
+	{RulePrint, "print label", "order paid", "48 h; 72 h in ID, TH, VN, MY, PH, SG", "print_within", "order"},
+	{RuleShip, "ship", "order confirmed", "72 h; 48 h in GB", "ship_within", "order"},
+	{RuleFirstScan, "first scan", "label created", "4 h", "first_scan_within", "shipment"},
+	{RuleCarrierReport, "carrier pickup report", "parcel dispatched (handed over)", "24 h", "carrier_report_within", "shipment"},
+	{RuleEventCadence, "event cadence", "last tracking event", "24 h; 48 h cross-border", "event_cadence_certified, event_cadence_cross_border", "shipment"},
+	{RuleStale, "stale", "last tracking event", "72 h", "stale_after", "shipment"},
+	{RulePromise, "delivery promise", "order paid", "GB 5, TH 3, US 7 calendar days, to the end of the day", "promise_days", "order"},
+	{RuleLate, "late delivery", "order paid", "24 h past the promise", "late_grace", "order"},
 }
 
 // RuleOf is the description of id.
 func RuleOf(id RuleID) (Rule, bool) {
-	for _, r := range Rules() {
-		if r.ID == id {
-			return r, true
+	for i := range rules {
+		if rules[i].ID == id {
+			return rules[i], true
 		}
 	}
 	return Rule{}, false
