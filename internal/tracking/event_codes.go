@@ -12,6 +12,8 @@ import (
 	"sync"
 
 	"go.yaml.in/yaml/v3"
+
+	"lastmile/internal/carrier"
 )
 
 // Mapping is what a raw carrier code means in the taxonomy.
@@ -232,4 +234,18 @@ func (c *Codes) Normalize(e *Event) bool {
 	}
 	e.Status, e.Reason, e.Milestones = m.Status, m.Reason, m.Milestones
 	return true
+}
+
+// Events are a carrier's raw tracking of one number as lastmile's events, normalised: what a
+// poll (carrier.Carrier.Track) or a webhook of carrierCode brought.
+func (c *Codes) Events(carrierCode string, t carrier.Tracking) []Event {
+	out := make([]Event, len(t.Events))
+	for i, e := range t.Events {
+		out[i] = Event{
+			TrackingNumber: t.TrackingNumber, Carrier: carrierCode, RawCode: e.Code, Description: e.Description,
+			OccurredAt: e.OccurredAt, Location: Location(e.Location),
+		}
+		c.Normalize(&out[i])
+	}
+	return out
 }

@@ -134,20 +134,16 @@ func TestSimulatedJourneysFold(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				var evs []tracking.Event
-				for _, e := range ts[0].Events {
-					ev := tracking.Event{TrackingNumber: l.TrackingNumber, Carrier: "usps", RawCode: e.Code, Description: e.Description,
-						OccurredAt: e.OccurredAt, Location: tracking.Location(e.Location)}
-					codes.Normalize(&ev)
-					evs = append(evs, ev)
-				}
-				s = tracking.Apply(s, evs) // every poll repeats the earlier events: they change nothing
+				s = tracking.Apply(s, codes.Events("usps", ts[0])) // every poll repeats the earlier events: they change nothing
 			}
 			if s.Status != c.status || (c.had != "" && !s.HadException(c.had)) || s.UnknownCodes != 0 {
 				t.Errorf("%s: %s/%s, exceptions %+v, unknown codes %d", c.name, s.Status, s.Reason, s.Exceptions, s.UnknownCodes)
 			}
 			if c.had == "" && c.name != "stale" && len(s.Exceptions) != 0 {
 				t.Errorf("%s: exceptions %+v", c.name, s.Exceptions)
+			}
+			if s.HadDeliveryException() != (c.had == tracking.ReasonLost || c.had == tracking.ReasonRefused || c.had == tracking.ReasonMisdelivered) {
+				t.Errorf("%s: delivery exception (R-SLA-4) %v", c.name, s.HadDeliveryException())
 			}
 			if s.Status == tracking.StatusDelivered && s.Missing != 0 {
 				t.Errorf("%s: missing milestones %v", c.name, s.Missing.List())

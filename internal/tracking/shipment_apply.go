@@ -115,6 +115,12 @@ func (s *ShipmentTracking) HadException(r Reason) bool {
 	return slices.ContainsFunc(s.Exceptions, func(x Exception) bool { return x.Reason == r })
 }
 
+// HadDeliveryException reports whether the shipment was ever refused, lost or misdelivered:
+// what the delivery-exception rate counts (R-SLA-4).
+func (s *ShipmentTracking) HadDeliveryException() bool {
+	return slices.ContainsFunc(s.Exceptions, func(x Exception) bool { return x.Reason.DeliveryException() })
+}
+
 // Contains reports whether an event with e's identity (Event.Key) is among the shipment's.
 func (s *ShipmentTracking) Contains(e *Event) bool {
 	_, ok := find(s.Events, e)
