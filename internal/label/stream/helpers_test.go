@@ -199,7 +199,8 @@ func pdftoppm(t testing.TB, doc []byte, dpi int, firstLast ...int) []*image.Gray
 	}
 	run := func(args ...string) {
 		t.Helper()
-		out, err := exec.Command("pdftoppm", append(append([]string{"-r", strconv.Itoa(dpi), "-gray", "-png"}, args...), in, filepath.Join(dir, "page"))...).CombinedOutput()
+		// Grey PGM files, which read back much faster than PNG (no inflating).
+		out, err := exec.Command("pdftoppm", append(append([]string{"-r", strconv.Itoa(dpi), "-gray"}, args...), in, filepath.Join(dir, "page"))...).CombinedOutput()
 		if err != nil || len(bytes.TrimSpace(out)) > 0 { // poppler reports a broken file on stderr and carries on
 			t.Fatalf("pdftoppm %v: %v\n%s", args, err, out)
 		}
@@ -209,21 +210,54 @@ func pdftoppm(t testing.TB, doc []byte, dpi int, firstLast ...int) []*image.Gray
 	} else {
 		run()
 	}
-	paths, err := filepath.Glob(filepath.Join(dir, "page-*.png"))
+	paths, err := filepath.Glob(filepath.Join(dir, "page-*.pgm"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// pdftoppm pads the page numbers to the width of the last page's; sort by the number.
 	num := func(p string) int {
-		n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(filepath.Base(p), "page-"), ".png"))
+		n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(filepath.Base(p), "page-"), ".pgm"))
 		return n
 	}
 	slices.SortFunc(paths, func(a, b string) int { return num(a) - num(b) })
 	var out []*image.Gray
 	for _, p := range paths {
-		out = append(out, readGray(t, p))
+		out = append(out, readPGM(t, p))
 	}
 	return out
+}
+
+// readPGM reads a binary greyscale PGM file (P5, maximum 255) as pdftoppm writes it.
+func readPGM(t testing.TB, path string) *image.Gray {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The header is four fields separated by white space (P5, width, height, maximum), then
+	// one white-space byte before the pixels.
+	var fields []string
+	n := 0
+	for len(fields) < 4 && n < len(b) {
+		for n < len(b) && strings.IndexByte(" \t\r\n", b[n]) >= 0 {
+			n++
+		}
+		start := n
+		for n < len(b) && strings.IndexByte(" \t\r\n", b[n]) < 0 {
+			n++
+		}
+		fields = append(fields, string(b[start:n]))
+	}
+	n++
+	if len(fields) != 4 || fields[0] != "P5" || fields[3] != "255" {
+		t.Fatalf("%s: not a PGM of pdftoppm's: %q", path, fields)
+	}
+	w, _ := strconv.Atoi(fields[1])
+	h, _ := strconv.Atoi(fields[2])
+	if len(b)-n != w*h {
+		t.Fatalf("%s: %d bytes of pixels for %d×%d", path, len(b)-n, w, h)
+	}
+	return &image.Gray{Pix: b[n:], Stride: w, Rect: image.Rect(0, 0, w, h)}
 }
 
 func readGray(t testing.TB, path string) *image.Gray {
@@ -288,5 +322,79 @@ func qpdfCheck(t testing.TB, doc []byte) {
 	out, err := exec.Command("qpdf", "--check", in).CombinedOutput()
 	if err != nil || !bytes.Contains(out, []byte("No syntax or stream encoding errors found")) {
 		t.Fatalf("qpdf --check: %v\n%s", err, out)
+	}
+}
+
+// checkXref checks the cross-reference table of doc: startxref points at it, it lists every
+// object, and each entry's offset is where that object begins.
+func checkXref(t testing.TB, doc []byte) {
+	t.Helper()
+	m := regexp.MustCompile(`startxref\n(\d+)\n%%EOF\n$`).FindSubmatch(doc)
+	if m == nil {
+		t.Fatal("no startxref at the end")
+	}
+	at, _ := strconv.Atoi(string(m[1]))
+	if at >= len(doc) || !bytes.HasPrefix(doc[at:], []byte("xref\n0 ")) {
+		t.Fatalf("startxref %d does not point at the xref table", at)
+	}
+	var count int
+	rest := doc[at+len("xref\n0 "):]
+	nl := bytes.IndexByte(rest, '\n')
+	count, _ = strconv.Atoi(string(rest[:nl]))
+	rest = rest[nl+1:]
+	if len(rest) < 20*count || string(rest[:20]) != "0000000000 65535 f \n" {
+		t.Fatalf("xref of %d entries is short or does not start with the free entry", count)
+	}
+	for num := 1; num < count; num++ {
+		e := rest[20*num : 20*num+20]
+		off, err := strconv.Atoi(string(e[:10]))
+		if err != nil || string(e[10:]) != " 00000 n \n" {
+			t.Fatalf("xref entry %d is %q", num, e)
+		}
+		if want := fmt.Sprintf("%d 0 obj\n", num); off >= len(doc) || !bytes.HasPrefix(doc[off:], []byte(want)) {
+			t.Fatalf("xref entry %d points at offset %d, which is not object %d", num, off, num)
+		}
+	}
+	if got := bytes.Count(doc, []byte(" 0 obj\n")); got != count-1 {
+		t.Fatalf("%d objects, the xref lists %d", got, count-1)
+	}
+}
+
+// checkGeometry checks img, the rendering of the label p at its resolution, dot for dot
+// where it matters: across the middle of the barcode, from quiet zone to quiet zone, the
+// dark pixels are exactly the layout's bars, and the centre of every QR module is dark
+// exactly where the symbol's module is.
+func checkGeometry(t testing.TB, what string, p *label.Prepared, img *image.Gray) {
+	t.Helper()
+	pg := p.Layout()
+	dark := func(x, y int) bool { return img.GrayAt(x, y).Y < 0x80 }
+	for _, e := range pg.Elements {
+		switch e := e.(type) {
+		case label.Barcode:
+			want := make([]bool, pg.WDots)
+			for _, r := range e.Bars() {
+				for x := r.X; x < r.X+r.W; x++ {
+					want[x] = true
+				}
+			}
+			qz := label.QuietZoneModules * e.Module
+			y := e.Y + e.Height/2
+			for x := max(0, e.X-qz); x < min(pg.WDots, e.X+e.Width()+qz); x++ {
+				if dark(x, y) != want[x] {
+					t.Errorf("%s: barcode row %d, dot %d is dark=%v, the layout says %v", what, y, x, dark(x, y), want[x])
+					return
+				}
+			}
+		case label.QR:
+			for j := range e.N {
+				for i := range e.N {
+					x, y := e.X+i*e.Module+e.Module/2, e.Y+j*e.Module+e.Module/2
+					if dark(x, y) != e.Dark[j*e.N+i] {
+						t.Errorf("%s: QR module (%d, %d) is dark=%v, the symbol says %v", what, i, j, dark(x, y), e.Dark[j*e.N+i])
+						return
+					}
+				}
+			}
+		}
 	}
 }
