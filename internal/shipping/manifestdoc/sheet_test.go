@@ -146,6 +146,7 @@ func TestPDFScanForm(t *testing.T) {
 	}{{A4, "(A4)", 210}, {Letter, "(letter)", 215.9}} {
 		s := sample(70)
 		s.Paper = c.paper
+		s.Rows[22].COD = &model.Money{Amount: 1_490_000_000, Currency: "IDR"} // wider than its column at 8.5 pt
 		doc := writePDF(t, s)
 		pages, size := pageCount(t, doc)
 		if !strings.Contains(size, c.size) {
@@ -173,13 +174,14 @@ func TestPDFScanForm(t *testing.T) {
 		for _, want := range []string{"END-OF-DAY MANIFEST", "man_01JD3Q3K8Z7W2M5N6P4R9S0T1V", "Carrier UPS",
 			"Carrier reference SCAN9475711899561", "Pickup PRN 29X7HGT, 14:00-18:00", "Warehouse LAX-1 - Ontario Fulfilment",
 			"1 Warehouse Way, Ontario CA 91761", "Ship date 2025-11-28", "Created 2025-11-28 17:05 PST", "Parcels 70",
-			"Total weight 9.415 kg", "Cash on delivery IDR 894,000.00; USD 129.90 (16 parcels)"} {
+			"Total weight 9.415 kg", "Cash on delivery IDR 15,645,000.00; USD 129.90"} {
 			if !strings.Contains(first, want) {
 				t.Errorf("%s: page 1 lacks %q:\n%s", size, want, first)
 			}
 		}
-		if n := strings.Count(strings.Join(text, " "), "IDR 149,000.00"); n != 6 {
-			t.Errorf("%s: %d rows show IDR 149,000.00 in full, want 6 (an amount is shrunk, never cut)", size, n)
+		all := strings.Join(text, " ")
+		if n, m := strings.Count(all, "IDR 149,000.00"), strings.Count(all, "IDR 14,900,000.00"); n != 5 || m != 1 {
+			t.Errorf("%s: %d and %d rows show IDR 149,000.00 and 14,900,000.00 in full, want 5 and 1 (an amount is shrunk, never cut)", size, n, m)
 		}
 		for i, p := range text {
 			if want := fmt.Sprintf("page %d of %d", i+1, pages); !strings.Contains(p, want) {
@@ -187,7 +189,7 @@ func TestPDFScanForm(t *testing.T) {
 			}
 		}
 		last := strings.Join(strings.Fields(text[pages-1]), " ")
-		for _, want := range []string{"Parcels received: ________ of 70", "Listed: 70 parcels, 9.415 kg, COD IDR 894,000.00, COD USD 129.90",
+		for _, want := range []string{"Parcels received: ________ of 70", "Listed: 70 parcels, 9.415 kg, COD IDR 15,645,000.00, COD USD 129.90",
 			"Driver name", "Signature", "Time of collection"} {
 			if !strings.Contains(last, want) {
 				t.Errorf("%s: the last page lacks %q:\n%s", size, want, last)
