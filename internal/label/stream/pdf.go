@@ -95,11 +95,14 @@ func (d *PDF) Pages() int { return d.pages }
 // boxes and QR modules in printer dots, the same text in Helvetica. The label must be of the
 // writer's size.
 func (d *PDF) AddLabel(p *label.Prepared) error {
-	if err := d.ready(); err != nil {
+	if err := d.usable(); err != nil {
 		return err
 	}
 	if sz := p.Options().Size; sz != d.size {
 		return fmt.Errorf("label %s of size %s in a document of size %s", p.TrackingNumber(), sz.Name, d.size.Name)
+	}
+	if err := d.start(); err != nil {
+		return err
 	}
 	d.content = d.appendLabel(d.content[:0], p.Layout())
 	return d.page(d.content, objResources, 0)
@@ -218,10 +221,13 @@ func appendPDFText(b []byte, s string) []byte {
 // first. It is embedded as a grey image, one bit a pixel when it is black and white and eight
 // otherwise, Flate-compressed. A file that is not a PNG is refused before anything is written.
 func (d *PDF) AddPNG(png []byte) error {
-	if err := d.ready(); err != nil {
+	if err := d.usable(); err != nil {
 		return err
 	}
 	if err := decodeRaster(png, &d.img); err != nil {
+		return err
+	}
+	if err := d.start(); err != nil {
 		return err
 	}
 	// Fit the image in the page.
@@ -255,7 +261,10 @@ const (
 // printed in Windows-1252: a Latin letter outside it loses its diacritic, anything else
 // becomes "?".
 func (d *PDF) AddNote(lines []string) error {
-	if err := d.ready(); err != nil {
+	if err := d.usable(); err != nil {
+		return err
+	}
+	if err := d.start(); err != nil {
 		return err
 	}
 	width := d.size.W - 2*noteMarginMM
@@ -338,16 +347,22 @@ func (d *PDF) Close() error {
 	return d.err
 }
 
-// ready starts the document on the first page and refuses pages after Close or an error.
-func (d *PDF) ready() error {
+// usable refuses pages after Close or a write error.
+func (d *PDF) usable() error {
 	if d.err != nil {
 		return d.err
 	}
 	if d.closed {
 		return ErrClosed
 	}
-	if d.started {
-		return nil
+	return nil
+}
+
+// start writes the head of the document before its first page: the header, the catalog, the
+// fonts, their resources and the information dictionary.
+func (d *PDF) start() error {
+	if d.err != nil || d.started {
+		return d.err
 	}
 	d.started = true
 	// The binary comment marks the file as binary for programs that guess.

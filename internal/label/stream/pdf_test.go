@@ -244,6 +244,9 @@ func TestPDFRefusals(t *testing.T) {
 
 	var buf bytes.Buffer
 	d := stream.NewPDF(&buf, label.Size4x6)
+	if err := d.AddPNG(nil); err == nil || buf.Len() > 0 { // refused before the document has begun
+		t.Fatalf("an empty PNG as the first page: %v, %d bytes written", err, buf.Len())
+	}
 	if err := d.AddLabel(labels[0]); err != nil {
 		t.Fatal(err)
 	}
