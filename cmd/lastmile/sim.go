@@ -39,7 +39,7 @@ func runSimCarriers(ctx context.Context, args []string, s stdio) int {
 		return fail(s, "sim carriers", err)
 	}
 	opts := sim.Options{Addr: *addr, APIKey: *key, Latency: *latency, FaultRate: *faultRate, RateLimit: *rateLimit,
-		Seed: *seed, StatePath: *state, Logger: log}
+		Seed: *seed, StatePath: *state, Logger: log, Journey: def.Journey}
 	for _, f := range faults {
 		opts.Faults = append(opts.Faults, sim.Fault(f))
 	}

@@ -51,7 +51,9 @@ type Result struct {
 
 // Upsert validates and stores orders for the shops of scope, in input order. Each order names
 // its shop in ShopID unless the scope has exactly one. An invalid order is refused alone; the
-// others are stored. The error is for failures of the store itself. orders are normalised in
+// others are stored. The error is for failures of the store itself, when nothing was stored:
+// orders are stored in one transaction per shop, and once one shop's is committed a failure of
+// the store fails only the orders not yet stored, each in its Result. orders are normalised in
 // place (their ids and shops set), so the caller's slice holds what was sent to the store.
 func (s *Service) Upsert(ctx context.Context, scope model.Scope, orders []model.Order, cause string) ([]Result, error) {
 	now := s.clock()
@@ -80,13 +82,24 @@ func (s *Service) Upsert(ctx context.Context, scope model.Scope, orders []model.
 		}
 		return out, outcome, err
 	}
-	for _, shop := range shops {
+	for k, shop := range shops {
 		idx := byShop[shop]
 		batch := make([]model.Order, len(idx))
 		for j, i := range idx {
 			batch[j] = orders[i]
 		}
 		res, err := s.store.UpsertOrders(ctx, shop, batch, merge)
+		if err != nil && k > 0 {
+			// The shops before this one are committed: failing the whole call would tell the
+			// caller they were not. The orders of this shop and the next fail alone.
+			err = fmt.Errorf("upsert the orders of shop %s: %w", shop, err)
+			for _, rest := range shops[k:] {
+				for _, i := range byShop[rest] {
+					results[i] = Result{Err: err}
+				}
+			}
+			return results, nil
+		}
 		if err != nil {
 			return nil, fmt.Errorf("upsert %d orders of shop %s: %w", len(batch), shop, err)
 		}
@@ -202,17 +215,15 @@ func (s *Service) Confirm(ctx context.Context, scope model.Scope, id, cause stri
 	})
 }
 
-// Correct records the seller's corrections to an order's shipping address or line data and runs
-// the checks again: a fixed order is no longer held. The corrections stay over later versions of
-// the order from the marketplace.
-func (s *Service) Correct(ctx context.Context, scope model.Scope, id string, c model.Corrections, cause string) (model.Order, error) {
-	if c.ShippingAddress != nil {
-		a := address.Normalize(*c.ShippingAddress)
-		c.ShippingAddress = &a
-	}
+// Correct applies the seller's merge patch p (PATCH /v1/orders/{id}: corrections to the
+// shipping address and the lines' customs and parcel data, or their withdrawal) and runs the
+// checks again: a fixed order is no longer held. The corrections stay over later versions of
+// the order from its source. A patch that changes nothing writes nothing.
+func (s *Service) Correct(ctx context.Context, scope model.Scope, id string, p Patch, cause string) (model.Order, error) {
 	now := s.clock()
 	return s.store.UpdateOrder(ctx, scope.ShopIDs, id, func(o *model.Order) (bool, error) {
-		if err := Correct(o, c, now, cause); err != nil {
+		changed, err := Correct(o, p, now, cause)
+		if err != nil || !changed {
 			return false, err
 		}
 		Check(o, s.markets[o.Market])

@@ -28,6 +28,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"lastmile/internal/carrier"
@@ -57,6 +58,12 @@ type Network struct {
 	st       *state
 	journal  *journal
 	inflight map[idemKey]chan struct{}
+
+	// Webhook pushes (webhook.go): the client, the delivery counter, and the push loop's stop.
+	hookClient *http.Client
+	deliveries atomic.Int64
+	pushStop   context.CancelFunc
+	pushDone   chan struct{}
 }
 
 // Start starts a network listening on opts.Addr and returns once it accepts connections. It
@@ -79,7 +86,11 @@ func Start(ctx context.Context, opts Options) (*Network, error) {
 		n.profiles[p.code] = p
 		n.limits[p.code] = newBucket(opts.rateLimit(p.code), opts.Now())
 	}
-	n.st = newState(opts.Seed)
+	hooks := map[string]bool{}
+	for code := range opts.Webhooks {
+		hooks[code] = true
+	}
+	n.st = newState(opts.Seed, hooks)
 	if opts.StatePath != "" {
 		j, err := openJournal(opts.StatePath, n.st)
 		if err != nil {
@@ -99,6 +110,15 @@ func Start(ctx context.Context, opts Options) (*Network, error) {
 		defer close(n.done)
 		_ = n.srv.Serve(ln)
 	}()
+	n.pushDone = make(chan struct{})
+	if len(opts.Webhooks) > 0 {
+		n.hookClient = &http.Client{Timeout: 10 * time.Second}
+		pctx, cancel := context.WithCancel(context.Background())
+		n.pushStop = cancel
+		go n.pushLoop(pctx)
+	} else {
+		close(n.pushDone)
+	}
 	context.AfterFunc(ctx, func() { _ = n.Close() })
 	return n, nil
 }
@@ -140,6 +160,10 @@ func (n *Network) Close() error {
 		close(n.closing)
 		_ = n.srv.Close()
 		<-n.done
+		if n.pushStop != nil {
+			n.pushStop()
+		}
+		<-n.pushDone
 		n.gate.Lock()
 		n.shut = true
 		n.gate.Unlock()
@@ -196,6 +220,11 @@ type CarrierStats struct {
 	Requests    int64 `json:"requests"`
 	Faults      int64 `json:"faults"`
 	RateLimited int64 `json:"rate_limited"`
+	// WebhookDeliveries and WebhookFailures count the webhook POSTs answered 2xx and not;
+	// WebhookEvents the events the delivered ones carried.
+	WebhookDeliveries int64 `json:"webhook_deliveries"`
+	WebhookFailures   int64 `json:"webhook_failures"`
+	WebhookEvents     int64 `json:"webhook_events"`
 }
 
 // routes is the protocol's HTTP surface.

@@ -70,6 +70,15 @@ type Options struct {
 	// Now is the clock: label and event times, the hand-over day of requests without one and
 	// the rate limiter count by it. Nil is time.Now.
 	Now func() time.Time
+	// Journey sets how parcels fare after hand-over: the rates of delay and of each exception.
+	// The zero Journey delivers every parcel on time; DefaultOptions uses DefaultJourney.
+	Journey Journey
+	// Webhooks are where carriers push their tracking events, by carrier code: each account's
+	// receiver URL and signing secret (docs/carriers.md). A carrier without one is polled only.
+	Webhooks map[string]Webhook
+	// WebhookEvery is how often, in real time, the network pushes the events its clock has
+	// reached; zero is DefaultWebhookEvery (1 s).
+	WebhookEvery time.Duration
 	// Logger receives one line per injected fault and refused request; nil discards.
 	Logger *slog.Logger
 }
@@ -82,9 +91,9 @@ const (
 )
 
 // DefaultOptions are the sim's documented defaults: 300 ms latency, 2% transient faults of
-// every kind, no rate limit, seed 1.
+// every kind, no rate limit, seed 1, the realistic journey (DefaultJourney).
 func DefaultOptions() Options {
-	return Options{Latency: DefaultLatency, FaultRate: DefaultFaultRate, Seed: 1}
+	return Options{Latency: DefaultLatency, FaultRate: DefaultFaultRate, Seed: 1, Journey: DefaultJourney()}
 }
 
 // withDefaults fills the fields whose zero value stands for a default.
@@ -100,6 +109,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.HangFor == 0 {
 		o.HangFor = defaultHangFor
+	}
+	if o.WebhookEvery == 0 {
+		o.WebhookEvery = DefaultWebhookEvery
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -144,6 +156,21 @@ func (o Options) validate() error {
 		if !(r >= 0) {
 			errs = append(errs, fmt.Errorf("rate limit for %s %v: want requests per second, 0 for none", code, r))
 		}
+	}
+	for code, h := range o.Webhooks {
+		if _, ok := lookup(code); !ok {
+			errs = append(errs, fmt.Errorf("webhook for %q: no such simulated carrier (%v)", code, Codes()))
+			continue
+		}
+		if err := h.validate(code); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if o.WebhookEvery < 0 {
+		errs = append(errs, fmt.Errorf("webhook every %s: want a positive interval", o.WebhookEvery))
+	}
+	if err := o.Journey.validate(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

@@ -62,38 +62,12 @@ func (n *Network) handleTracking(w http.ResponseWriter, r *http.Request, p *prof
 		t := wireTracking{TrackingNumber: num, Events: []wireEvent{}}
 		if rec := n.st.byNumber[num]; rec != nil && rec.Carrier == p.code {
 			t.Found = true
-			t.Events = events(p, rec, now)
+			t.Events = events(p, rec, n.st.seed, &n.opts.Journey, now)
 		}
 		out.Tracking[i] = t
 	}
 	n.mu.Unlock()
 	writeJSON(w, http.StatusOK, out)
-}
-
-// events are a label's raw tracking events as of now, oldest first: created at purchase,
-// accepted at hand-over (its manifest), cancelled when voided.
-//
-// This is where the parcel's way after hand-over goes when the sim emits tracking over
-// simulated time (the tracking issue): every event follows from the label's stored times and
-// the clock, so advancing the clock unfolds the journey without anything stored.
-func events(p *profile, rec *labelRec, now time.Time) []wireEvent {
-	var out []wireEvent
-	add := func(e event, at time.Time, where wireLocation) {
-		if !at.After(now) {
-			out = append(out, wireEvent{Code: e.code, Description: e.description, OccurredAt: at, Location: where})
-		}
-	}
-	add(p.events.created, rec.PurchasedAt, rec.Origin)
-	if !rec.ManifestedAt.IsZero() {
-		add(p.events.accepted, rec.ManifestedAt, rec.Origin)
-	}
-	if !rec.VoidedAt.IsZero() {
-		add(p.events.voided, rec.VoidedAt, rec.Origin)
-	}
-	if out == nil {
-		out = []wireEvent{}
-	}
-	return out
 }
 
 // maxManifestNumbers bounds one manifest.

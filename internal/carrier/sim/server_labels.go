@@ -160,6 +160,7 @@ func (n *Network) buy(p *profile, key string, fp digest, req *wirePurchaseReques
 		Reference: req.Reference, Key: key, Fingerprint: fp, Charge: rate.Total, Lines: toWireLines(rate.Lines),
 		PurchasedAt: today.UTC(), Repeat: n.st.liveRefs[req.Reference] > 0,
 		Origin: locationOf(req.From), Dest: locationOf(req.To),
+		TransitMin: rate.TransitDaysMin, TransitMax: rate.TransitDaysMax, TransitBusiness: rate.BusinessDays,
 	}
 	sort := sortCode(req.To, serial)
 	if len(p.document) > 0 {
@@ -321,6 +322,12 @@ func (n *Network) handleVoid(w http.ResponseWriter, r *http.Request, p *profile)
 			return
 		}
 		at := n.opts.Now().UTC()
+		if h, ok := handover(p, rec, n.st.seed); ok && !at.Before(h) {
+			// A carrier without manifests collected it: its journey has begun (journey.go).
+			writeError(w, http.StatusUnprocessableEntity, "already_handed_over", "shipment_id",
+				fmt.Sprintf("label %s was collected by %s at %s and can no longer be voided; return the parcel instead", rec.Number, p.code, h.Format(time.RFC3339)))
+			return
+		}
 		if err := n.persist(record{Type: "void", Void: &voidRec{Carrier: p.code, ShipmentID: id, At: at}}); err != nil {
 			writeFailure(w, err)
 			return

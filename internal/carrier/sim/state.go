@@ -34,10 +34,20 @@ type labelRec struct {
 	Dest        wireLocation   `json:"dest"`
 	Doc         *docSpec       `json:"doc,omitempty"`
 	Data        *wireLabelData `json:"data,omitempty"`
+	// TransitMin and TransitMax are the transit days quoted for the destination, working days
+	// when TransitBusiness: the parcel's journey draws its own from them.
+	TransitMin      int  `json:"transit_min,omitempty"`
+	TransitMax      int  `json:"transit_max,omitempty"`
+	TransitBusiness bool `json:"transit_business,omitempty"`
 
 	VoidedAt     time.Time `json:"-"`
 	ManifestID   string    `json:"-"`
 	ManifestedAt time.Time `json:"-"`
+
+	// pushed is the time of the last event a webhook delivery carried; scheduled the time the
+	// label is queued for its next push (zero: not queued). Neither is journalled: after a
+	// restart the webhook gets every event again, which its receiver takes as duplicates.
+	pushed, scheduled time.Time
 }
 
 // docSpec is what a carrier that returns its own document renders: the document is made again
@@ -92,13 +102,15 @@ type state struct {
 	pickups   map[idemKey]*pickupRec
 	nextID    uint64 // manifests and pickups
 	counts    map[string]*CarrierStats
+	hooks     map[string]bool // carriers that push their events by webhook
+	due       pushHeap        // their labels, by when their next event falls due
 }
 
-func newState(seed uint64) *state {
+func newState(seed uint64, hooks map[string]bool) *state {
 	return &state{
 		seed: seed, labels: map[string]*labelRec{}, byNumber: map[string]*labelRec{}, byKey: map[idemKey]*labelRec{},
 		liveRefs: map[string]int{}, serials: map[string]uint64{}, manifests: map[idemKey]*manifestRec{},
-		pickups: map[idemKey]*pickupRec{}, counts: map[string]*CarrierStats{},
+		pickups: map[idemKey]*pickupRec{}, counts: map[string]*CarrierStats{}, hooks: hooks,
 	}
 }
 
@@ -129,6 +141,7 @@ func (s *state) addLabel(l *labelRec) {
 	if l.Repeat {
 		st.RepeatPurchases++
 	}
+	s.schedule(l, l.PurchasedAt)
 }
 
 // void records a void.
@@ -136,6 +149,7 @@ func (s *state) void(l *labelRec, at time.Time) {
 	l.VoidedAt = at
 	s.liveRefs[l.Reference]--
 	s.stats(l.Carrier).Voided++
+	s.schedule(l, at)
 }
 
 func (s *state) addManifest(m *manifestRec) {
@@ -143,6 +157,7 @@ func (s *state) addManifest(m *manifestRec) {
 	for _, num := range m.Numbers {
 		if l := s.byNumber[num]; l != nil {
 			l.ManifestID, l.ManifestedAt = m.ID, m.CreatedAt
+			s.schedule(l, m.CreatedAt)
 		}
 	}
 	s.nextID++
