@@ -66,6 +66,9 @@ type Package struct {
 	LengthMM int64 `json:"length_mm"`
 	WidthMM  int64 `json:"width_mm"`
 	HeightMM int64 `json:"height_mm"`
+	// COD is the amount the carrier collects on delivery of this parcel (R-MKT-2): the order's
+	// whole COD amount travels with its first package; nil for the others and prepaid orders.
+	COD *Money `json:"cod,omitempty"`
 	// Mode is how this package ships; a package over the platform's limits ships seller-side
 	// even in a platform-mode shop (R-MODE-4).
 	Mode      ShippingMode `json:"mode"`

@@ -1,9 +1,14 @@
 package shipping_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"lastmile/internal/label/labeltest"
+	"lastmile/internal/testtool"
 	"log/slog"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -118,6 +123,103 @@ func TestBatchShip(t *testing.T) {
 		ready, err := e.ship.CreateBatch(ctx, e.scope, shipping.BatchRequest{Filter: &shipping.BatchFilter{Ready: true}})
 		if err != nil || ready.Total != 0 || ready.Status != model.BatchDone {
 			t.Fatalf("ready batch %+v (%v)", ready, err)
+		}
+	})
+}
+
+// TestBatchLabelsAndManifest downloads a batch's labels as one PDF and one ZPL document (one
+// label each, scanning back to its tracking number), then closes the day: a manifest of the
+// carrier's parcels at the warehouse (R-SHIP-5), its scan form and CSV, and the hand-over.
+func TestBatchLabelsAndManifest(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st store.Store) {
+		ctx := context.Background()
+		e := newEnv(t, st)
+		wh := e.warehouse(t, "LAX1", 100, "TS-RED-M")
+		var orders []model.Order
+		for i := range 6 {
+			orders = append(orders, e.usOrder(fmt.Sprintf("L-%d", i), line("TS-RED-M", 1)))
+		}
+		var ids []string
+		for _, o := range e.put(t, true, orders...) {
+			ids = append(ids, o.ID)
+		}
+		startEngine(t, st, e.ship)
+		b, err := e.ship.CreateBatch(ctx, e.scope, shipping.BatchRequest{OrderIDs: ids, Options: shipping.Options{Carrier: "fedex"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b = waitBatch(t, e, b.ID)
+		items, _ := e.ship.BatchItems(ctx, e.scope, b.ID, -1, 100)
+		if b.Shipped != 6 {
+			t.Fatalf("batch %+v: first item %+v", b, items[0].Error)
+		}
+
+		var pdf, zpl bytes.Buffer
+		if err := e.ship.WriteBatchLabels(ctx, e.scope, b.ID, "pdf", 203, &pdf); err != nil {
+			t.Fatal(err)
+		}
+		testtool.Command(t, "pdftoppm", "apt-get install poppler-utils")
+		testtool.Command(t, "zbarimg", "apt-get install zbar-tools")
+		pages, err := labeltest.Pdftoppm(t.TempDir(), pdf.Bytes(), 203)
+		if err != nil || len(pages) != 6 {
+			t.Fatalf("%d PDF pages (%v), want 6", len(pages), err)
+		}
+		for i, page := range pages {
+			codes, err := labeltest.Zbarimg(page)
+			if err != nil || !slices.Contains(codes, "CODE-128:"+items[i].TrackingNumbers[0]) {
+				t.Fatalf("page %d scans %q (%v), want %s", i+1, codes, err, items[i].TrackingNumbers[0])
+			}
+		}
+		if err := e.ship.WriteBatchLabels(ctx, e.scope, b.ID, "zpl", 203, &zpl); err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(zpl.String(), "^XA"); n != 6 {
+			t.Fatalf("%d ZPL labels, want 6", n)
+		}
+		for _, it := range items {
+			if !strings.Contains(zpl.String(), it.TrackingNumbers[0]) {
+				t.Fatalf("the ZPL lacks %s", it.TrackingNumbers[0])
+			}
+		}
+
+		// Void one label before the manifest: it stays off it.
+		if _, err := e.ship.Void(ctx, e.scope, items[5].ShipmentIDs[0]); err != nil {
+			t.Fatal(err)
+		}
+		m, err := e.ship.CreateManifest(ctx, e.scope, shipping.ManifestRequest{Carrier: "fedex", WarehouseID: wh.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m.ShipmentIDs) != 5 || m.ShipDate != "2026-11-24" {
+			t.Fatalf("manifest %+v: want the 5 live labels of 24 November", m)
+		}
+		if _, err := e.ship.CreateManifest(ctx, e.scope, shipping.ManifestRequest{Carrier: "fedex", WarehouseID: wh.ID}); !isCode(err, "nothing_to_manifest") {
+			t.Fatalf("a second manifest: %v, want nothing_to_manifest", err)
+		}
+		var csvDoc, pdfDoc bytes.Buffer
+		if err := e.ship.WriteManifest(ctx, e.scope, m.ID, "csv", &csvDoc); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.ship.WriteManifest(ctx, e.scope, m.ID, "pdf", &pdfDoc); err != nil || !bytes.HasPrefix(pdfDoc.Bytes(), []byte("%PDF")) {
+			t.Fatalf("manifest PDF: %v", err)
+		}
+		for _, it := range items[:5] {
+			if !strings.Contains(csvDoc.String(), it.TrackingNumbers[0]) {
+				t.Fatalf("the manifest CSV lacks %s:\n%s", it.TrackingNumbers[0], csvDoc.String())
+			}
+		}
+		if strings.Contains(csvDoc.String(), items[5].TrackingNumbers[0]) {
+			t.Fatal("the voided label is on the manifest")
+		}
+		if _, err := e.ship.Void(ctx, e.scope, items[0].ShipmentIDs[0]); !isCode(err, "void_too_late") {
+			t.Fatalf("voiding a manifested label: %v, want void_too_late", err)
+		}
+		if m, err = e.ship.HandOver(ctx, e.scope, m.ID); err != nil || m.HandedOverAt == nil {
+			t.Fatalf("hand-over: %+v %v", m, err)
+		}
+		sh, err := e.ship.Shipment(ctx, e.scope, items[0].ShipmentIDs[0])
+		if err != nil || sh.Status != model.ShipmentHandedOver {
+			t.Fatalf("shipment after hand-over: %s %v", sh.Status, err)
 		}
 	})
 }

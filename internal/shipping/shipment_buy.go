@@ -97,7 +97,9 @@ func (s *Service) buyCarrier(ctx context.Context, ref labelRef, sh model.Shipmen
 	defer release()
 	cctx, cancel := context.WithTimeout(ctx, s.cfg.PurchaseTimeout)
 	defer cancel()
-	l, err := c.Purchase(cctx, purchaseRequest(ref, sh, s.clock()))
+	req := purchaseRequest(ref, sh, s.clock())
+	req.LabelFormat = preferredFormat(svc)
+	l, err := c.Purchase(cctx, req)
 	if err != nil {
 		if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
 			// Our own timeout: the purchase may have happened; the retry's key finds it.
@@ -313,8 +315,8 @@ func purchaseRequest(ref labelRef, sh model.Shipment, now time.Time) carrier.Pur
 				Value: model.Money{Amount: v, Currency: l.UnitPrice.Currency}, WeightG: l.WeightG * l.Quantity, HasBattery: l.HasBattery})
 		}
 	}
-	if o.COD != nil && ref.index == 1 {
-		req.COD = *o.COD // R-MKT-2: the amount travels with the (first) parcel
+	if pkg.COD != nil {
+		req.COD = *pkg.COD // R-MKT-2
 	}
 	return req
 }

@@ -65,8 +65,8 @@ func labelOf(ref labelRef, tracking string, d *carrier.LabelData, numbers string
 		}
 		value += pl.UnitPrice.Amount * pl.Quantity
 	}
-	if o.COD != nil && o.COD.Amount > 0 && ref.index <= 1 {
-		cod := *o.COD
+	if ref.pkg.COD != nil {
+		cod := *ref.pkg.COD // R-MKT-2
 		l.COD = &cod
 	}
 	if l.From.Country != "" && l.From.Country != to.Country {

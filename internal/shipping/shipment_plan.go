@@ -172,6 +172,13 @@ func rateSeller(in planInput, pkg model.Package, lines []model.Line) (plannedPac
 	case err != nil:
 		return plannedPackage{}, err
 	case resp.Selected == nil:
+		// Late is better than not at all: when every service that could carry the package
+		// misses the promise (R-SLA-1), the one that delivers soonest ships it, as the
+		// allocation does with a late-risk warehouse.
+		if q := soonestLate(resp.Quotes); q != nil {
+			resp.Selected = &rating.ServiceRef{Carrier: q.Carrier, Service: q.Service}
+			break
+		}
 		return plannedPackage{}, refuse(o.ID, RefusedNoService, "", false,
 			"no configured, certified service can ship the package from %s to %s %s: %s", warehouseName(&in.warehouse),
 			o.ShippingAddress.Country, o.ShippingAddress.PostalCode, whyNoService(resp))
@@ -244,6 +251,23 @@ func ShippableCards(cards *rating.Cards, set *carrier.Set) (*rating.Cards, error
 		}
 	}
 	return rating.NewCards(keep)
+}
+
+// soonestLate is the quote that delivers soonest (then the cheapest) among those whose only
+// fault is missing the promise; nil when there is none.
+func soonestLate(quotes []rating.QuoteJSON) *rating.QuoteJSON {
+	var best *rating.QuoteJSON
+	for i := range quotes {
+		q := &quotes[i]
+		if q.Total == nil || q.DeliveryBy == nil || len(q.Reasons) != 1 || q.Reasons[0].Code != rating.ReasonPromise.Code() {
+			continue
+		}
+		if best == nil || *q.DeliveryBy < *best.DeliveryBy ||
+			(*q.DeliveryBy == *best.DeliveryBy && q.Total.Amount < best.Total.Amount) {
+			best = q
+		}
+	}
+	return best
 }
 
 func whyNoService(resp *rating.Response) string {

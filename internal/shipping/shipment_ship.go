@@ -216,6 +216,10 @@ func (s *Service) plan(ctx context.Context, scope model.Scope, orderID string, o
 			}
 			if pkg == nil {
 				pp.pkg.ID, pp.pkg.CreatedAt = s.ids.New("pkg", now), now
+				if o.COD != nil && o.COD.Amount > 0 && len(st.Packages)+len(ch.NewPackages) == 0 {
+					cod := *o.COD // R-MKT-2: the amount travels with the order's first parcel
+					pp.pkg.COD = &cod
+				}
 				ch.NewPackages = append(ch.NewPackages, pp.pkg)
 				pkg = &pp.pkg
 			}

@@ -22,7 +22,7 @@ import (
 
 var _ store.Shipping = (*Store)(nil)
 
-const packageColumns = `id, shop_id, order_id, warehouse_id, mode, box, weight_g, length_mm, width_mm, height_mm, lines, created_at`
+const packageColumns = `id, shop_id, order_id, warehouse_id, mode, box, weight_g, length_mm, width_mm, height_mm, lines, cod, created_at`
 
 const shipmentColumns = `id, shop_id, order_id, package_id, status, mode, carrier, service, tracking_number,
 	carrier_shipment_id, label_format, quote, cost, failure, manifest_id, batch_id, created_at, purchased_at, voided_at, updated_at`
@@ -144,8 +144,12 @@ func writeShipping(ctx context.Context, tx pgx.Tx, st store.ShippingState, ch st
 		if err != nil {
 			return fmt.Errorf("encode package %s: %w", p.ID, err)
 		}
-		queue("insert package "+p.ID, `INSERT INTO packages (`+packageColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-			p.ID, p.ShopID, p.OrderID, p.WarehouseID, string(p.Mode), p.Box, p.WeightG, p.LengthMM, p.WidthMM, p.HeightMM, lines, p.CreatedAt)
+		cod, err := jsonOrNull(p.COD)
+		if err != nil {
+			return fmt.Errorf("encode package %s: %w", p.ID, err)
+		}
+		queue("insert package "+p.ID, `INSERT INTO packages (`+packageColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			p.ID, p.ShopID, p.OrderID, p.WarehouseID, string(p.Mode), p.Box, p.WeightG, p.LengthMM, p.WidthMM, p.HeightMM, lines, cod, p.CreatedAt)
 	}
 	for _, w := range store.ShipmentWrites(st, ch.Shipments) {
 		sh := w.Shipment
@@ -241,10 +245,15 @@ func collect[T any](rows pgx.Rows, scan func(pgx.Row) (T, error)) ([]T, error) {
 
 func scanPackage(r pgx.Row) (model.Package, error) {
 	var p model.Package
-	var lines []byte
+	var lines, cod []byte
 	if err := r.Scan(&p.ID, &p.ShopID, &p.OrderID, &p.WarehouseID, &p.Mode, &p.Box, &p.WeightG, &p.LengthMM, &p.WidthMM,
-		&p.HeightMM, &lines, &p.CreatedAt); err != nil {
+		&p.HeightMM, &lines, &cod, &p.CreatedAt); err != nil {
 		return p, err
+	}
+	if cod != nil {
+		if err := json.Unmarshal(cod, &p.COD); err != nil {
+			return p, fmt.Errorf("decode cod of package %s: %w", p.ID, err)
+		}
 	}
 	p.CreatedAt = p.CreatedAt.UTC()
 	if err := json.Unmarshal(lines, &p.Lines); err != nil {

@@ -19,7 +19,7 @@ import (
 
 var _ store.Shipping = (*Store)(nil)
 
-const packageColumns = `id, shop_id, order_id, warehouse_id, mode, box, weight_g, length_mm, width_mm, height_mm, lines, created_at`
+const packageColumns = `id, shop_id, order_id, warehouse_id, mode, box, weight_g, length_mm, width_mm, height_mm, lines, cod, created_at`
 
 const shipmentColumns = `id, shop_id, order_id, package_id, status, mode, carrier, service, tracking_number,
 	carrier_shipment_id, label_format, quote, cost, failure, manifest_id, batch_id, created_at, purchased_at, voided_at, updated_at`
@@ -124,9 +124,13 @@ func insertPackage(ctx context.Context, tx *sql.Tx, p *model.Package) error {
 	if err != nil {
 		return fmt.Errorf("encode package %s: %w", p.ID, err)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO packages (`+packageColumns+`) VALUES (`+placeholders(12)+`)`,
+	cod, err := jsonOrNull(p.COD)
+	if err != nil {
+		return fmt.Errorf("encode package %s: %w", p.ID, err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO packages (`+packageColumns+`) VALUES (`+placeholders(13)+`)`,
 		p.ID, p.ShopID, p.OrderID, p.WarehouseID, string(p.Mode), p.Box, p.WeightG, p.LengthMM, p.WidthMM, p.HeightMM,
-		string(lines), micros(p.CreatedAt))
+		string(lines), cod, micros(p.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("insert package %s: %w", p.ID, err)
 	}
@@ -207,14 +211,20 @@ func scanAll[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) 
 func scanPackage(r scanner) (model.Package, error) {
 	var p model.Package
 	var lines []byte
+	var cod sql.NullString
 	var created int64
 	if err := r.Scan(&p.ID, &p.ShopID, &p.OrderID, &p.WarehouseID, &p.Mode, &p.Box, &p.WeightG, &p.LengthMM, &p.WidthMM,
-		&p.HeightMM, &lines, &created); err != nil {
+		&p.HeightMM, &lines, &cod, &created); err != nil {
 		return p, err
 	}
 	p.CreatedAt = fromMicros(created)
 	if err := json.Unmarshal(lines, &p.Lines); err != nil {
 		return p, fmt.Errorf("decode lines of package %s: %w", p.ID, err)
+	}
+	if cod.Valid {
+		if err := json.Unmarshal([]byte(cod.String), &p.COD); err != nil {
+			return p, fmt.Errorf("decode cod of package %s: %w", p.ID, err)
+		}
 	}
 	return p, nil
 }

@@ -14,6 +14,7 @@ CREATE TABLE packages (
     width_mm     bigint NOT NULL,
     height_mm    bigint NOT NULL,
     lines        jsonb NOT NULL, -- [{"sku","quantity"}]
+    cod          jsonb,          -- model.Money: the amount this parcel collects (R-MKT-2)
     created_at   timestamptz NOT NULL
 );
 CREATE INDEX packages_order ON packages (order_id, seq);

@@ -14,6 +14,7 @@ CREATE TABLE packages (
     width_mm     INTEGER NOT NULL,
     height_mm    INTEGER NOT NULL,
     lines        TEXT NOT NULL, -- JSON: [{"sku","quantity"}]
+    cod          TEXT,          -- JSON model.Money: the amount this parcel collects (R-MKT-2)
     created_at   INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX packages_order ON packages (order_id, seq);
