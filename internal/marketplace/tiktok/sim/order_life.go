@@ -34,7 +34,7 @@ func (s *Sim) generate(now time.Time) {
 		s.lastStep = now
 		return
 	}
-	rate := s.opts.OrderRate
+	rate := s.rate
 	if s.peak {
 		rate *= s.opts.PeakFactor
 	}

@@ -104,6 +104,7 @@ func (s *Sim) routes() http.Handler {
 	mux.HandleFunc("GET /sim/shops", s.handleSimShops)
 	mux.HandleFunc("POST /sim/orders", s.handleSimOrders)
 	mux.HandleFunc("POST /sim/peak", s.handleSimPeak)
+	mux.HandleFunc("POST /sim/rate", s.handleSimRate)
 	mux.HandleFunc("POST /sim/webhooks", s.handleSimWebhook)
 	mux.HandleFunc("POST /sim/faults", s.handleSimFaults)
 	mux.HandleFunc("POST /sim/tokens/expire", s.handleSimExpireTokens)

@@ -102,6 +102,22 @@ func (s *Sim) handleSimPeak(w http.ResponseWriter, r *http.Request) {
 	writeSimJSON(w, http.StatusOK, map[string]bool{"peak": b.On})
 }
 
+// handleSimRate is POST /sim/rate {"orders_per_second": 2.5}.
+func (s *Sim) handleSimRate(w http.ResponseWriter, r *http.Request) {
+	var b struct {
+		OrdersPerSecond float64 `json:"orders_per_second"`
+	}
+	if !readSimJSON(w, r, &b) {
+		return
+	}
+	if !(b.OrdersPerSecond >= 0) || b.OrdersPerSecond > 1e6 {
+		simError(w, http.StatusBadRequest, fmt.Errorf("orders_per_second %v: want 0 to 1,000,000", b.OrdersPerSecond))
+		return
+	}
+	s.SetOrderRate(b.OrdersPerSecond)
+	writeSimJSON(w, http.StatusOK, map[string]float64{"orders_per_second": b.OrdersPerSecond})
+}
+
 // handleSimFaults is POST /sim/faults, a Fault.
 func (s *Sim) handleSimFaults(w http.ResponseWriter, r *http.Request) {
 	var f Fault

@@ -72,6 +72,7 @@ type Sim struct {
 	faults   []*Fault
 	limiter  *bucket
 	peak     bool
+	rate     float64
 	lastStep time.Time
 	carry    float64
 	stats    Stats
@@ -116,8 +117,10 @@ func newSim(opts Options) *Sim {
 		access: map[string]*accessToken{}, refresh: map[string]*refreshToken{}, codes: map[string]*authCode{},
 		orders: map[string]*order{}, pkgs: map[string]*pkg{}, cancels: map[string]*cancellation{},
 		returns: map[string]*returnReq{}, docs: map[string]*document{}, idem: map[string]string{},
-		peak:  opts.Peak,
-		stats: Stats{OrdersCreated: map[string]int64{}, WebhooksByType: map[string]int64{}},
+		peak:     opts.Peak,
+		lastStep: opts.Now(),
+		rate:     opts.OrderRate,
+		stats:    Stats{OrdersCreated: map[string]int64{}, WebhooksByType: map[string]int64{}},
 	}
 	s.out = newOutbox(opts.HTTPClient)
 	if opts.RateLimit > 0 {
@@ -282,6 +285,13 @@ func (s *Sim) SetPeak(on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.peak = on
+}
+
+// SetOrderRate changes Options.OrderRate at run time (POST /sim/rate); negative is zero.
+func (s *Sim) SetOrderRate(perSecond float64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rate = max(0, perSecond)
 }
 
 // OrderStatus is the platform status of order id, "" when there is none.
