@@ -356,7 +356,7 @@ func DecodeResponse(status int, retryAfter string, body []byte, now time.Time, o
 	if code != CodeOK || status < 200 || status > 299 {
 		msg := env.Message
 		if msg == "" {
-			msg = http.StatusText(status)
+			msg = strings.TrimSpace(fmt.Sprintf("code %d, HTTP %d %s", code, status, http.StatusText(status)))
 		}
 		return env.RequestID, &Error{Kind: ClassifyCode(code, status), Code: code, HTTPStatus: status, Message: msg,
 			RequestID: env.RequestID, RetryAfter: parseRetryAfter(retryAfter, now)}
