@@ -18,6 +18,11 @@ func ParseAmount(s, currency string) (int64, error) {
 	if !ok {
 		return 0, fmt.Errorf("amount %q: currency %q is not an ISO 4217 code", s, currency)
 	}
+	return parseMinor(s, scale, strings.ToUpper(currency))
+}
+
+// parseMinor is ParseAmount at a known scale.
+func parseMinor(s string, scale int, currency string) (int64, error) {
 	s = strings.TrimSpace(s)
 	whole, frac, dot := strings.Cut(s, ".")
 	if whole == "" || (dot && frac == "") {
@@ -43,7 +48,7 @@ func ParseAmount(s, currency string) (int64, error) {
 	for i := 0; i < len(frac); i++ {
 		if i >= scale {
 			if frac[i] != '0' {
-				return 0, fmt.Errorf("amount %q has more decimals than %s's %d", s, strings.ToUpper(currency), scale)
+				return 0, fmt.Errorf("amount %q has more decimals than %s's %d", s, currency, scale)
 			}
 			continue
 		}

@@ -2,6 +2,8 @@ package tiktok
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -113,15 +115,27 @@ func ToOrder(p Order, shopID string) (Mapped, error) {
 		t := unixTime(p.PaidTime)
 		o.PaidAt = &t
 	}
-	m.Deadlines = times(map[string]int64{
-		DeadlineRTSSLA: p.RTSSLATime, DeadlineTTSSLA: p.TTSSLATime, DeadlineShippingDue: p.ShippingDueTime,
-		DeadlineCollectionDue: p.CollectionDueTime, DeadlineDeliveryDue: p.DeliveryDueTime,
-		DeadlineDeliverySLA: p.DeliverySLATime, DeadlineCancelOrder: p.CancelOrderSLATime,
-	})
-	m.Milestones = times(map[string]int64{
-		MilestonePaid: p.PaidTime, MilestoneRTS: p.RTSTime, MilestoneCollection: p.CollectionTime,
-		MilestoneDelivery: p.DeliveryTime, MilestoneCancel: p.CancelTime,
-	})
+	m.Deadlines = make(map[string]time.Time, 7)
+	for _, d := range []struct {
+		k string
+		v int64
+	}{{DeadlineRTSSLA, p.RTSSLATime}, {DeadlineTTSSLA, p.TTSSLATime}, {DeadlineShippingDue, p.ShippingDueTime},
+		{DeadlineCollectionDue, p.CollectionDueTime}, {DeadlineDeliveryDue, p.DeliveryDueTime},
+		{DeadlineDeliverySLA, p.DeliverySLATime}, {DeadlineCancelOrder, p.CancelOrderSLATime}} {
+		if d.v > 0 {
+			m.Deadlines[d.k] = unixTime(d.v)
+		}
+	}
+	m.Milestones = make(map[string]time.Time, 5)
+	for _, d := range []struct {
+		k string
+		v int64
+	}{{MilestonePaid, p.PaidTime}, {MilestoneRTS, p.RTSTime}, {MilestoneCollection, p.CollectionTime},
+		{MilestoneDelivery, p.DeliveryTime}, {MilestoneCancel, p.CancelTime}} {
+		if d.v > 0 {
+			m.Milestones[d.k] = unixTime(d.v)
+		}
+	}
 	if o.Status == model.StatusCancelled {
 		o.CancelReason = p.CancelReason
 	}
@@ -138,12 +152,13 @@ func ToOrder(p Order, shopID string) (Mapped, error) {
 	if o.Currency == "" && len(p.LineItems) > 0 {
 		o.Currency = strings.ToUpper(strings.TrimSpace(p.LineItems[0].Currency))
 	}
-	if _, ok := model.CurrencyScale(o.Currency); !ok {
+	scale, ok := model.CurrencyScale(o.Currency)
+	if !ok {
 		pr.add("currency_unknown", "payment.currency", fmt.Sprintf("currency %q is not an ISO 4217 code", p.Payment.Currency))
 	}
-	mapLines(&m, p.LineItems, &pr)
-	if p.IsCOD {
-		amt, err := ParseAmount(p.Payment.TotalAmount, o.Currency)
+	mapLines(&m, p.LineItems, scale, ok, &pr)
+	if p.IsCOD && ok {
+		amt, err := parseMinor(p.Payment.TotalAmount, scale, o.Currency)
 		if err != nil {
 			pr.add("amount_format", "payment.total_amount", "a cash-on-delivery order needs the amount to collect: "+err.Error())
 		} else {
@@ -162,7 +177,7 @@ func ToOrder(p Order, shopID string) (Mapped, error) {
 }
 
 // mapLines groups the line items into lines.
-func mapLines(m *Mapped, items []LineItem, pr *mapProblems) {
+func mapLines(m *Mapped, items []LineItem, scale int, currencyOK bool, pr *mapProblems) {
 	o := &m.Order
 	allCancelled := true
 	for _, it := range items {
@@ -170,26 +185,27 @@ func mapLines(m *Mapped, items []LineItem, pr *mapProblems) {
 			allCancelled = false
 		}
 	}
+	// keys[j] is line j's SKU, price and name; orders have a few lines, so a scan beats a map.
 	type key struct{ sku, price, name string }
-	index := map[key]int{}
+	keys := make([]key, 0, len(items))
 	for i, it := range items {
 		if cancelledItem(it) && !allCancelled {
 			continue
 		}
-		f := fmt.Sprintf("line_items[%d].", i)
+		f := func() string { return "line_items[" + strconv.Itoa(i) + "]." }
 		sku := strings.TrimSpace(it.SellerSKU)
 		if sku == "" {
 			sku = strings.TrimSpace(it.SKUID)
 		}
 		if sku == "" {
-			pr.add("missing_field", f+"seller_sku", "the line item has neither seller_sku nor sku_id")
+			pr.add("missing_field", f()+"seller_sku", "the line item has neither seller_sku nor sku_id")
 		}
 		qty := it.Quantity
 		switch {
 		case qty == 0:
 			qty = 1
 		case qty < 0 || qty > 1_000_000:
-			pr.add("out_of_range", f+"quantity", fmt.Sprintf("quantity %d: want 1 or more", it.Quantity))
+			pr.add("out_of_range", f()+"quantity", fmt.Sprintf("quantity %d: want 1 or more", it.Quantity))
 			qty = 1
 		}
 		cur := strings.ToUpper(strings.TrimSpace(it.Currency))
@@ -197,11 +213,14 @@ func mapLines(m *Mapped, items []LineItem, pr *mapProblems) {
 			cur = o.Currency
 		}
 		if cur != o.Currency {
-			pr.add("currency_mismatch", f+"currency", fmt.Sprintf("line item currency %s differs from the payment's %s", cur, o.Currency))
+			pr.add("currency_mismatch", f()+"currency", fmt.Sprintf("line item currency %s differs from the payment's %s", cur, o.Currency))
 		}
-		price, err := ParseAmount(it.SalePrice, o.Currency)
-		if err != nil && o.Currency != "" {
-			pr.add("amount_format", f+"sale_price", err.Error())
+		var price int64
+		if currencyOK {
+			var err error
+			if price, err = parseMinor(it.SalePrice, scale, o.Currency); err != nil {
+				pr.add("amount_format", f()+"sale_price", err.Error())
+			}
 		}
 		name := strings.TrimSpace(it.ProductName)
 		if sn := strings.TrimSpace(it.SKUName); sn != "" {
@@ -212,10 +231,10 @@ func mapLines(m *Mapped, items []LineItem, pr *mapProblems) {
 			}
 		}
 		k := key{sku, it.SalePrice, name}
-		j, ok := index[k]
-		if !ok {
+		j := slices.Index(keys, k)
+		if j < 0 {
 			j = len(o.Lines)
-			index[k] = j
+			keys = append(keys, k)
 			o.Lines = append(o.Lines, model.Line{SKU: sku, Name: name, UnitPrice: model.Money{Amount: price, Currency: o.Currency}})
 			m.LineItemIDs = append(m.LineItemIDs, nil)
 			m.LinePackageIDs = append(m.LinePackageIDs, it.PackageID)
@@ -293,16 +312,6 @@ func unixTime(s int64) time.Time {
 		return time.Time{}
 	}
 	return time.Unix(s, 0).UTC()
-}
-
-func times(in map[string]int64) map[string]time.Time {
-	out := map[string]time.Time{}
-	for k, v := range in {
-		if v > 0 {
-			out[k] = unixTime(v)
-		}
-	}
-	return out
 }
 
 // mapProblems collects the problems of one mapping.

@@ -301,3 +301,13 @@ func FuzzToOrder(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkToOrder(b *testing.B) {
+	o := readOrder(b, "order_us.json")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ToOrder(o, "shop"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
