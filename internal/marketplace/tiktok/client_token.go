@@ -127,11 +127,11 @@ func (t *Tokens) Current() Token {
 }
 
 // AccessToken returns the access token, refreshed first when it expires within
-// Config.RefreshBefore.
+// Config.RefreshBefore. A token without an expiry is used until the platform says it expired.
 func (t *Tokens) AccessToken(ctx context.Context) (string, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.tok.AccessToken != "" && t.c.cfg.Now().Add(t.c.cfg.RefreshBefore).Before(t.tok.AccessExpiresAt()) {
+	if t.tok.AccessToken != "" && (t.tok.AccessTokenExpireIn == 0 || t.c.cfg.Now().Add(t.c.cfg.RefreshBefore).Before(t.tok.AccessExpiresAt())) {
 		return t.tok.AccessToken, nil
 	}
 	return t.refreshLocked(ctx)

@@ -26,27 +26,23 @@ const (
 
 // Shipping responsibility (R-MODE-2) and fulfilment type.
 const (
-	ShippingTypeTikTok        = "TIKTOK" // platform logistics: the platform issues label and tracking number
-	ShippingTypeSeller        = "SELLER" // seller shipping: the seller uploads the tracking number
-	FulfillmentBySeller       = "FULFILLMENT_BY_SELLER"
-	FulfillmentByTikTok       = "FULFILLMENT_BY_TIKTOK"
-	HandoverPickup            = "PICKUP"
-	HandoverDropOff           = "DROP_OFF"
-	DocumentShippingLabel     = "SHIPPING_LABEL"
-	DocumentPackingSlip       = "PACKING_SLIP"
-	DocumentLabelAndSlip      = "SHIPPING_LABEL_AND_PACKING_SLIP"
-	DocumentSizeA6            = "A6"
-	DocumentSizeA5            = "A5"
-	DocumentFormatPDF         = "PDF"
-	DocumentFormatZPL         = "ZPL"
-	PackageStatusProcessing   = "PROCESSING"
-	PackageStatusFulfilling   = "FULFILLING"
-	PackageStatusCompleted    = "COMPLETED"
-	PackageStatusCancelled    = "CANCELLED"
-	defaultDocumentType       = DocumentShippingLabel
-	defaultDocumentSize       = DocumentSizeA6
-	defaultDocumentFormat     = DocumentFormatPDF
-	maxShippingDocumentsBytes = 20 << 20
+	ShippingTypeTikTok      = "TIKTOK" // platform logistics: the platform issues label and tracking number
+	ShippingTypeSeller      = "SELLER" // seller shipping: the seller uploads the tracking number
+	FulfillmentBySeller     = "FULFILLMENT_BY_SELLER"
+	FulfillmentByTikTok     = "FULFILLMENT_BY_TIKTOK"
+	HandoverPickup          = "PICKUP"
+	HandoverDropOff         = "DROP_OFF"
+	DocumentShippingLabel   = "SHIPPING_LABEL"
+	DocumentPackingSlip     = "PACKING_SLIP"
+	DocumentLabelAndSlip    = "SHIPPING_LABEL_AND_PACKING_SLIP"
+	DocumentSizeA6          = "A6"
+	DocumentSizeA5          = "A5"
+	DocumentFormatPDF       = "PDF"
+	DocumentFormatZPL       = "ZPL"
+	PackageStatusProcessing = "PROCESSING"
+	PackageStatusFulfilling = "FULFILLING"
+	PackageStatusCompleted  = "COMPLETED"
+	PackageStatusCancelled  = "CANCELLED"
 )
 
 // Order is an order as the platform's order API writes it. Times are Unix seconds (0: not set);

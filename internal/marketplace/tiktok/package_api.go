@@ -1,6 +1,7 @@
 package tiktok
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -11,6 +12,9 @@ import (
 
 // MaxPackagePageSize is the largest page of packages/search.
 const MaxPackagePageSize = 50
+
+// maxDocumentBytes bounds a downloaded shipping document.
+const maxDocumentBytes = 20 << 20
 
 // ShipRequest ships one package. Under platform logistics give HandoverMethod (PICKUP or
 // DROP_OFF, with PickupSlot for a pickup); under seller shipping give SelfShipment.
@@ -175,9 +179,9 @@ func (s *ShopClient) ShippingDocument(ctx context.Context, packageID string, r D
 		return Document{}, err
 	}
 	q := url.Values{
-		"document_type":   {cmpOr(r.DocumentType, defaultDocumentType)},
-		"document_size":   {cmpOr(r.DocumentSize, defaultDocumentSize)},
-		"document_format": {cmpOr(r.DocumentFormat, defaultDocumentFormat)},
+		"document_type":   {cmp.Or(r.DocumentType, DocumentShippingLabel)},
+		"document_size":   {cmp.Or(r.DocumentSize, DocumentSizeA6)},
+		"document_format": {cmp.Or(r.DocumentFormat, DocumentFormatPDF)},
 	}
 	var out Document
 	_, err := s.call(ctx, Request{Op: op, Method: "GET", Path: "/fulfillment/202309/packages/" + packageID + "/shipping_documents",
@@ -186,13 +190,6 @@ func (s *ShopClient) ShippingDocument(ctx context.Context, packageID string, r D
 		err = &Error{Kind: Refuse, Op: op, Message: "the answer has no doc_url"}
 	}
 	return out, err
-}
-
-func cmpOr(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 // Download fetches a document at a doc_url (unsigned: the URL carries its own credential). It
@@ -217,14 +214,14 @@ func (c *Client) Download(ctx context.Context, docURL string) ([]byte, error) {
 		return nil, &Error{Kind: Retry, Op: op, Message: "no answer", Err: err}
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxShippingDocumentsBytes+1))
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxDocumentBytes+1))
 	switch {
 	case err != nil:
 		return nil, &Error{Kind: Retry, Op: op, HTTPStatus: resp.StatusCode, Message: "reading the document", Err: err}
 	case resp.StatusCode != http.StatusOK:
 		return nil, &Error{Kind: ClassifyCode(0, resp.StatusCode), Op: op, HTTPStatus: resp.StatusCode,
 			Message: fmt.Sprintf("the document was not served (expired after 24 h? fetch a new doc_url): %s", snippet(b))}
-	case len(b) > maxShippingDocumentsBytes:
+	case len(b) > maxDocumentBytes:
 		return nil, &Error{Kind: Refuse, Op: op, HTTPStatus: resp.StatusCode, Message: "the document is larger than 20 MB"}
 	}
 	return b, nil
