@@ -34,6 +34,8 @@ const (
 	DefaultCompleteAfter    = 7 * 24 * time.Hour
 	DefaultShippingDueAfter = 72 * time.Hour // R-SHIP-1: past 72 h after payment unshipped, the order is auto-cancelled
 	DefaultDocumentTTL      = 24 * time.Hour // a doc_url is valid 24 h
+	DefaultCollectWithin    = 24 * time.Hour // R-TRK-2: the carrier reports pickup within 24 h of dispatch
+	DefaultLateAfter        = 24 * time.Hour // R-SLA-2: delivered more than 24 h after the promise is late
 	DefaultTick             = 200 * time.Millisecond
 	// MaxClockSkew is how far a request's timestamp may be from the sim's clock (the platform's
 	// 30 s); further is refused with 36009004.
@@ -117,6 +119,10 @@ type Options struct {
 	ShippingDueAfter time.Duration
 	// DocumentTTL is how long a doc_url works (zero: 24 h).
 	DocumentTTL time.Duration
+	// CollectWithin is the time from the ship-by time to tts_sla_time and collection_due_time
+	// (zero: 24 h, R-TRK-2); LateAfter the time from delivery_sla_time to delivery_due_time
+	// (zero: 24 h, R-SLA-2).
+	CollectWithin, LateAfter time.Duration
 	// Markets give each market's ship-by time (rts_sla_time = payment + ShipWithin, R-SHIP-1)
 	// and promise (delivery_sla_time = payment + PromiseDays, R-SLA-1); nil is
 	// config.DefaultMarkets.
@@ -185,6 +191,8 @@ func (o Options) withDefaults() (Options, error) {
 	setDur(&o.CompleteAfter, DefaultCompleteAfter)
 	setDur(&o.ShippingDueAfter, DefaultShippingDueAfter)
 	setDur(&o.DocumentTTL, DefaultDocumentTTL)
+	setDur(&o.CollectWithin, DefaultCollectWithin)
+	setDur(&o.LateAfter, DefaultLateAfter)
 	setDur(&o.Tick, DefaultTick)
 	if o.Markets == nil {
 		o.Markets = config.DefaultMarkets()
@@ -228,7 +236,8 @@ func (o Options) validate() error {
 		v    time.Duration
 	}{{"webhook late by", o.WebhookLateBy}, {"access token TTL", o.AccessTokenTTL}, {"refresh token TTL", o.RefreshTokenTTL},
 		{"auth code TTL", o.AuthCodeTTL}, {"collect after", o.CollectAfter}, {"deliver after", o.DeliverAfter},
-		{"complete after", o.CompleteAfter}, {"shipping due after", o.ShippingDueAfter}, {"document TTL", o.DocumentTTL}} {
+		{"complete after", o.CompleteAfter}, {"shipping due after", o.ShippingDueAfter}, {"document TTL", o.DocumentTTL},
+		{"collect within", o.CollectWithin}, {"late after", o.LateAfter}} {
 		if d.v < 0 {
 			errs = append(errs, fmt.Errorf("%s %s: want a positive duration", d.name, d.v))
 		}
