@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"lastmile/internal/config"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
 	"lastmile/internal/store"
@@ -102,7 +103,7 @@ func (s *Service) AllocateMany(ctx context.Context, scope model.Scope, orderIDs 
 			return store.AllocationChange{}, fmt.Errorf("allocate order %s: no rules for market %s: %w", o.ID, o.Market, model.ErrInvalid)
 		}
 		d, err := Decide(Request{Order: o, Market: market, Now: now, Candidates: in.Candidates,
-			AllowSplit: opt.AllowSplit, Policy: s.policy})
+			AllowSplit: opt.AllowSplit, Policy: s.policyFor(market)})
 		if err != nil {
 			return store.AllocationChange{}, fmt.Errorf("allocate order %s: %w", o.ID, err)
 		}
@@ -296,4 +297,18 @@ func (s *Service) alertAfter(before map[store.StockKey]model.Balance, moves []mo
 		}
 	}
 	s.alertCrossings(before, levels)
+}
+
+// policyFor is the Service's policy with the market's hand-over figures (config cut_off,
+// working_days): the ones rating quotes with, so that a quote and an allocation of the same
+// order pick the same hand-over day. A market without them keeps the policy's.
+func (s *Service) policyFor(m config.Market) Policy {
+	p := s.policy
+	if m.CutOff != "" {
+		p.DefaultCutOff = m.CutOff
+	}
+	if m.WorkingDays != 0 {
+		p.DefaultWorkingDays = m.WorkingDays.Names()
+	}
+	return p
 }
