@@ -59,6 +59,8 @@ type Store interface {
 
 	// Stock holds warehouses, stock, the stock ledger and allocations.
 	Stock
+	// ShopSettings holds shops' own settings (shop_settings.go).
+	ShopSettings
 }
 
 // MergeFunc is the domain's decision for one incoming order (see order.Merge).
