@@ -51,8 +51,14 @@ func testShopSettings(t *testing.T, s store.Store) {
 	// No change and a refused change leave the settings as they were.
 	boom := errors.New("refused")
 	for _, fn := range []func(*model.ShopSettings) (bool, error){
-		func(st *model.ShopSettings) (bool, error) { st.Overrides = map[string]string{"x": "y"}; return false, nil },
-		func(st *model.ShopSettings) (bool, error) { st.Overrides = map[string]string{"x": "y"}; return true, boom },
+		func(st *model.ShopSettings) (bool, error) {
+			st.Overrides = map[string]string{"x": "y"}
+			return false, nil
+		},
+		func(st *model.ShopSettings) (bool, error) {
+			st.Overrides = map[string]string{"x": "y"}
+			return true, boom
+		},
 	} {
 		_, err := s.UpdateShopSettings(ctx, a.ID, fn)
 		if err != nil && !errors.Is(err, boom) {
