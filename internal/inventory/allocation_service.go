@@ -98,7 +98,11 @@ func (s *Service) AllocateMany(ctx context.Context, scope model.Scope, orderIDs 
 			return store.AllocationChange{}, &order.ActionError{Action: "allocate", Status: o.Status,
 				Want: "only confirmed AWAITING_SHIPMENT orders are allocated; confirm it first"}
 		}
-		market, ok := s.markets[o.Market]
+		markets, err := s.marketsOf(ctx, o.ShopID)
+		if err != nil {
+			return store.AllocationChange{}, fmt.Errorf("allocate order %s: %w", o.ID, err)
+		}
+		market, ok := markets[o.Market]
 		if !ok {
 			return store.AllocationChange{}, fmt.Errorf("allocate order %s: no rules for market %s: %w", o.ID, o.Market, model.ErrInvalid)
 		}
@@ -311,4 +315,17 @@ func (s *Service) policyFor(m config.Market) Policy {
 		p.DefaultWorkingDays = m.WorkingDays.Names()
 	}
 	return p
+}
+
+// marketsOf returns the figures that apply to shopID's orders (promise days, cut-off, working
+// days): its market's with the shop's overrides, when the Service has Figures.
+func (s *Service) marketsOf(ctx context.Context, shopID string) (map[model.Market]config.Market, error) {
+	if s.figures == nil {
+		return s.markets, nil
+	}
+	m, err := s.figures.ShopMarkets(ctx, shopID)
+	if err != nil {
+		return nil, fmt.Errorf("figures of shop %s: %w", shopID, err)
+	}
+	return m, nil
 }
