@@ -185,6 +185,9 @@ func baseMarket(code model.Market) Market {
 	}
 }
 
+// AllWeekdays is every day of the week.
+const AllWeekdays = Weekdays(1<<7 - 1)
+
 // Weekdays is a set of days of the week, bit time.Weekday of it set for each day in the set.
 // It is written as a list of day codes: [mon, tue, wed, thu, fri].
 type Weekdays uint8
