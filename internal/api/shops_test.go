@@ -93,7 +93,7 @@ func TestShopSettingsAPI(t *testing.T) {
 			Market       string
 			Values       map[string]any
 			Sources      map[string]string
-			ShippingMode string `json:"shipping_mode"`
+			ShippingMode string             `json:"shipping_mode"`
 			ModeChanges  []model.ModeChange `json:"mode_changes"`
 		}
 		r.decode(t, &eff)
