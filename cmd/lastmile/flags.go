@@ -55,6 +55,50 @@ func dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("db", def, "store: sqlite:PATH or postgres://user@host/db (env LASTMILE_DB)")
 }
 
+// configFlag adds --config, the configuration file, falling back to $LASTMILE_CONFIG.
+func configFlag(fs *flag.FlagSet) *string {
+	return fs.String("config", os.Getenv("LASTMILE_CONFIG"),
+		"configuration file, YAML (docs/configuration.md; 'lastmile config print' writes one) (env LASTMILE_CONFIG)")
+}
+
+// loadConfig reads the configuration of a server command: the defaults, then the file at path
+// (none when ""), then the environment (LASTMILE_DB, LASTMILE_ADDR, …), then apply with the
+// flags the command line set; each later source wins. The result is validated.
+func loadConfig(path string, lookup func(string) (string, bool), apply func(*config.Config)) (config.Config, error) {
+	cfg := config.Config{}.WithDefaults()
+	if path != "" {
+		var err error
+		if cfg, err = config.Load(path); err != nil {
+			return config.Config{}, err
+		}
+	}
+	if err := cfg.ApplyEnv(lookup); err != nil {
+		return config.Config{}, err
+	}
+	if apply != nil {
+		apply(&cfg)
+	}
+	if err := cfg.Validate(); err != nil {
+		return config.Config{}, err
+	}
+	return cfg, nil
+}
+
+// setFlags reports which flags the command line set.
+func setFlags(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}
+
+// failConfig prints every configuration problem on its own line and returns exitUsage.
+func failConfig(s stdio, what string, err error) int {
+	for _, line := range strings.Split(err.Error(), "\n") {
+		fmt.Fprintf(s.err, "lastmile %s: %s\n", what, line)
+	}
+	return exitUsage
+}
+
 func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
