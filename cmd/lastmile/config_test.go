@@ -138,7 +138,9 @@ func TestServeRateCardsAndSIGHUP(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer res.Body.Close()
-		var b struct{ Quotes []struct{ Carrier, Service string } }
+		var b struct {
+			Quotes []struct{ Carrier, Service string }
+		}
 		json.NewDecoder(res.Body).Decode(&b)
 		var names []string
 		for _, q := range b.Quotes {
