@@ -6,8 +6,6 @@ import (
 	"slices"
 
 	"go.yaml.in/yaml/v3"
-
-	"lastmile/internal/model"
 )
 
 // Marshal writes c, defaults included, as a configuration file: every process setting, every
@@ -107,10 +105,4 @@ func scalarNode(k key, text string) *yaml.Node {
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: text}
 	}
 	return &yaml.Node{Kind: yaml.ScalarNode, Value: text}
-}
-
-// MarketOf returns the figures of one market of c, and whether it is configured.
-func (c Config) MarketOf(code model.Market) (Market, bool) {
-	m, ok := c.Markets[code]
-	return m, ok
 }
