@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"encoding/json"
 	"reflect"
 	"testing"
 
@@ -40,6 +41,37 @@ func FuzzParse(f *testing.F) {
 		c.RateCardsBuiltin = &b
 		if !reflect.DeepEqual(back, c) {
 			t.Fatalf("round trip changed the configuration:\n%+v\n%+v\n%s", c, back, out)
+		}
+	})
+}
+
+// FuzzOverrideFromJSON feeds arbitrary JSON values for every shop key (a PATCH body's members).
+// Whatever is accepted is in its stored form: sent back as the JSON the API answers with, it is
+// accepted again unchanged, and it applies to a market.
+func FuzzOverrideFromJSON(f *testing.F) {
+	for _, s := range []string{`"48h"`, `"4 8h"`, `5`, `5.5`, `"5"`, `true`, `null`, `["mon","TUE"]`, `[]`, `"15:00"`, `"00:00"`, `{}`, `-1`, `1e3`, `"\u0000"`} {
+		f.Add(uint8(0), s)
+	}
+	keys := config.ShopKeys()
+	f.Fuzz(func(t *testing.T, k uint8, raw string) {
+		if !json.Valid([]byte(raw)) {
+			return
+		}
+		key := keys[int(k)%len(keys)]
+		v, err := config.OverrideFromJSON(key, []byte(raw))
+		if err != nil {
+			return
+		}
+		again, err := json.Marshal(config.OverridesJSON(config.Overrides{key: v})[key])
+		if err != nil {
+			t.Fatal(err)
+		}
+		v2, err := config.OverrideFromJSON(key, again)
+		if err != nil || v2 != v {
+			t.Fatalf("%s=%s stored as %q, answered as %s, read back as %q (%v)", key, raw, v, again, v2, err)
+		}
+		if _, err := config.Effective(config.DefaultMarkets()["GB"], config.Overrides{key: v}); err != nil {
+			t.Fatalf("%s=%q accepted but does not apply: %v", key, v, err)
 		}
 	})
 }
