@@ -220,14 +220,14 @@ zones:
 // keeps the cards in use and names its file and line.
 func TestRateCardsServedAndReloaded(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	writeCard(t, dir, "acme.yaml", sellerCard("next-day", "1.00"))
 	t0 := time.Date(2026, 11, 20, 11, 0, 0, 0, time.UTC)
-	cards, err := rating.NewCardSet(dir, os.DirFS(dir), false, t0)
-	if err != nil {
-		t.Fatal(err)
-	}
 	storetest.Each(t, func(t *testing.T, st store.Store) {
+		dir := t.TempDir()
+		writeCard(t, dir, "acme.yaml", sellerCard("next-day", "1.00"))
+		cards, err := rating.NewCardSet(dir, os.DirFS(dir), false, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
 		e := newWiredEnv(t, st, config.Config{RateCards: dir}, cards)
 		e.clock.set(t0)
 		_, key := e.shop("Cards", "US")
@@ -274,9 +274,6 @@ func TestRateCardsServedAndReloaded(t *testing.T) {
 		}
 		if got := services(e.do("POST", "/v1/rates", key, o)); !strings.Contains(strings.Join(got, ","), "acme-local/economy") {
 			t.Errorf("a failed reload changed the cards in use: %v", got)
-		}
-		if err := os.Remove(filepath.Join(dir, "zz-broken.yaml")); err != nil {
-			t.Fatal(err)
 		}
 	})
 }

@@ -106,11 +106,12 @@ func (c Config) ForShop(shopID string, market model.Market, api Overrides) (Shop
 	return f, nil
 }
 
-// Figures gives the domain a shop's effective figures: every configured market's, with the
-// shop's overrides applied (settings.Service implements it over the store). The map is shared:
-// callers must not change it.
+// Figures gives the domain shops' effective figures: for each shop, every configured market's,
+// with the shop's overrides applied (settings.Service implements it over the store). Callers
+// load the figures of the shops a call may touch before they open a store transaction, so that
+// no transaction waits on another read. The maps are shared: callers must not change them.
 type Figures interface {
-	ShopMarkets(ctx context.Context, shopID string) (map[model.Market]Market, error)
+	MarketsOf(ctx context.Context, shopIDs []string) (map[string]map[model.Market]Market, error)
 }
 
 // Values returns a market's figures by key in their JSON form: durations and times of day as

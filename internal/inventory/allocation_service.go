@@ -83,6 +83,12 @@ func (s *Service) AllocateMany(ctx context.Context, scope model.Scope, orderIDs 
 	}
 	now := s.clock()
 	actor := Actor(scope)
+	// The shops' figures are read before the transaction opens: a transaction waiting on
+	// another read could starve the connection pool.
+	figures, err := s.marketsOf(ctx, scope.ShopIDs)
+	if err != nil {
+		return nil, err
+	}
 	type step struct {
 		before map[store.StockKey]model.Balance
 		moves  []model.Movement
@@ -98,9 +104,9 @@ func (s *Service) AllocateMany(ctx context.Context, scope model.Scope, orderIDs 
 			return store.AllocationChange{}, &order.ActionError{Action: "allocate", Status: o.Status,
 				Want: "only confirmed AWAITING_SHIPMENT orders are allocated; confirm it first"}
 		}
-		markets, err := s.marketsOf(ctx, o.ShopID)
-		if err != nil {
-			return store.AllocationChange{}, fmt.Errorf("allocate order %s: %w", o.ID, err)
+		markets := s.markets
+		if m, ok := figures[o.ShopID]; ok {
+			markets = m
 		}
 		market, ok := markets[o.Market]
 		if !ok {
@@ -317,15 +323,16 @@ func (s *Service) policyFor(m config.Market) Policy {
 	return p
 }
 
-// marketsOf returns the figures that apply to shopID's orders (promise days, cut-off, working
-// days): its market's with the shop's overrides, when the Service has Figures.
-func (s *Service) marketsOf(ctx context.Context, shopID string) (map[model.Market]config.Market, error) {
+// marketsOf returns the figures that apply to each shop's orders (promise days, cut-off,
+// working days): its market's with the shop's overrides, when the Service has Figures; nil
+// otherwise (every shop has its market's).
+func (s *Service) marketsOf(ctx context.Context, shopIDs []string) (map[string]map[model.Market]config.Market, error) {
 	if s.figures == nil {
-		return s.markets, nil
+		return nil, nil
 	}
-	m, err := s.figures.ShopMarkets(ctx, shopID)
+	m, err := s.figures.MarketsOf(ctx, shopIDs)
 	if err != nil {
-		return nil, fmt.Errorf("figures of shop %s: %w", shopID, err)
+		return nil, fmt.Errorf("shops' figures: %w", err)
 	}
 	return m, nil
 }

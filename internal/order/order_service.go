@@ -50,22 +50,16 @@ func (s *Service) WithFigures(f config.Figures) *Service {
 // marketFunc gives the figures that apply to a shop's orders on a market.
 type marketFunc func(shopID string, m model.Market) config.Market
 
-// figuresOf loads the effective figures of shopIDs once for a call; a shop not among them gets
-// its market's.
+// figuresOf loads the effective figures of shopIDs once for a call, before any store
+// transaction opens (a transaction waiting on another read could starve the connection pool); a
+// shop not among them gets its market's.
 func (s *Service) figuresOf(ctx context.Context, shopIDs []string) (marketFunc, error) {
 	if s.figures == nil {
 		return func(_ string, m model.Market) config.Market { return s.markets[m] }, nil
 	}
-	byShop := make(map[string]map[model.Market]config.Market, len(shopIDs))
-	for _, id := range shopIDs {
-		if _, ok := byShop[id]; ok {
-			continue
-		}
-		ms, err := s.figures.ShopMarkets(ctx, id)
-		if err != nil {
-			return nil, fmt.Errorf("figures of shop %s: %w", id, err)
-		}
-		byShop[id] = ms
+	byShop, err := s.figures.MarketsOf(ctx, shopIDs)
+	if err != nil {
+		return nil, fmt.Errorf("shops' figures: %w", err)
 	}
 	return func(shopID string, m model.Market) config.Market {
 		if ms, ok := byShop[shopID]; ok {
@@ -269,12 +263,12 @@ func (s *Service) Correct(ctx context.Context, scope model.Scope, id string, c m
 		c.ShippingAddress = &a
 	}
 	now := s.clock()
+	marketOf, err := s.figuresOf(ctx, scope.ShopIDs)
+	if err != nil {
+		return model.Order{}, err
+	}
 	return s.store.UpdateOrder(ctx, scope.ShopIDs, id, func(o *model.Order) (bool, error) {
 		if err := Correct(o, c, now, cause); err != nil {
-			return false, err
-		}
-		marketOf, err := s.figuresOf(ctx, []string{o.ShopID})
-		if err != nil {
 			return false, err
 		}
 		Check(o, marketOf(o.ShopID, o.Market))

@@ -183,55 +183,97 @@ func (s *Service) Effective(ctx context.Context, scope model.Scope, shopID strin
 }
 
 // ShopMarkets returns every configured market's figures as they apply to shopID: the market's,
-// then the file's shops.<id>, then the API's overrides. It implements config.Figures: order,
-// inventory and rating read a shop's figures through it. The map is shared; do not change it.
+// then the file's shops.<id>, then the API's overrides. The map is shared; do not change it.
 func (s *Service) ShopMarkets(ctx context.Context, shopID string) (map[model.Market]config.Market, error) {
-	c, err := s.load(ctx, shopID)
-	return c.markets, err
+	c, err := s.load(ctx, []string{shopID})
+	if err != nil {
+		return nil, err
+	}
+	return c[shopID].markets, nil
+}
+
+// MarketsOf is ShopMarkets for several shops, read in one store query for those not cached. It
+// implements config.Figures: order, inventory and rating read shops' figures through it.
+func (s *Service) MarketsOf(ctx context.Context, shopIDs []string) (map[string]map[model.Market]config.Market, error) {
+	c, err := s.load(ctx, shopIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]map[model.Market]config.Market, len(c))
+	for id, e := range c {
+		out[id] = e.markets
+	}
+	return out, nil
 }
 
 // ModeAt is the shipping mode that applies to an order of the shop created at t (R-MODE-3).
 func (s *Service) ModeAt(ctx context.Context, shopID string, t time.Time) (model.ShippingMode, error) {
-	c, err := s.load(ctx, shopID)
+	c, err := s.load(ctx, []string{shopID})
 	if err != nil {
 		return "", err
 	}
-	return c.settings.ModeAt(t), nil
+	return c[shopID].settings.ModeAt(t), nil
 }
 
-// load returns the shop's settings and figures, from the cache while they are fresh.
-func (s *Service) load(ctx context.Context, shopID string) (cached, error) {
+// load returns the shops' settings and figures, from the cache while they are fresh and with
+// one store read for the rest.
+func (s *Service) load(ctx context.Context, shopIDs []string) (map[string]cached, error) {
 	now := s.now()
+	out := make(map[string]cached, len(shopIDs))
+	var missing []string
+	seen := make(map[string]bool, len(shopIDs))
 	s.mu.Lock()
-	c, ok := s.cache[shopID]
-	s.mu.Unlock()
-	if ok && now.Before(c.expires) {
-		return c, nil
-	}
-	st, err := s.store.GetShopSettings(ctx, shopID)
-	if err != nil {
-		return cached{}, err
-	}
-	c = cached{settings: st, markets: s.cfg.Markets, expires: now.Add(s.ttl)}
-	if file := s.cfg.Shops[shopID]; len(file) > 0 || len(st.Overrides) > 0 {
-		c.markets = make(map[model.Market]config.Market, len(s.cfg.Markets))
-		for code, m := range s.cfg.Markets {
-			if c.markets[code], err = config.Effective(m, file, st.Overrides); err != nil {
-				return cached{}, fmt.Errorf("shop %s settings: %w", shopID, err)
-			}
+	for _, id := range shopIDs {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if c, ok := s.cache[id]; ok && now.Before(c.expires) {
+			out[id] = c
+		} else {
+			missing = append(missing, id)
 		}
 	}
+	s.mu.Unlock()
+	if len(missing) == 0 {
+		return out, nil
+	}
+	stored, err := s.store.ListShopSettings(ctx, missing)
+	if err != nil {
+		return nil, err
+	}
+	byShop := make(map[string]model.ShopSettings, len(stored))
+	for _, st := range stored {
+		byShop[st.ShopID] = st
+	}
+	fresh := make(map[string]cached, len(missing))
+	for _, id := range missing {
+		st, ok := byShop[id]
+		if !ok {
+			st = model.ShopSettings{ShopID: id}
+		}
+		c := cached{settings: st, markets: s.cfg.Markets, expires: now.Add(s.ttl)}
+		if file := s.cfg.Shops[id]; len(file) > 0 || len(st.Overrides) > 0 {
+			c.markets = make(map[model.Market]config.Market, len(s.cfg.Markets))
+			for code, m := range s.cfg.Markets {
+				if c.markets[code], err = config.Effective(m, file, st.Overrides); err != nil {
+					return nil, fmt.Errorf("shop %s settings: %w", id, err)
+				}
+			}
+		}
+		fresh[id], out[id] = c, c
+	}
 	s.mu.Lock()
-	if len(s.cache) >= maxCached {
+	if len(s.cache)+len(fresh) > maxCached {
 		for id, e := range s.cache { // drop what has expired; the rest ages out the same way
 			if !now.Before(e.expires) {
 				delete(s.cache, id)
 			}
 		}
 	}
-	s.cache[shopID] = c
+	maps.Copy(s.cache, fresh)
 	s.mu.Unlock()
-	return c, nil
+	return out, nil
 }
 
 func (s *Service) forget(shopID string) {

@@ -196,3 +196,26 @@ func TestUnknownFileShops(t *testing.T) {
 		t.Errorf("UnknownFileShops = %v, %v", got, err)
 	}
 }
+
+// MarketsOf reads several shops' figures at once, cached or not.
+func TestMarketsOf(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		svc, _, scope, cfg := fixture(t, s, "shops:\n  shop_other: {promise_days: 6}\n")
+		if _, err := svc.Patch(ctx, scope, "shop_gb", settings.Patch{Set: config.Overrides{"promise_days": "2"}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.ShopMarkets(ctx, "shop_gb"); err != nil { // cached
+			t.Fatal(err)
+		}
+		got, err := svc.MarketsOf(ctx, []string{"shop_gb", "shop_other", "shop_unknown", "shop_gb"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 3 || got["shop_gb"]["GB"].PromiseDays != 2 || got["shop_other"]["US"].PromiseDays != 6 ||
+			!reflect.DeepEqual(got["shop_unknown"], cfg.Markets) {
+			t.Errorf("MarketsOf: %d shops, gb %d, other %d", len(got), got["shop_gb"]["GB"].PromiseDays, got["shop_other"]["US"].PromiseDays)
+		}
+	})
+}

@@ -19,6 +19,9 @@ type ShopSettings interface {
 	// reports a change. It returns the settings as stored. ErrNotFound when the shop does not
 	// exist; an error from fn changes nothing.
 	UpdateShopSettings(ctx context.Context, shopID string, fn func(*model.ShopSettings) (changed bool, err error)) (model.ShopSettings, error)
+	// ListShopSettings returns the stored settings of those of shopIDs that have any, in one
+	// read; a shop missing from the result has none (or does not exist).
+	ListShopSettings(ctx context.Context, shopIDs []string) ([]model.ShopSettings, error)
 }
 
 // EncodeShopSettings returns the two JSON documents a driver stores for s: the overrides (an

@@ -69,3 +69,31 @@ func (s *Store) UpdateShopSettings(ctx context.Context, shopID string, fn func(*
 	})
 	return out, err
 }
+
+// ListShopSettings implements store.Store.
+func (s *Store) ListShopSettings(ctx context.Context, shopIDs []string) ([]model.ShopSettings, error) {
+	if len(shopIDs) == 0 {
+		return nil, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT shop_id, overrides, mode_changes, updated_at FROM shop_settings
+		WHERE shop_id = ANY($1) ORDER BY shop_id`, shopIDs)
+	if err != nil {
+		return nil, wrap(err, "list shop settings")
+	}
+	defer rows.Close()
+	var out []model.ShopSettings
+	for rows.Next() {
+		var st model.ShopSettings
+		var overrides, modes []byte
+		var updated time.Time
+		if err := rows.Scan(&st.ShopID, &overrides, &modes, &updated); err != nil {
+			return nil, wrap(err, "list shop settings")
+		}
+		st.UpdatedAt = updated.UTC()
+		if err := store.DecodeShopSettings(overrides, modes, &st); err != nil {
+			return nil, wrap(err, "list shop settings")
+		}
+		out = append(out, st)
+	}
+	return out, wrap(rows.Err(), "list shop settings")
+}

@@ -77,3 +77,42 @@ func unwrapNotFound(err error) error {
 	}
 	return err
 }
+
+// ListShopSettings implements store.Store.
+func (s *Store) ListShopSettings(ctx context.Context, shopIDs []string) ([]model.ShopSettings, error) {
+	var out []model.ShopSettings
+	const chunk = 500 // well under SQLite's limit on bound variables
+	for lo := 0; lo < len(shopIDs); lo += chunk {
+		ids := shopIDs[lo:min(lo+chunk, len(shopIDs))]
+		args := make([]any, len(ids))
+		for i, id := range ids {
+			args[i] = id
+		}
+		rows, err := s.r.QueryContext(ctx, `SELECT shop_id, overrides, mode_changes, updated_at FROM shop_settings
+			WHERE shop_id IN (`+placeholders(len(ids))+`) ORDER BY shop_id`, args...)
+		if err != nil {
+			return nil, wrap(err, "list shop settings")
+		}
+		for rows.Next() {
+			var st model.ShopSettings
+			var overrides, modes string
+			var updated int64
+			if err := rows.Scan(&st.ShopID, &overrides, &modes, &updated); err != nil {
+				rows.Close()
+				return nil, wrap(err, "list shop settings")
+			}
+			st.UpdatedAt = fromMicros(updated)
+			if err := store.DecodeShopSettings([]byte(overrides), []byte(modes), &st); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("sqlite: list shop settings: %w", err)
+			}
+			out = append(out, st)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, wrap(err, "list shop settings")
+		}
+	}
+	return out, nil
+}

@@ -83,6 +83,18 @@ func testShopSettings(t *testing.T, s store.Store) {
 		t.Fatalf("shop B: %+v", got)
 	}
 
+	// Listing reads the settings of the shops that have any, in one call.
+	list, err := s.ListShopSettings(ctx, []string{b.ID, a.ID, "shop_missing"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 || list[0].ShopID != a.ID || !reflect.DeepEqual(list[0].ModeChanges, want.ModeChanges) {
+		t.Fatalf("ListShopSettings = %+v, want shop A's only", list)
+	}
+	if list, err := s.ListShopSettings(ctx, nil); err != nil || len(list) != 0 {
+		t.Fatalf("ListShopSettings(nil) = %+v, %v", list, err)
+	}
+
 	// Concurrent updates of one shop serialise: none is lost, even for a shop with no row yet.
 	const n = 16
 	var wg sync.WaitGroup
@@ -112,5 +124,14 @@ func testShopSettings(t *testing.T, s store.Store) {
 	}
 	if got, _ := s.GetShopSettings(ctx, b.ID); len(got.Overrides) != n || len(got.ModeChanges) != n {
 		t.Fatalf("%d overrides and %d mode changes after %d concurrent updates", len(got.Overrides), len(got.ModeChanges), n)
+	}
+	// Many shops at once (past SQLite's chunk of bound variables).
+	ids := []string{b.ID}
+	for i := range 1200 {
+		ids = append(ids, "shop_none_"+strconv.Itoa(i))
+	}
+	ids = append(ids, a.ID)
+	if list, err := s.ListShopSettings(ctx, ids); err != nil || len(list) != 2 {
+		t.Fatalf("ListShopSettings of %d ids: %d results, %v", len(ids), len(list), err)
 	}
 }
