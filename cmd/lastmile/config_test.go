@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -167,5 +168,22 @@ func TestServeRateCardsAndSIGHUP(t *testing.T) {
 	}
 	if err := <-srv.done; err != nil {
 		t.Errorf("serve exited with %v", err)
+	}
+}
+
+// The admin commands read the markets of $LASTMILE_CONFIG: a shop can be created in a market
+// the file adds.
+func TestAdminCommandsReadTheConfigMarkets(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := writeFile(t, dir, "lastmile.yaml", "markets:\n  NL: {currency: EUR, time_zone: Europe/Amsterdam}\nrate_cards: /nonexistent\n")
+	db := "sqlite:" + filepath.Join(dir, "x.db")
+	if _, _, code := runCLI(t, "shop", "create", "--db", db, "--name", "NL", "--market", "NL"); code == exitOK {
+		t.Fatal("a market no configuration names was accepted")
+	}
+	cmd := exec.Command(binary(t), "shop", "create", "--db", db, "--name", "NL", "--market", "NL")
+	cmd.Env = append(os.Environ(), "LASTMILE_CONFIG="+cfg)
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), `"shop_id"`) {
+		t.Errorf("shop create in NL with LASTMILE_CONFIG: %v\n%s", err, out)
 	}
 }

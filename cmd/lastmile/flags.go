@@ -107,10 +107,20 @@ func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
 }
 
-// openApp builds the app for an admin command: migrations applied, logs only for warnings.
+// openApp builds the app for an admin command: migrations applied, logs only for warnings. The
+// markets and shops' figures come from $LASTMILE_CONFIG when it names a file (a market the file
+// adds can have shops; an import checks orders with the shops' figures); the store is --db's,
+// and the rate cards are not loaded (no admin command quotes).
 func openApp(ctx context.Context, db string, s stdio) (*app.App, error) {
 	log := slog.New(slog.NewTextHandler(s.err, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	return app.New(ctx, config.Config{DB: db}, true, log, time.Now)
+	builtin := true
+	cfg, err := loadConfig(os.Getenv("LASTMILE_CONFIG"), os.LookupEnv, func(c *config.Config) {
+		c.DB, c.RateCards, c.RateCardsBuiltin = db, "", &builtin
+	})
+	if err != nil {
+		return nil, err
+	}
+	return app.New(ctx, cfg, true, log, time.Now)
 }
 
 func printJSON(w io.Writer, v any) {
