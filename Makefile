@@ -6,9 +6,10 @@ GO       ?= go
 # fixed in Go 1.27). A count has no deadline to race; a real finding still fails the run.
 FUZZTIME ?= 20000x
 
-.PHONY: test vet fuzz bench build demo
+.PHONY: test test-norace vet fuzz bench build demo
 
-## test: vet, then every test with the race detector. The PostgreSQL tests run when
+## test: vet, then every test with the race detector, then (test-norace) again without it the
+## packages whose tests the race detector changes. The PostgreSQL tests run when
 ## LASTMILE_TEST_POSTGRES is set to a database URL (each test makes its own schema in it);
 ## .ci/run starts PostgreSQL and sets it.
 test: vet
@@ -17,6 +18,18 @@ test: vet
 		echo "*** Run them with LASTMILE_TEST_POSTGRES='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' make test"; \
 	fi
 	$(GO) test -race -count=1 ./...
+	@$(MAKE) --no-print-directory test-norace
+
+## test-norace: the second pass. A test that cannot run as written under the race detector
+## (it counts allocations, which the detector adds; it samples a sweep the detector slows
+## fifteenfold) reads its package's raceEnabled constant, set by a `//go:build race` file
+## (race_test.go) and its `//go:build !race` twin. Those packages, found by that build line,
+## run again here without -race, so what the first pass skipped or sampled runs in full.
+test-norace:
+	@pkgs=$$(grep -rlE --include='*.go' '^//go:build.*[ !(]race\b' cmd internal | xargs -r -n1 dirname | sort -u | sed 's|^|./|'); \
+	if [ -z "$$pkgs" ]; then echo "no package depends on the race detector"; exit 0; fi; \
+	echo "$(GO) test -count=1" $$pkgs; \
+	$(GO) test -count=1 $$pkgs
 
 vet:
 	$(GO) vet ./...

@@ -91,20 +91,26 @@ func runLabelRender(ctx context.Context, args []string, s stdio) int {
 	return exitOK
 }
 
-// reportLabelError writes one line per problem: the label (by index in an array), the
-// field and what is wrong.
+// reportLabelError writes one line per problem of every label that cannot be rendered: the
+// label (by index in an array), the field and what is wrong.
 func reportLabelError(s stdio, err error, array bool) {
-	where := "label"
-	var le *label.LabelError
-	if errors.As(err, &le) && array {
-		where = fmt.Sprintf("label[%d]", le.Index)
-	}
-	var ve *model.ValidationError
-	if !errors.As(err, &ve) {
-		fmt.Fprintf(s.err, "lastmile label render: %s: %v\n", where, err)
+	var be *label.BatchError
+	if !errors.As(err, &be) {
+		fmt.Fprintf(s.err, "lastmile label render: %v\n", err)
 		return
 	}
-	for _, p := range ve.Problems {
-		fmt.Fprintf(s.err, "lastmile label render: %s: %s: %s (%s)\n", where, p.Field, p.Message, p.Code)
+	for _, le := range be.Labels {
+		where := "label"
+		if array {
+			where = fmt.Sprintf("label[%d]", le.Index)
+		}
+		var ve *model.ValidationError
+		if !errors.As(le.Err, &ve) {
+			fmt.Fprintf(s.err, "lastmile label render: %s: %v\n", where, le.Err)
+			continue
+		}
+		for _, p := range ve.Problems {
+			fmt.Fprintf(s.err, "lastmile label render: %s: %s: %s (%s)\n", where, p.Field, p.Message, p.Code)
+		}
 	}
 }

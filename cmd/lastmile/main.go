@@ -50,6 +50,7 @@ func commands() []command {
 		{"rate", "quote an order against the rate cards (JSON on stdin)", runRate},
 		{"address check", "normalise and validate addresses: JSON lines on stdin, results on stdout", runAddressCheck},
 		{"trackno check", "normalise tracking numbers, detect the carrier, verify check digits", runTracknoCheck},
+		{"sim carriers", "run the simulated carrier network alone (--addr, --latency, --fault-rate, --rate-limit, --state)", runSimCarriers},
 		{"bench", "measure ingest throughput and GET latency on SQLite (and PostgreSQL with --postgres)", runBench},
 		{"version", "print the version", runVersion},
 	}

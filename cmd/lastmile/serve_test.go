@@ -288,8 +288,11 @@ func postBatch(client *http.Client, addr, key, prefix string, n int) ([]string, 
 		orders[i] = map[string]any{
 			"external_id": fmt.Sprintf("%s-%03d", prefix, i), "market": "US", "currency": "USD", "status": "AWAITING_SHIPMENT",
 			"created_at": "2026-11-20T10:00:00Z", "paid_at": "2026-11-20T10:01:00Z",
-			"shipping_address": map[string]any{"name": "Jane Doe", "line1": "1 Main St", "city": "Austin", "region": "TX", "postal_code": "78701", "country": "US"},
-			"lines":            []any{map[string]any{"sku": "SKU-1", "quantity": 1, "unit_price": map[string]any{"amount": 999, "currency": "USD"}}},
+			"shipping_address": map[string]any{"name": "Jane Doe", "line1": "1 Main St", "city": "Austin", "region": "TX", "postal_code": "78701", "country": "US",
+				"phone": "+15125550100"},
+			// Orders that pass the checks (R-ORD-6): a held order is neither confirmed nor allocated.
+			"lines": []any{map[string]any{"sku": "SKU-1", "quantity": 1, "unit_price": map[string]any{"amount": 999, "currency": "USD"},
+				"weight_g": 300, "length_mm": 100, "width_mm": 100, "height_mm": 100, "declared_name": "Ceramic mug"}},
 		}
 	}
 	body, _ := json.Marshal(map[string]any{"orders": orders})

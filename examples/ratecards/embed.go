@@ -1,7 +1,7 @@
 // Package ratecards holds the example rate cards shipped with lastmile (one YAML file per
 // service, documented in docs/ratecards.md), embedded so that `lastmile rate` and
 // POST /v1/rates work from any directory without --cards. Most figures are illustrative and
-// the cards say so (illustrative: true); the figures DOMAIN.md gives are cited by rule id.
+// the cards say so (illustrative: true); the figures the rules give (docs/rules.md) are cited by rule id.
 package ratecards
 
 import "embed"

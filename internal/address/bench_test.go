@@ -62,3 +62,31 @@ func BenchmarkCheckWithoutPhone(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "addresses/s")
 }
+
+// BenchmarkPostalRegion measures the postal-code-against-region check alone on the samples
+// of the markets that have it (US, CA, AU, MX, ID, TH, VN, MY, PH), where the two agree: the
+// common case, which must not allocate.
+func BenchmarkPostalRegion(b *testing.B) {
+	type input struct {
+		country, postal string
+		sub             subdivision
+	}
+	var in []input
+	for _, m := range markets {
+		n := Normalize(samples[m])
+		if sub, ok := lookupRegion(n.Country, n.Region); ok && regionsForPostal(n.Country, n.PostalCode) != "" {
+			in = append(in, input{n.Country, n.PostalCode, sub})
+		}
+	}
+	if len(in) != 9 {
+		b.Fatalf("%d markets with the check, want 9", len(in))
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c := in[i%len(in)]
+		if _, bad := postalRegionMismatch(c.country, c.postal, c.sub); bad {
+			b.Fatalf("sample %s mismatches", c.country)
+		}
+	}
+}

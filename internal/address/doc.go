@@ -17,6 +17,11 @@
 // for ID, MY, TH, PH and VN it is the ISO suffix (JK, 14, 10, 00, SG). US military "states"
 // (AA, AE, AP) and the freely associated states (FM, MH, PW) use their USPS codes.
 //
+// In the same markets the postal code must belong to the region given, because their postal
+// codes encode it (postal_code_region_mismatch): the ZIP prefix in the US, the first letter in
+// CA, the first digits in AU, MX, TH, VN, MY, ID and PH. A Philippine region stands for its
+// provinces, and a Vietnamese unit of the 2025 reform for the provinces merged into it.
+//
 // The package is pure: no I/O, no clock, no global mutable state. Business figures (label field
 // limits, required fields, remote-area lists) are data tables that cite their rule id, so they can
 // become configuration.

@@ -73,6 +73,8 @@ var casesAsiaPacific = map[string][]marketCase{
 		{name: "missing_field/region", patch: kv{"region": ""}, want: []string{"region:missing_field"}},
 		{name: "postal_code_format/four_digits", patch: kv{"postal_code": "1219"}, want: []string{"postal_code:postal_code_format"}},
 		{name: "postal_code_format/papua", patch: kv{"city": "Jayapura", "region": "Papua", "postal_code": "99111"}},
+		{name: "postal_code_region_mismatch/jakarta_code_in_east_java", patch: kv{"region": "Jawa Timur"},
+			want: []string{"postal_code:postal_code_region_mismatch"}},
 	},
 	"TH": {
 		{name: "region/iso_code", patch: kv{"region": "10"}, norm: kv{"region": "10"}},
@@ -85,6 +87,10 @@ var casesAsiaPacific = map[string][]marketCase{
 		{name: "missing_field/region", patch: kv{"region": ""}, want: []string{"region:missing_field"}},
 		{name: "postal_code_format/four_digits", patch: kv{"postal_code": "1011"}, want: []string{"postal_code:postal_code_format"}},
 		{name: "normalize/thai_digits", patch: kv{"postal_code": "๑๐๑๑๐"}, norm: kv{"postal_code": "10110"}},
+		{name: "postal_code_region_mismatch/bangkok_code_in_chiang_mai", patch: kv{"region": "Chiang Mai"},
+			want: []string{"postal_code:postal_code_region_mismatch"}},
+		{name: "postal_code_region_mismatch/nonthaburi_11xxx", patch: kv{"city": "Pak Kret", "region": "Nonthaburi", "postal_code": "11120"},
+			norm: kv{"region": "12"}},
 	},
 	"VN": {
 		{name: "region/english_name", patch: kv{"region": "Ho Chi Minh City"}, norm: kv{"region": "SG"}},
@@ -97,6 +103,12 @@ var casesAsiaPacific = map[string][]marketCase{
 		{name: "postal_code/optional", patch: kv{"postal_code": ""}},
 		{name: "postal_code_format/old_six_digits", patch: kv{"postal_code": "700000"}},
 		{name: "postal_code_format/four_digits", patch: kv{"postal_code": "7000"}, want: []string{"postal_code:postal_code_format"}},
+		{name: "postal_code_format/hai_phong_leading_zero", patch: kv{"city": "Hồng Bàng", "region": "Hải Phòng", "postal_code": "04000"},
+			norm: kv{"postal_code": "04000", "region": "HP"}},
+		{name: "postal_code_format/zero_zero_never_issued", patch: kv{"postal_code": "00100"}, want: []string{"postal_code:postal_code_format"}},
+		{name: "postal_code_format/old_six_digits_leading_zero", patch: kv{"postal_code": "070000"}, want: []string{"postal_code:postal_code_format"}},
+		{name: "postal_code_region_mismatch/hcmc_code_in_hanoi", patch: kv{"region": "Hà Nội"},
+			want: []string{"postal_code:postal_code_region_mismatch"}},
 	},
 	"MY": {
 		{name: "region/iso_code", patch: kv{"region": "14"}, norm: kv{"region": "14"}},
@@ -107,6 +119,8 @@ var casesAsiaPacific = map[string][]marketCase{
 		{name: "region_unknown/typo", patch: kv{"region": "Selangr"}, want: []string{"region:region_unknown"}},
 		{name: "missing_field/region", patch: kv{"region": ""}, want: []string{"region:missing_field"}},
 		{name: "postal_code_format/four_digits", patch: kv{"postal_code": "5045"}, want: []string{"postal_code:postal_code_format"}},
+		{name: "postal_code_region_mismatch/kl_code_in_sabah", patch: kv{"region": "Sabah"},
+			want: []string{"postal_code:postal_code_region_mismatch"}},
 	},
 	"PH": {
 		{name: "region/ncr", patch: kv{"region": "NCR"}, norm: kv{"region": "00"}},
@@ -117,6 +131,8 @@ var casesAsiaPacific = map[string][]marketCase{
 		{name: "region_unknown/typo", patch: kv{"region": "Metro Manilla"}, want: []string{"region:region_unknown"}},
 		{name: "missing_field/region", patch: kv{"region": ""}, want: []string{"region:missing_field"}},
 		{name: "postal_code_format/three_digits", patch: kv{"postal_code": "122"}, want: []string{"postal_code:postal_code_format"}},
+		{name: "postal_code_region_mismatch/makati_code_in_cebu", patch: kv{"region": "Cebu"},
+			want: []string{"postal_code:postal_code_region_mismatch"}},
 	},
 	"SG": {
 		{name: "postal_code_format/six_digits", patch: kv{"postal_code": "079903"}},

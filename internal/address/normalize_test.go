@@ -161,7 +161,7 @@ func TestSuggestions(t *testing.T) {
 		{"us_zip_hint", model.Address{PostalCode: "9410", Country: "US"}, CodePostalCodeFormat, "US ZIP codes are 5 digits or ZIP+4 (12345 or 12345-6789)"},
 		{"national_form", model.Address{PostalCode: "sw1a1aa", Country: "GB"}, CodePostalCodeFormat, "write it as SW1A 1AA"},
 		{"mismatch_names_state", model.Address{Region: "NY", PostalCode: "94103", Country: "US"}, CodePostalRegionMismatch,
-			"check the postal code and the region: 94103 belongs to California (CA)"},
+			"correct the postal code or the region: 94103 belongs to California (CA)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -42,7 +42,7 @@ var postalFormats = map[string]postalFormat{
 	"SA": {hint: "Saudi postal codes are 5 digits, optionally with a 4-digit extension (12345 or 12345-6789)", format: postalRule{shape: shapeSA}},
 	"ID": {hint: "Indonesian postal codes are 5 digits (10110)", format: digitsFrom(5, "10")},
 	"TH": {hint: "Thai postal codes are 5 digits (10110)", format: digitsFrom(5, "10")},
-	"VN": {hint: "Vietnamese postal codes are 5 digits (100000 in the old 6-digit form is accepted)", format: postalRule{shape: shapeVN}},
+	"VN": {hint: "Vietnamese postal codes are 5 digits (70000, 04000; the old 6-digit form 700000 is accepted)", format: postalRule{shape: shapeVN}},
 	"MY": {hint: "Malaysian postcodes are 5 digits (50450)", format: digitsFrom(5, "01")},
 	"PH": {hint: "Philippine ZIP codes are 4 digits (1000)", format: digitsFrom(4, "04")},
 	"SG": {hint: "Singapore postal codes are 6 digits (018956)", format: digitsFrom(6, "01")},
@@ -280,8 +280,20 @@ func formatSA(out, c []byte) ([]byte, bool) {
 	return out, false
 }
 
+// formatVN: the national code since 2018 is 5 digits whose first two give the province, and
+// the northern coastal provinces start with 0 (Quảng Ninh 01–02, Hải Dương 03, Hải Phòng 04–05,
+// Thái Bình 06, Nam Định 07, Ninh Bình 08); the old 6-digit codes never did.
 func formatVN(out, c []byte) ([]byte, bool) {
-	return append(out, c...), (len(c) == 5 || len(c) == 6) && allDigits(c) && c[0] != '0'
+	if !allDigits(c) {
+		return out, false
+	}
+	switch len(c) {
+	case 5:
+		return append(out, c...), string(c[:2]) >= "01"
+	case 6:
+		return append(out, c...), c[0] != '0'
+	}
+	return out, false
 }
 
 func formatES(out, c []byte) ([]byte, bool) {

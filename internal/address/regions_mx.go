@@ -37,32 +37,16 @@ var subdivisionsMX = []subdivision{
 	{"ZAC", "Zacatecas", nil},
 }
 
-// mxStatesByPrefix maps the first two digits of a código postal to the state (Correos de
-// México assigns ranges by state), for the postal_code_region_mismatch check.
-var mxStatesByPrefix = func() (a [100]string) {
-	ranges := []struct {
-		lo, hi int
-		state  string
-	}{
-		{1, 16, "CMX"}, {20, 20, "AGU"}, {21, 22, "BCN"}, {23, 23, "BCS"}, {24, 24, "CAM"},
-		{25, 27, "COA"}, {28, 28, "COL"}, {29, 30, "CHP"}, {31, 33, "CHH"}, {34, 35, "DUR"},
-		{36, 38, "GUA"}, {39, 41, "GRO"}, {42, 43, "HID"}, {44, 49, "JAL"}, {50, 57, "MEX"},
-		{58, 61, "MIC"}, {62, 62, "MOR"}, {63, 63, "NAY"}, {64, 67, "NLE"}, {68, 71, "OAX"},
-		{72, 75, "PUE"}, {76, 76, "QUE"}, {77, 77, "ROO"}, {78, 79, "SLP"}, {80, 82, "SIN"},
-		{83, 85, "SON"}, {86, 86, "TAB"}, {87, 89, "TAM"}, {90, 90, "TLA"}, {91, 96, "VER"},
-		{97, 97, "YUC"}, {98, 99, "ZAC"},
-	}
-	for _, r := range ranges {
-		for p := r.lo; p <= r.hi; p++ {
-			a[p] = r.state
-		}
-	}
-	return a
-}()
+// mxStatesByPrefix maps the first two digits of a código postal to the state: Correos de
+// México assigns each state its own ranges (SEPOMEX código postal catalogue).
+var mxStatesByPrefix = twoDigitTable([]prefixRange{
+	{1, 16, "CMX"}, {20, 20, "AGU"}, {21, 22, "BCN"}, {23, 23, "BCS"}, {24, 24, "CAM"},
+	{25, 27, "COA"}, {28, 28, "COL"}, {29, 30, "CHP"}, {31, 33, "CHH"}, {34, 35, "DUR"},
+	{36, 38, "GUA"}, {39, 41, "GRO"}, {42, 43, "HID"}, {44, 49, "JAL"}, {50, 57, "MEX"},
+	{58, 61, "MIC"}, {62, 62, "MOR"}, {63, 63, "NAY"}, {64, 67, "NLE"}, {68, 71, "OAX"},
+	{72, 75, "PUE"}, {76, 76, "QUE"}, {77, 77, "ROO"}, {78, 79, "SLP"}, {80, 82, "SIN"},
+	{83, 85, "SON"}, {86, 86, "TAB"}, {87, 89, "TAM"}, {90, 90, "TLA"}, {91, 96, "VER"},
+	{97, 97, "YUC"}, {98, 99, "ZAC"},
+})
 
-func regionForPostalMX(pc string) string {
-	if len(pc) != 5 || !allDigits(pc) {
-		return ""
-	}
-	return mxStatesByPrefix[int(pc[0]-'0')*10+int(pc[1]-'0')]
-}
+func regionForPostalMX(pc string) string { return byTwoDigits(&mxStatesByPrefix, pc, 5) }

@@ -109,3 +109,54 @@ var subdivisionsPH = []subdivision{
 	{"ZAS", "Zamboanga del Sur", nil},
 	{"ZSI", "Zamboanga Sibugay", nil},
 }
+
+// phProvincesByPrefix maps the first two digits of a Philippine ZIP code to the provinces that
+// use them (PHLPost ZIP code directory); Metro Manila has no provinces and stands for itself.
+// The 0xxx codes of Manila's large-volume receivers are not checked. Cotabato City (96xx) is
+// not in Cotabato province but buyers write it so; it is accepted.
+var phProvincesByPrefix = twoDigitTable([]prefixRange{
+	{10, 17, "00"}, {18, 18, "00 RIZ"}, {19, 19, "RIZ"}, // Metro Manila; Marikina 18xx, then Rizal
+	{20, 20, "PAM"}, {21, 21, "BAN"}, {22, 22, "ZMB"}, {23, 23, "TAR"}, {24, 24, "PAN"},
+	{25, 25, "LUN"}, {26, 26, "BEN MOU"}, {27, 27, "ILS"}, {28, 28, "ABR"}, {29, 29, "ILN"},
+	{30, 30, "BUL"}, {31, 31, "NUE"}, {32, 32, "AUR"}, {33, 33, "ISA"}, {34, 34, "QUI"},
+	{35, 35, "CAG"}, {36, 36, "IFU"}, {37, 37, "NUV"}, {38, 38, "KAL APA"}, {39, 39, "BTN"},
+	{40, 40, "LAG"}, {41, 41, "CAV"}, {42, 42, "BTG"}, {43, 43, "QUE"}, {44, 44, "CAS"},
+	{45, 45, "ALB"}, {46, 46, "CAN"}, {47, 47, "SOR"}, {48, 48, "CAT"}, {49, 49, "MAD"},
+	{50, 50, "ILI GUI"}, {51, 51, "MDC"}, {52, 52, "MDR"}, {53, 53, "PLW"}, {54, 54, "MAS"},
+	{55, 55, "ROM"}, {56, 56, "AKL"}, {57, 57, "ANT"}, {58, 58, "CAP"},
+	{60, 60, "CEB"}, {61, 61, "NEC"}, {62, 62, "NER SIG"}, {63, 63, "BOH"}, {64, 64, "NSA"},
+	{65, 65, "LEY BIL"}, {66, 66, "SLE"}, {67, 67, "WSA"}, {68, 68, "EAS"},
+	{70, 70, "ZAS ZSI"}, {71, 71, "ZAN"}, {72, 72, "MSC"}, {73, 73, "BAS"}, {74, 74, "SLU"},
+	{75, 75, "TAW"},
+	{80, 80, "DAS DVO"}, {81, 81, "DAV"}, {82, 82, "DAO"}, {83, 83, "SUR"}, {84, 84, "SUN DIN"},
+	{85, 85, "AGS"}, {86, 86, "AGN"}, {87, 87, "BUK"}, {88, 88, "COM"},
+	{90, 90, "MSR"}, {91, 91, "CAM"}, {92, 92, "LAN"}, {93, 93, "LAS"}, {94, 94, "NCO"},
+	{95, 95, "SCO SAR"}, {96, 96, "MAG NCO"}, {97, 97, "LAS"}, {98, 98, "SUK"},
+})
+
+// phZIPExceptions: 8015 is the municipality of Sarangani (Davao Occidental), which buyers
+// confuse with the province of that name.
+var phZIPExceptions = []postalPrefix{
+	{"8015", "DVO SAR"},
+}
+
+// phRegionOfProvince maps each province to its region (ISO 3166-2:PH), so that a buyer who
+// writes the region is right too. Isabela City, Basilan's capital, is in Zamboanga Peninsula.
+var phRegionOfProvince = map[string]string{
+	"ILN": "01", "ILS": "01", "LUN": "01", "PAN": "01",
+	"BTN": "02", "CAG": "02", "ISA": "02", "NUV": "02", "QUI": "02",
+	"AUR": "03", "BAN": "03", "BUL": "03", "NUE": "03", "PAM": "03", "TAR": "03", "ZMB": "03",
+	"ALB": "05", "CAN": "05", "CAS": "05", "CAT": "05", "MAS": "05", "SOR": "05",
+	"AKL": "06", "ANT": "06", "CAP": "06", "GUI": "06", "ILI": "06", "NEC": "06",
+	"BOH": "07", "CEB": "07", "NER": "07", "SIG": "07",
+	"BIL": "08", "EAS": "08", "LEY": "08", "NSA": "08", "SLE": "08", "WSA": "08",
+	"ZAN": "09", "ZAS": "09", "ZSI": "09",
+	"BUK": "10", "CAM": "10", "LAN": "10", "MSC": "10", "MSR": "10",
+	"COM": "11", "DAV": "11", "DAS": "11", "DVO": "11", "DAO": "11",
+	"NCO": "12", "SAR": "12", "SCO": "12", "SUK": "12",
+	"AGN": "13", "AGS": "13", "DIN": "13", "SUN": "13", "SUR": "13",
+	"BAS": "14 09", "LAS": "14", "MAG": "14", "SLU": "14", "TAW": "14",
+	"ABR": "15", "APA": "15", "BEN": "15", "IFU": "15", "KAL": "15", "MOU": "15",
+	"BTG": "40", "CAV": "40", "LAG": "40", "QUE": "40", "RIZ": "40",
+	"MAD": "41", "MDC": "41", "MDR": "41", "PLW": "41", "ROM": "41",
+}

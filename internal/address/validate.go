@@ -2,7 +2,6 @@ package address
 
 import (
 	"fmt"
-	"strings"
 
 	"lastmile/internal/model"
 )
@@ -229,51 +228,4 @@ func postalFormatProblem(country, v, national, hint string) Problem {
 		Message:    fmt.Sprintf("%q is not a valid %s postal code", v, country),
 		Suggestion: hint,
 	}
-}
-
-// postalRegionMismatch checks that a valid postal code belongs to the region given, in the
-// markets where the first characters of the code tell the region: US (ZIP prefix), CA (first
-// letter), AU (first digit) and MX (first two digits).
-func postalRegionMismatch(country, postal string, sub subdivision) (Problem, bool) {
-	var want string
-	switch country {
-	case "US":
-		want = regionForPostalUS(postal)
-	case "CA":
-		want = regionForPostalCA(postal)
-	case "AU":
-		want = regionForPostalAU(postal)
-	case "MX":
-		want = regionForPostalMX(postal)
-	}
-	if want == "" || containsWord(want, sub.code) {
-		return Problem{}, false
-	}
-	names := make([]string, 0, 2)
-	for _, c := range strings.Fields(want) {
-		if s, ok := lookupRegion(country, c); ok {
-			names = append(names, fmt.Sprintf("%s (%s)", s.name, s.code))
-		}
-	}
-	return Problem{
-		Code:       CodePostalRegionMismatch,
-		Field:      "postal_code",
-		Message:    fmt.Sprintf("postal code %s is in %s, not in %s (%s)", postal, strings.Join(strings.Fields(want), " or "), sub.name, sub.code),
-		Suggestion: fmt.Sprintf("check the postal code and the region: %s belongs to %s", postal, strings.Join(names, " or ")),
-	}, true
-}
-
-// containsWord reports whether the space-separated list has w.
-func containsWord(list, w string) bool {
-	for len(list) > 0 {
-		i := strings.IndexByte(list, ' ')
-		if i < 0 {
-			return list == w
-		}
-		if list[:i] == w {
-			return true
-		}
-		list = list[i+1:]
-	}
-	return false
 }

@@ -111,19 +111,30 @@ func FuzzStockCursor(f *testing.F) {
 }
 
 // FuzzWarehouseBody: any body sent to POST /v1/warehouses either decodes or gives a client error
-// naming what is wrong; it never panics.
+// naming what is wrong; it never panics. Then the real server on SQLite refuses it with a 4xx
+// (422 naming the field) or stores it and reads back what was sent (warehouseFuzz.check).
 func FuzzWarehouseBody(f *testing.F) {
 	good, _ := json.Marshal(warehouseJSON("LAX1"))
 	f.Add(good)
 	f.Add([]byte(`{"code":1}`))
 	f.Add([]byte(`{"transit":[{"country":"US","max_days":"2"}]}`))
 	f.Add([]byte(`[`))
+	f.Add(good) // again: the code is taken now, 409
+	messy := warehouseJSON("gb-1")
+	messy["market"], messy["id"], messy["created_at"] = "uk", "wh_mine", "2020-01-01T00:00:00Z"
+	messy["address"] = map[string]any{"name": "Ｌｏｎｄｏｎ　ＤＣ", "line1": "１ Dock Rd，Unit ２", "city": "London",
+		"postal_code": "e16 2aa", "country": " uk ", "phone": "020 7946 0018"}
+	messyJSON, _ := json.Marshal(messy)
+	f.Add(messyJSON)
+	wf := newWarehouseFuzz(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var w model.Warehouse
-		if err := decodeStrict(body, &w); err != nil {
+		err := decodeStrict(body, &w)
+		if err != nil {
 			if ae := decodeError(err, body, ""); ae.Status < 400 || ae.Status >= 500 || ae.Message == "" {
 				t.Fatalf("body %q: error %+v is not a client error with a message", body, ae)
 			}
 		}
+		wf.check(t, body, err, w)
 	})
 }

@@ -42,6 +42,8 @@ func toAPIError(err error, requestID string) *apiError {
 		ve  *model.ValidationError
 		te  *order.TransitionError
 		xe  *order.ActionError
+		he  *order.HeldError
+		cte *inventory.CodeTakenError
 		ue  *inventory.UnallocatableError
 		mbe *http.MaxBytesError
 	)
@@ -57,11 +59,14 @@ func toAPIError(err error, requestID string) *apiError {
 		return out
 	case errors.As(err, &te):
 		return &apiError{Status: http.StatusConflict, Code: "illegal_transition", Message: te.Error(), Field: "status"}
+	case errors.As(err, &he):
+		return heldError(he)
+	case errors.As(err, &cte):
+		return &apiError{Status: http.StatusConflict, Code: "duplicate_code", Field: "code",
+			Message: fmt.Sprintf("warehouse code %q is already used by warehouse %s (%q) of this shop; choose another code, or change that warehouse with PUT /v1/warehouses/%s",
+				cte.Code, cte.Existing.ID, cte.Existing.Name, cte.Existing.ID)}
 	case errors.As(err, &xe):
 		return &apiError{Status: http.StatusConflict, Code: "action_not_allowed", Message: xe.Error(), Field: "status"}
-	case errors.As(err, &ue):
-		d := ue.Decision
-		return &apiError{Status: http.StatusConflict, Code: d.Reason, Message: ue.Error(), Decision: &d}
 	case errors.As(err, &ue):
 		d := ue.Decision
 		return &apiError{Status: http.StatusConflict, Code: d.Reason, Message: ue.Error(), Decision: &d}
@@ -79,6 +84,32 @@ func toAPIError(err error, requestID string) *apiError {
 	}
 	return &apiError{Status: http.StatusInternalServerError, Code: "internal",
 		Message: "internal error; the server log has the details under request id " + requestID}
+}
+
+// heldError is the 409 of an action refused because the order is held (R-ORD-6): the message
+// lists the problem fields and how to release the order; errors[] carries every problem.
+func heldError(he *order.HeldError) *apiError {
+	fields := make([]string, len(he.Problems))
+	details := make([]model.FieldError, len(he.Problems))
+	for i, p := range he.Problems {
+		fields[i] = p.Field
+		msg := p.Message
+		if p.Suggestion != "" {
+			msg += "; " + p.Suggestion
+		}
+		details[i] = model.FieldError{Code: p.Code, Field: p.Field, Message: msg}
+	}
+	return &apiError{Status: http.StatusConflict, Code: "order_held", Field: "needs_attention", Details: details,
+		Message: fmt.Sprintf("cannot %s order %s: it is held (needs_attention, R-ORD-6) until %s %s fixed; "+
+			"correct the order with PATCH /v1/orders/%s, or send a fixed version of it, then retry",
+			he.Action, he.OrderID, strings.Join(fields, ", "), isAre(len(fields)), he.OrderID)}
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }
 
 // body is the JSON response body of e.

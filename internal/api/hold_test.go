@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,9 +86,8 @@ func TestInvalidOrderIsHeldNotDropped(t *testing.T) {
 
 		// Corrections name the fields they get wrong.
 		for body, field := range map[string]string{
-			`{"lines":[{"sku":"NOPE","has_battery":true}]}`:   "lines",
-			`{"lines":[{"sku":"TSHIRT-RED-M","weight_g":0}]}`: "lines[0].weight_g",
-			`{}`: "shipping_address",
+			`{"lines":[{"sku":"NOPE","has_battery":true}]}`:                                                    "lines[0].sku",
+			`{"lines":[{"sku":"TSHIRT-RED-M","weight_g":0}]}`:                                                  "lines[0].weight_g",
 			`{"lines":[{"sku":"TSHIRT-RED-M","has_battery":true},{"sku":"TSHIRT-RED-M","has_battery":false}]}`: "lines[1].sku",
 		} {
 			r := e.do("PATCH", "/v1/orders/"+o.ID, key, body)
@@ -158,6 +158,104 @@ func TestValidateAddresses(t *testing.T) {
 		}
 		if r := e.do("POST", "/v1/addresses/validate", key, `{"line1":5}`); r.status != 422 {
 			t.Fatalf("wrong type: %d %s", r.status, r.body)
+		}
+	})
+}
+
+// heldBody is the 409 of an action refused because the order is held.
+type heldBody struct {
+	Error struct {
+		Code, Field, Message string
+	}
+	Errors []model.FieldError
+}
+
+func (h heldBody) fields() map[string]bool {
+	out := map[string]bool{}
+	for _, p := range h.Errors {
+		out[p.Field] = true
+	}
+	return out
+}
+
+// TestHeldOrderIsNotConfirmedOrAllocated: R-ORD-6. A held order is not confirmed, not allocated
+// alone or in a batch, and reserves nothing; the refusal names every problem to fix and how.
+// Fixed, it goes through; held again by a newer marketplace version after its allocation, it
+// keeps the stock it holds but is refused again.
+func TestHeldOrderIsNotConfirmedOrAllocated(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, e *env) {
+		_, key := e.shop("A", "US")
+		var wh model.Warehouse
+		e.do("POST", "/v1/warehouses", key, warehouseJSON("LAX1")).decode(t, &wh)
+		if r := e.do("PUT", "/v1/warehouses/"+wh.ID+"/stock/TSHIRT-RED-M", key, `{"on_hand":10,"reason":"count"}`); r.status != http.StatusOK {
+			t.Fatalf("stock: %d %s", r.status, r.body)
+		}
+		in := orderJSON("held-1", tPaid, model.StatusAwaitingShipment)
+		in["shipping_address"].(map[string]any)["postal_code"] = "9404"  // R-LBL-4
+		in["lines"].([]any)[0].(map[string]any)["declared_name"] = "棉T恤" // R-LBL-4
+		var o model.Order
+		e.do("POST", "/v1/orders", key, in).decode(t, &o)
+		if !o.NeedsAttention {
+			t.Fatalf("the order is not held: %+v", o.Problems)
+		}
+		refused := func(what string, r response) {
+			t.Helper()
+			var b heldBody
+			r.decode(t, &b)
+			f := b.fields()
+			if r.status != http.StatusConflict || b.Error.Code != "order_held" || b.Error.Field != "needs_attention" ||
+				!strings.Contains(b.Error.Message, "shipping_address.postal_code") || !strings.Contains(b.Error.Message, "lines[0].declared_name") ||
+				!strings.Contains(b.Error.Message, "PATCH") || !f["shipping_address.postal_code"] || !f["lines[0].declared_name"] {
+				t.Fatalf("%s a held order: %d %s; want 409 order_held naming both problems and PATCH", what, r.status, r.body)
+			}
+		}
+		refused("confirm", e.do("POST", "/v1/orders/"+o.ID+"/confirm", key, nil))
+		refused("allocate", e.do("POST", "/v1/orders/"+o.ID+"/allocate", key, nil))
+		r := e.do("POST", "/v1/orders:allocate", key, map[string]any{"order_ids": []string{o.ID}})
+		var batch struct{ Results []allocateResult }
+		r.decode(t, &batch)
+		if r.status != http.StatusOK || len(batch.Results) != 1 || batch.Results[0].Error == nil || batch.Results[0].Error.Code != "order_held" {
+			t.Fatalf("batch allocation of a held order: %d %s", r.status, r.body)
+		}
+		var got model.Order
+		e.do("GET", "/v1/orders/"+o.ID, key, nil).decode(t, &got)
+		if got.ConfirmedAt != nil {
+			t.Fatalf("the held order was confirmed: %+v", got.History)
+		}
+		if l := e.level(t, key, "TSHIRT-RED-M"); l.Reserved != 0 {
+			t.Fatalf("a held order reserved stock: %+v", l)
+		}
+
+		// Fixed, it is confirmed and allocated.
+		r = e.do("PATCH", "/v1/orders/"+o.ID, key, `{"shipping_address":{"name":"Jane Doe","line1":"1600 Amphitheatre Pkwy",
+			"city":"Mountain View","region":"CA","postal_code":"94043","country":"US","phone":"+16505550100"},
+			"lines":[{"sku":"TSHIRT-RED-M","declared_name":"Cotton T-shirt"}]}`)
+		if r.status != http.StatusOK {
+			t.Fatalf("correct: %d %s", r.status, r.body)
+		}
+		if r = e.do("POST", "/v1/orders/"+o.ID+"/confirm", key, nil); r.status != http.StatusOK {
+			t.Fatalf("confirm the fixed order: %d %s", r.status, r.body)
+		}
+		if r = e.do("POST", "/v1/orders/"+o.ID+"/allocate", key, nil); r.status != http.StatusOK {
+			t.Fatalf("allocate the fixed order: %d %s", r.status, r.body)
+		}
+
+		// A newer marketplace version drops the weight: held again. The stock stays reserved
+		// (the fix is usually minutes away, and released stock could be sold to another order),
+		// but the order is refused everything until it is fixed.
+		in["updated_at"] = tPaid.Add(time.Hour).Format(time.RFC3339)
+		in["lines"].([]any)[0].(map[string]any)["weight_g"] = 0
+		e.do("POST", "/v1/orders", key, in).decode(t, &got)
+		if !got.NeedsAttention || problemCodes(got)["lines[0].weight_g"] != "missing_weight" {
+			t.Fatalf("the newer version is not held: %+v", got.Problems)
+		}
+		r = e.do("POST", "/v1/orders/"+o.ID+"/allocate", key, nil)
+		if code, field := r.apiErr(t); r.status != http.StatusConflict || code != "order_held" || field != "needs_attention" {
+			t.Fatalf("allocate an allocated order held again: %d %s", r.status, r.body)
+		}
+		if l := e.level(t, key, "TSHIRT-RED-M"); l.Reserved != 2 {
+			t.Fatalf("the reservation of an order held after allocation: %+v, want 2 reserved", l)
 		}
 	})
 }

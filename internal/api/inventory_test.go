@@ -426,3 +426,159 @@ func TestAllocateBatch(t *testing.T) {
 		}
 	})
 }
+
+// TestAllocateAllowSplit: the documented allow_split of POST /v1/orders/{id}/allocate splits an
+// order over two warehouses when neither holds it whole (R-MODE-6: each line from one
+// warehouse); the Go field name is not part of the contract.
+func TestAllocateAllowSplit(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, e *env) {
+		_, key := e.shop("A", "US")
+		for code, sku := range map[string]string{"LAX1": "TSHIRT-RED-M", "LAX2": "MUG-1"} {
+			r := e.do("POST", "/v1/warehouses", key, warehouseJSON(code))
+			var wh model.Warehouse
+			r.decode(t, &wh)
+			if r.status != http.StatusCreated {
+				t.Fatalf("warehouse %s: %d %s", code, r.status, r.body)
+			}
+			if r := e.do("PUT", "/v1/warehouses/"+wh.ID+"/stock/"+sku, key, `{"on_hand":2,"reason":"count"}`); r.status != http.StatusOK {
+				t.Fatalf("stock: %d %s", r.status, r.body)
+			}
+		}
+		in := orderJSON("split-1", tPaid, model.StatusAwaitingShipment)
+		mug := map[string]any{}
+		for k, v := range in["lines"].([]any)[0].(map[string]any) {
+			mug[k] = v
+		}
+		mug["sku"], mug["name"], mug["quantity"], mug["declared_name"] = "MUG-1", "Mug", 1, "Ceramic mug"
+		in["lines"] = append(in["lines"].([]any), mug)
+		r := e.do("POST", "/v1/orders", key, in)
+		var o model.Order
+		r.decode(t, &o)
+		if r = e.do("POST", "/v1/orders/"+o.ID+"/confirm", key, nil); r.status != http.StatusOK {
+			t.Fatalf("confirm: %d %s", r.status, r.body)
+		}
+
+		r = e.do("POST", "/v1/orders/"+o.ID+"/allocate", key, `{"allow_split":false}`)
+		if code, _ := r.apiErr(t); r.status != http.StatusConflict || code != "split_forbidden" {
+			t.Fatalf("allow_split false: %d %s, want 409 split_forbidden", r.status, r.body)
+		}
+		if r = e.do("POST", "/v1/orders/"+o.ID+"/allocate", key, `{"AllowSplit":true}`); r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("the Go field name: %d %s, want 422 unknown_field", r.status, r.body)
+		}
+		r = e.do("POST", "/v1/orders/"+o.ID+"/allocate", key, `{"allow_split":true}`)
+		var a store.Allocation
+		r.decode(t, &a)
+		if r.status != http.StatusOK || len(a.Decision.Allocations) != 2 {
+			t.Fatalf("allow_split true: %d %s, want two packages", r.status, r.body)
+		}
+	})
+}
+
+// TestWarehouseErrorsNameTheField: a duplicate code names the field, the code and the
+// warehouse that has it; every address of a warehouse is checked like an order's, every
+// problem reported at once.
+func TestWarehouseErrorsNameTheField(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, e *env) {
+		_, key := e.shop("A", "US")
+		var first, second model.Warehouse
+		e.do("POST", "/v1/warehouses", key, warehouseJSON("LAX1")).decode(t, &first)
+		e.do("POST", "/v1/warehouses", key, warehouseJSON("LAX2")).decode(t, &second)
+		dup := func(what string, r response) {
+			t.Helper()
+			var b struct {
+				Error struct{ Code, Field, Message string }
+			}
+			r.decode(t, &b)
+			if r.status != http.StatusConflict || b.Error.Code != "duplicate_code" || b.Error.Field != "code" ||
+				!strings.Contains(b.Error.Message, `"LAX1"`) || !strings.Contains(b.Error.Message, first.ID) {
+				t.Fatalf("%s: %d %s; want 409 duplicate_code on code, naming LAX1 and %s", what, r.status, r.body, first.ID)
+			}
+		}
+		dup("create", e.do("POST", "/v1/warehouses", key, warehouseJSON("LAX1")))
+		dup("replace", e.do("PUT", "/v1/warehouses/"+second.ID, key, warehouseJSON("LAX1")))
+		if r := e.do("PUT", "/v1/warehouses/"+first.ID, key, warehouseJSON("LAX1")); r.status != http.StatusOK {
+			t.Fatalf("a warehouse keeps its own code: %d %s", r.status, r.body)
+		}
+
+		bad := warehouseJSON("BAD1")
+		bad["address"] = map[string]any{"name": "LA Fulfilment", "line1": "1 Warehouse Way", "city": "Los Angeles", "region": "Narnia",
+			"postal_code": "9000", "country": "US"}
+		bad["ship_from"] = map[string]any{"line1": "1 Warehouse Way", "city": "洛杉矶", "region": "CA", "postal_code": "90001", "country": "US", "phone": "12"}
+		bad["return_address"] = map[string]any{"name": "Returns", "line1": "1 Warehouse Way", "city": "Los Angeles", "postal_code": "90001", "country": "XX"}
+		r := e.do("POST", "/v1/warehouses", key, bad)
+		var ve struct{ Errors []model.FieldError }
+		r.decode(t, &ve)
+		got := map[string]string{}
+		for _, p := range ve.Errors {
+			got[p.Field] = p.Code
+			if strings.Contains(p.Message, "buyer") {
+				t.Errorf("%s: %q speaks of a buyer", p.Field, p.Message)
+			}
+		}
+		want := map[string]string{
+			"address.region": "region_unknown", "address.postal_code": "postal_code_format",
+			"ship_from.name": "missing_field", "ship_from.city": "non_latin_script", "ship_from.phone": "phone_invalid",
+			"return_address.country": "country_unknown",
+		}
+		for f, c := range want {
+			if got[f] != c {
+				t.Errorf("%s: %q, want %s", f, got[f], c)
+			}
+		}
+		if r.status != http.StatusUnprocessableEntity || len(got) != len(want) {
+			t.Fatalf("bad addresses: %d %s; want 422 with exactly %v", r.status, r.body, want)
+		}
+
+		// A warehouse without a sender or return address yet is fine; its address needs no
+		// name (the warehouse has one) and no phone.
+		ok := warehouseJSON("MIN1")
+		delete(ok, "ship_from")
+		delete(ok, "return_address")
+		ok["address"] = map[string]any{"line1": "1 Warehouse Way", "city": "Los Angeles", "region": "California", "postal_code": "90001", "country": "us"}
+		var w model.Warehouse
+		if r := e.do("POST", "/v1/warehouses", key, ok); r.status != http.StatusCreated {
+			t.Fatalf("a minimal warehouse: %d %s", r.status, r.body)
+		} else if r.decode(t, &w); w.Address.Region != "CA" || w.Address.Country != "US" {
+			t.Fatalf("the address is not normalised: %+v", w.Address)
+		}
+	})
+}
+
+// TestSafetyStockErrorsNameTheirParameter: R-INV-3. Each bad parameter of a safety-stock
+// suggestion is named, all at once, not blamed on lead_time_days.
+func TestSafetyStockErrorsNameTheirParameter(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, e *env) {
+		_, key := e.shop("A", "US")
+		var wh model.Warehouse
+		e.do("POST", "/v1/warehouses", key, warehouseJSON("LAX1")).decode(t, &wh)
+		base := "/v1/inventory/safety-stock?warehouse=" + wh.ID + "&sku=TSHIRT-RED-M"
+		for query, want := range map[string]string{
+			"&lead_time_days=5&service_level=2":                                "service_level",
+			"&lead_time_days=5&lead_time_std_dev_days=-1":                      "lead_time_std_dev_days",
+			"&lead_time_days=5&days=9999":                                      "days",
+			"&lead_time_days=400":                                              "lead_time_days",
+			"&service_level=0.2&lead_time_std_dev_days=-1":                     "lead_time_days service_level lead_time_std_dev_days",
+			"&lead_time_days=5&lead_time_std_dev_days=1000&service_level=0.99": "lead_time_std_dev_days",
+		} {
+			r := e.do("GET", base+query, key, nil)
+			var b struct {
+				Error  struct{ Field string }
+				Errors []model.FieldError
+			}
+			r.decode(t, &b)
+			got := []string{b.Error.Field}
+			if len(b.Errors) > 0 {
+				got = got[:0]
+				for _, p := range b.Errors {
+					got = append(got, p.Field)
+				}
+			}
+			if r.status != http.StatusUnprocessableEntity || strings.Join(got, " ") != want {
+				t.Errorf("%s: %d %s; want 422 on %s", query, r.status, r.body, want)
+			}
+		}
+	})
+}

@@ -114,20 +114,32 @@ func decodeLabels(body []byte) (labels []label.Label, array bool, ae *apiError) 
 	return labels, true, nil
 }
 
-// labelProblems is the 422 of a label that cannot be rendered: every problem, each field
-// prefixed with the label's index when the body is an array.
+// labelProblems is the 422 of a batch with labels that cannot be rendered: every problem of
+// every such label, each field prefixed with the label's index when the body is an array
+// ("[3].to.postal_code"). The error names the first; errors[] lists them all.
 func labelProblems(err error, array bool) error {
-	var le *label.LabelError
-	var ve *model.ValidationError
-	if !errors.As(err, &le) || !errors.As(err, &ve) {
+	var be *label.BatchError
+	if !errors.As(err, &be) {
 		return err
 	}
-	out := &model.ValidationError{Problems: make([]model.FieldError, len(ve.Problems))}
-	for i, p := range ve.Problems {
-		if array {
-			p.Field = fmt.Sprintf("[%d].%s", le.Index, p.Field)
+	var all []model.FieldError
+	for _, le := range be.Labels {
+		var ve *model.ValidationError
+		if !errors.As(le.Err, &ve) {
+			return err
 		}
-		out.Problems[i] = p
+		for _, p := range ve.Problems {
+			if array {
+				p.Field = fmt.Sprintf("[%d].%s", le.Index, p.Field)
+			}
+			all = append(all, p)
+		}
 	}
-	return out
+	if !array {
+		return &model.ValidationError{Problems: all}
+	}
+	first := all[0]
+	return &apiError{Status: http.StatusUnprocessableEntity, Code: first.Code, Field: first.Field, Details: all,
+		Message: fmt.Sprintf("%d of %d labels cannot be rendered (errors lists every problem, by label index); %s: %s",
+			len(be.Labels), be.Total, first.Field, first.Message)}
 }

@@ -132,3 +132,27 @@ func TestRenderLabelsAllProblems(t *testing.T) {
 		t.Errorf("%d %s", r.status, r.body)
 	}
 }
+
+// TestRenderLabelsEveryBadLabel: a batch is refused with the problems of every label that
+// cannot be rendered, each field under its label's index, not only the first bad label's.
+func TestRenderLabelsEveryBadLabel(t *testing.T) {
+	t.Parallel()
+	ex := labeltest.ExampleJSON
+	badCity := strings.Replace(ex, `"city":"Mountain View"`, `"city":"山景城"`, 1)
+	badWeight := strings.Replace(ex, `"weight_g":450`, `"weight_g":-1`, 1)
+	r := postLabels(t, labelServer(t), "", "", "["+badCity+","+ex+","+ex+","+badWeight+"]")
+	var b struct {
+		Error  struct{ Code, Field, Message string }
+		Errors []struct{ Code, Field string }
+	}
+	if err := json.Unmarshal(r.body, &b); err != nil || r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	var fields []string
+	for _, e := range b.Errors {
+		fields = append(fields, e.Field)
+	}
+	if strings.Join(fields, " ") != "[0].to.city [3].weight_g" || b.Error.Field != "[0].to.city" || !strings.Contains(b.Error.Message, "2 of 4 labels") {
+		t.Fatalf("fields %v, error %+v; want [0].to.city and [3].weight_g, the message counting 2 of 4 labels", fields, b.Error)
+	}
+}

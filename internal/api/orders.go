@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -307,69 +308,46 @@ func (s *Server) confirmOrder(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, o)
 }
 
-// correctionRequest is the body of PATCH /v1/orders/{id}.
-type correctionRequest struct {
-	ShippingAddress *model.Address `json:"shipping_address"`
-	Lines           []struct {
-		SKU string `json:"sku"`
-		model.LineCorrection
-	} `json:"lines"`
-}
-
-// correctOrder is PATCH /v1/orders/{id}: the seller fixes what holds an order (R-ORD-6) — the
-// whole shipping address, and the customs and parcel fields of lines by SKU. The checks run again
-// at once, and the corrections stay over later versions of the order from the marketplace.
+// correctOrder is PATCH /v1/orders/{id}: a JSON merge patch (RFC 7396, Content-Type
+// application/merge-patch+json or application/json) of what holds an order (R-ORD-6): the
+// shipping address, and the customs and parcel fields of lines named by sku. A member present
+// replaces, null withdraws the seller's correction (the source's value applies again), an
+// absent member is kept; only values that differ from the source's become corrections, and
+// only those stay over later versions of the order from its source. The checks run again at
+// once. See order.Patch.
 func (s *Server) correctOrder(w http.ResponseWriter, r *http.Request) {
+	if !mergePatchType(r.Header.Get("Content-Type")) {
+		s.fail(w, r, &apiError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Field: "Content-Type",
+			Message: "PATCH takes a JSON merge patch (RFC 7396): send Content-Type application/merge-patch+json or application/json"})
+		return
+	}
 	body, err := readBody(r)
 	if err != nil {
 		s.fail(w, r, decodeError(err, nil, ""))
 		return
 	}
-	var req correctionRequest
-	if err := decodeStrict(body, &req); err != nil {
+	var p order.Patch
+	if err := decodeStrict(body, &p); err != nil {
 		s.fail(w, r, decodeError(err, body, ""))
 		return
 	}
-	c := model.Corrections{ShippingAddress: req.ShippingAddress}
-	var problems []model.FieldError
-	seen := map[string]bool{}
-	for i, l := range req.Lines {
-		f := fmt.Sprintf("lines[%d].", i)
-		switch {
-		case l.SKU == "":
-			problems = append(problems, model.FieldError{Code: "missing_field", Field: f + "sku", Message: "name the line to correct by its sku"})
-			continue
-		case seen[l.SKU]:
-			problems = append(problems, model.FieldError{Code: "duplicate", Field: f + "sku", Message: fmt.Sprintf("sku %q is corrected twice; send it once", l.SKU)})
-			continue
-		}
-		seen[l.SKU] = true
-		for _, v := range []struct {
-			name string
-			p    *int64
-		}{{"weight_g", l.WeightG}, {"length_mm", l.LengthMM}, {"width_mm", l.WidthMM}, {"height_mm", l.HeightMM}} {
-			if v.p != nil && *v.p <= 0 {
-				problems = append(problems, model.FieldError{Code: "out_of_range", Field: f + v.name, Message: v.name + " must be positive"})
-			}
-		}
-		if l.DeclaredName != nil && *l.DeclaredName == "" {
-			problems = append(problems, model.FieldError{Code: "missing_field", Field: f + "declared_name", Message: "declared_name cannot be corrected to empty"})
-		}
-		if c.Lines == nil {
-			c.Lines = map[string]model.LineCorrection{}
-		}
-		c.Lines[l.SKU] = l.LineCorrection
-	}
-	if len(problems) > 0 {
-		s.fail(w, r, &model.ValidationError{Problems: problems})
-		return
-	}
-	o, err := s.deps.Orders.Correct(r.Context(), scopeOf(r.Context()), r.PathValue("id"), c, order.CauseAPI)
+	p.SetNulls(body)
+	o, err := s.deps.Orders.Correct(r.Context(), scopeOf(r.Context()), r.PathValue("id"), p, order.CauseAPI)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, o)
+}
+
+// mergePatchType reports whether a PATCH's Content-Type is one lastmile reads as a JSON merge
+// patch; none at all is taken for JSON, as on every other route.
+func mergePatchType(ct string) bool {
+	if ct == "" {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && (mt == "application/json" || mt == "application/merge-patch+json")
 }
 
 // cancelOrder is POST /v1/orders/{id}/cancel with {"reason":"…"}: the order is cancelled and the

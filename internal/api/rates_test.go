@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -185,4 +186,26 @@ func TestRateOrder(t *testing.T) {
 			})
 		}
 	})
+}
+
+// TestRatesBoundTheLines: issue 16. 9,224 lines at the largest price and quantity once wrapped
+// the declared value negative and were quoted with insurance at its minimum; the quote is now
+// refused, naming lines and the limit.
+func TestRatesBoundTheLines(t *testing.T) {
+	t.Parallel()
+	line := map[string]any{"sku": "S", "quantity": 100_000, "weight_g": 100, "unit_price": map[string]any{"amount": 10_000_000_000, "currency": "USD"}}
+	lines := make([]any, 9224)
+	for i := range lines {
+		lines[i] = line
+	}
+	r := postRates(t, "", map[string]any{"external_id": "B", "market": "US", "currency": "USD",
+		"shipping_address": map[string]any{"name": "Kai", "line1": "1 Main St", "city": "Anchorage", "region": "AK", "postal_code": "99501", "country": "US"},
+		"lines":            lines, "package": map[string]any{"weight_g": 1000}, "options": []string{"insurance"}})
+	var b struct {
+		Error struct{ Code, Field, Message string }
+	}
+	r.decode(t, &b)
+	if r.status != http.StatusUnprocessableEntity || b.Error.Field != "lines" || !strings.Contains(b.Error.Message, "1000") {
+		t.Fatalf("%d %s; want 422 on lines naming the limit", r.status, r.body)
+	}
 }

@@ -65,8 +65,10 @@ func (a *App) RunDemo(ctx context.Context, opt DemoOptions) error {
 				a.log.Warn("demo order refused", "err", r.Err)
 				continue
 			}
-			// Sellers confirm most orders within minutes (R-ORD-3); a few are cancelled.
+			// Sellers confirm most orders within minutes (R-ORD-3); a few are cancelled. A held
+			// order is not confirmed until it is fixed (R-ORD-6).
 			switch p := rng.Float64(); {
+			case p < 0.7 && r.Order.NeedsAttention:
 			case p < 0.7:
 				_, err = a.Orders.Confirm(ctx, scope, r.Order.ID, order.CauseDemo)
 			case p < 0.75:

@@ -1,5 +1,5 @@
 // Package config holds lastmile's configuration: one plain struct with a doc comment on every
-// field, the platform's published defaults per market (DOMAIN.md), WithDefaults and Validate;
+// field, the platform's published defaults per market (docs/rules.md), WithDefaults and Validate;
 // the configuration file (Parse, Marshal), the environment's overrides of the process settings
 // (ApplyEnv) and a shop's overrides of its market's figures (Overrides, Effective, ForShop).
 // Flags and environment variables are read only in cmd/; this package never reads them.

@@ -22,7 +22,7 @@ func isSEA(m model.Market) bool {
 	return false
 }
 
-// R-MKT-1: the markets DOMAIN.md names, each with its currency (UK is ISO GB).
+// R-MKT-1: the markets the rules name, each with its currency (UK is ISO GB).
 func TestDefaultMarketsNamedInDomain(t *testing.T) {
 	t.Parallel()
 	want := map[model.Market]string{

@@ -10,7 +10,7 @@ import (
 )
 
 // Market holds the rules and figures of one marketplace country. Every duration and count cites
-// the DOMAIN.md rule it comes from; the configuration file names them markets.<CC>.<key> (the
+// the rule it comes from (docs/rules.md); the configuration file names them markets.<CC>.<key> (the
 // key is in each comment) and docs/configuration.md lists them.
 type Market struct {
 	// Code is the ISO 3166-1 alpha-2 code.
@@ -75,7 +75,7 @@ type Market struct {
 	RequireDeclaredName bool
 }
 
-// Defaults of the figures that DOMAIN.md gives for every market.
+// Defaults of the figures that the rules (docs/rules.md) give for every market.
 const (
 	defaultUnpaidCancelAfter   = 48 * time.Hour // R-ORD-2
 	defaultConfirmWithin       = 24 * time.Hour // R-ORD-3

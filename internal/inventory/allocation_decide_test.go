@@ -840,6 +840,7 @@ func TestDecisionJSONContract(t *testing.T) {
 func TestWarehouseValidate(t *testing.T) {
 	t.Parallel()
 	good := usWH("W-A", 2)
+	good.Address.Line1, good.Address.City = "1 Commerce Way", "Ontario"
 	good.WorkingDays = []string{"mon", "sat"}
 	good.Transit = append(good.Transit, model.TransitRule{Country: "US", PostalFrom: "900", PostalTo: "935", MaxDays: 1})
 	if err := inventory.ValidateWarehouse(&good, inventory.Policy{}); err != nil {
@@ -862,7 +863,7 @@ func TestWarehouseValidate(t *testing.T) {
 	for _, p := range ve.Problems {
 		fields = append(fields, p.Field)
 	}
-	want := []string{"id", "type", "address.country", "time_zone", "cut_off", "working_days", "transit[0].country", "transit[0].max_days", "transit[1].postal_from", "transit[2].postal_to"}
+	want := []string{"id", "type", "address.country", "address.line1", "address.city", "time_zone", "cut_off", "working_days", "transit[0].country", "transit[0].max_days", "transit[1].postal_from", "transit[2].postal_to"}
 	if !slices.Equal(fields, want) {
 		t.Fatalf("problem fields = %v, want %v", fields, want)
 	}

@@ -14,11 +14,12 @@ import (
 	"lastmile/internal/store"
 )
 
-// AllocateOptions tune one allocation.
+// AllocateOptions tune one allocation. Its JSON form is the body of POST
+// /v1/orders/{id}/allocate.
 type AllocateOptions struct {
 	// AllowSplit lets the order ship in several packages from several warehouses, used only
 	// when no one warehouse can serve it whole.
-	AllowSplit bool
+	AllowSplit bool `json:"allow_split"`
 }
 
 // UnallocatableError is an order that cannot be allocated now: not enough stock in any one
@@ -56,6 +57,12 @@ var shippedStatuses = []model.Status{
 // allocations can take the same unit. Allocating an order that holds an allocation returns it
 // unchanged; one whose allocation was released is allocated afresh. An order that cannot be
 // served is an *UnallocatableError and reserves nothing.
+//
+// A held order (needs_attention, R-ORD-6) is refused with an *order.HeldError, whether or not
+// it holds an allocation. An order that becomes held after its allocation (a newer marketplace
+// version with a problem) keeps its reservation: the fix is usually minutes away, and stock
+// released now could be sold to another order meanwhile. It cannot ship while held: every
+// fulfilment step refuses it (order.RefuseHeld), and cancelling it releases the stock.
 func (s *Service) Allocate(ctx context.Context, scope model.Scope, orderID string, opt AllocateOptions) (store.Allocation, error) {
 	res, err := s.AllocateMany(ctx, scope, []string{orderID}, opt)
 	if err != nil {
@@ -97,6 +104,11 @@ func (s *Service) AllocateMany(ctx context.Context, scope model.Scope, orderIDs 
 	res, err := s.store.ChangeAllocations(ctx, scope.ShopIDs, orderIDs, func(in store.AllocationInput) (store.AllocationChange, error) {
 		o := in.Order
 		delete(steps, o.ID)
+		// R-ORD-6: a held order is not allocated. One held after its allocation keeps what it
+		// holds (see Allocate) but is refused here too, so no caller takes it for ready.
+		if err := order.RefuseHeld(o, "allocate"); err != nil {
+			return store.AllocationChange{}, err
+		}
 		if cur := in.Current; cur != nil && cur.Status != store.AllocationReleased {
 			return store.AllocationChange{}, nil // reserved or shipped: the same allocation
 		}

@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -50,23 +51,32 @@ type SafetyAdvice struct {
 // warehouse's time zone, days without orders included (R-INV-3). It does not change anything;
 // set the figure with SetStock.
 func (s *Service) SuggestSafetyStock(ctx context.Context, scope model.Scope, r SafetyRequest) (SafetyAdvice, error) {
+	// Every bad parameter at once, each under its own name.
+	var ps []model.FieldError
+	bad := func(field, msg string) {
+		ps = append(ps, model.FieldError{Code: "out_of_range", Field: field, Message: msg})
+	}
 	if r.Days == 0 {
 		r.Days = DefaultSafetyHistoryDays
 	}
 	if r.Days < 1 || r.Days > maxSafetyHistoryDays {
-		return SafetyAdvice{}, invalid("out_of_range", "days", fmt.Sprintf("days of history: want 1 to %d", maxSafetyHistoryDays))
+		bad("days", fmt.Sprintf("days of history: want 1 to %d", maxSafetyHistoryDays))
 	}
-	if err := checkSKU("sku", r.SKU); err != nil {
-		return SafetyAdvice{}, err
+	var skuErr *model.ValidationError
+	if errors.As(checkSKU("sku", r.SKU), &skuErr) {
+		ps = append(ps, skuErr.Problems...)
 	}
-	switch {
-	case !(r.LeadTimeDays > 0 && r.LeadTimeDays <= maxLeadTimeDays):
-		return SafetyAdvice{}, invalid("out_of_range", "lead_time_days",
-			fmt.Sprintf("the replenishment lead time in days is required: from reorder to sellable, more than 0 and at most %d", maxLeadTimeDays))
-	case !(r.LeadTimeStdDevDays >= 0 && r.LeadTimeStdDevDays <= maxLeadTimeDays):
-		return SafetyAdvice{}, invalid("out_of_range", "lead_time_std_dev_days", "the lead time's standard deviation is 0 or more days")
-	case r.ServiceLevel != 0 && !(r.ServiceLevel >= 0.5 && r.ServiceLevel < 1):
-		return SafetyAdvice{}, invalid("out_of_range", "service_level", "the service level is a probability from 0.5 to below 1, e.g. 0.95")
+	if !(r.LeadTimeDays > 0 && r.LeadTimeDays <= maxLeadTimeDays) {
+		bad("lead_time_days", fmt.Sprintf("the replenishment lead time in days is required: from reorder to sellable, more than 0 and at most %d", maxLeadTimeDays))
+	}
+	if r.ServiceLevel != 0 && !(r.ServiceLevel >= 0.5 && r.ServiceLevel < 1) {
+		bad("service_level", "the service level is a probability from 0.5 to below 1, e.g. 0.95")
+	}
+	if !(r.LeadTimeStdDevDays >= 0 && r.LeadTimeStdDevDays <= maxLeadTimeDays) {
+		bad("lead_time_std_dev_days", fmt.Sprintf("the lead time's standard deviation is 0 to %d days", maxLeadTimeDays))
+	}
+	if len(ps) > 0 {
+		return SafetyAdvice{}, &model.ValidationError{Problems: ps}
 	}
 	w, err := s.store.GetWarehouse(ctx, scope.ShopIDs, r.WarehouseID)
 	if err != nil {
@@ -103,7 +113,7 @@ func (s *Service) SuggestSafetyStock(ctx context.Context, scope model.Scope, r S
 	sug, err := SuggestSafetyStock(SafetyInput{DailySales: daily, LeadTimeDays: r.LeadTimeDays,
 		LeadTimeStdDevDays: r.LeadTimeStdDevDays, ServiceLevel: r.ServiceLevel})
 	if err != nil {
-		return SafetyAdvice{}, invalid("invalid_value", "lead_time_days", err.Error())
+		return SafetyAdvice{}, err // a *model.ValidationError naming its parameter
 	}
 	levels, err := s.store.ListStock(ctx, store.StockQuery{ShopIDs: []string{w.ShopID}, WarehouseID: w.ID, SKU: r.SKU, Limit: 1})
 	if err != nil {

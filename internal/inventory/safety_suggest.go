@@ -45,32 +45,39 @@ const maxUnits = 1 << 52
 // SuggestSafetyStock suggests a safety stock and reorder point (R-INV-3) with the usual formula
 // for variable demand and lead time: safety = z × √(L × σd² + d̄² × σL²), where d̄ and σd are the
 // mean and sample standard deviation of daily sales, L and σL the lead time and its standard
-// deviation in days, and z the standard normal quantile of the service level. An input it cannot
-// use returns an error that unwraps to model.ErrInvalid.
+// deviation in days, and z the standard normal quantile of the service level. Inputs it cannot
+// use are a *model.ValidationError (ErrInvalid) naming each one: service_level, lead_time_days,
+// lead_time_std_dev_days, daily_demand[i].
 func SuggestSafetyStock(in SafetyInput) (SafetySuggestion, error) {
-	bad := func(msg string) (SafetySuggestion, error) {
-		return SafetySuggestion{}, fmt.Errorf("safety stock: %s: %w", msg, model.ErrInvalid)
+	var ps []model.FieldError
+	bad := func(field, msg string) {
+		ps = append(ps, model.FieldError{Code: "out_of_range", Field: field, Message: msg})
 	}
 	level := in.ServiceLevel
 	if level == 0 {
 		level = DefaultServiceLevel
 	}
-	switch {
-	case len(in.DailySales) == 0:
-		return bad("no sales history")
-	case !(level >= 0.5 && level < 1): // also refuses NaN
-		return bad(fmt.Sprintf("service level %v: want at least 0.5 and below 1", in.ServiceLevel))
-	case !(in.LeadTimeDays > 0) || math.IsInf(in.LeadTimeDays, 0):
-		return bad(fmt.Sprintf("lead time %v days: want a positive number", in.LeadTimeDays))
-	case !(in.LeadTimeStdDevDays >= 0) || math.IsInf(in.LeadTimeStdDevDays, 0):
-		return bad(fmt.Sprintf("lead time deviation %v days: want zero or more", in.LeadTimeStdDevDays))
+	if len(in.DailySales) == 0 {
+		bad("daily_demand", "no sales history: at least one day of demand is needed")
+	}
+	if !(level >= 0.5 && level < 1) { // also refuses NaN
+		bad("service_level", fmt.Sprintf("service level %v: want at least 0.5 and below 1, e.g. 0.95", in.ServiceLevel))
+	}
+	if !(in.LeadTimeDays > 0) || math.IsInf(in.LeadTimeDays, 0) {
+		bad("lead_time_days", fmt.Sprintf("lead time %v days: want a positive number of days from reorder to sellable", in.LeadTimeDays))
+	}
+	if !(in.LeadTimeStdDevDays >= 0) || math.IsInf(in.LeadTimeStdDevDays, 0) {
+		bad("lead_time_std_dev_days", fmt.Sprintf("lead time deviation %v days: want zero or more", in.LeadTimeStdDevDays))
 	}
 	var sum float64
 	for i, u := range in.DailySales {
 		if u < 0 {
-			return bad(fmt.Sprintf("day %d sold %d units: want zero or more", i, u))
+			bad(fmt.Sprintf("daily_demand[%d]", i), fmt.Sprintf("day %d sold %d units: want zero or more", i, u))
 		}
 		sum += float64(u)
+	}
+	if len(ps) > 0 {
+		return SafetySuggestion{}, &model.ValidationError{Problems: ps}
 	}
 	n := float64(len(in.DailySales))
 	mean := sum / n
@@ -88,10 +95,19 @@ func SuggestSafetyStock(in SafetyInput) (SafetySuggestion, error) {
 
 	z := NormalQuantile(level)
 	L, sL := in.LeadTimeDays, in.LeadTimeStdDevDays
-	safety := z * math.Sqrt(L*sd*sd+mean*mean*sL*sL)
+	demandVar, leadVar := L*sd*sd, mean*mean*sL*sL
+	safety := z * math.Sqrt(demandVar+leadVar)
 	cycle := mean * L
 	if !(safety+cycle < maxUnits) {
-		return bad("the figures are too large to suggest whole units")
+		// Name the parameter that makes it so: the lead time when the demand over it is too
+		// large or dominates the variability, else the lead time's deviation.
+		field, v := "lead_time_days", L
+		if cycle < maxUnits && leadVar > demandVar {
+			field, v = "lead_time_std_dev_days", sL
+		}
+		return SafetySuggestion{}, &model.ValidationError{Problems: []model.FieldError{{Code: "out_of_range", Field: field,
+			Message: fmt.Sprintf("%s %v with a mean demand of %.4g units a day asks for more than %d units; check the figure",
+				field, v, mean, int64(maxUnits))}}}
 	}
 	s := roundUp(safety)
 	return SafetySuggestion{

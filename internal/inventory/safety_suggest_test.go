@@ -3,6 +3,7 @@ package inventory_test
 import (
 	"errors"
 	"math"
+	"slices"
 	"testing"
 
 	"lastmile/internal/inventory"
@@ -122,26 +123,41 @@ func TestSuggestSafetyStockFormula(t *testing.T) {
 	}
 }
 
+// TestSuggestSafetyStockRefusesBadInput: each refusal names the parameter at fault (R-INV-3),
+// and every bad parameter is named at once.
 func TestSuggestSafetyStockRefusesBadInput(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name string
-		in   inventory.SafetyInput
+		name   string
+		in     inventory.SafetyInput
+		fields []string
 	}{
-		{"no history", inventory.SafetyInput{LeadTimeDays: 5}},
-		{"negative sales", inventory.SafetyInput{DailySales: []int64{3, -1}, LeadTimeDays: 5}},
-		{"no lead time", inventory.SafetyInput{DailySales: []int64{3}}},
-		{"negative lead-time deviation", inventory.SafetyInput{DailySales: []int64{3}, LeadTimeDays: 5, LeadTimeStdDevDays: -1}},
-		{"NaN lead time", inventory.SafetyInput{DailySales: []int64{3}, LeadTimeDays: math.NaN()}},
-		{"service level 1", inventory.SafetyInput{DailySales: []int64{3}, LeadTimeDays: 5, ServiceLevel: 1}},
-		{"service level below 0.5", inventory.SafetyInput{DailySales: []int64{3}, LeadTimeDays: 5, ServiceLevel: 0.3}},
-		{"absurd figures", inventory.SafetyInput{DailySales: []int64{math.MaxInt64, 0}, LeadTimeDays: 1e6}},
+		{"no history", inventory.SafetyInput{LeadTimeDays: 5}, []string{"daily_demand"}},
+		{"negative sales", inventory.SafetyInput{DailySales: []int64{3, -1}, LeadTimeDays: 5}, []string{"daily_demand[1]"}},
+		{"no lead time", inventory.SafetyInput{DailySales: []int64{3}}, []string{"lead_time_days"}},
+		{"negative lead-time deviation", inventory.SafetyInput{DailySales: []int64{3}, LeadTimeDays: 5, LeadTimeStdDevDays: -1}, []string{"lead_time_std_dev_days"}},
+		{"NaN lead time", inventory.SafetyInput{DailySales: []int64{3}, LeadTimeDays: math.NaN()}, []string{"lead_time_days"}},
+		{"service level 1", inventory.SafetyInput{DailySales: []int64{3}, LeadTimeDays: 5, ServiceLevel: 1}, []string{"service_level"}},
+		{"service level below 0.5", inventory.SafetyInput{DailySales: []int64{3}, LeadTimeDays: 5, ServiceLevel: 0.3}, []string{"service_level"}},
+		{"all three at once", inventory.SafetyInput{DailySales: []int64{3}, LeadTimeStdDevDays: math.Inf(1), ServiceLevel: 0.3},
+			[]string{"service_level", "lead_time_days", "lead_time_std_dev_days"}},
+		{"absurd demand over the lead time", inventory.SafetyInput{DailySales: []int64{math.MaxInt64, math.MaxInt64}, LeadTimeDays: 1e6}, []string{"lead_time_days"}},
+		{"absurd lead-time deviation", inventory.SafetyInput{DailySales: []int64{1 << 40, 1 << 40}, LeadTimeDays: 1, LeadTimeStdDevDays: 1e9}, []string{"lead_time_std_dev_days"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if _, err := inventory.SuggestSafetyStock(tt.in); !errors.Is(err, model.ErrInvalid) {
-				t.Fatalf("error = %v, want model.ErrInvalid", err)
+			_, err := inventory.SuggestSafetyStock(tt.in)
+			var ve *model.ValidationError
+			if !errors.As(err, &ve) || !errors.Is(err, model.ErrInvalid) {
+				t.Fatalf("error = %v, want a *model.ValidationError", err)
+			}
+			var got []string
+			for _, p := range ve.Problems {
+				got = append(got, p.Field)
+			}
+			if !slices.Equal(got, tt.fields) {
+				t.Fatalf("fields %v (%v), want %v", got, err, tt.fields)
 			}
 		})
 	}

@@ -132,8 +132,10 @@ func cnWarehouse(code string, transitDays int, countries ...string) model.Wareho
 	return w
 }
 
+// orderLine is a line that passes the order checks (R-ORD-6): a held order is not allocated.
 func orderLine(sku string, q int64) model.Line {
-	return model.Line{SKU: sku, Name: "Item " + sku, Quantity: q, UnitPrice: model.Money{Amount: 1299, Currency: "USD"}, WeightG: 200}
+	return model.Line{SKU: sku, Name: "Item " + sku, Quantity: q, UnitPrice: model.Money{Amount: 1299, Currency: "USD"}, WeightG: 200,
+		LengthMM: 200, WidthMM: 150, HeightMM: 50, DeclaredName: "Cotton T-shirt"}
 }
 
 // usPaidOrder is a paid AWAITING_SHIPMENT US order to California, paid an hour before paid's clock.

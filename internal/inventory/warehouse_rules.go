@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"strings"
 
+	"lastmile/internal/address"
 	"lastmile/internal/model"
 )
 
 // ValidateWarehouse reports every problem with w's configuration at once, as a *model.ValidationError
 // (ErrInvalid). Save warehouses through it: Decide does not refuse a bad warehouse, it only
-// rules it out with the reason invalid_warehouse.
+// rules it out with the reason invalid_warehouse. w's addresses must be normalised
+// (address.Normalize), as they are stored.
 func ValidateWarehouse(w *model.Warehouse, p Policy) error {
 	var ps []model.FieldError
 	add := func(code, field, msg string) {
@@ -23,6 +25,26 @@ func ValidateWarehouse(w *model.Warehouse, p Policy) error {
 	}
 	if countryOf(w.Address) == "" {
 		add("missing_field", "address.country", "the warehouse address needs a country: R-MODE-5 is decided by where the stock is")
+	}
+	for _, a := range warehouseAddresses(w) {
+		if !a.required && a.addr == (model.Address{}) {
+			continue
+		}
+		for _, q := range address.Validate(a.addr) {
+			if q.Code == address.CodeMissingField && (q.Field == "phone" || q.Field == "country" || q.Field == "name" && a.nameHint == "") {
+				continue // a phone is optional; a missing country is reported above or below; see nameHint
+			}
+			fix := q.Suggestion
+			if q.Field == "name" && q.Code == address.CodeMissingField {
+				fix = a.nameHint
+			}
+			// The address checks speak of the buyer; here the address is the warehouse's.
+			fix = strings.ReplaceAll(fix, "the buyer's", "the "+a.whose)
+			add(q.Code, a.field+"."+q.Field, q.Message+"; "+fix)
+		}
+		if a.field != "address" && a.addr.Country == "" {
+			add(address.CodeMissingField, a.field+".country", a.field+".country is required: the ISO 3166-1 alpha-2 code, e.g. US, GB, TH")
+		}
 	}
 	if _, err := loadZone(w.TimeZone); err != nil {
 		add("invalid_value", "time_zone", err.Error())
@@ -60,6 +82,30 @@ func ValidateWarehouse(w *model.Warehouse, p Policy) error {
 		return &model.ValidationError{Problems: ps}
 	}
 	return nil
+}
+
+// warehouseAddress is one address of a warehouse and how it is checked: like an order's
+// shipping address (R-LBL-4, R-ORD-6), since any of them may be printed on a label, except
+// that a phone is optional, and a name is required only where a label prints one.
+type warehouseAddress struct {
+	field    string
+	addr     model.Address
+	required bool   // checked even when empty
+	nameHint string // the fix for a missing name; "" when the name is optional
+	whose    string // whose phone, whose name: for the fixes
+}
+
+func warehouseAddresses(w *model.Warehouse) []warehouseAddress {
+	return []warehouseAddress{
+		// Where the stock is; the warehouse's own name is its name.
+		{field: "address", addr: w.Address, required: true, whose: "warehouse's"},
+		// The sender of every label (R-LBL-3); optional until labels are bought for it.
+		{field: "ship_from", addr: w.ShipFrom, whose: "sender's",
+			nameHint: "enter the sender's name, the seller's or the warehouse's, as labels should print it (R-LBL-3)"},
+		// Where returns go (R-RET-3); optional until a return is shipped to it.
+		{field: "return_address", addr: w.ReturnAddress, whose: "warehouse's",
+			nameHint: "enter the name returns are addressed to, the warehouse's or the seller's"},
+	}
 }
 
 // destination is where an order goes, normalised once per decision.

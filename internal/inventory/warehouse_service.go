@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 
@@ -14,8 +15,9 @@ import (
 var codePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$`)
 
 // CreateWarehouse stores a new warehouse for the shop w names (or scope's only shop) and returns
-// it with its id. Its configuration is checked whole (model.Warehouse.Validate): every
-// problem is reported at once. A code the shop already uses is ErrConflict.
+// it with its id. Its configuration is checked whole (ValidateWarehouse, its addresses like an
+// order's): every problem is reported at once. A code the shop already uses is a
+// *CodeTakenError (ErrConflict).
 func (s *Service) CreateWarehouse(ctx context.Context, scope model.Scope, w model.Warehouse) (model.Warehouse, error) {
 	shop, err := shopOf(scope, w.ShopID)
 	if err != nil {
@@ -27,16 +29,47 @@ func (s *Service) CreateWarehouse(ctx context.Context, scope model.Scope, w mode
 		return model.Warehouse{}, err
 	}
 	if err := s.store.CreateWarehouse(ctx, w); err != nil {
-		return model.Warehouse{}, fmt.Errorf("warehouse code %q: %w", w.Code, err)
+		return model.Warehouse{}, s.codeTaken(ctx, w, fmt.Errorf("warehouse code %q: %w", w.Code, err))
 	}
 	return w, nil
+}
+
+// CodeTakenError is a warehouse code the shop already uses for another warehouse, Existing.
+// It unwraps to model.ErrConflict (HTTP 409).
+type CodeTakenError struct {
+	Code     string
+	Existing model.Warehouse
+}
+
+func (e *CodeTakenError) Error() string {
+	return fmt.Sprintf("warehouse code %q is taken by warehouse %s (%q) of this shop", e.Code, e.Existing.ID, e.Existing.Name)
+}
+
+func (e *CodeTakenError) Unwrap() error { return model.ErrConflict }
+
+// codeTaken turns the store's conflict on saving w into a *CodeTakenError naming the warehouse
+// that has w's code; any other error, or a conflict it cannot explain, is returned as it is.
+func (s *Service) codeTaken(ctx context.Context, w model.Warehouse, err error) error {
+	if !errors.Is(err, model.ErrConflict) {
+		return err
+	}
+	ws, lerr := s.store.ListWarehouses(ctx, []string{w.ShopID})
+	if lerr != nil {
+		return err
+	}
+	for _, other := range ws {
+		if other.Code == w.Code && other.ID != w.ID {
+			return &CodeTakenError{Code: w.Code, Existing: other}
+		}
+	}
+	return err
 }
 
 // ReplaceWarehouse replaces the configuration of the warehouse id with w (PUT semantics): its
 // id, shop and creation time stay.
 func (s *Service) ReplaceWarehouse(ctx context.Context, scope model.Scope, id string, w model.Warehouse) (model.Warehouse, error) {
 	now := s.clock()
-	return s.store.UpdateWarehouse(ctx, scope.ShopIDs, id, func(cur *model.Warehouse) error {
+	out, err := s.store.UpdateWarehouse(ctx, scope.ShopIDs, id, func(cur *model.Warehouse) error {
 		if w.ShopID != "" && w.ShopID != cur.ShopID {
 			return invalid("invalid_value", "shop_id", "a warehouse cannot move to another shop; create one there instead")
 		}
@@ -47,6 +80,10 @@ func (s *Service) ReplaceWarehouse(ctx context.Context, scope model.Scope, id st
 		*cur = w
 		return nil
 	})
+	if err != nil {
+		return model.Warehouse{}, s.codeTaken(ctx, w, err)
+	}
+	return out, nil
 }
 
 // GetWarehouse returns the warehouse id within scope.

@@ -22,10 +22,11 @@ func TestCreateWarehouse(t *testing.T) {
 				Transit: []model.TransitRule{{Country: "USA", MinDays: 3, MaxDays: 2}},
 			})
 			wantFields(t, err, "missing_field code", "missing_field name", "invalid_value type", "missing_field address.country",
+				"missing_field address.line1", "missing_field address.city",
 				"invalid_value time_zone", "invalid_value cut_off", "invalid_value working_days",
 				"invalid_value transit[0].country", "invalid_value transit[0].max_days")
 			_, err = e.svc.CreateWarehouse(ctx, e.scope, model.Warehouse{Code: "LAX 1", Name: "x", Type: model.WarehouseOverseas,
-				Address: model.Address{Country: "US"}, TimeZone: "America/Los_Angeles"})
+				Address: usWarehouse("X", 1).Address, TimeZone: "America/Los_Angeles"})
 			wantFields(t, err, "invalid_value code")
 			if ws, err := e.svc.ListWarehouses(ctx, e.scope); err != nil || len(ws) != 0 {
 				t.Errorf("refused warehouses were stored: %v %v", ws, err)

@@ -37,25 +37,23 @@ const (
 	QuietZoneModules = 10
 )
 
-// Segment is a run of a Code 128 symbol's data in one subset: 'B' (ASCII 32 to 126, one
-// character a symbol) or 'C' (digit pairs, two digits a symbol). The ZPL writer uses the
-// segments to give the printer exactly the symbols the model drew.
-type Segment struct {
-	Subset byte
-	Text   string
-}
-
 // code128 is an encoded Code 128 symbol.
 type code128 struct {
-	values   []int     // start, data, check, stop
-	segments []Segment // the data by subset
-	modules  int       // width without quiet zones
+	values  []int // start, data, check, stop
+	modules int   // width without quiet zones
 }
 
 // encode128 encodes s (printable ASCII) as Code 128 with the fewest symbols: subset C for
 // runs of digits where it saves symbols, subset B elsewhere. The choice is exact (dynamic
 // programming over both subsets), not a rule of thumb, and deterministic: on a tie it stays
 // in the current subset, and starts in B.
+//
+// The ZPL writer leaves the subsets to the printer (^BC automatic mode), whose rules (ISO/IEC
+// 15417 Annex E: a run of four or more digits goes into subset C, an odd one with its first
+// digit in B) give the fewest symbols too for data in subsets B and C: between two runs of
+// digits there is a character of subset B, so each run is packed on its own, and for a run at
+// the start, in the middle, at the end or alone those rules take the cheapest choice. The
+// symbols may differ where two choices tie; the width does not (TestEncode128AutoMode).
 func encode128(s string) (code128, error) {
 	if s == "" {
 		return code128{}, fmt.Errorf("nothing to encode")
@@ -99,11 +97,8 @@ func encode128(s string) (code128, error) {
 	} else {
 		c.values = append(c.values, c128StartB)
 	}
-	start := 0
 	for i := 0; i < n; {
 		if consume(i, sub) > 1+consume(i, 1-sub) {
-			c.segments = append(c.segments, Segment{Subset: "BC"[sub], Text: s[start:i]})
-			start = i
 			sub = 1 - sub
 			if sub == subC {
 				c.values = append(c.values, c128CodeC)
@@ -119,7 +114,6 @@ func encode128(s string) (code128, error) {
 			i++
 		}
 	}
-	c.segments = append(c.segments, Segment{Subset: "BC"[sub], Text: s[start:]})
 	sum := c.values[0]
 	for i, v := range c.values[1:] {
 		sum += (i + 1) * v

@@ -1,7 +1,9 @@
 package label
 
 import (
+	"fmt"
 	"image"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -31,6 +33,36 @@ func TestPatterns128(t *testing.T) {
 	}
 }
 
+// subsets reads the subsets of an encoded symbol back from its values: the start and switch
+// codes, and the data each covers ("B:1Z999AA1 C:0123456784").
+func subsets(c code128) string {
+	var out []string
+	var sub byte
+	var text strings.Builder
+	flush := func() {
+		if sub != 0 {
+			out = append(out, string(sub)+":"+text.String())
+		}
+		text.Reset()
+	}
+	for _, v := range c.values[:len(c.values)-2] { // less check and stop
+		switch {
+		case v == c128StartB || (v == c128CodeB && sub == 'C'):
+			flush()
+			sub = 'B'
+		case v == c128StartC || (v == c128CodeC && sub == 'B'):
+			flush()
+			sub = 'C'
+		case sub == 'C':
+			fmt.Fprintf(&text, "%02d", v)
+		default:
+			text.WriteByte(byte(v + 32))
+		}
+	}
+	flush()
+	return strings.Join(out, " ")
+}
+
 func TestEncode128Subsets(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
@@ -50,12 +82,8 @@ func TestEncode128Subsets(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.in, err)
 		}
-		var got []string
-		for _, s := range code.segments {
-			got = append(got, string(s.Subset)+":"+s.Text)
-		}
-		if strings.Join(got, " ") != c.segs {
-			t.Errorf("%s: segments %v, want %s", c.in, got, c.segs)
+		if got := subsets(code); got != c.segs {
+			t.Errorf("%s: subsets %s, want %s", c.in, got, c.segs)
 		}
 	}
 }
@@ -108,6 +136,81 @@ func TestEncode128Optimal(t *testing.T) {
 		}
 	}
 	gen("", 9)
+}
+
+// autoSymbols is the number of symbols, start to stop, of s (letters, digits and other
+// characters of subset B) in Code 128 by the character-set selection rules of ISO/IEC 15417
+// Annex E, which the ZPL writer leaves to the printer (^BC automatic mode: "a string of four or
+// more numeric digits causes an automatic shift to subset C"), written here independently of
+// encode128:
+//   - start in C when s is two digits or begins with four or more, else in B; when it begins
+//     with an odd number of digits, the last of them goes into B;
+//   - in B, a run of four or more digits switches to C, before its first digit when the run is
+//     even and after it when odd;
+//   - in C, anything but a pair of digits switches to B.
+func autoSymbols(s string) int {
+	n := len(s)
+	run := func(i int) int { // digits from i on
+		j := i
+		for j < n && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		return j - i
+	}
+	symbols, inC, i := 1, false, 0 // the start symbol
+	if k := run(0); k == n && k == 2 || k >= 4 {
+		symbols += k / 2
+		inC, i = true, k-k%2
+	}
+	for i < n {
+		if inC { // no pair of digits follows
+			symbols++ // Code B
+			inC = false
+		}
+		if k := run(i); k >= 4 {
+			symbols += 1 + k/2 + k%2 // Code C, the pairs, and an odd run's first digit in B
+			inC, i = true, i+k
+			continue
+		}
+		symbols++
+		i++
+	}
+	return symbols + 2 // check and stop
+}
+
+// TestEncode128AutoMode: a printer's automatic mode (what the ZPL writer asks for) encodes
+// every tracking number in as many symbols as encode128, so the printed symbol is as wide as
+// the one laid out and drawn in the PDF and PNG. The subsets depend only on where the digits
+// are: every arrangement of digits and letters up to 16 characters is tried, then random
+// longer ones up to the longest a label takes.
+func TestEncode128AutoMode(t *testing.T) {
+	t.Parallel()
+	check := func(s string) {
+		code, err := encode128(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := autoSymbols(s), len(code.values); got != want {
+			t.Errorf("%q: automatic mode takes %d symbols, encode128 %d (%s)", s, got, want, subsets(code))
+		}
+	}
+	buf := make([]byte, 64)
+	for n := 1; n <= 16; n++ {
+		for bits := 0; bits < 1<<n; bits++ {
+			for i := range n {
+				buf[i] = "A7"[bits>>i&1]
+			}
+			check(string(buf[:n]))
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 20_000 {
+		n := 17 + r.IntN(48)
+		for i := range n {
+			buf[i] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[r.IntN(10+r.IntN(2)*26)]
+		}
+		check(string(buf[:n]))
+	}
 }
 
 func TestEncode128Refuses(t *testing.T) {

@@ -3,7 +3,7 @@
 // PNG renderers (sub-packages zpl, pdf and png) all draw, so the three outputs cannot drift
 // apart.
 //
-// The label is where a shipment succeeds or fails physically (DOMAIN.md §5): it must carry
+// The label is where a shipment succeeds or fails physically (the R-LBL rules, docs/rules.md): it must carry
 // the buyer's and the seller's full addresses in Latin script with the postal code in the
 // destination's format (R-LBL-3, R-LBL-4), the tracking number as a barcode that scans at
 // 203 dpi and above (R-LBL-2), the battery mark (R-SHIP-6), the COD amount (R-MKT-2) and, to

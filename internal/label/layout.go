@@ -91,7 +91,7 @@ func (p *Prepared) Layout() *Page {
 	avail, _ := barcodeRoom(o)
 	left := (wd - avail) / 2
 	bc := Barcode{X: left + (avail-total)/2 + QuietZoneModules*mod, Y: barsTop, Module: mod,
-		Height: barsBottom - barsTop, Widths: p.code.widths(), Segments: p.code.segments, Data: p.tracking}
+		Height: barsBottom - barsTop, Widths: p.code.widths(), Data: p.tracking}
 	b.add(bc)
 	hri := fit(p.tracking, inner, hriSize, 7, true, 1)
 	hw := textWidth(hri.lines[0], hri.size, true)

@@ -38,12 +38,11 @@ type Box struct {
 // Barcode is the tracking number as Code 128, in dots: the quiet zones (at least
 // QuietZoneModules each side) are the white around it.
 type Barcode struct {
-	X, Y     int     // the top-left corner of the first bar
-	Module   int     // the narrowest bar or space, dots
-	Height   int     // dots
-	Widths   []uint8 // bar and space widths in modules, bar first, start to stop
-	Segments []Segment
-	Data     string
+	X, Y   int     // the top-left corner of the first bar
+	Module int     // the narrowest bar or space, dots
+	Height int     // dots
+	Widths []uint8 // bar and space widths in modules, bar first, start to stop
+	Data   string  // the tracking number
 }
 
 // QR is a QR symbol in dots; its quiet zone (QRQuietModules) is the white around it.

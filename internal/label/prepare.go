@@ -406,15 +406,27 @@ var refusedAddressProblems = map[string]bool{
 // the region is printed as given.
 var regionCodeCountries = map[string]bool{"US": true, "CA": true, "AU": true}
 
+// senderHint replaces the address checks' buyer-facing fixes on the from address.
+var senderHint = map[string]string{
+	"name": "enter the sender's name, the seller's or the warehouse's, as it should appear on the label (R-LBL-3)",
+}
+
 func shownAddr(pr *problems, who string, a model.Address, recipient bool) shownAddress {
 	r := address.Check(a)
 	for _, q := range r.Problems {
 		if !refusedAddressProblems[q.Code] || q.Field == "phone" || q.Field == "email" {
 			continue
 		}
-		msg := q.Message
-		if q.Suggestion != "" {
-			msg += "; " + q.Suggestion
+		msg, fix := q.Message, q.Suggestion
+		if !recipient {
+			// The address checks speak of the buyer; here the fix is the sender's (R-LBL-3).
+			msg = "sender address: " + msg
+			if s, ok := senderHint[q.Field]; ok && q.Code == address.CodeMissingField {
+				fix = s
+			}
+		}
+		if fix != "" {
+			msg += "; " + fix
 		}
 		pr.add(q.Code, who+"."+q.Field, msg)
 	}
@@ -477,16 +489,48 @@ func (e *LabelError) Error() string { return fmt.Sprintf("label[%d]: %v", e.Inde
 
 func (e *LabelError) Unwrap() error { return e.Err }
 
-// PrepareAll prepares every label, so that a batch is refused before anything is written;
-// the first label that cannot be rendered is returned as a *LabelError.
+// BatchError is a batch refused because some of its labels cannot be rendered: every such
+// label, in input order, each with all its problems (a *LabelError). Total is the batch size.
+type BatchError struct {
+	Labels []*LabelError
+	Total  int
+}
+
+func (e *BatchError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d of %d labels cannot be rendered", len(e.Labels), e.Total)
+	for _, le := range e.Labels {
+		b.WriteString("; ")
+		b.WriteString(le.Error())
+	}
+	return b.String()
+}
+
+// Unwrap is every label's error, so errors.As finds the first *LabelError.
+func (e *BatchError) Unwrap() []error {
+	out := make([]error, len(e.Labels))
+	for i, le := range e.Labels {
+		out[i] = le
+	}
+	return out
+}
+
+// PrepareAll prepares every label, so that a batch is refused before anything is written.
+// When some cannot be rendered it returns a *BatchError with every one of them: a clerk fixes
+// the batch once, not once per bad label.
 func PrepareAll(labels []Label, opt Options) ([]*Prepared, error) {
 	out := make([]*Prepared, len(labels))
+	var bad []*LabelError
 	for i, l := range labels {
 		p, err := Prepare(l, opt)
 		if err != nil {
-			return nil, &LabelError{Index: i, Err: err}
+			bad = append(bad, &LabelError{Index: i, Err: err})
+			continue
 		}
 		out[i] = p
+	}
+	if len(bad) > 0 {
+		return nil, &BatchError{Labels: bad, Total: len(labels)}
 	}
 	return out, nil
 }

@@ -168,3 +168,53 @@ func TestOptions(t *testing.T) {
 		t.Error("150 dpi prepared")
 	}
 }
+
+// TestPrepareAllReportsEveryLabel: a batch is refused with every label that cannot be
+// rendered, in input order, each with all its problems; the good labels are not listed.
+func TestPrepareAllReportsEveryLabel(t *testing.T) {
+	t.Parallel()
+	ls := []label.Label{labeltest.Example(), labeltest.Example(), labeltest.Example(), labeltest.Example()}
+	ls[1].To.City, ls[1].WeightG = "北京", -1
+	ls[3].TrackingNumber = ""
+	_, err := label.PrepareAll(ls, label.Options{})
+	var be *label.BatchError
+	if !errors.As(err, &be) || be.Total != 4 || len(be.Labels) != 2 {
+		t.Fatalf("err = %v, want a *BatchError with labels 1 and 3 of 4", err)
+	}
+	if be.Labels[0].Index != 1 || be.Labels[1].Index != 3 {
+		t.Fatalf("bad labels %d and %d, want 1 and 3", be.Labels[0].Index, be.Labels[1].Index)
+	}
+	var ve *model.ValidationError
+	if !errors.As(be.Labels[0].Err, &ve) || len(ve.Problems) != 2 {
+		t.Fatalf("label 1: %v, want both its problems", be.Labels[0].Err)
+	}
+	if !strings.Contains(err.Error(), "2 of 4 labels") || !strings.Contains(err.Error(), "label[3]") {
+		t.Errorf("message %q", err)
+	}
+}
+
+// TestPrepareSenderProblemsNameTheSender: the address checks speak of the buyer; on a label's
+// from address the fix is the sender's (the seller or the warehouse), never the buyer's.
+func TestPrepareSenderProblemsNameTheSender(t *testing.T) {
+	t.Parallel()
+	l := labeltest.Example()
+	l.From.Name, l.From.Line1 = "", ""
+	_, err := label.Prepare(l, label.Options{})
+	var ve *model.ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("err = %v", err)
+	}
+	seen := 0
+	for _, p := range ve.Problems {
+		if !strings.HasPrefix(p.Field, "from.") {
+			continue
+		}
+		seen++
+		if strings.Contains(p.Message, "buyer") || !strings.Contains(p.Message, "sender") {
+			t.Errorf("%s: %q; want the sender named, not the buyer", p.Field, p.Message)
+		}
+	}
+	if seen != 2 {
+		t.Fatalf("problems %+v, want from.name and from.line1", ve.Problems)
+	}
+}

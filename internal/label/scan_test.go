@@ -14,6 +14,7 @@ import (
 	"lastmile/internal/label/labeltest"
 	"lastmile/internal/label/pdf"
 	"lastmile/internal/label/png"
+	"lastmile/internal/testtool"
 )
 
 // A label is correct only if its barcode scans back to the exact tracking number (and its
@@ -155,12 +156,12 @@ func TestScanPDF(t *testing.T) {
 
 // TestScanExternal: the same through Debian's tools, which read the PDF as a printer driver
 // would (poppler's pdftoppm, text included) and scan with another decoder (zbar). CI installs
-// them (poppler-utils, zbar-tools); elsewhere the test is skipped.
+// them (poppler-utils, zbar-tools) and fails without them; elsewhere the test is skipped with
+// a message (testtool).
 func TestScanExternal(t *testing.T) {
 	t.Parallel()
-	if !labeltest.Have("pdftoppm") || !labeltest.Have("zbarimg") {
-		t.Skip("pdftoppm or zbarimg is not installed (apt-get install poppler-utils zbar-tools): scanned with gozxing only")
-	}
+	testtool.Command(t, "pdftoppm", "apt-get install poppler-utils")
+	testtool.Command(t, "zbarimg", "apt-get install zbar-tools")
 	labels := scanLabels(t, 8)
 	for _, dpi := range []int{203, 300} {
 		doc := pdf.New(label.Size4x6)

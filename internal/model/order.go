@@ -2,7 +2,7 @@ package model
 
 import "time"
 
-// Status is a platform order status (DOMAIN.md §3), plus PARTIALLY_SHIPPING for an order whose
+// Status is a platform order status (docs/rules.md, R-ORD), plus PARTIALLY_SHIPPING for an order whose
 // packages ship at different times.
 type Status string
 

@@ -18,18 +18,42 @@ type Problem struct {
 	Severity   string `json:"severity"`
 }
 
-// Corrections are what a seller fixed in lastmile on top of the marketplace's order: a shipping
-// address the carrier will accept, customs and parcel data the marketplace does not carry. They
-// survive later versions of the order from the marketplace, which still has the uncorrected data.
+// Corrections are what a seller fixed in lastmile on top of the source's order (marketplace, API
+// or file): shipping address fields the carrier will accept, customs and parcel data the source
+// does not carry. Only the fields the seller changed are held, and only those override later
+// versions of the order from the source, which may still have the uncorrected data; every other
+// field follows the source.
+//
+// Stored inside the order's JSON. Corrections stored before they became field-level held the
+// whole address; that JSON reads as a correction of every field it has.
 type Corrections struct {
-	ShippingAddress *Address `json:"shipping_address,omitempty"`
+	// ShippingAddress holds the corrected fields of the shipping address.
+	ShippingAddress *AddressCorrection `json:"shipping_address,omitempty"`
 	// Lines are keyed by SKU.
 	Lines map[string]LineCorrection `json:"lines,omitempty"`
-	At    time.Time                 `json:"at"`
+	// Replaced are the source's values of the corrected fields, as its newest version has them:
+	// what withdrawing a correction brings back. A field missing here (a correction stored
+	// before lastmile kept them) keeps its value until the source's next version.
+	Replaced *Replaced `json:"replaced,omitempty"`
+	At       time.Time `json:"at"`
+}
+
+// AddressCorrection is the corrected fields of an address; nil fields follow the source.
+type AddressCorrection struct {
+	Name       *string `json:"name,omitempty"`
+	Company    *string `json:"company,omitempty"`
+	Line1      *string `json:"line1,omitempty"`
+	Line2      *string `json:"line2,omitempty"`
+	City       *string `json:"city,omitempty"`
+	Region     *string `json:"region,omitempty"`
+	PostalCode *string `json:"postal_code,omitempty"`
+	Country    *string `json:"country,omitempty"`
+	Phone      *string `json:"phone,omitempty"`
+	Email      *string `json:"email,omitempty"`
 }
 
 // LineCorrection overrides the customs and parcel fields of the order lines with its SKU; nil
-// fields are left as the marketplace sent them.
+// fields are left as the source sent them.
 type LineCorrection struct {
 	DeclaredName *string `json:"declared_name,omitempty"`
 	HasBattery   *bool   `json:"has_battery,omitempty"`
@@ -37,4 +61,10 @@ type LineCorrection struct {
 	LengthMM     *int64  `json:"length_mm,omitempty"`
 	WidthMM      *int64  `json:"width_mm,omitempty"`
 	HeightMM     *int64  `json:"height_mm,omitempty"`
+}
+
+// Replaced are the source's values of corrected fields (Corrections.Replaced).
+type Replaced struct {
+	ShippingAddress *AddressCorrection        `json:"shipping_address,omitempty"`
+	Lines           map[string]LineCorrection `json:"lines,omitempty"`
 }

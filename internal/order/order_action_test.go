@@ -87,7 +87,7 @@ func TestConfirmTwice(t *testing.T) {
 	}
 }
 
-// DOMAIN.md §3: CANCELLED from any state before delivery.
+// docs/rules.md, R-ORD: CANCELLED from any state before delivery.
 func TestCancelByStatus(t *testing.T) {
 	t.Parallel()
 	cancellable := map[model.Status]bool{
@@ -167,5 +167,43 @@ func TestConfirmCancelledOrderRefused(t *testing.T) {
 	}
 	if !reflect.DeepEqual(o, before) {
 		t.Errorf("order changed")
+	}
+}
+
+// R-ORD-6: a held order is not confirmed, whether or not it was confirmed before it became
+// held; the refusal names every error-severity problem, and warnings do not hold it.
+func TestConfirmHeldOrderRefused(t *testing.T) {
+	t.Parallel()
+	problems := []model.Problem{
+		{Code: "postal_code_format", Field: "shipping_address.postal_code", Severity: model.SeverityError},
+		{Code: "battery_flag_missing", Field: "lines[0].has_battery", Severity: model.SeverityWarning},
+		{Code: "missing_weight", Field: "lines[1].weight_g", Severity: model.SeverityError},
+	}
+	for _, confirmed := range []bool{false, true} {
+		o := orderUnconfirmed(awaitShip)
+		if confirmed {
+			order.Confirm(&o, actionAt, "seller")
+		}
+		o.NeedsAttention, o.Problems = true, problems
+		before := cloneOrder(o)
+		changed, err := order.Confirm(&o, actionAt.Add(time.Hour), "seller")
+		var he *order.HeldError
+		if changed || !errors.As(err, &he) || !errors.Is(err, model.ErrConflict) {
+			t.Fatalf("confirmed=%v: Confirm = %v, %v; want a *HeldError (ErrConflict)", confirmed, changed, err)
+		}
+		if he.Action != "confirm" || len(he.Problems) != 2 || he.Problems[0].Field != "shipping_address.postal_code" || he.Problems[1].Field != "lines[1].weight_g" {
+			t.Errorf("HeldError %+v; want the two errors, not the warning", he)
+		}
+		if !strings.Contains(err.Error(), "lines[1].weight_g") {
+			t.Errorf("message %q does not name the problems", err)
+		}
+		if !reflect.DeepEqual(o, before) {
+			t.Errorf("a refused confirmation changed the order")
+		}
+	}
+	o := orderUnconfirmed(awaitShip)
+	o.Problems = problems[1:2] // a warning only: not held
+	if changed, err := order.Confirm(&o, actionAt, "seller"); err != nil || !changed {
+		t.Fatalf("an order with only a warning: Confirm = %v, %v", changed, err)
 	}
 }

@@ -82,15 +82,11 @@ func TestCorrectMergesPerSKUAndSurvivesMerge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	name, battery, weight := "Cotton T-shirt, red", true, int64(200)
-	if err := order.Correct(&stored, model.Corrections{Lines: map[string]model.LineCorrection{"TSHIRT-RED-M": {DeclaredName: &name}}}, now, "test"); err != nil {
-		t.Fatal(err)
-	}
+	name := "Cotton T-shirt, red"
+	correct(t, &stored, `{"lines":[{"sku":"TSHIRT-RED-M","declared_name":"Cotton T-shirt, red"}]}`, now)
+	correct(t, &stored, `{"shipping_address":{"name":"Jane Doe","line1":"1 Main St","city":"Austin","region":"TX","postal_code":"78701","country":"US","phone":"+15125550100"},
+		"lines":[{"sku":"TSHIRT-RED-M","has_battery":true,"weight_g":200}]}`, now)
 	fixed := model.Address{Name: "Jane Doe", Line1: "1 Main St", City: "Austin", Region: "TX", PostalCode: "78701", Country: "US", Phone: "+15125550100"}
-	if err := order.Correct(&stored, model.Corrections{ShippingAddress: &fixed,
-		Lines: map[string]model.LineCorrection{"TSHIRT-RED-M": {HasBattery: &battery, WeightG: &weight}}}, now, "test"); err != nil {
-		t.Fatal(err)
-	}
 	l := stored.Lines[0]
 	if stored.ShippingAddress != fixed || l.DeclaredName != name || !l.HasBattery || l.WeightG != 200 || stored.Version != 3 {
 		t.Fatalf("corrections not applied together: %+v %+v v%d", stored.ShippingAddress, l, stored.Version)
@@ -116,11 +112,11 @@ func TestCorrectMergesPerSKUAndSurvivesMerge(t *testing.T) {
 	}
 
 	var ve *model.ValidationError
-	if err := order.Correct(&stored, model.Corrections{Lines: map[string]model.LineCorrection{"NOPE": {HasBattery: &battery}}}, now, "test"); !errors.As(err, &ve) || ve.Problems[0].Code != "sku_unknown" {
+	if _, err := order.Correct(&stored, patch(t, `{"lines":[{"sku":"NOPE","has_battery":true}]}`), now, "test"); !errors.As(err, &ve) || ve.Problems[0].Code != "sku_unknown" {
 		t.Fatalf("unknown SKU: %v", err)
 	}
-	if err := order.Correct(&stored, model.Corrections{}, now, "test"); !errors.As(err, &ve) {
-		t.Fatalf("empty correction: %v", err)
+	if changed, err := order.Correct(&stored, patch(t, `{}`), now, "test"); changed || err != nil {
+		t.Fatalf("empty merge patch: changed %v, %v", changed, err)
 	}
 }
 

@@ -254,21 +254,19 @@ func (s *Service) Confirm(ctx context.Context, scope model.Scope, id, cause stri
 	})
 }
 
-// Correct records the seller's corrections to an order's shipping address or line data and runs
-// the checks again: a fixed order is no longer held. The corrections stay over later versions of
-// the order from the marketplace.
-func (s *Service) Correct(ctx context.Context, scope model.Scope, id string, c model.Corrections, cause string) (model.Order, error) {
-	if c.ShippingAddress != nil {
-		a := address.Normalize(*c.ShippingAddress)
-		c.ShippingAddress = &a
-	}
+// Correct applies the seller's merge patch p (PATCH /v1/orders/{id}: corrections to the
+// shipping address and the lines' customs and parcel data, or their withdrawal) and runs the
+// checks again: a fixed order is no longer held. The corrections stay over later versions of
+// the order from its source. A patch that changes nothing writes nothing.
+func (s *Service) Correct(ctx context.Context, scope model.Scope, id string, p Patch, cause string) (model.Order, error) {
 	now := s.clock()
 	marketOf, err := s.figuresOf(ctx, scope.ShopIDs)
 	if err != nil {
 		return model.Order{}, err
 	}
 	return s.store.UpdateOrder(ctx, scope.ShopIDs, id, func(o *model.Order) (bool, error) {
-		if err := Correct(o, c, now, cause); err != nil {
+		changed, err := Correct(o, p, now, cause)
+		if err != nil || !changed {
 			return false, err
 		}
 		Check(o, marketOf(o.ShopID, o.Market))

@@ -70,8 +70,8 @@ func TestServiceChecksWithShopFigures(t *testing.T) {
 	if _, err := figs.Patch(ctx, scopeOf("shop_plain"), "shop_plain", settings.Patch{Set: config.Overrides{"cod": "true", "require_declared_name": "false"}}); err != nil {
 		t.Fatal(err)
 	}
-	addr := plain.ShippingAddress
-	fixed, err := svc.Correct(ctx, scope, plain.ID, model.Corrections{ShippingAddress: &addr}, order.CauseAPI)
+	weight := order.Field[int64]{Set: true, Value: plain.Lines[0].WeightG + 10}
+	fixed, err := svc.Correct(ctx, scope, plain.ID, order.Patch{Lines: []order.LinePatch{{SKU: plain.Lines[0].SKU, WeightG: weight}}}, order.CauseAPI)
 	if err != nil {
 		t.Fatal(err)
 	}

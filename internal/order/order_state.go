@@ -12,7 +12,7 @@ import (
 	"lastmile/internal/model"
 )
 
-// transitions is the table of allowed status changes (DOMAIN.md §3): the platform's forward path
+// transitions is the table of allowed status changes (docs/rules.md, R-ORD): the platform's forward path
 // UNPAID → ON_HOLD → AWAITING_SHIPMENT → AWAITING_COLLECTION → IN_TRANSIT → DELIVERED → COMPLETED,
 // PARTIALLY_SHIPPING between AWAITING_SHIPMENT and AWAITING_COLLECTION for multi-package orders,
 // skips the platform itself makes (a paid order without a hold, a carrier that scans at pickup),

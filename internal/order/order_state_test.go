@@ -26,7 +26,7 @@ const (
 	notAStatus = model.Status("SHIPPED")
 )
 
-// allowedSteps is the one-step lifecycle of DOMAIN.md §3, written out independently of the
+// allowedSteps is the one-step lifecycle of docs/rules.md (R-ORD), written out independently of the
 // code's table: the platform's forward path, PARTIALLY_SHIPPING for multi-package orders, the
 // skips the platform makes itself, and CANCELLED from every state before delivery.
 var allowedSteps = map[model.Status][]model.Status{
@@ -36,7 +36,7 @@ var allowedSteps = map[model.Status][]model.Status{
 	partial:   {awaitColl, inTransit, cancelled},
 	awaitColl: {inTransit, cancelled},
 	inTransit: {delivered, cancelled},
-	delivered: {completed}, // DOMAIN.md §3: no cancellation once delivered (returns are separate)
+	delivered: {completed}, // docs/rules.md: no cancellation once delivered (returns are separate)
 	completed: {},          // final
 	cancelled: {},          // final
 }

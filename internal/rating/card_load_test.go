@@ -158,7 +158,7 @@ func TestLoadVersions(t *testing.T) {
 	}
 }
 
-// TestExampleCards: the shipped cards load, are marked illustrative, cite DOMAIN.md's figures
+// TestExampleCards: the shipped cards load, are marked illustrative, cite the rules' figures
 // by rule id, and the J&T US card is exactly issue 5's.
 func TestExampleCards(t *testing.T) {
 	t.Parallel()
@@ -170,8 +170,10 @@ func TestExampleCards(t *testing.T) {
 	for _, s := range cards.services {
 		services = append(services, s.carrier+"/"+s.service)
 	}
-	want := []string{"4px/direct-us", "evri/standard", "flash-th/standard", "jt-id/ez", "jt-th/standard", "jt-us/standard",
-		"ninja-van-th/standard", "royal-mail/tracked-24", "royal-mail/tracked-48", "tiktok-shipping-uk/economy",
+	want := []string{"4px/direct-us", "dhl-ecommerce/parcel-expedited", "evri/standard", "fedex/ground", "fedex/home-delivery",
+		"flash-th/standard", "jt-id/ez", "jt-my/standard", "jt-ph/standard", "jt-th/standard", "jt-us/standard", "jt-vn/standard",
+		"ninja-van-my/standard", "ninja-van-ph/standard", "ninja-van-sg/standard", "ninja-van-th/standard", "ninja-van-vn/standard",
+		"royal-mail/tracked-24", "royal-mail/tracked-48", "tiktok-shipping-uk/economy",
 		"tiktok-shipping-uk/standard", "ups/ground", "usps/ground-advantage", "yunexpress/direct-eu"}
 	if !slices.Equal(services, want) {
 		t.Errorf("services\n%v\nwant\n%v", services, want)
@@ -212,7 +214,7 @@ func TestExampleCards(t *testing.T) {
 		}
 	}
 
-	// DOMAIN.md's figures carry their rule id on the same line.
+	// The rules' figures carry their rule id on the same line.
 	cites := map[string][]string{
 		"jt-us.yaml":                       {"price: 3.28}    # R-RATE-3", "per_kg: 0.21}   # R-RATE-3", "amount: 2.50                         # R-RATE-3", "amount: 0.15}     # R-RATE-3", "amount: 0.80}     # R-RATE-3", "percent_of_base: 3.5}   # R-RATE-4"},
 		"ninja-van-th.yaml":                {"min_weight_g: 3000                   # R-RATE-6"},

@@ -157,7 +157,20 @@ type BoxCandidate struct {
 const (
 	maxOptions = 16
 	maxBoxes   = 200
+	// MaxQuoteLines bounds the lines of a quoted order, as an order holds at most 1,000 lines.
+	// With each line's price and quantity bounded too, no sum over the lines can leave int64.
+	MaxQuoteLines = 1000
 )
+
+// mulAddWithin returns sum + a×b and true when that is at most limit, else limit+1 and false,
+// for sum ≤ limit and a, b ≥ 0. It never overflows, whatever the figures: a quote sums price ×
+// quantity and weight × quantity over outside input.
+func mulAddWithin(sum, a, b, limit int64) (int64, bool) {
+	if sum > limit || a < 0 || b < 0 || a != 0 && b > (limit-sum)/a {
+		return limit + 1, false
+	}
+	return sum + a*b, true
+}
 
 // QuoteOrder rates one order against cards: it checks and normalises the request, builds the
 // parcel (given, from the lines, or the best box), rates, selects by policy and renders the
@@ -330,11 +343,19 @@ func NewRequest(qr *QuoteRequest, markets map[model.Market]config.Market, now ti
 		bad("missing_field", "shipping_address.country", "the destination country is required to find a zone")
 	}
 
-	// Lines: the declared value (insurance) and the items to pack.
-	items := make([]Item, 0, len(o.Lines))
+	// Lines: the declared value (insurance) and the items to pack. The weight is summed
+	// saturating just above what any card prices: it matters only without a package.
+	items := make([]Item, 0, min(len(o.Lines), MaxQuoteLines))
 	var weightG, units int64
+	var noWeight []string // lines without weight_g, for the refusal when nothing else gives one
+	declaredOK := true
 	dimsKnown := len(o.Lines) > 0
-	for i, l := range o.Lines {
+	lines := o.Lines
+	if len(lines) > MaxQuoteLines {
+		bad("too_many", "lines", "a quote takes at most %d lines, as an order holds; this one has %d", MaxQuoteLines, len(lines))
+		lines = nil
+	}
+	for i, l := range lines {
 		f := "lines[" + strconv.Itoa(i) + "]"
 		if l.Quantity <= 0 || l.Quantity > MaxPackUnits*100 {
 			bad("invalid_quantity", f+".quantity", "quantity must be a whole number from 1 to %d", MaxPackUnits*100)
@@ -349,10 +370,16 @@ func NewRequest(qr *QuoteRequest, markets map[model.Market]config.Market, now ti
 			bad("invalid_amount", f+".unit_price.amount", "the unit price must be 0 to %d minor units", int64(maxAmount))
 			continue
 		}
-		if c := l.UnitPrice.Currency; c == "" || strings.EqualFold(c, req.Currency) {
-			req.Declared += l.UnitPrice.Amount * l.Quantity
+		if c := l.UnitPrice.Currency; declaredOK && (c == "" || strings.EqualFold(c, req.Currency)) {
+			if req.Declared, declaredOK = mulAddWithin(req.Declared, l.UnitPrice.Amount, l.Quantity, maxAmount); !declaredOK {
+				bad("invalid_amount", "lines", "the declared value of the lines (unit price × quantity, summed) passes %d minor units at %s; "+
+					"insurance and customs cannot take more", int64(maxAmount), f)
+			}
 		}
-		weightG += l.WeightG * l.Quantity
+		weightG, _ = mulAddWithin(weightG, l.WeightG, l.Quantity, maxChargeableG)
+		if l.WeightG == 0 {
+			noWeight = append(noWeight, f+".weight_g")
+		}
 		units += l.Quantity
 		if l.LengthMM == 0 || l.WidthMM == 0 || l.HeightMM == 0 {
 			dimsKnown = false
@@ -362,8 +389,19 @@ func NewRequest(qr *QuoteRequest, markets map[model.Market]config.Market, now ti
 		}
 		items = append(items, Item{LengthMM: l.LengthMM, WidthMM: l.WidthMM, HeightMM: l.HeightMM, WeightG: l.WeightG, Quantity: l.Quantity})
 	}
-	if req.Declared > maxAmount {
-		bad("invalid_amount", "lines", "the declared value of the lines is above %d minor units", int64(maxAmount))
+	// linesWeight checks the lines' weight where the parcel's is theirs (no package given).
+	linesWeight := func() {
+		switch {
+		case len(o.Lines) > MaxQuoteLines: // refused above; their weight was not summed
+		case len(noWeight) > 0:
+			bad("weight_unknown", "package.weight_g", "%s: the parcel's weight is the lines' sum; give weight_g on every line, or package.weight_g",
+				missingList(noWeight))
+		case weightG == 0:
+			bad("weight_unknown", "package.weight_g", "no line can be weighed; give package.weight_g, or valid lines with weight_g")
+		case weightG > maxChargeableG:
+			bad("invalid_weight", "lines", "the lines weigh more than %d g (weight_g × quantity, summed), more than any card prices; "+
+				"give package.weight_g of the parcel as packed, or split the order", int64(maxChargeableG))
+		}
 	}
 	if o.COD != nil && o.COD.Amount != 0 {
 		switch c := strings.ToUpper(strings.TrimSpace(o.COD.Currency)); {
@@ -403,9 +441,7 @@ func NewRequest(qr *QuoteRequest, markets map[model.Market]config.Market, now ti
 		if units > MaxPackUnits {
 			bad("too_many", "lines", "a box is chosen for at most %d units, the order has %d", MaxPackUnits, units)
 		}
-		if weightG <= 0 {
-			bad("weight_unknown", "lines", "the lines have no weight_g")
-		}
+		linesWeight()
 		for i, b := range qr.Boxes {
 			f := "boxes[" + strconv.Itoa(i) + "]"
 			if b.ID == "" {
@@ -426,9 +462,7 @@ func NewRequest(qr *QuoteRequest, markets map[model.Market]config.Market, now ti
 		}
 	default:
 		req.Parcel = stackLines(items, weightG, dimsKnown)
-		if weightG <= 0 || weightG > maxChargeableG {
-			bad("weight_unknown", "package.weight_g", "the lines weigh nothing; give lines[].weight_g or package.weight_g")
-		}
+		linesWeight()
 	}
 
 	seen := map[string]bool{}
@@ -461,6 +495,15 @@ func NewRequest(qr *QuoteRequest, markets map[model.Market]config.Market, now ti
 		return nil, &model.ValidationError{Problems: p}
 	}
 	return &Prepared{Request: req, Items: items, Boxes: boxes, Source: src}, nil
+}
+
+// missingList names up to three missing fields and counts the rest.
+func missingList(fields []string) string {
+	const shown = 3
+	if len(fields) <= shown {
+		return strings.Join(fields, ", ") + " missing"
+	}
+	return fmt.Sprintf("%s and %d more missing", strings.Join(fields[:shown], ", "), len(fields)-shown)
 }
 
 // stackLines is the parcel of the lines without a box: their weight, and when every line has

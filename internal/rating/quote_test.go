@@ -213,3 +213,82 @@ func TestNewDestination(t *testing.T) {
 		t.Errorf("%+v", d)
 	}
 }
+
+// boundsOrder is a US order to Anchorage with n lines of the given unit price, quantity and
+// weight, and a package of packageG grams (none when 0).
+func boundsOrder(n int, price, qty, weightG, packageG int64) *QuoteRequest {
+	qr := &QuoteRequest{Order: model.Order{ExternalID: "B", Market: "US", Currency: "USD",
+		ShippingAddress: model.Address{Name: "Kai", Line1: "1 Main St", City: "Anchorage", Region: "AK", PostalCode: "99501", Country: "US"}}}
+	for i := 0; i < n; i++ {
+		qr.Lines = append(qr.Lines, model.Line{SKU: "S", Quantity: qty, WeightG: weightG, UnitPrice: model.Money{Amount: price, Currency: "USD"}})
+	}
+	if packageG > 0 {
+		qr.Package = &PackageSpec{WeightG: packageG}
+	}
+	return qr
+}
+
+// TestQuoteOrderBounds: sums over the lines never wrap. 9,224 lines of 1e10 × 1e5 once summed
+// past int64 into a negative declared value that passed the amount check (insurance at its
+// minimum); a heavy order was told it weighs nothing. Every refusal names the field, the limit
+// or what is missing.
+func TestQuoteOrderBounds(t *testing.T) {
+	t.Parallel()
+	cards, err := DefaultCards()
+	if err != nil {
+		t.Fatal(err)
+	}
+	markets := config.DefaultMarkets()
+	now := time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC)
+	const price, qty = maxAmount, MaxPackUnits * 100 // the largest each line may carry
+	for _, tc := range []struct {
+		name        string
+		qr          *QuoteRequest
+		field, code string
+		has, hasNot []string // in the message
+	}{
+		{"lines past int64", boundsOrder(9224, price, qty, 100, 1000), "lines", "too_many", []string{"1000", "9224"}, nil},
+		{"too many lines, no package", boundsOrder(MaxQuoteLines+1, 1, 1, 100, 0), "lines", "too_many", []string{"1000"}, nil},
+		{"declared value past the limit", boundsOrder(MaxQuoteLines, price, qty, 100, 1000), "lines", "invalid_amount", []string{"10000000000"}, nil},
+		{"heavier than any parcel", boundsOrder(2, 1, 1, maxChargeableG, 0), "lines", "invalid_weight", []string{"10000000", "package.weight_g"}, []string{"nothing"}},
+		{"heavy lines past int64", boundsOrder(MaxQuoteLines, 1, qty, maxChargeableG, 0), "lines", "invalid_weight", []string{"10000000"}, []string{"nothing"}},
+		{"no weight anywhere", boundsOrder(2, 1, 1, 0, 0), "package.weight_g", "weight_unknown", []string{"lines[0].weight_g", "lines[1].weight_g", "package.weight_g"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := QuoteOrder(cards, tc.qr, markets, QuoteOptions{Now: now})
+			var ve *model.ValidationError
+			if !errors.As(err, &ve) || len(ve.Problems) != 1 {
+				t.Fatalf("err = %v, want one problem: %s on %s", err, tc.code, tc.field)
+			}
+			p := ve.Problems[0]
+			if p.Field != tc.field || p.Code != tc.code {
+				t.Errorf("%s on %s (%s), want %s on %s", p.Code, p.Field, p.Message, tc.code, tc.field)
+			}
+			for _, s := range tc.has {
+				if !strings.Contains(p.Message, s) {
+					t.Errorf("message %q lacks %q", p.Message, s)
+				}
+			}
+			for _, s := range tc.hasNot {
+				if strings.Contains(p.Message, s) {
+					t.Errorf("message %q says %q", p.Message, s)
+				}
+			}
+		})
+	}
+
+	// Lines without a weight are fine when the package has one.
+	if _, err := QuoteOrder(cards, boundsOrder(3, 1999, 1, 0, 800), markets, QuoteOptions{Now: now}); err != nil {
+		t.Errorf("lines without weight, package with: %v", err)
+	}
+	// One line without a weight under-weighs the parcel: named, not guessed.
+	qr := boundsOrder(2, 1999, 1, 450, 0)
+	qr.Lines[1].WeightG = 0
+	_, err = QuoteOrder(cards, qr, markets, QuoteOptions{Now: now})
+	var ve *model.ValidationError
+	if !errors.As(err, &ve) || ve.Problems[0].Field != "package.weight_g" || !strings.Contains(ve.Problems[0].Message, "lines[1].weight_g") ||
+		strings.Contains(ve.Problems[0].Message, "lines[0]") {
+		t.Errorf("one line without weight: %v", err)
+	}
+}

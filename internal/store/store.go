@@ -61,6 +61,8 @@ type Store interface {
 	Stock
 	// ShopSettings holds shops' own settings (shop_settings.go).
 	ShopSettings
+	// Jobs enqueues background work (job.go).
+	Jobs
 }
 
 // MergeFunc is the domain's decision for one incoming order (see order.Merge).

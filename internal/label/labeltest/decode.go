@@ -256,12 +256,6 @@ func fillRect(img *image.Gray, x0, y0, x1, y1 float64) {
 	}
 }
 
-// Have reports whether the command is installed.
-func Have(cmd string) bool {
-	_, err := exec.LookPath(cmd)
-	return err == nil
-}
-
 // Pdftoppm rasterises every page of doc at dpi, in grey, with poppler's pdftoppm, into PNG
 // files in dir, and returns their paths in page order.
 func Pdftoppm(dir string, doc []byte, dpi int) ([]string, error) {

@@ -1,6 +1,6 @@
 // Package labeltest holds what the label packages' tests share: sample labels for every
 // market, generated tracking numbers, barcode decoding of rendered images with gozxing (and
-// Debian's zbarimg and pdftoppm when installed), a rasteriser for the bars of the PDFs the pdf
+// with Debian's zbarimg and pdftoppm, which tests find through testtool), a rasteriser for the bars of the PDFs the pdf
 // package writes, and the layout invariants every page must keep. It is imported by tests
 // only.
 package labeltest

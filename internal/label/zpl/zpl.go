@@ -1,6 +1,6 @@
 // Package zpl writes laid-out labels (label.Page) as ZPL II for Zebra thermal printers: one
 // ^XA…^XZ format per label, at the page's resolution (203 or 300 dpi), UTF-8 text (^CI28),
-// the tracking number as a printer-drawn Code 128 (^BC) with the model's exact subsets and
+// the tracking number as a printer-drawn Code 128 (^BC, automatic mode) with the model's
 // module width, and everything else, the anti-counterfeit QR included, as graphic boxes (^GB)
 // placed to the dot.
 //
@@ -87,37 +87,24 @@ func appendText(dst []byte, p *label.Page, t label.Text) []byte {
 	return appendField(dst, t.S)
 }
 
-// appendBarcode writes the Code 128 with the module (^BY) and height of the model and its
-// subsets spelt out with invocation codes (>: start B, >; start C, >6 to B, >5 to C), so the
-// printer draws exactly the symbols the model measured. The human-readable line is a Text.
+// appendBarcode writes the Code 128 with the module (^BY) and height of the model, in ^BC's
+// automatic mode (A): the field data is the tracking number as it reads, and the printer
+// chooses the subsets. The subsets are not spelt out with invocation codes (mode N, >: >5 >6)
+// because zebrash, the open-source renderer behind several label viewers, takes >5 (switch to
+// subset C) for an FNC 4 and stays in subset B: its preview was wider than the label and did
+// not scan. Automatic mode packs digits by the rules of ISO/IEC 15417 Annex E, into as many
+// symbols as the label package's encoder (label's TestEncode128AutoMode), so the printed symbol
+// is as wide as the one laid out.
+// The tracking number is capitals and digits (trackno), none of which ^FD or ^BC reads as a
+// command. The human-readable line is a Text.
 func appendBarcode(dst []byte, b label.Barcode) []byte {
 	dst = appendXY(dst, "^FO", b.X, b.Y)
 	dst = append(dst, "^BY"...)
 	dst = strconv.AppendInt(dst, int64(b.Module), 10)
 	dst = append(dst, "^BCN,"...)
 	dst = strconv.AppendInt(dst, int64(b.Height), 10)
-	dst = append(dst, ",N,N,N,N"...)
-	var data []byte
-	for i, s := range b.Segments {
-		switch {
-		case i == 0 && s.Subset == 'C':
-			data = append(data, ">;"...)
-		case i == 0:
-			data = append(data, ">:"...)
-		case s.Subset == 'C':
-			data = append(data, ">5"...)
-		default:
-			data = append(data, ">6"...)
-		}
-		for j := 0; j < len(s.Text); j++ {
-			if s.Text[j] == '>' {
-				data = append(data, "><"...)
-				continue
-			}
-			data = append(data, s.Text[j])
-		}
-	}
-	return appendField(dst, string(data))
+	dst = append(dst, ",N,N,N,A"...)
+	return appendField(dst, b.Data)
 }
 
 // appendField writes ^FD s ^FS, hex-escaping with ^FH the characters ZPL would take for

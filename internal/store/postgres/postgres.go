@@ -34,6 +34,7 @@ var migrations embed.FS
 // Store is a store.Store on a PostgreSQL database.
 type Store struct {
 	pool *pgxpool.Pool
+	jobs jobInserter // inserts jobs in store transactions (jobs.go)
 }
 
 var _ store.Store = (*Store)(nil)
@@ -77,7 +78,7 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("postgres: migrate: %w", err)
 	}
-	return nil
+	return s.migrateRiver(ctx, log)
 }
 
 // Ping implements store.Store.

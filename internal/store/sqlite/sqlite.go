@@ -32,6 +32,8 @@ var migrations embed.FS
 type Store struct {
 	w *sql.DB // one connection: SQLite allows one writer, so lastmile queues writes itself
 	r *sql.DB // readers, in parallel under WAL
+
+	jobs jobInserter // inserts jobs in store transactions (jobs.go)
 }
 
 var _ store.Store = (*Store)(nil)
@@ -81,7 +83,7 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("sqlite: migrate: %w", err)
 	}
-	return nil
+	return s.migrateRiver(ctx, log)
 }
 
 // Ping implements store.Store.

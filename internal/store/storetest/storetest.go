@@ -639,9 +639,10 @@ func testNeedsAttention(t *testing.T, s store.Store) {
 	held.NeedsAttention = true
 	held.Problems = []model.Problem{{Code: "postal_code_format", Field: "shipping_address.postal_code",
 		Message: "bad", Suggestion: "fix", Severity: model.SeverityError}}
-	name := "Cotton T-shirt"
-	held.Corrections = &model.Corrections{ShippingAddress: &model.Address{Line1: "1 Main St"},
-		Lines: map[string]model.LineCorrection{"TSHIRT-RED-M": {DeclaredName: &name}}, At: t0}
+	name, line1, was := "Cotton T-shirt", "1 Main St", "1 Mian St"
+	held.Corrections = &model.Corrections{ShippingAddress: &model.AddressCorrection{Line1: &line1},
+		Lines:    map[string]model.LineCorrection{"TSHIRT-RED-M": {DeclaredName: &name}},
+		Replaced: &model.Replaced{ShippingAddress: &model.AddressCorrection{Line1: &was}}, At: t0}
 	ok := sample(sh.ID, "ok", t0, model.StatusAwaitingShipment)
 	res, err := s.UpsertOrders(ctx, sh.ID, []model.Order{held, ok}, func(existing *model.Order, in model.Order) (model.Order, model.WriteOutcome, error) {
 		out, outcome, err := order.Merge(existing, in, t0, "test")

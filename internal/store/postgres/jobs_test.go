@@ -1,0 +1,24 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"lastmile/internal/store"
+	"lastmile/internal/store/storetest"
+	"lastmile/internal/worker/workertest"
+)
+
+func TestJobsConformance(t *testing.T) {
+	storetest.PostgresURL(t)
+	storetest.RunJobs(t, func(t *testing.T) store.Store { return storetest.OpenPostgres(t) })
+}
+
+func TestJobsInTx(t *testing.T) {
+	s := storetest.OpenPostgres(t)
+	storetest.TestJobsInTx(t, s, s.CreateShopWithJobs)
+}
+
+func TestJobsOutboxRuns(t *testing.T) {
+	s := storetest.OpenPostgres(t)
+	workertest.OutboxRuns(t, s, s.CreateShopWithJobs)
+}
