@@ -81,10 +81,18 @@ func toAPIError(err error, requestID string) *apiError {
 			"; send Authorization: Bearer <API key> (create one with 'lastmile key create')"}
 	case errors.Is(err, model.ErrConflict):
 		return &apiError{Status: http.StatusConflict, Code: "conflict", Message: "the request conflicts with the current state; fetch it and retry"}
+	case errors.Is(err, model.ErrUnavailable):
+		return &apiError{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "the database cannot serve this request just now (unreachable, restarting or overloaded); " +
+			"send the same request again after Retry-After seconds: repeating it is safe (orders are matched by shop and external_id, " +
+			"and an Idempotency-Key replays a finished request)"}
 	}
 	return &apiError{Status: http.StatusInternalServerError, Code: "internal",
 		Message: "internal error; the server log has the details under request id " + requestID}
 }
+
+// retryAfterUnavailable is the Retry-After of a 503, in seconds: long enough for a database
+// restart or a connection pool to recover, short enough for an ERP's retry loop.
+const retryAfterUnavailable = "5"
 
 // heldError is the 409 of an action refused because the order is held (R-ORD-6): the message
 // lists the problem fields and how to release the order; errors[] carries every problem.

@@ -57,13 +57,22 @@ func eachStore(t *testing.T, fn func(t *testing.T, e *env)) {
 }
 
 func newEnv(t testing.TB, st store.Store, cfg config.Config) *env {
+	return newEnvWith(t, st, cfg, nil)
+}
+
+// newEnvWith is newEnv with the server's Deps adjusted by tune (nil: as newEnv).
+func newEnvWith(t testing.TB, st store.Store, cfg config.Config, tune func(*Deps)) *env {
 	cfg = cfg.WithDefaults()
 	c := &clock{t: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)}
 	log := slog.New(slog.DiscardHandler)
 	tenants := tenant.NewService(st, cfg.Markets, c.now, cfg.AuthCacheTTL)
-	srv, err := New(Deps{Config: cfg, Store: st, Orders: order.NewService(st, cfg.Markets, c.now, log), Tenants: tenants,
+	d := Deps{Config: cfg, Store: st, Orders: order.NewService(st, cfg.Markets, c.now, log), Tenants: tenants,
 		Inventory: inventory.NewService(st, cfg.Markets, c.now, log, inventory.Options{}),
-		Log:       log, Now: c.now, Registry: prometheus.NewRegistry()})
+		Log:       log, Now: c.now, Registry: prometheus.NewRegistry()}
+	if tune != nil {
+		tune(&d)
+	}
+	srv, err := New(d)
 	if err != nil {
 		t.Fatal(err)
 	}

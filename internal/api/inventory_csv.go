@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 
@@ -12,33 +11,44 @@ import (
 
 // importStock is POST /v1/inventory:import with a stock file as the body (docs/csv.md, "Stock
 // files": warehouse, sku, on_hand, safety_stock, reason; the same encodings and separators as
-// order files). It answers a CSV of per-row results, row,warehouse,sku,status,problems, streamed
-// as the file is read; the counts follow in the Lastmile-Import-Summary trailer. Each batch of
-// rows is one transaction; importing the same file again changes nothing.
+// order files). Like an order import, the body is read to its end first, then imported; the
+// answer is a CSV of per-row results, row,warehouse,sku,status,problems, streamed as the import
+// goes, and the counts in the Lastmile-Import-Summary trailer. Each batch of rows is one
+// transaction; importing the same file again changes nothing. A file over the body limit is
+// refused whole (413); an import that stops early ends with a "stopped" row (see importOrders).
 func (s *Server) importStock(w http.ResponseWriter, r *http.Request) {
 	shopID, ok := s.importShop(w, r)
 	if !ok {
 		return
 	}
-	w.Header().Set("Trailer", "Lastmile-Import-Summary")
-	results := inventorycsv.NewResultWriter(&lazyCSV{w: w})
-	sum, err := s.deps.Inventory.ImportCSV(r.Context(), scopeOf(r.Context()), shopID, r.Body, results, nil)
+	body, done, err := s.spooled(r)
+	if err != nil {
+		s.fail(w, r, importBodyError(err))
+		return
+	}
+	defer done()
+	results := inventorycsv.NewResultWriter(&lazyCSV{w: w, trailer: importSummaryTrailer})
+	sum, err := s.deps.Inventory.ImportCSV(r.Context(), scopeOf(r.Context()), shopID, body, results, nil)
 	var he *inventorycsv.HeaderError
 	switch {
 	case errors.As(err, &he):
 		s.fail(w, r, &apiError{Status: http.StatusUnprocessableEntity, Code: he.Code, Field: he.Column, Message: he.Message})
 		return
-	case err != nil && sum.Rows == 0:
-		s.fail(w, r, err)
+	case err != nil && sum.LastRow == 0:
+		s.fail(w, r, err) // nothing was stored or reported
 		return
 	case err != nil:
-		// Results were streamed already: cut the response so the client sees it incomplete;
-		// every batch reported before the cut is stored.
-		s.deps.Log.Error("stock import failed midway", "request_id", requestID(r.Context()), "rows", sum.Rows, "err", err)
-		panic(http.ErrAbortHandler)
+		stop := s.stopImport(r, sum.LastRow, err)
+		if stop == nil {
+			return
+		}
+		results.Write(stop.Row(), "", "", importStopped, stop.problems())
+		if results.Flush() == nil {
+			setImportSummary(w, sum, stop)
+		}
+		return
 	}
-	b, _ := json.Marshal(sum)
-	w.Header().Set("Lastmile-Import-Summary", string(b))
+	setImportSummary(w, sum, nil)
 }
 
 // exportStock is GET /v1/inventory:export?sku=&warehouse=&low_stock=: the caller's stock levels
@@ -53,8 +63,13 @@ func (s *Server) exportStock(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Disposition", `attachment; filename="stock.csv"`)
-	if _, err := s.deps.Inventory.ExportCSV(r.Context(), scopeOf(r.Context()), lq, &lazyCSV{w: w}); err != nil {
-		s.deps.Log.Error("stock export failed", "request_id", requestID(r.Context()), "err", err)
-		panic(http.ErrAbortHandler)
+	out := &lazyCSV{w: w}
+	if _, err := s.deps.Inventory.ExportCSV(r.Context(), scopeOf(r.Context()), lq, out); err != nil {
+		if !out.started { // nothing sent yet: the status can still say what happened
+			w.Header().Del("Content-Disposition")
+			s.fail(w, r, err)
+			return
+		}
+		s.abortExport(r, err)
 	}
 }

@@ -99,6 +99,9 @@ func (s *Server) upsertOrders(w http.ResponseWriter, r *http.Request) {
 		if rs.Err != nil {
 			ae := toAPIError(rs.Err, requestID(r.Context()))
 			out.Error, out.Errors = ae, ae.Details
+			if ae.Status >= 500 {
+				dontReplay(r) // a retry with the key should store these orders, not replay their failure
+			}
 			continue
 		}
 		created := rs.Outcome == model.OutcomeCreated

@@ -114,3 +114,26 @@ func TestImportAndExportCSV(t *testing.T) {
 		}
 	})
 }
+
+// TestImportCountsOrders: orders that come by CSV import are counted in
+// lastmile_orders_upserted_total by outcome, as the JSON routes count theirs.
+func TestImportCountsOrders(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, e *env) {
+		_, key := e.shop("A", "US")
+		file := csvHeader + csvRow("m-1") + csvRow("m-2") + strings.Replace(csvRow("m-3"), ",2,12.99,", ",0,12.99,", 1)
+		e.do("POST", "/v1/orders:import", key, file)
+		e.do("POST", "/v1/orders:import", key, csvHeader+csvRow("m-1")) // unchanged
+		e.do("POST", "/v1/orders", key, orderJSON("m-4", tPaid, model.StatusAwaitingShipment))
+		r := e.do("GET", "/metrics", "", nil)
+		for _, want := range []string{
+			`lastmile_orders_upserted_total{outcome="created"} 3`, // two by file, one by JSON
+			`lastmile_orders_upserted_total{outcome="refused"} 1`,
+			`lastmile_orders_upserted_total{outcome="unchanged"} 1`,
+		} {
+			if !strings.Contains(string(r.body), want) {
+				t.Errorf("/metrics lacks %s", want)
+			}
+		}
+	})
+}

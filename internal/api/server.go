@@ -6,6 +6,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -42,6 +43,17 @@ type Deps struct {
 	// RateCards are the cards quotes use (config rate_cards, rate_cards_builtin). Nil: the
 	// built-in examples, not reloadable.
 	RateCards *rating.CardSet
+
+	// SpoolDir holds the temporary files of request bodies read whole before they are handled
+	// (file imports, requests with an Idempotency-Key; see body_spool.go); "" is the system's
+	// temporary directory. Each file lives as long as its request.
+	SpoolDir string
+	// SpoolMemory is how much of such a body is held in memory before the rest goes to a file;
+	// 0 means 1 MiB.
+	SpoolMemory int64
+	// MaxReplayBytes is the largest response kept for Idempotency-Key replay; a larger one is
+	// sent but not kept (see idempotency.go). 0 means 1 MiB.
+	MaxReplayBytes int64
 }
 
 // Server is the HTTP handler of the API.
@@ -73,7 +85,7 @@ func New(d Deps) (*Server, error) {
 	for _, rt := range s.routes() {
 		h := http.Handler(rt.handle)
 		if !rt.public {
-			h = s.idempotent(h)
+			h = s.idempotent(h, rt.stateless)
 			h = s.authenticate(h)
 		}
 		s.mux.Handle(rt.pattern, h)
@@ -133,22 +145,45 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Request-Id", id)
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
-	r.Body = http.MaxBytesReader(rec, r.Body, s.deps.Config.MaxBodyBytes)
 	defer func() {
-		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler {
-				panic(v)
-			}
+		v := recover()
+		if v != nil && v != http.ErrAbortHandler {
 			s.deps.Log.Error("panic serving request", "request_id", id, "method", r.Method, "path", r.URL.Path,
 				"panic", v, "stack", string(debug.Stack()))
 			if !rec.wrote {
 				s.fail(rec, r, fmt.Errorf("panic: %v", v))
 			}
 		}
-		s.metrics.observe(r, rec.status, time.Since(start))
+		status := rec.status
+		if clientGone(r) {
+			// Not an error of the server's: the client hung up or timed out.
+			s.deps.Log.Info("client went away before the response was complete", "request_id", id,
+				"method", r.Method, "path", r.URL.Path, "status", rec.status, "elapsed", time.Since(start))
+			status = statusClientClosed
+		}
+		s.metrics.observe(r, status, time.Since(start))
+		if v == http.ErrAbortHandler {
+			panic(v)
+		}
 	}()
+	if r.ContentLength > s.deps.Config.MaxBodyBytes {
+		// Refused before a byte of it is read; a client that sent Expect: 100-continue never
+		// sends the body at all.
+		_, r.Pattern = s.mux.Handler(r)
+		s.fail(rec, r, &http.MaxBytesError{Limit: s.deps.Config.MaxBodyBytes})
+		return
+	}
+	r.Body = http.MaxBytesReader(rec, r.Body, s.deps.Config.MaxBodyBytes)
 	s.mux.ServeHTTP(rec, r)
 }
+
+// statusClientClosed is the status the metrics record for a request whose client went away
+// before its response was complete (the code nginx uses). No client ever receives it.
+const statusClientClosed = 499
+
+// clientGone reports whether r's client has gone away: it closed the connection (or reset the
+// stream) before the response was complete.
+func clientGone(r *http.Request) bool { return errors.Is(r.Context().Err(), context.Canceled) }
 
 type requestIDKey struct{}
 type scopeKey struct{}
@@ -163,14 +198,22 @@ func scopeOf(ctx context.Context) model.Scope {
 	return sc
 }
 
-// fail writes err as the client's error; server errors are logged with the request id.
+// fail writes err as the client's error; server errors are logged with the request id. When
+// the client has gone away nothing is logged here: ServeHTTP logs the request once, at INFO.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	ae := toAPIError(err, requestID(r.Context()))
-	if ae.Status >= 500 {
+	switch {
+	case clientGone(r):
+	case ae.Status == http.StatusServiceUnavailable:
+		s.deps.Log.Error("request failed: the database is unavailable", "request_id", requestID(r.Context()), "method", r.Method, "path", r.URL.Path, "err", err)
+	case ae.Status >= 500:
 		s.deps.Log.Error("request failed", "request_id", requestID(r.Context()), "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	if ae.Status == http.StatusUnauthorized {
+	switch ae.Status {
+	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="lastmile"`)
+	case http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", retryAfterUnavailable)
 	}
 	writeJSON(w, ae.Status, ae.body())
 }
@@ -224,6 +267,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	if err := s.deps.Store.Ping(ctx); err != nil {
 		s.deps.Log.Warn("not ready", "err", err)
+		w.Header().Set("Retry-After", retryAfterUnavailable)
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": "the database does not answer"})
 		return
 	}

@@ -31,6 +31,9 @@ type ImportSummary struct {
 	Changed   int `json:"changed"`
 	Unchanged int `json:"unchanged"`
 	Refused   int `json:"refused"`
+	// LastRow is the file's row of the last result written: an import that stops early has
+	// reported every row up to it and no row after it.
+	LastRow int `json:"-"`
 }
 
 // ImportCSV reads the stock file on r and applies its counts to shopID's warehouses (shopID must be
@@ -84,6 +87,8 @@ func (s *Service) ImportCSV(ctx context.Context, scope model.Scope, shopID strin
 			if err := results.Write(e.row.Line, e.row.Warehouse, e.row.SKU, st, e.problems); err != nil {
 				return err
 			}
+			sum.Rows++
+			sum.LastRow = e.row.Line
 			countStatus(&sum, st)
 		}
 		batch, counts = batch[:0], counts[:0]
@@ -100,7 +105,6 @@ func (s *Service) ImportCSV(ctx context.Context, scope model.Scope, shopID strin
 		if err != nil {
 			return sum, fmt.Errorf("read the stock file: %w", err)
 		}
-		sum.Rows++
 		problems := row.Problems
 		w, ok := byName[row.Warehouse]
 		if !ok {

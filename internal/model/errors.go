@@ -12,6 +12,9 @@ var (
 	ErrConflict     = errors.New("conflict")
 	ErrInvalid      = errors.New("invalid")
 	ErrUnauthorized = errors.New("unauthorized")
+	// ErrUnavailable is a store that cannot answer now (the database is down, unreachable,
+	// closed or out of room): the request may succeed if tried again later.
+	ErrUnavailable = errors.New("unavailable")
 )
 
 // FieldError is one problem with one input field: a stable code, the field's JSON path, a message

@@ -37,6 +37,12 @@ type ImportSummary struct {
 	Orders  int            `json:"orders"`
 	ByOrder map[string]int `json:"by_status"` // orders by status
 	Refused int            `json:"refused_rows"`
+	// ByOutcome counts orders by what the store did with them (created, updated, unchanged,
+	// stale) or "refused"; the by_status counts report held orders as held whatever happened.
+	ByOutcome map[string]int `json:"-"`
+	// LastRow is the file's row of the last result written: an import that stops early has
+	// reported every row up to it and no row after it.
+	LastRow int `json:"-"`
 }
 
 // ImportCSV reads the CSV on r and stores its orders in scope. Each order belongs to shopID (which
@@ -45,7 +51,7 @@ type ImportSummary struct {
 // rows are results.
 func (s *Service) ImportCSV(ctx context.Context, scope model.Scope, shopID string, r io.Reader, opt ordercsv.Options,
 	results *ordercsv.ResultWriter, progress func(rows int)) (ImportSummary, error) {
-	sum := ImportSummary{ByOrder: map[string]int{}}
+	sum := ImportSummary{ByOrder: map[string]int{}, ByOutcome: map[string]int{}}
 	rd, err := ordercsv.NewReader(r, opt)
 	if err != nil {
 		return sum, err
@@ -110,6 +116,11 @@ func (s *Service) importBatch(ctx context.Context, scope model.Scope, shopID str
 		status, problems := rowsResult(g, outcome[i])
 		sum.Orders++
 		sum.ByOrder[status]++
+		if r := outcome[i]; r != nil && r.Err == nil {
+			sum.ByOutcome[string(r.Outcome)]++
+		} else {
+			sum.ByOutcome[RowRefused]++
+		}
 		for k, row := range g.Rows {
 			sum.Rows++
 			p := problemsOfRow(g, row, problems, k == 0)
@@ -119,6 +130,7 @@ func (s *Service) importBatch(ctx context.Context, scope model.Scope, shopID str
 			if err := results.Write(row, g.Order.ExternalID, status, p); err != nil {
 				return err
 			}
+			sum.LastRow = row
 		}
 	}
 	return nil

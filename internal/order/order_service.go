@@ -99,7 +99,9 @@ type Result struct {
 
 // Upsert validates and stores orders for the shops of scope, in input order. Each order names
 // its shop in ShopID unless the scope has exactly one. An invalid order is refused alone; the
-// others are stored. The error is for failures of the store itself. orders are normalised in
+// others are stored. The error is for failures of the store itself, when nothing was stored:
+// orders are stored in one transaction per shop, and once one shop's is committed a failure of
+// the store fails only the orders not yet stored, each in its Result. orders are normalised in
 // place (their ids and shops set), so the caller's slice holds what was sent to the store.
 func (s *Service) Upsert(ctx context.Context, scope model.Scope, orders []model.Order, cause string) ([]Result, error) {
 	now := s.clock()
@@ -132,13 +134,24 @@ func (s *Service) Upsert(ctx context.Context, scope model.Scope, orders []model.
 		}
 		return out, outcome, err
 	}
-	for _, shop := range shops {
+	for k, shop := range shops {
 		idx := byShop[shop]
 		batch := make([]model.Order, len(idx))
 		for j, i := range idx {
 			batch[j] = orders[i]
 		}
 		res, err := s.store.UpsertOrders(ctx, shop, batch, merge)
+		if err != nil && k > 0 {
+			// The shops before this one are committed: failing the whole call would tell the
+			// caller they were not. The orders of this shop and the next fail alone.
+			err = fmt.Errorf("upsert the orders of shop %s: %w", shop, err)
+			for _, rest := range shops[k:] {
+				for _, i := range byShop[rest] {
+					results[i] = Result{Err: err}
+				}
+			}
+			return results, nil
+		}
 		if err != nil {
 			return nil, fmt.Errorf("upsert %d orders of shop %s: %w", len(batch), shop, err)
 		}

@@ -49,3 +49,32 @@ const MaxListLimit = 1000
 // MaxQueryRows caps one ListOrders query: a full page and one more row, by which a caller tells
 // whether another page follows.
 const MaxQueryRows = MaxListLimit + 1
+
+// responseHeaders is how drivers keep an IdempotentResponse's headers and trailers: one JSON text.
+type responseHeaders struct {
+	Header  map[string]string `json:"header,omitempty"`
+	Trailer map[string]string `json:"trailer,omitempty"`
+}
+
+// EncodeResponseHeaders returns the text a driver stores for r's headers and trailers: "" when
+// it has none.
+func EncodeResponseHeaders(r IdempotentResponse) string {
+	if len(r.Header) == 0 && len(r.Trailer) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(responseHeaders{Header: r.Header, Trailer: r.Trailer}) // maps of strings always encode
+	return string(b)
+}
+
+// DecodeResponseHeaders fills r's headers and trailers from the text EncodeResponseHeaders made.
+func DecodeResponseHeaders(text string, r *IdempotentResponse) error {
+	if text == "" {
+		return nil
+	}
+	var h responseHeaders
+	if err := json.Unmarshal([]byte(text), &h); err != nil {
+		return fmt.Errorf("decode idempotent response headers: %w", err)
+	}
+	r.Header, r.Trailer = h.Header, h.Trailer
+	return nil
+}

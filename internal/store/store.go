@@ -114,9 +114,19 @@ type IdempotencyRecord struct {
 	Response    IdempotentResponse
 }
 
-// IdempotentResponse is a stored response, replayed as it was sent.
+// IdempotentResponse is a stored response, replayed as it was sent. A response larger than the
+// server keeps is stored without its bytes: Body is empty and Size says how large it was.
 type IdempotentResponse struct {
 	Status      int
 	ContentType string
 	Body        []byte
+	// Size is the size of the body as it was sent; 0 means len(Body) (records written before
+	// sizes were kept).
+	Size int64
+	// Header and Trailer are the response's own headers and trailers worth replaying (the API's
+	// Lastmile-* ones), by canonical name.
+	Header, Trailer map[string]string
 }
+
+// Kept reports whether the record holds the whole body, so that it can be replayed.
+func (r IdempotentResponse) Kept() bool { return r.Size <= int64(len(r.Body)) }

@@ -20,7 +20,7 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, c store.IdempotencyClai
 		err := s.pool.QueryRow(ctx, `INSERT INTO idempotency_keys (key_id, key, request_hash, created_at, lease_until)
 			VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (key_id, key) DO UPDATE SET request_hash = excluded.request_hash, created_at = excluded.created_at,
-				lease_until = excluded.lease_until, done = false, status = 0, body = NULL
+				lease_until = excluded.lease_until, done = false, status = 0, body = NULL, body_size = 0, headers = ''
 			WHERE (idempotency_keys.done AND idempotency_keys.created_at < $6)
 			   OR (NOT idempotency_keys.done AND idempotency_keys.lease_until < $4)
 			RETURNING key_id`,
@@ -32,9 +32,10 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, c store.IdempotencyClai
 			return nil, wrap(err, "claim idempotency key")
 		}
 		rec := &store.IdempotencyRecord{KeyID: c.KeyID, Key: c.Key}
-		err = s.pool.QueryRow(ctx, `SELECT request_hash, created_at, lease_until, done, status, content_type, body
+		var headers string
+		err = s.pool.QueryRow(ctx, `SELECT request_hash, created_at, lease_until, done, status, content_type, body, body_size, headers
 			FROM idempotency_keys WHERE key_id = $1 AND key = $2`, c.KeyID, c.Key).
-			Scan(&rec.RequestHash, &rec.CreatedAt, &rec.LeaseUntil, &rec.Done, &rec.Response.Status, &rec.Response.ContentType, &rec.Response.Body)
+			Scan(&rec.RequestHash, &rec.CreatedAt, &rec.LeaseUntil, &rec.Done, &rec.Response.Status, &rec.Response.ContentType, &rec.Response.Body, &rec.Response.Size, &headers)
 		if errors.Is(err, pgx.ErrNoRows) {
 			continue // deleted between the two statements: try to take it again
 		}
@@ -42,15 +43,15 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, c store.IdempotencyClai
 			return nil, wrap(err, "get idempotency key")
 		}
 		rec.CreatedAt, rec.LeaseUntil = rec.CreatedAt.UTC(), rec.LeaseUntil.UTC()
-		return rec, nil
+		return rec, store.DecodeResponseHeaders(headers, &rec.Response)
 	}
 	return nil, fmt.Errorf("claim idempotency key %q: contended: %w", c.Key, model.ErrConflict)
 }
 
 // CompleteIdempotencyKey implements store.Store.
 func (s *Store) CompleteIdempotencyKey(ctx context.Context, keyID, key string, resp store.IdempotentResponse) error {
-	_, err := s.pool.Exec(ctx, `UPDATE idempotency_keys SET done = true, status = $1, content_type = $2, body = $3 WHERE key_id = $4 AND key = $5`,
-		resp.Status, resp.ContentType, resp.Body, keyID, key)
+	_, err := s.pool.Exec(ctx, `UPDATE idempotency_keys SET done = true, status = $1, content_type = $2, body = $3, body_size = $4, headers = $5 WHERE key_id = $6 AND key = $7`,
+		resp.Status, resp.ContentType, resp.Body, resp.Size, store.EncodeResponseHeaders(resp), keyID, key)
 	return wrap(err, "complete idempotency key")
 }
 

@@ -10,8 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -20,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/jackc/puddle/v2"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 
@@ -82,7 +85,7 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 }
 
 // Ping implements store.Store.
-func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
+func (s *Store) Ping(ctx context.Context) error { return wrap(s.pool.Ping(ctx), "ping") }
 
 // Close implements store.Store.
 func (s *Store) Close() error {
@@ -204,8 +207,37 @@ func wrap(err error, what string) error {
 		return fmt.Errorf("%s: %w", what, model.ErrNotFound)
 	case pgCode(err) == "23505":
 		return fmt.Errorf("%s: %w", what, model.ErrConflict)
+	case unavailable(err):
+		return fmt.Errorf("postgres: %s: %w: %w", what, model.ErrUnavailable, err)
 	}
 	return fmt.Errorf("postgres: %s: %w", what, err)
+}
+
+// unavailable reports whether err says that the database cannot serve now, rather than that the
+// request was wrong: a connection refused, broken or closed, the pool closed, the server
+// shutting down, out of connections, memory or disk, an I/O error, or contention that outlasted
+// inTx's retries. The caller's own cancellation or deadline is not an outage.
+func unavailable(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var (
+		ce *pgconn.ConnectError
+		ne net.Error
+	)
+	if errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, puddle.ErrClosedPool) {
+		return true
+	}
+	switch code := pgCode(err); {
+	case strings.HasPrefix(code, "08"), // connection exception
+		strings.HasPrefix(code, "53"),                     // insufficient resources: connections, memory, disk
+		strings.HasPrefix(code, "58"),                     // system error: I/O
+		code == "57P01", code == "57P02", code == "57P03", // shutting down, crashed, starting up
+		code == "40001", code == "40P01": // serialisation failure, deadlock: after inTx's retries
+		return true
+	}
+	return false
 }
 
 func pgCode(err error) string {

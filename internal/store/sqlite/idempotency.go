@@ -19,7 +19,7 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, c store.IdempotencyClai
 		err := s.w.QueryRowContext(ctx, `INSERT INTO idempotency_keys (key_id, key, request_hash, created_at, lease_until)
 			VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (key_id, key) DO UPDATE SET request_hash = excluded.request_hash, created_at = excluded.created_at,
-				lease_until = excluded.lease_until, done = 0, status = 0, body = NULL
+				lease_until = excluded.lease_until, done = 0, status = 0, body = NULL, body_size = 0, headers = ''
 			WHERE (idempotency_keys.done = 1 AND idempotency_keys.created_at < ?)
 			   OR (idempotency_keys.done = 0 AND idempotency_keys.lease_until < ?)
 			RETURNING key_id`,
@@ -42,20 +42,21 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, c store.IdempotencyClai
 func (s *Store) getIdempotency(ctx context.Context, keyID, key string) (*store.IdempotencyRecord, error) {
 	rec := &store.IdempotencyRecord{KeyID: keyID, Key: key}
 	var created, lease int64
-	err := s.w.QueryRowContext(ctx, `SELECT request_hash, created_at, lease_until, done, status, content_type, body
+	var headers string
+	err := s.w.QueryRowContext(ctx, `SELECT request_hash, created_at, lease_until, done, status, content_type, body, body_size, headers
 		FROM idempotency_keys WHERE key_id = ? AND key = ?`, keyID, key).
-		Scan(&rec.RequestHash, &created, &lease, &rec.Done, &rec.Response.Status, &rec.Response.ContentType, &rec.Response.Body)
+		Scan(&rec.RequestHash, &created, &lease, &rec.Done, &rec.Response.Status, &rec.Response.ContentType, &rec.Response.Body, &rec.Response.Size, &headers)
 	if err != nil {
 		return nil, wrap(err, "get idempotency key")
 	}
 	rec.CreatedAt, rec.LeaseUntil = fromMicros(created), fromMicros(lease)
-	return rec, nil
+	return rec, store.DecodeResponseHeaders(headers, &rec.Response)
 }
 
 // CompleteIdempotencyKey implements store.Store.
 func (s *Store) CompleteIdempotencyKey(ctx context.Context, keyID, key string, resp store.IdempotentResponse) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE idempotency_keys SET done = 1, status = ?, content_type = ?, body = ? WHERE key_id = ? AND key = ?`,
-		resp.Status, resp.ContentType, resp.Body, keyID, key)
+	_, err := s.w.ExecContext(ctx, `UPDATE idempotency_keys SET done = 1, status = ?, content_type = ?, body = ?, body_size = ?, headers = ? WHERE key_id = ? AND key = ?`,
+		resp.Status, resp.ContentType, resp.Body, resp.Size, store.EncodeResponseHeaders(resp), keyID, key)
 	return wrap(err, "complete idempotency key")
 }
 

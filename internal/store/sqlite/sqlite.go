@@ -87,7 +87,7 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 }
 
 // Ping implements store.Store.
-func (s *Store) Ping(ctx context.Context) error { return s.r.PingContext(ctx) }
+func (s *Store) Ping(ctx context.Context) error { return wrap(s.r.PingContext(ctx), "ping") }
 
 // Close implements store.Store.
 func (s *Store) Close() error { return errors.Join(s.r.Close(), s.w.Close()) }
@@ -191,8 +191,30 @@ func wrap(err error, what string) error {
 		return fmt.Errorf("%s: %w", what, model.ErrNotFound)
 	case isUnique(err):
 		return fmt.Errorf("%s: %w", what, model.ErrConflict)
+	case unavailable(err):
+		return fmt.Errorf("sqlite: %s: %w: %w", what, model.ErrUnavailable, err)
 	}
 	return fmt.Errorf("sqlite: %s: %w", what, err)
+}
+
+// unavailable reports whether err says that the database cannot serve now, rather than that the
+// request was wrong: the store is closed (the server is stopping), the file stayed locked past
+// busy_timeout, or it cannot be read, written or grown (I/O error, disk full).
+func unavailable(err error) bool {
+	// database/sql does not export its "database is closed" error.
+	if errors.Is(err, sql.ErrConnDone) || strings.Contains(err.Error(), "sql: database is closed") {
+		return true
+	}
+	var e *sqlite3.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Code() & 0xff { // the primary result code
+	case sqlite3lib.SQLITE_BUSY, sqlite3lib.SQLITE_LOCKED, sqlite3lib.SQLITE_NOMEM, sqlite3lib.SQLITE_IOERR,
+		sqlite3lib.SQLITE_FULL, sqlite3lib.SQLITE_CANTOPEN, sqlite3lib.SQLITE_PROTOCOL:
+		return true
+	}
+	return false
 }
 
 func isUnique(err error) bool {

@@ -32,6 +32,14 @@ func PostgresURL(t testing.TB) string {
 	return url
 }
 
+var discardLog = slog.New(slog.DiscardHandler)
+
+// postgresConfigured reports whether the PostgreSQL tests run: when LASTMILE_TEST_POSTGRES is
+// set, and always in CI (where PostgresURL fails them if it is not).
+func postgresConfigured() bool {
+	return os.Getenv("LASTMILE_TEST_POSTGRES") != "" || os.Getenv("CI") != ""
+}
+
 // OpenSQLite returns a migrated, empty SQLite store in t's temporary directory.
 func OpenSQLite(t testing.TB) *sqlite.Store {
 	t.Helper()
@@ -40,7 +48,7 @@ func OpenSQLite(t testing.TB) *sqlite.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if err := s.Migrate(context.Background(), slog.New(slog.DiscardHandler)); err != nil {
+	if err := s.Migrate(context.Background(), discardLog); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -61,7 +69,7 @@ func OpenPostgres(t testing.TB) *postgres.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if err := s.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil {
+	if err := s.Migrate(ctx, discardLog); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -74,7 +82,7 @@ func Each(t *testing.T, fn func(t *testing.T, s store.Store)) {
 		t.Parallel()
 		fn(t, OpenSQLite(t))
 	})
-	if os.Getenv("LASTMILE_TEST_POSTGRES") != "" || os.Getenv("CI") != "" {
+	if postgresConfigured() {
 		t.Run("postgres", func(t *testing.T) {
 			t.Parallel()
 			fn(t, OpenPostgres(t))

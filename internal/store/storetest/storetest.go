@@ -39,6 +39,8 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"NeedsAttentionProblemsCorrections", testNeedsAttention},
 		{"Idempotency", testIdempotency},
 		{"IdempotencyConcurrentClaim", testIdempotencyConcurrent},
+		{"IdempotencyResponseNotKept", testIdempotencyNotKept},
+		{"UnavailableWhenClosed", testUnavailable},
 		{"Warehouses", testWarehouses},
 		{"StockLedgerProperty", testStockLedgerProperty},
 		{"ChangeStockRefusals", testChangeStockRefusals},
@@ -567,12 +569,14 @@ func testIdempotency(t *testing.T, s store.Store) {
 	if err != nil || rec == nil || rec.Done || rec.RequestHash != "h1" {
 		t.Fatalf("claim while in flight = %+v, %v; want the unfinished record", rec, err)
 	}
-	if err := s.CompleteIdempotencyKey(ctx, "key1", "req-1", store.IdempotentResponse{Status: 201, ContentType: "application/pdf", Body: []byte("%PDF-1.3")}); err != nil {
+	resp := store.IdempotentResponse{Status: 201, ContentType: "text/csv", Body: []byte("row\r\n"),
+		Header: map[string]string{"Lastmile-Outcome": "created"}, Trailer: map[string]string{"Lastmile-Import-Summary": `{"rows":1}`}}
+	if err := s.CompleteIdempotencyKey(ctx, "key1", "req-1", resp); err != nil {
 		t.Fatal(err)
 	}
 	rec, err = s.ClaimIdempotencyKey(ctx, claim(t0.Add(2*time.Hour)))
-	if err != nil || rec == nil || !rec.Done || rec.Response.Status != 201 || rec.Response.ContentType != "application/pdf" || string(rec.Response.Body) != "%PDF-1.3" {
-		t.Fatalf("claim after completion = %+v, %v; want the stored response", rec, err)
+	if err != nil || rec == nil || !rec.Done || !reflect.DeepEqual(rec.Response, resp) {
+		t.Fatalf("claim after completion = %+v, %v; want the stored response %+v", rec, err, resp)
 	}
 	// Another API key's identical Idempotency-Key is a different key.
 	other := claim(t0)
@@ -598,6 +602,43 @@ func testIdempotency(t *testing.T, s store.Store) {
 	n, err := s.DeleteIdempotencyKeysBefore(ctx, t0.Add(time.Hour))
 	if err != nil || n != 1 {
 		t.Fatalf("delete before = %d, %v; want the one old record (key2)", n, err)
+	}
+}
+
+// testIdempotencyNotKept: a response too large to keep is recorded by its status, type and
+// size, without its bytes; a claim after the TTL clears the record for a new request.
+func testIdempotencyNotKept(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	claim := func(now time.Time) store.IdempotencyClaim {
+		return store.IdempotencyClaim{KeyID: "key1", Key: "big", RequestHash: "h1", Now: now,
+			LeaseUntil: now.Add(time.Minute), ExpiredBefore: now.Add(-24 * time.Hour)}
+	}
+	if rec, err := s.ClaimIdempotencyKey(ctx, claim(t0)); err != nil || rec != nil {
+		t.Fatalf("first claim = %+v, %v; want it taken", rec, err)
+	}
+	if err := s.CompleteIdempotencyKey(ctx, "key1", "big", store.IdempotentResponse{Status: 200, ContentType: "application/pdf", Size: 6_000_000}); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := s.ClaimIdempotencyKey(ctx, claim(t0.Add(time.Hour)))
+	if err != nil || rec == nil || !rec.Done || rec.Response.Status != 200 || rec.Response.ContentType != "application/pdf" ||
+		rec.Response.Size != 6_000_000 || len(rec.Response.Body) != 0 || rec.Response.Kept() {
+		t.Fatalf("claim after completion = %+v, %v; want the record of a response not kept", rec, err)
+	}
+	// Expired: taken again, and the new request's record starts empty.
+	if rec, err := s.ClaimIdempotencyKey(ctx, claim(t0.Add(25*time.Hour))); err != nil || rec != nil {
+		t.Fatalf("claim after expiry = %+v, %v; want it taken", rec, err)
+	}
+	rec, err = s.ClaimIdempotencyKey(ctx, claim(t0.Add(25*time.Hour+time.Second)))
+	if err != nil || rec == nil || rec.Done || rec.Response.Size != 0 {
+		t.Fatalf("claim while in flight = %+v, %v; want an unfinished record with no size", rec, err)
+	}
+	// A kept response (the usual case) says so, an empty body included.
+	if err := s.CompleteIdempotencyKey(ctx, "key1", "big", store.IdempotentResponse{Status: 204, ContentType: "application/json"}); err != nil {
+		t.Fatal(err)
+	}
+	rec, err = s.ClaimIdempotencyKey(ctx, claim(t0.Add(26*time.Hour)))
+	if err != nil || rec == nil || !rec.Done || rec.Response.Status != 204 || !rec.Response.Kept() {
+		t.Fatalf("claim after an empty response = %+v, %v; want it kept", rec, err)
 	}
 }
 
