@@ -36,8 +36,9 @@ const (
 
 func commands() []command {
 	return []command{
-		{"serve", "serve the HTTP API (--db, --addr)", runServe},
+		{"serve", "serve the HTTP API (--config, --db, --addr)", runServe},
 		{"migrate", "apply schema migrations to --db", runMigrate},
+		{"config print", "write the effective configuration (defaults, --config file, environment) as YAML", runConfigPrint},
 		{"demo", "serve on :8080 with SQLite in ./lastmile-data, a demo shop and demo orders", runDemo},
 		{"shop create", "create a shop and its first API key (--db, --name, --market)", runShopCreate},
 		{"key create", "create an API key for one or more shops (--db, --shop)", runKeyCreate},

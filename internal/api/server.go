@@ -21,6 +21,8 @@ import (
 	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
+	"lastmile/internal/rating"
+	"lastmile/internal/settings"
 	"lastmile/internal/store"
 	"lastmile/internal/tenant"
 )
@@ -35,6 +37,12 @@ type Deps struct {
 	Log       *slog.Logger
 	Now       func() time.Time
 	Registry  *prometheus.Registry // metrics are registered here and served at /metrics
+	// Settings are the shops' own settings and effective figures. Nil: a Service over Store
+	// with Config.
+	Settings *settings.Service
+	// RateCards are the cards quotes use (config rate_cards, rate_cards_builtin). Nil: the
+	// built-in examples, not reloadable.
+	RateCards *rating.CardSet
 
 	// SpoolDir holds the temporary files of request bodies read whole before they are handled
 	// (file imports, requests with an Idempotency-Key; see body_spool.go); "" is the system's
@@ -69,6 +77,9 @@ func New(d Deps) (*Server, error) {
 	m, err := newMetrics(d.Registry)
 	if err != nil {
 		return nil, fmt.Errorf("api metrics: %w", err)
+	}
+	if d.Settings == nil {
+		d.Settings = settings.NewService(d.Store, d.Config, d.Now)
 	}
 	s := &Server{deps: d, mux: http.NewServeMux(), metrics: m}
 	for _, rt := range s.routes() {
@@ -116,6 +127,11 @@ func (s *Server) routes() []route {
 		{pattern: "POST /v1/tracking-numbers:check", stateless: true, handle: s.checkTrackingNumbers},
 		{pattern: "POST /v1/rates", stateless: true, handle: s.rateOrder},
 		{pattern: "POST /v1/labels:render", stateless: true, handle: s.renderLabels},
+		{pattern: "POST /v1/orders/{id}/rates", handle: s.rateStoredOrder},
+		{pattern: "GET /v1/shops/{id}/settings", handle: s.getShopSettings},
+		{pattern: "PATCH /v1/shops/{id}/settings", handle: s.patchShopSettings},
+		{pattern: "GET /v1/shops/{id}/settings/effective", handle: s.getEffectiveSettings},
+		{pattern: "POST /v1/rate-cards:reload", stateless: true, handle: s.reloadRateCards},
 	}
 }
 
