@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"time"
 
 	"lastmile/internal/app"
@@ -9,7 +10,8 @@ import (
 )
 
 func runDemo(ctx context.Context, args []string, s stdio) int {
-	fs := newFlags("demo", "demo [--addr :8080] [--data DIR]", s)
+	fs := newFlags("demo", "demo [--config FILE] [--addr :8080] [--data DIR]", s)
+	cfgPath := configFlag(fs)
 	addr := fs.String("addr", ":8080", "listen address")
 	data := fs.String("data", "./lastmile-data", "directory of the demo's SQLite database")
 	interval := fs.Duration("interval", 3*time.Second, "time between new demo orders")
@@ -18,11 +20,19 @@ func runDemo(ctx context.Context, args []string, s stdio) int {
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
+	// The file gives the markets, shops, rate cards and limits; the demo's store and address are
+	// always its own flags'.
+	cfg, err := loadConfig(*cfgPath, os.LookupEnv, func(c *config.Config) {
+		c.DB, c.Addr = "sqlite:"+*data+"/lastmile.db", *addr
+	})
+	if err != nil {
+		return failConfig(s, "demo", err)
+	}
 	log, err := newLogger(s.err, *level)
 	if err != nil {
 		return fail(s, "demo", err)
 	}
-	a, err := app.New(ctx, config.Config{DB: "sqlite:" + *data + "/lastmile.db", Addr: *addr}, true, log, time.Now)
+	a, err := app.New(ctx, cfg, true, log, time.Now)
 	if err != nil {
 		return fail(s, "demo", err)
 	}

@@ -55,6 +55,50 @@ func dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("db", def, "store: sqlite:PATH or postgres://user@host/db (env LASTMILE_DB)")
 }
 
+// configFlag adds --config, the configuration file, falling back to $LASTMILE_CONFIG.
+func configFlag(fs *flag.FlagSet) *string {
+	return fs.String("config", os.Getenv("LASTMILE_CONFIG"),
+		"configuration file, YAML (docs/configuration.md; 'lastmile config print' writes one) (env LASTMILE_CONFIG)")
+}
+
+// loadConfig reads the configuration of a server command: the defaults, then the file at path
+// (none when ""), then the environment (LASTMILE_DB, LASTMILE_ADDR, …), then apply with the
+// flags the command line set; each later source wins. The result is validated.
+func loadConfig(path string, lookup func(string) (string, bool), apply func(*config.Config)) (config.Config, error) {
+	cfg := config.Config{}.WithDefaults()
+	if path != "" {
+		var err error
+		if cfg, err = config.Load(path); err != nil {
+			return config.Config{}, err
+		}
+	}
+	if err := cfg.ApplyEnv(lookup); err != nil {
+		return config.Config{}, err
+	}
+	if apply != nil {
+		apply(&cfg)
+	}
+	if err := cfg.Validate(); err != nil {
+		return config.Config{}, err
+	}
+	return cfg, nil
+}
+
+// setFlags reports which flags the command line set.
+func setFlags(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}
+
+// failConfig prints every configuration problem on its own line and returns exitUsage.
+func failConfig(s stdio, what string, err error) int {
+	for _, line := range strings.Split(err.Error(), "\n") {
+		fmt.Fprintf(s.err, "lastmile %s: %s\n", what, line)
+	}
+	return exitUsage
+}
+
 func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
@@ -63,10 +107,20 @@ func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
 }
 
-// openApp builds the app for an admin command: migrations applied, logs only for warnings.
+// openApp builds the app for an admin command: migrations applied, logs only for warnings. The
+// markets and shops' figures come from $LASTMILE_CONFIG when it names a file (a market the file
+// adds can have shops; an import checks orders with the shops' figures); the store is --db's,
+// and the rate cards are not loaded (no admin command quotes).
 func openApp(ctx context.Context, db string, s stdio) (*app.App, error) {
 	log := slog.New(slog.NewTextHandler(s.err, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	return app.New(ctx, config.Config{DB: db}, true, log, time.Now)
+	builtin := true
+	cfg, err := loadConfig(os.Getenv("LASTMILE_CONFIG"), os.LookupEnv, func(c *config.Config) {
+		c.DB, c.RateCards, c.RateCardsBuiltin = db, "", &builtin
+	})
+	if err != nil {
+		return nil, err
+	}
+	return app.New(ctx, cfg, true, log, time.Now)
 }
 
 func printJSON(w io.Writer, v any) {

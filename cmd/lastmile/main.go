@@ -36,8 +36,9 @@ const (
 
 func commands() []command {
 	return []command{
-		{"serve", "serve the HTTP API (--db, --addr)", runServe},
+		{"serve", "serve the HTTP API (--config, --db, --addr)", runServe},
 		{"migrate", "apply schema migrations to --db", runMigrate},
+		{"config print", "write the effective configuration (defaults, --config file, environment) as YAML", runConfigPrint},
 		{"demo", "serve on :8080 with SQLite in ./lastmile-data, a demo shop and demo orders", runDemo},
 		{"shop create", "create a shop and its first API key (--db, --name, --market)", runShopCreate},
 		{"key create", "create an API key for one or more shops (--db, --shop)", runKeyCreate},
@@ -50,6 +51,7 @@ func commands() []command {
 		{"address check", "normalise and validate addresses: JSON lines on stdin, results on stdout", runAddressCheck},
 		{"trackno check", "normalise tracking numbers, detect the carrier, verify check digits", runTracknoCheck},
 		{"sim carriers", "run the simulated carrier network alone (--addr, --latency, --fault-rate, --rate-limit, --state)", runSimCarriers},
+		{"sim tiktok", "run the simulated TikTok Shop platform alone (--addr, --app-key, --app-secret, --webhook-url)", runSimTikTok},
 		{"bench", "measure ingest throughput and GET latency on SQLite (and PostgreSQL with --postgres)", runBench},
 		{"version", "print the version", runVersion},
 	}

@@ -158,9 +158,9 @@ type server struct {
 
 var servingRe = regexp.MustCompile(`msg="lastmile serving" addr=(\S+)`)
 
-func startServe(t *testing.T, db string) *server {
+func startServe(t *testing.T, db string, extra ...string) *server {
 	t.Helper()
-	cmd := exec.Command(binary(t), "serve", "--db", db, "--addr", "127.0.0.1:0", "--shutdown-timeout", "20s")
+	cmd := exec.Command(binary(t), append([]string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--shutdown-timeout", "20s"}, extra...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

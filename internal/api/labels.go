@@ -29,7 +29,7 @@ func (s *Server) renderLabels(w http.ResponseWriter, r *http.Request) {
 			Message: "labels render as application/pdf, application/zpl or image/png; ask for one of them in Accept"})
 		return
 	}
-	var opt label.Options
+	opt := label.Options{QRMarkets: s.deps.Config.QRMarkets()} // R-LBL-5, markets.<CC>.qr_label
 	var problems []model.FieldError
 	var err error
 	q := r.URL.Query()

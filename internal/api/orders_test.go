@@ -157,6 +157,9 @@ func TestCrossShopIsolationEveryRoute(t *testing.T) {
 		for pattern, probe := range stockIsolationProbes(t, e, keyA, keyB, oa.ID) {
 			probes[pattern] = probe
 		}
+		for pattern, probe := range settingsIsolationProbes(e, keyB, shopA.ID, oa.ID) {
+			probes[pattern] = probe
+		}
 		s := &Server{}
 		for _, rt := range s.routes() {
 			if rt.public || rt.stateless {

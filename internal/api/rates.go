@@ -39,7 +39,7 @@ func (s *Server) rateOrder(w http.ResponseWriter, r *http.Request) {
 		}
 		opt.BestValuePct = n
 	}
-	cards, err := rating.DefaultCards()
+	cards, err := s.rateCards()
 	if err != nil {
 		s.fail(w, r, err)
 		return

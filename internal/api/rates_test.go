@@ -16,7 +16,7 @@ import (
 // rateServer is a Server with what POST /v1/rates needs: the configured markets and a clock.
 // The route is registered in server.go; these tests call the handler directly.
 func rateServer() *Server {
-	now := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC) // Saturday 01:00 in Los Angeles
+	now := time.Date(2026, 11, 20, 11, 0, 0, 0, time.UTC) // Friday 03:00 in Los Angeles, before the cut-off
 	return &Server{deps: Deps{Config: config.Config{}.WithDefaults(), Log: slog.New(slog.DiscardHandler),
 		Now: func() time.Time { return now }}}
 }
@@ -74,7 +74,8 @@ func TestRateOrder(t *testing.T) {
 	t.Run("R-SLA-1/quotes_and_selection", func(t *testing.T) {
 		t.Parallel()
 		// The contract's example order: paid Friday 2026-11-20 02:01 in Los Angeles, quoted on
-		// Saturday 01:00: hand-over Saturday, promise 7 days, deadline Friday 27th. USPS counts
+		// Friday 03:00: hand-over Friday (before the market's noon cut-off, a working day),
+		// promise 7 days, deadline Friday 27th. USPS counts
 		// working days and Thanksgiving (26th) is a holiday: it delivers Monday 30th, too late.
 		o := orderJSON("R-1", tPaid, "AWAITING_SHIPMENT")
 		o["options"] = []string{"insurance"}
@@ -84,7 +85,7 @@ func TestRateOrder(t *testing.T) {
 		}
 		var b ratesBody
 		res.decode(t, &b)
-		if b.Promise.Days != 7 || b.Promise.Deadline != "2026-11-27" || b.Promise.Handover != "2026-11-21" {
+		if b.Promise.Days != 7 || b.Promise.Deadline != "2026-11-27" || b.Promise.Handover != "2026-11-20" {
 			t.Errorf("promise %+v", b.Promise)
 		}
 		byName := map[string]int{}
@@ -98,7 +99,7 @@ func TestRateOrder(t *testing.T) {
 		// J&T US offers no insurance: asking for it excludes the service, and nothing else
 		// meets the promise.
 		jt := b.Quotes[byName["jt-us/standard"]]
-		if jt.Eligible || jt.Total == nil || jt.DeliveryBy != "2026-11-26" || !jt.MeetsPromise ||
+		if jt.Eligible || jt.Total == nil || jt.DeliveryBy != "2026-11-25" || !jt.MeetsPromise ||
 			len(jt.Reasons) != 1 || jt.Reasons[0].Code != "option_unavailable" || b.Selected != nil {
 			t.Errorf("jt-us with insurance: %+v, selected %+v", jt, b.Selected)
 		}

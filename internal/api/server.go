@@ -21,6 +21,8 @@ import (
 	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
+	"lastmile/internal/rating"
+	"lastmile/internal/settings"
 	"lastmile/internal/shipping"
 	"lastmile/internal/store"
 	"lastmile/internal/tenant"
@@ -37,6 +39,12 @@ type Deps struct {
 	Log       *slog.Logger
 	Now       func() time.Time
 	Registry  *prometheus.Registry // metrics are registered here and served at /metrics
+	// Settings are the shops' own settings and effective figures. Nil: a Service over Store
+	// with Config.
+	Settings *settings.Service
+	// RateCards are the cards quotes use (config rate_cards, rate_cards_builtin). Nil: the
+	// built-in examples, not reloadable.
+	RateCards *rating.CardSet
 
 	// SpoolDir holds the temporary files of request bodies read whole before they are handled
 	// (file imports, requests with an Idempotency-Key; see body_spool.go); "" is the system's
@@ -71,6 +79,9 @@ func New(d Deps) (*Server, error) {
 	m, err := newMetrics(d.Registry)
 	if err != nil {
 		return nil, fmt.Errorf("api metrics: %w", err)
+	}
+	if d.Settings == nil {
+		d.Settings = settings.NewService(d.Store, d.Config, d.Now)
 	}
 	s := &Server{deps: d, mux: http.NewServeMux(), metrics: m}
 	for _, rt := range s.routes() {
@@ -131,6 +142,11 @@ func (s *Server) routes() []route {
 		{pattern: "GET /v1/manifests/{id}", handle: s.getManifest},
 		{pattern: "GET /v1/manifests/{id}/document", handle: s.manifestDocument},
 		{pattern: "POST /v1/manifests/{id}/handover", handle: s.handOverManifest},
+		{pattern: "POST /v1/orders/{id}/rates", handle: s.rateStoredOrder},
+		{pattern: "GET /v1/shops/{id}/settings", handle: s.getShopSettings},
+		{pattern: "PATCH /v1/shops/{id}/settings", handle: s.patchShopSettings},
+		{pattern: "GET /v1/shops/{id}/settings/effective", handle: s.getEffectiveSettings},
+		{pattern: "POST /v1/rate-cards:reload", stateless: true, handle: s.reloadRateCards},
 	}
 }
 

@@ -7,9 +7,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -19,6 +21,8 @@ import (
 	"lastmile/internal/config"
 	"lastmile/internal/inventory"
 	"lastmile/internal/order"
+	"lastmile/internal/rating"
+	"lastmile/internal/settings"
 	"lastmile/internal/store"
 	"lastmile/internal/store/postgres"
 	"lastmile/internal/store/sqlite"
@@ -32,6 +36,8 @@ type App struct {
 	Orders    *order.Service
 	Inventory *inventory.Service
 	Tenants   *tenant.Service
+	Settings  *settings.Service
+	RateCards *rating.CardSet
 	API       *api.Server
 	log       *slog.Logger
 	now       func() time.Time
@@ -71,6 +77,19 @@ func New(ctx context.Context, cfg config.Config, migrate bool, log *slog.Logger,
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
+	// The rate cards are checked before the store is opened: a bad card refuses the start with
+	// every problem named by file and line.
+	var cardDir fs.FS
+	if cfg.RateCards != "" {
+		if fi, err := os.Stat(cfg.RateCards); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("config: rate_cards %q: not a directory", cfg.RateCards)
+		}
+		cardDir = os.DirFS(cfg.RateCards)
+	}
+	cards, err := rating.NewCardSet(cfg.RateCards, cardDir, cfg.BuiltinCards(), now())
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
 	st, err := OpenStore(ctx, cfg.DB, migrate, log)
 	if err != nil {
 		return nil, err
@@ -82,24 +101,51 @@ func New(ctx context.Context, cfg config.Config, migrate bool, log *slog.Logger,
 		st.Close()
 		return nil, err
 	}
+	// Every shop's figures (its market's, with the file's and the API's overrides) come through
+	// the settings service, which order and inventory read them from.
+	figures := settings.NewService(st, cfg, now)
 	a := &App{
-		Config:  cfg,
-		Store:   st,
-		Orders:  order.NewService(st, cfg.Markets, now, log),
-		Tenants: tenant.NewService(st, cfg.Markets, now, cfg.AuthCacheTTL),
-		log:     log,
-		now:     now,
+		Config:    cfg,
+		Store:     st,
+		Orders:    order.NewService(st, cfg.Markets, now, log).WithFigures(figures),
+		Tenants:   tenant.NewService(st, cfg.Markets, now, cfg.AuthCacheTTL),
+		Settings:  figures,
+		RateCards: cards,
+		log:       log,
+		now:       now,
 	}
-	a.Inventory = inventory.NewService(st, cfg.Markets, now, log, inventory.Options{Alert: func(l store.StockLevel) {
-		lowStock.WithLabelValues(l.ShopID).Inc()
-	}})
+	a.Inventory = inventory.NewService(st, cfg.Markets, now, log, inventory.Options{
+		Figures: figures,
+		Policy:  inventory.Policy{LocalOnlyMarkets: cfg.LocalOnlyMarkets()}, // R-MODE-5, ship_from_local_only
+		Alert: func(l store.StockLevel) {
+			lowStock.WithLabelValues(l.ShopID).Inc()
+		}})
+	if unknown, err := figures.UnknownFileShops(ctx); err != nil {
+		st.Close()
+		return nil, err
+	} else if len(unknown) > 0 {
+		log.Warn("the configuration gives figures for shops that do not exist; check their ids", "shops", unknown)
+	}
 	a.API, err = api.New(api.Deps{Config: cfg, Store: st, Orders: a.Orders, Inventory: a.Inventory, Tenants: a.Tenants, Log: log, Now: now,
-		Registry: reg})
+		Registry: reg, Settings: figures, RateCards: cards})
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
 	return a, nil
+}
+
+// ReloadRateCards reads the rate_cards directory again and puts its cards in use (SIGHUP and
+// POST /v1/rate-cards:reload); with errors the cards in use stay and the error names each
+// problem's file and line.
+func (a *App) ReloadRateCards() (rating.LoadedCards, error) {
+	l, err := a.RateCards.Reload(a.now())
+	if err != nil {
+		a.log.Warn("rate cards not reloaded; the cards in use stay", "err", err)
+		return l, err
+	}
+	a.log.Info("rate cards reloaded", "dir", l.Dir, "files", len(l.Files), "services", l.Cards.Len(), "builtin", l.Builtin)
+	return l, nil
 }
 
 // Close releases the store.

@@ -1,140 +1,87 @@
 // Package config holds lastmile's configuration: one plain struct with a doc comment on every
-// field, the platform's published defaults per market (docs/rules.md), WithDefaults and Validate.
+// field, the platform's published defaults per market (docs/rules.md), WithDefaults and Validate;
+// the configuration file (Parse, Marshal), the environment's overrides of the process settings
+// (ApplyEnv) and a shop's overrides of its market's figures (Overrides, Effective, ForShop).
 // Flags and environment variables are read only in cmd/; this package never reads them.
 package config
 
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // market time zones must resolve on a machine without /usr/share/zoneinfo
 
-	"golang.org/x/text/currency"
-
 	"lastmile/internal/model"
 )
 
-// Config is the whole configuration of one lastmile process.
+// Config is the whole configuration of one lastmile process. The configuration file names each
+// field by the key in its comment; docs/configuration.md lists them all.
 type Config struct {
-	// DB is the store: "sqlite:PATH" or a "postgres://" URL.
+	// DB is the store: "sqlite:PATH" or a "postgres://" URL (db).
 	DB string
-	// Addr is the HTTP listen address, host:port.
+	// Addr is the HTTP listen address, host:port (addr).
 	Addr string
-	// ShutdownTimeout bounds how long a stopping server waits for in-flight requests.
+	// ShutdownTimeout bounds how long a stopping server waits for in-flight requests
+	// (shutdown_timeout).
 	ShutdownTimeout time.Duration
-	// MaxBodyBytes is the largest request body accepted; larger bodies get 413.
+	// MaxBodyBytes is the largest request body accepted; larger bodies get 413 (max_body_bytes).
 	MaxBodyBytes int64
-	// MaxBatchOrders is the most orders one POST /v1/orders:batch may carry.
+	// MaxBatchOrders is the most orders one POST /v1/orders:batch may carry (max_batch_orders).
 	MaxBatchOrders int
-	// IdempotencyTTL is how long a stored Idempotency-Key response is replayed.
+	// IdempotencyTTL is how long a stored Idempotency-Key response is replayed (idempotency_ttl).
 	IdempotencyTTL time.Duration
 	// IdempotencyLease is how long an unfinished request holds its Idempotency-Key before a retry
-	// may take it over (the first attempt crashed).
+	// may take it over (the first attempt crashed) (idempotency_lease).
 	IdempotencyLease time.Duration
 	// AuthCacheTTL is how long a node trusts an API key it looked up without asking the store
-	// again: a key revoked on another node (or by the CLI) keeps working at most this long there.
-	// Zero would mean a store query per request.
+	// again: a key revoked on another node (or by the CLI) keeps working at most this long there
+	// (auth_cache_ttl).
 	AuthCacheTTL time.Duration
+	// SettingsCacheTTL is how long a node trusts a shop's settings it read: a change made through
+	// another node applies on this one within it (settings_cache_ttl).
+	SettingsCacheTTL time.Duration
+	// RateCards is a directory of the seller's rate cards (*.yaml), checked at start and
+	// reloadable; empty: none (rate_cards).
+	RateCards string
+	// RateCardsBuiltin quotes with the example cards built into lastmile too; nil: true without
+	// RateCards, false with them (rate_cards_builtin). Read it with BuiltinCards.
+	RateCardsBuiltin *bool
 	// Markets are the per-market rules; WithDefaults fills the published defaults for any market
-	// not set here.
+	// not set here (markets.<CC>).
 	Markets map[model.Market]Market
+	// Shops are shops' own figures from the configuration file, by shop id (shops.<id>); the
+	// API's overrides (PATCH /v1/shops/{id}/settings) apply over them.
+	Shops map[string]Overrides
+	// Carriers are reserved for the carrier adapters of the shipping issue (carriers); nothing
+	// reads them yet.
+	Carriers []Carrier
 }
 
-// Market holds the rules and figures of one marketplace country. Every duration and count cites
-// the rule it comes from (docs/rules.md).
-type Market struct {
-	// Code is the ISO 3166-1 alpha-2 code.
-	Code model.Market
-	// Currency is the ISO 4217 code orders in this market are paid in.
-	Currency string
-	// TimeZone is the IANA zone the market's clocks and promise days count in.
-	TimeZone string
-	// UnpaidCancelAfter: unpaid orders are cancelled automatically this long after creation (R-ORD-2).
-	UnpaidCancelAfter time.Duration
-	// ConfirmWithin: a paid order must be confirmed within this (R-ORD-3).
-	ConfirmWithin time.Duration
-	// PrintWithin: labels should be printed within this of payment (R-ORD-5).
-	PrintWithin time.Duration
-	// ShipWithin: first scan within this of confirmation (R-SHIP-1).
-	ShipWithin time.Duration
-	// PromiseDays: calendar days from order to delivery the platform promises (R-SLA-1).
-	PromiseDays int
-	// CODAllowed: cash on delivery is offered in this market (R-MKT-2).
-	CODAllowed bool
-	// RequireDeclaredName holds an order whose lines lack a customs description (R-SHIP-6). Turn
-	// it off for a shop that ships only domestically from a local warehouse.
-	RequireDeclaredName bool
+// Carrier configures one carrier adapter: reserved for the shipping issue, which will define the
+// types and their settings.
+type Carrier struct {
+	// Name is the carrier's id in lastmile, unique.
+	Name string
+	// Type is the adapter ("sim", "ratecard", …).
+	Type string
+	// Config is the adapter's own settings, each a single value.
+	Config map[string]string
 }
 
-// Defaults of the figures that the rules (docs/rules.md) give for every market.
-const (
-	defaultUnpaidCancelAfter = 48 * time.Hour // R-ORD-2
-	defaultConfirmWithin     = 24 * time.Hour // R-ORD-3
-	defaultPrintWithin       = 48 * time.Hour // R-ORD-5
-	seaPrintWithin           = 72 * time.Hour // R-ORD-5: South-East Asia
-	defaultShipWithin        = 72 * time.Hour // R-SHIP-1
-	ukShipWithin             = 48 * time.Hour // R-SHIP-1: UK
-	// defaultPromiseDays applies where R-SLA-1 publishes no figure (it gives UK 5, TH 3, US 7);
-	// the US figure is the most lenient published one, so no market is held to a made-up tighter one.
-	defaultPromiseDays = 7
-)
-
-// DefaultMarkets returns the published defaults of every market lastmile knows (R-MKT-1).
-func DefaultMarkets() map[model.Market]Market {
-	type m struct {
-		code, cur, tz string
-		sea           bool
+// BuiltinCards reports whether the example rate cards built into lastmile are quoted: as set,
+// or by default only when no rate_cards directory is.
+func (c Config) BuiltinCards() bool {
+	if c.RateCardsBuiltin != nil {
+		return *c.RateCardsBuiltin
 	}
-	list := []m{
-		{"US", "USD", "America/Los_Angeles", false},
-		{"GB", "GBP", "Europe/London", false},
-		{"IE", "EUR", "Europe/Dublin", false},
-		{"DE", "EUR", "Europe/Berlin", false},
-		{"FR", "EUR", "Europe/Paris", false},
-		{"IT", "EUR", "Europe/Rome", false},
-		{"ES", "EUR", "Europe/Madrid", false},
-		{"MX", "MXN", "America/Mexico_City", false},
-		{"BR", "BRL", "America/Sao_Paulo", false},
-		{"JP", "JPY", "Asia/Tokyo", false},
-		{"SA", "SAR", "Asia/Riyadh", false},
-		{"ID", "IDR", "Asia/Jakarta", true},
-		{"TH", "THB", "Asia/Bangkok", true},
-		{"VN", "VND", "Asia/Ho_Chi_Minh", true},
-		{"MY", "MYR", "Asia/Kuala_Lumpur", true},
-		{"PH", "PHP", "Asia/Manila", true},
-		{"SG", "SGD", "Asia/Singapore", true},
-	}
-	out := make(map[model.Market]Market, len(list))
-	for _, v := range list {
-		mk := Market{
-			Code:              model.Market(v.code),
-			Currency:          v.cur,
-			TimeZone:          v.tz,
-			UnpaidCancelAfter: defaultUnpaidCancelAfter,
-			ConfirmWithin:     defaultConfirmWithin,
-			PrintWithin:       defaultPrintWithin,
-			ShipWithin:        defaultShipWithin,
-			PromiseDays:       defaultPromiseDays,
-			CODAllowed:        v.sea, // R-MKT-2: COD is a South-East Asian habit
-			// R-SHIP-6: customs data is checked before shipping.
-			RequireDeclaredName: true,
-		}
-		if v.sea {
-			mk.PrintWithin = seaPrintWithin
-		}
-		out[mk.Code] = mk
-	}
-	us, gb, th := out["US"], out["GB"], out["TH"]
-	us.PromiseDays = 7 // R-SLA-1
-	gb.PromiseDays = 5 // R-SLA-1
-	gb.ShipWithin = ukShipWithin
-	th.PromiseDays = 3 // R-SLA-1
-	out["US"], out["GB"], out["TH"] = us, gb, th
-	return out
+	return c.RateCards == ""
 }
 
-// WithDefaults returns c with every unset field set to its default.
+// WithDefaults returns c with every unset field set to its default. Markets are merged: a market
+// c sets replaces that market's defaults as a whole.
 func (c Config) WithDefaults() Config {
 	if c.DB == "" {
 		c.DB = "sqlite:./lastmile-data/lastmile.db"
@@ -160,52 +107,100 @@ func (c Config) WithDefaults() Config {
 	if c.AuthCacheTTL == 0 {
 		c.AuthCacheTTL = 5 * time.Second
 	}
-	defaults := DefaultMarkets()
-	markets := make(map[model.Market]Market, len(defaults))
-	for k, v := range defaults {
-		markets[k] = v
+	if c.SettingsCacheTTL == 0 {
+		c.SettingsCacheTTL = 5 * time.Second
 	}
-	for k, v := range c.Markets {
-		markets[k] = v
-	}
+	markets := DefaultMarkets()
+	maps.Copy(markets, c.Markets)
 	c.Markets = markets
 	return c
 }
 
-// Validate reports every invalid field at once.
+// KeyError is one problem with one configuration key: where the value came from (the file and
+// line, "lastmile.yaml:12", or an environment variable), the key (markets.GB.ship_within) and
+// what is wrong and how to write it. Its text is
+// `lastmile.yaml:12: markets.GB.ship_within: "4 8h" is not a duration; write e.g. 48h`.
+type KeyError struct {
+	Where string
+	Key   string
+	Msg   string
+}
+
+func (e *KeyError) Error() string {
+	if e.Where == "" {
+		return e.Key + ": " + e.Msg
+	}
+	return e.Where + ": " + e.Key + ": " + e.Msg
+}
+
+// Validate reports every invalid field at once (errors.Join of *KeyError), each named by its key.
 func (c Config) Validate() error {
 	var errs []error
+	bad := func(key string, err error) { errs = append(errs, &KeyError{Key: key, Msg: err.Error()}) }
 	if !strings.HasPrefix(c.DB, "sqlite:") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
-		errs = append(errs, fmt.Errorf("db %q: want sqlite:PATH or a postgres:// URL", c.DB))
+		bad("db", fmt.Errorf("%q: want sqlite:PATH or a postgres:// URL", c.DB))
 	}
-	if c.MaxBodyBytes <= 0 || c.MaxBatchOrders <= 0 || c.ShutdownTimeout <= 0 || c.IdempotencyTTL <= 0 || c.IdempotencyLease <= 0 || c.AuthCacheTTL < 0 {
-		errs = append(errs, errors.New("limits and timeouts must be positive"))
+	for _, k := range processKeys {
+		if err := k.check(k.ptr(&c)); err != nil {
+			bad(k.name, err)
+		}
 	}
-	for code, m := range c.Markets {
-		if err := m.validate(code); err != nil {
-			errs = append(errs, err)
+	if c.RateCards == "" && !c.BuiltinCards() {
+		bad("rate_cards_builtin", errors.New("false without a rate_cards directory leaves nothing to quote with; set rate_cards or rate_cards_builtin: true"))
+	}
+	for _, code := range slices.Sorted(maps.Keys(c.Markets)) {
+		m := c.Markets[code]
+		if m.Code != code {
+			bad("markets."+string(code), fmt.Errorf("code %q does not match its key", m.Code))
+		}
+		for _, k := range marketKeys {
+			if err := k.check(k.ptr(&m)); err != nil {
+				bad("markets."+string(code)+"."+k.name, err)
+			}
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(c.Shops)) {
+		if _, err := Effective(Market{}, c.Shops[id]); err != nil {
+			bad("shops."+id, err)
+		}
+	}
+	seen := map[string]bool{}
+	for i, cr := range c.Carriers {
+		at := fmt.Sprintf("carriers[%d]", i)
+		switch {
+		case cr.Name == "":
+			bad(at+".name", errors.New("every carrier needs a name"))
+		case seen[cr.Name]:
+			bad(at+".name", fmt.Errorf("%q is listed twice", cr.Name))
+		}
+		seen[cr.Name] = true
+		if cr.Type == "" {
+			bad(at+".type", errors.New("every carrier needs a type"))
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func (m Market) validate(code model.Market) error {
-	if m.Code != code {
-		return fmt.Errorf("market %s: code %q does not match its key", code, m.Code)
+// LocalOnlyMarkets lists the markets whose orders ship only from a warehouse in the market
+// (R-MODE-5), sorted; empty and non-nil when there are none.
+func (c Config) LocalOnlyMarkets() []model.Market {
+	out := []model.Market{}
+	for _, code := range slices.Sorted(maps.Keys(c.Markets)) {
+		if c.Markets[code].LocalOnly {
+			out = append(out, code)
+		}
 	}
-	// Orders are compared to the market's currency exactly, in ISO's upper case.
-	if _, err := currency.ParseISO(m.Currency); err != nil || m.Currency != strings.ToUpper(m.Currency) {
-		return fmt.Errorf("market %s: currency %q is not an upper-case ISO 4217 code such as EUR", code, m.Currency)
+	return out
+}
+
+// QRMarkets lists the destinations whose labels carry the anti-counterfeit QR (R-LBL-5), sorted;
+// empty and non-nil when there are none.
+func (c Config) QRMarkets() []string {
+	out := []string{}
+	for _, code := range slices.Sorted(maps.Keys(c.Markets)) {
+		if c.Markets[code].QRLabel {
+			out = append(out, string(code))
+		}
 	}
-	// LoadLocation takes "" as UTC and "Local" as the server's zone: neither is a market's zone.
-	if m.TimeZone == "" || m.TimeZone == "Local" {
-		return fmt.Errorf("market %s: time zone %q: want the market's IANA zone, e.g. Europe/London", code, m.TimeZone)
-	}
-	if _, err := time.LoadLocation(m.TimeZone); err != nil {
-		return fmt.Errorf("market %s: time zone %q: %w", code, m.TimeZone, err)
-	}
-	if m.UnpaidCancelAfter <= 0 || m.ConfirmWithin <= 0 || m.PrintWithin <= 0 || m.ShipWithin <= 0 || m.PromiseDays <= 0 {
-		return fmt.Errorf("market %s: every SLA duration and promise day count must be positive", code)
-	}
-	return nil
+	return out
 }

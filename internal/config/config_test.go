@@ -261,10 +261,11 @@ func TestValidateReportsAllProblems(t *testing.T) {
 		t.Fatalf("error %T is not a joined error", err)
 	}
 	if n := len(joined.Unwrap()); n != 5 {
-		t.Errorf("%d errors, want 5 (db, limits, US, GB, DE): %v", n, err)
+		t.Errorf("%d errors, want 5 (db, idempotency_ttl, US, GB, DE): %v", n, err)
 	}
 	msg := err.Error()
-	for _, want := range []string{"mysql://h/d", "US$", "Europe/Atlantis", "market DE", "positive"} {
+	for _, want := range []string{"mysql://h/d", "markets.US.currency", "US$", "markets.GB.time_zone", "Europe/Atlantis",
+		"markets.DE.ship_within", "idempotency_ttl: 0s must be more than 0"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error does not mention %q:\n%s", want, msg)
 		}

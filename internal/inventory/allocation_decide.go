@@ -16,10 +16,11 @@ import (
 // constants in the decision.
 type Policy struct {
 	// DefaultCutOff is the daily hand-over cut-off, "HH:MM" local, of a warehouse that has none.
-	// Default DefaultCutOff.
+	// Default DefaultCutOff. The Service sets it from the order's market (config cut_off), the
+	// figure rating quotes with, so a quote and an allocation pick the same hand-over day.
 	DefaultCutOff string
 	// DefaultWorkingDays are the hand-over days ("mon" … "sun") of a warehouse that lists none.
-	// Default Monday to Friday.
+	// Default Monday to Friday; the Service sets them from the market (config working_days).
 	DefaultWorkingDays []string
 	// LocalOnlyMarkets are the markets whose orders ship only from a warehouse physically in the
 	// market (R-MODE-5: cross-border direct shipping is closed there, and a "virtual overseas
@@ -27,15 +28,15 @@ type Policy struct {
 	LocalOnlyMarkets []model.Market
 }
 
-// DefaultCutOff is the default hand-over cut-off. Noon is deliberately early: a default that is
-// later than the real cut-off would promise hand-overs the warehouse cannot make, and the
-// delivery estimates that R-SLA-1 is checked against would be a day too optimistic.
-const DefaultCutOff = "12:00"
+// DefaultCutOff is the default hand-over cut-off: the configuration's (config.DefaultCutOff,
+// noon), which rating uses too.
+const DefaultCutOff = config.DefaultCutOff
 
-// DefaultLocalOnlyMarkets are the markets of R-MODE-5: US orders ship from a warehouse in the US.
-var DefaultLocalOnlyMarkets = []model.Market{"US"}
+// DefaultLocalOnlyMarkets are the markets of R-MODE-5 by default (config ship_from_local_only):
+// US orders ship from a warehouse in the US.
+var DefaultLocalOnlyMarkets = config.Config{}.WithDefaults().LocalOnlyMarkets()
 
-var defaultWorkingDays = []string{"mon", "tue", "wed", "thu", "fri"}
+var defaultWorkingDays = config.DefaultWorkingDays.Names()
 
 // WithDefaults returns p with every unset field set to its default.
 func (p Policy) WithDefaults() Policy {

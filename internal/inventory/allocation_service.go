@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"lastmile/internal/config"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
 	"lastmile/internal/store"
@@ -89,6 +90,12 @@ func (s *Service) AllocateMany(ctx context.Context, scope model.Scope, orderIDs 
 	}
 	now := s.clock()
 	actor := Actor(scope)
+	// The shops' figures are read before the transaction opens: a transaction waiting on
+	// another read could starve the connection pool.
+	figures, err := s.marketsOf(ctx, scope.ShopIDs)
+	if err != nil {
+		return nil, err
+	}
 	type step struct {
 		before map[store.StockKey]model.Balance
 		moves  []model.Movement
@@ -109,12 +116,16 @@ func (s *Service) AllocateMany(ctx context.Context, scope model.Scope, orderIDs 
 			return store.AllocationChange{}, &order.ActionError{Action: "allocate", Status: o.Status,
 				Want: "only confirmed AWAITING_SHIPMENT orders are allocated; confirm it first"}
 		}
-		market, ok := s.markets[o.Market]
+		markets := s.markets
+		if m, ok := figures[o.ShopID]; ok {
+			markets = m
+		}
+		market, ok := markets[o.Market]
 		if !ok {
 			return store.AllocationChange{}, fmt.Errorf("allocate order %s: no rules for market %s: %w", o.ID, o.Market, model.ErrInvalid)
 		}
 		d, err := Decide(Request{Order: o, Market: market, Now: now, Candidates: in.Candidates,
-			AllowSplit: opt.AllowSplit, Policy: s.policy})
+			AllowSplit: opt.AllowSplit, Policy: s.policyFor(market)})
 		if err != nil {
 			return store.AllocationChange{}, fmt.Errorf("allocate order %s: %w", o.ID, err)
 		}
@@ -308,4 +319,32 @@ func (s *Service) alertAfter(before map[store.StockKey]model.Balance, moves []mo
 		}
 	}
 	s.alertCrossings(before, levels)
+}
+
+// policyFor is the Service's policy with the market's hand-over figures (config cut_off,
+// working_days): the ones rating quotes with, so that a quote and an allocation of the same
+// order pick the same hand-over day. A market without them keeps the policy's.
+func (s *Service) policyFor(m config.Market) Policy {
+	p := s.policy
+	if m.CutOff != "" {
+		p.DefaultCutOff = m.CutOff
+	}
+	if m.WorkingDays != 0 {
+		p.DefaultWorkingDays = m.WorkingDays.Names()
+	}
+	return p
+}
+
+// marketsOf returns the figures that apply to each shop's orders (promise days, cut-off,
+// working days): its market's with the shop's overrides, when the Service has Figures; nil
+// otherwise (every shop has its market's).
+func (s *Service) marketsOf(ctx context.Context, shopIDs []string) (map[string]map[model.Market]config.Market, error) {
+	if s.figures == nil {
+		return nil, nil
+	}
+	m, err := s.figures.MarketsOf(ctx, shopIDs)
+	if err != nil {
+		return nil, fmt.Errorf("shops' figures: %w", err)
+	}
+	return m, nil
 }

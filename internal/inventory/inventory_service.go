@@ -32,6 +32,7 @@ import (
 type Service struct {
 	store   store.Store
 	markets map[model.Market]config.Market
+	figures config.Figures // nil: every shop has its market's figures
 	policy  Policy
 	now     func() time.Time
 	log     *slog.Logger
@@ -51,12 +52,16 @@ type Options struct {
 	// Alert is told of every balance that becomes low, besides the warning the Service logs.
 	// Nil: the log only.
 	Alert AlertFunc
+	// Figures gives each shop's effective figures (its market's with its own overrides: promise
+	// days, cut-off, working days). Nil: the markets' figures.
+	Figures config.Figures
 }
 
 // NewService returns a Service over st. markets holds the per-market rules (promise days, time
 // zone: R-SLA-1); now is the clock.
 func NewService(st store.Store, markets map[model.Market]config.Market, now func() time.Time, log *slog.Logger, opt Options) *Service {
-	return &Service{store: st, markets: markets, policy: opt.Policy.WithDefaults(), now: now, log: log, ids: ident.NewGenerator(), alert: opt.Alert}
+	return &Service{store: st, markets: markets, figures: opt.Figures, policy: opt.Policy.WithDefaults(), now: now, log: log,
+		ids: ident.NewGenerator(), alert: opt.Alert}
 }
 
 // clock returns now in UTC at the stores' microsecond precision.

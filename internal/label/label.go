@@ -109,6 +109,9 @@ func ParseDPI(s string) (int, error) {
 type Options struct {
 	Size Size
 	DPI  int
+	// QRMarkets are the destinations whose labels carry the anti-counterfeit QR (R-LBL-5; the
+	// configuration's markets.<CC>.qr_label). Nil: GB, DE and FR.
+	QRMarkets []string
 }
 
 // WithDefaults fills the zero fields: 4×6 in at 203 dpi.

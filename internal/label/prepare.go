@@ -29,7 +29,8 @@ const (
 const maxFieldRunes = 200
 
 // antiCounterfeitMarkets are the destinations whose sort centres refuse a parcel without the
-// platform's anti-counterfeit QR (R-LBL-5).
+// platform's anti-counterfeit QR (R-LBL-5) when Options.QRMarkets is nil: the configuration's
+// defaults (qr_label).
 var antiCounterfeitMarkets = []string{"GB", "DE", "FR"}
 
 // QR parameters of the anti-counterfeit symbol (R-LBL-5).
@@ -204,8 +205,9 @@ func Prepare(l Label, opt Options) (*Prepared, error) {
 		p.customs = shownCustomsOf(&pr, l.Customs)
 	}
 
-	// The anti-counterfeit QR (R-LBL-5), for GB, DE and FR only; ignored elsewhere.
-	if isAntiCounterfeitMarket(p.to.country) {
+	// The anti-counterfeit QR (R-LBL-5), for the QR markets only (GB, DE and FR by default);
+	// ignored elsewhere.
+	if isAntiCounterfeitMarket(opt.QRMarkets, p.to.country) {
 		p.qr = antiCounterfeitQR(&pr, l.AntiCounterfeitQR, p.to.country)
 		if p.qr != nil {
 			p.qrContent = *l.AntiCounterfeitQR
@@ -218,8 +220,11 @@ func Prepare(l Label, opt Options) (*Prepared, error) {
 	return p, nil
 }
 
-func isAntiCounterfeitMarket(country string) bool {
-	for _, c := range antiCounterfeitMarkets {
+func isAntiCounterfeitMarket(markets []string, country string) bool {
+	if markets == nil {
+		markets = antiCounterfeitMarkets
+	}
+	for _, c := range markets {
 		if c == country {
 			return true
 		}

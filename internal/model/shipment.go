@@ -2,26 +2,6 @@ package model
 
 import "time"
 
-// ShippingMode says who issues an order's labels and tracking numbers (R-MODE-2): the seller,
-// buying from a carrier, or the platform, under its own logistics.
-type ShippingMode string
-
-// Shipping modes (R-MODE-2).
-const (
-	ModeSeller   ShippingMode = "seller"
-	ModePlatform ShippingMode = "platform"
-)
-
-// Valid reports whether m is a known mode.
-func (m ShippingMode) Valid() bool { return m == ModeSeller || m == ModePlatform }
-
-// ModeChange is one switch of a shop's shipping mode; it applies to orders created at or after
-// At, never to older ones (R-MODE-3).
-type ModeChange struct {
-	Mode ShippingMode `json:"mode"`
-	At   time.Time    `json:"at"`
-}
-
 // ShipmentStatus is where a shipment stands. A package has at most one live shipment: one that
 // is neither voided nor failed.
 type ShipmentStatus string

@@ -28,6 +28,7 @@ const (
 type Service struct {
 	store   store.Store
 	markets map[model.Market]config.Market
+	figures config.Figures // nil: every shop has its market's figures
 	now     func() time.Time
 	log     *slog.Logger
 	ids     *ident.Generator
@@ -36,6 +37,53 @@ type Service struct {
 // NewService returns a Service over st. now is the clock; markets the per-market rules.
 func NewService(st store.Store, markets map[model.Market]config.Market, now func() time.Time, log *slog.Logger) *Service {
 	return &Service{store: st, markets: markets, now: now, log: log, ids: ident.NewGenerator()}
+}
+
+// WithFigures makes the Service check each order against its shop's effective figures (the
+// market's, with the shop's overrides: R-ORD-6 holds for COD and customs data per shop) rather
+// than the market's alone, and returns it.
+func (s *Service) WithFigures(f config.Figures) *Service {
+	s.figures = f
+	return s
+}
+
+// marketFunc gives the figures that apply to a shop's orders on a market.
+type marketFunc func(shopID string, m model.Market) config.Market
+
+// figuresOf loads the effective figures of shopIDs once for a call, before any store
+// transaction opens (a transaction waiting on another read could starve the connection pool); a
+// shop not among them gets its market's.
+func (s *Service) figuresOf(ctx context.Context, shopIDs []string) (marketFunc, error) {
+	if s.figures == nil {
+		return func(_ string, m model.Market) config.Market { return s.markets[m] }, nil
+	}
+	byShop, err := s.figures.MarketsOf(ctx, shopIDs)
+	if err != nil {
+		return nil, fmt.Errorf("shops' figures: %w", err)
+	}
+	return func(shopID string, m model.Market) config.Market {
+		if ms, ok := byShop[shopID]; ok {
+			return ms[m]
+		}
+		return s.markets[m]
+	}, nil
+}
+
+// shopsOf lists the shops of scope that orders name, or fall to, as prepare decides.
+func shopsOf(scope model.Scope, orders []model.Order) []string {
+	var out []string
+	seen := map[string]bool{}
+	for i := range orders {
+		id := orders[i].ShopID
+		if id == "" && len(scope.ShopIDs) == 1 {
+			id = scope.ShopIDs[0]
+		}
+		if !seen[id] && scope.Has(id) {
+			out = append(out, id)
+		}
+		seen[id] = true
+	}
+	return out
 }
 
 // clock returns now in UTC at the stores' microsecond precision, so a value read back compares
@@ -58,7 +106,11 @@ type Result struct {
 func (s *Service) Upsert(ctx context.Context, scope model.Scope, orders []model.Order, cause string) ([]Result, error) {
 	now := s.clock()
 	results := make([]Result, len(orders))
-	s.prepareAll(scope, orders, results)
+	marketOf, err := s.figuresOf(ctx, shopsOf(scope, orders))
+	if err != nil {
+		return nil, err
+	}
+	s.prepareAll(scope, orders, results, marketOf)
 	byShop := map[string][]int{} // shop → indexes into orders, in input order
 	var shops []string
 	for i := range orders {
@@ -78,7 +130,7 @@ func (s *Service) Upsert(ctx context.Context, scope model.Scope, orders []model.
 		// The incoming content was checked in prepare; only the seller's corrections laid over
 		// it by Merge can change the verdict.
 		if err == nil && (outcome == model.OutcomeCreated || outcome == model.OutcomeUpdated) && out.Corrections != nil {
-			Check(&out, s.markets[out.Market])
+			Check(&out, marketOf(out.ShopID, out.Market))
 		}
 		return out, outcome, err
 	}
@@ -116,11 +168,11 @@ const prepareChunk = 512
 // prepareAll prepares every order, setting results[i].Err for those refused. The checks are
 // the costly part of ingest and need no lock, so large batches are spread over the CPUs before
 // the store's single-writer transaction starts.
-func (s *Service) prepareAll(scope model.Scope, orders []model.Order, results []Result) {
+func (s *Service) prepareAll(scope model.Scope, orders []model.Order, results []Result, marketOf marketFunc) {
 	workers := min(runtime.GOMAXPROCS(0), (len(orders)+prepareChunk-1)/prepareChunk)
 	if workers <= 1 {
 		for i := range orders {
-			results[i].Err = s.prepare(scope, &orders[i])
+			results[i].Err = s.prepare(scope, &orders[i], marketOf)
 		}
 		return
 	}
@@ -132,7 +184,7 @@ func (s *Service) prepareAll(scope model.Scope, orders []model.Order, results []
 		go func() {
 			defer wg.Done()
 			for i := lo; i < hi; i++ {
-				results[i].Err = s.prepare(scope, &orders[i])
+				results[i].Err = s.prepare(scope, &orders[i], marketOf)
 			}
 		}()
 	}
@@ -141,7 +193,7 @@ func (s *Service) prepareAll(scope model.Scope, orders []model.Order, results []
 
 // prepare normalises and validates o, decides its shop and runs the checks that may hold it
 // (R-ORD-6). It touches only o, so orders may be prepared concurrently.
-func (s *Service) prepare(scope model.Scope, o *model.Order) error {
+func (s *Service) prepare(scope model.Scope, o *model.Order, marketOf marketFunc) error {
 	Normalize(o)
 	o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC().Truncate(time.Microsecond), o.UpdatedAt.UTC().Truncate(time.Microsecond)
 	if o.PaidAt != nil {
@@ -166,7 +218,7 @@ func (s *Service) prepare(scope model.Scope, o *model.Order) error {
 	o.History, o.ConfirmedAt, o.CancelReason, o.Version = nil, nil, "", 0
 	o.Corrections = nil
 	o.ShippingAddress = address.Normalize(o.ShippingAddress)
-	Check(o, s.markets[o.Market])
+	Check(o, marketOf(o.ShopID, o.Market))
 	return nil
 }
 
@@ -221,12 +273,16 @@ func (s *Service) Confirm(ctx context.Context, scope model.Scope, id, cause stri
 // the order from its source. A patch that changes nothing writes nothing.
 func (s *Service) Correct(ctx context.Context, scope model.Scope, id string, p Patch, cause string) (model.Order, error) {
 	now := s.clock()
+	marketOf, err := s.figuresOf(ctx, scope.ShopIDs)
+	if err != nil {
+		return model.Order{}, err
+	}
 	return s.store.UpdateOrder(ctx, scope.ShopIDs, id, func(o *model.Order) (bool, error) {
 		changed, err := Correct(o, p, now, cause)
 		if err != nil || !changed {
 			return false, err
 		}
-		Check(o, s.markets[o.Market])
+		Check(o, marketOf(o.ShopID, o.Market))
 		return true, nil
 	})
 }

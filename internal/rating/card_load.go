@@ -39,17 +39,27 @@ const maxCardErrors = 20
 // `lastmile rate --cards`, or the embedded examples) and groups them with NewCards. Every
 // problem of every file is reported, each naming its file, line and field.
 func Load(fsys fs.FS) (*Cards, error) {
+	all, _, err := loadFiles(fsys, "")
+	if err != nil {
+		return nil, err
+	}
+	return NewCards(all)
+}
+
+// loadFiles parses every card file at the root of fsys, naming each in errors as prefix+name,
+// and returns the cards and the files they came from.
+func loadFiles(fsys fs.FS, prefix string) ([]*Card, []string, error) {
 	var names []string
 	for _, pat := range []string{"*.yaml", "*.yml"} {
 		m, err := fs.Glob(fsys, pat)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		names = append(names, m...)
 	}
 	slices.Sort(names)
 	if len(names) == 0 {
-		return nil, errors.New("no rate cards: the directory has no *.yaml file")
+		return nil, nil, errors.New("no rate cards: the directory has no *.yaml file")
 	}
 	var (
 		all  []*Card
@@ -58,10 +68,10 @@ func Load(fsys fs.FS) (*Cards, error) {
 	for _, name := range names {
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+			errs = append(errs, fmt.Errorf("%s: %w", prefix+name, err))
 			continue
 		}
-		cards, err := ParseCard(name, data)
+		cards, err := ParseCard(prefix+name, data)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -69,9 +79,9 @@ func Load(fsys fs.FS) (*Cards, error) {
 		all = append(all, cards...)
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		return nil, nil, errors.Join(errs...)
 	}
-	return NewCards(all)
+	return all, names, nil
 }
 
 // ParseCard reads the card versions in one YAML file (one card per document; several

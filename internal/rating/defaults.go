@@ -7,7 +7,6 @@ import (
 
 	"lastmile/examples/ratecards"
 	"lastmile/internal/config"
-	"lastmile/internal/model"
 )
 
 // defaultCards are the example cards embedded in the binary, parsed once: immutable data.
@@ -17,12 +16,6 @@ var defaultCards = sync.OnceValues(func() (*Cards, error) { return Load(ratecard
 // the binary (most figures illustrative; see each card). They are parsed on first use and
 // shared.
 func DefaultCards() (*Cards, error) { return defaultCards() }
-
-// certifiedOnly are the markets where only platform-certified last-mile carriers may be used
-// (R-SHIP-3: the US, the UK and the South-East Asian core markets).
-var certifiedOnly = map[model.Market]bool{
-	"US": true, "GB": true, "ID": true, "TH": true, "VN": true, "MY": true, "PH": true, "SG": true,
-}
 
 // locations caches loaded time zones: time.LoadLocation parses the zone data on every call.
 var locations sync.Map // string → *time.Location
@@ -43,7 +36,8 @@ func loadLocation(name string) (*time.Location, error) {
 }
 
 // MarketFromConfig is the rating view of a configured market: its promise days (R-SLA-1),
-// time zone, COD (R-MKT-2) and whether only certified carriers may be used there (R-SHIP-3).
+// time zone, COD (R-MKT-2) and whether only certified carriers may be used there (R-SHIP-3,
+// config's certified_carriers_only).
 func MarketFromConfig(m config.Market) (Market, error) {
 	loc, err := loadLocation(m.TimeZone)
 	if err != nil {
@@ -55,6 +49,6 @@ func MarketFromConfig(m config.Market) (Market, error) {
 		PromiseDays:   m.PromiseDays,
 		Location:      loc,
 		CODAllowed:    m.CODAllowed,
-		CertifiedOnly: certifiedOnly[m.Code],
+		CertifiedOnly: m.CertifiedOnly,
 	}, nil
 }

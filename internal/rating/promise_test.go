@@ -5,13 +5,15 @@ import (
 	"testing"
 	"time"
 
+	"lastmile/internal/config"
 	"lastmile/internal/model"
 )
 
 // TestPromise: the delivery promise (R-SLA-1) against hand-over and transit. The US promise is
 // 7 calendar days from payment in Los Angeles time (R-SLA-1, config default). acme/ground
 // counts transit in US working days (weekends and federal holidays off: 2026-01-19 is Martin
-// Luther King Jr. Day); acme/express in calendar days. The default cut-off is 15:00.
+// Luther King Jr. Day); acme/express in calendar days. The default cut-off is noon
+// (DefaultCutOff, the configuration's default).
 func TestPromise(t *testing.T) {
 	t.Parallel()
 	cards := loadTestCards(t)
@@ -38,10 +40,10 @@ func TestPromise(t *testing.T) {
 			paid: at(la, 2026, time.January, 7, 10, 0), wantHand: "2026-01-07", wantDead: "2026-01-14",
 			checks: []check{{"ground", "2026-01-12", true}, {"express", "2026-01-14", true}}}, // Thu, Fri, Mon; 7 days: on the deadline
 		{name: "one_second_before_cut_off",
-			paid: at(la, 2026, time.January, 7, 14, 59).Add(59 * time.Second), wantHand: "2026-01-07", wantDead: "2026-01-14",
+			paid: at(la, 2026, time.January, 7, 11, 59).Add(59 * time.Second), wantHand: "2026-01-07", wantDead: "2026-01-14",
 			checks: []check{{"express", "2026-01-14", true}}},
 		{name: "at_the_cut_off_ships_next_day",
-			paid: at(la, 2026, time.January, 7, 15, 0), wantHand: "2026-01-08", wantDead: "2026-01-14",
+			paid: at(la, 2026, time.January, 7, 12, 0), wantHand: "2026-01-08", wantDead: "2026-01-14",
 			checks: []check{{"ground", "2026-01-13", true}, {"express", "2026-01-15", false}}},
 		{name: "working_days_across_a_weekend_miss",
 			paid: at(la, 2026, time.January, 7, 10, 0), dest: anchorage, wantHand: "2026-01-07", wantDead: "2026-01-14",
@@ -67,9 +69,9 @@ func TestPromise(t *testing.T) {
 			paid: at(la, 2026, time.January, 5, 10, 0), now: at(la, 2026, time.January, 7, 10, 0),
 			wantHand: "2026-01-07", wantDead: "2026-01-12",
 			checks: []check{{"ground", "2026-01-12", true}, {"express", "2026-01-14", false}}},
-		{name: "earlier_cut_off",
-			paid: at(la, 2026, time.January, 7, 12, 0), handover: Handover{CutOff: 12 * time.Hour}, wantHand: "2026-01-08", wantDead: "2026-01-14",
-			checks: []check{{"express", "2026-01-15", false}}},
+		{name: "later_cut_off",
+			paid: at(la, 2026, time.January, 7, 16, 0), handover: Handover{CutOff: 17 * time.Hour}, wantHand: "2026-01-07", wantDead: "2026-01-14",
+			checks: []check{{"express", "2026-01-14", true}}},
 		{name: "warehouse_in_another_zone",
 			// 10:00 in Los Angeles is 02:00 next day in Shenzhen, before its cut-off.
 			paid: at(la, 2026, time.January, 7, 10, 0), handover: Handover{Location: tz(t, "Asia/Shanghai")},
@@ -138,7 +140,7 @@ zones:
 			for _, c := range []struct {
 				hour  int
 				meets bool
-			}{{14, true}, {15, false}} {
+			}{{11, true}, {12, false}} {
 				paid := at(m.Location, 2026, time.March, 6, c.hour, 30) // a Friday: weekends count (R-SLA-1)
 				req := &Request{Market: m, Dest: Destination{Country: tc.market}, Parcel: Parcel{WeightG: 100}, PaidAt: paid, Now: paid, Currency: "USD"}
 				var res Result
@@ -183,5 +185,13 @@ func TestWorkCalendar(t *testing.T) {
 	}
 	if got := none.addWorkdays(date(t, "2026-01-03"), 0); got.String() != "2026-01-03" {
 		t.Errorf("+0 working days = %s, want the same day", got)
+	}
+}
+
+// One cut-off: the engine's fallback is the configuration's default, which allocation uses too.
+func TestDefaultCutOffIsTheConfigs(t *testing.T) {
+	m, err := config.ParseClock(config.DefaultCutOff)
+	if err != nil || DefaultCutOff != time.Duration(m)*time.Minute {
+		t.Errorf("rating.DefaultCutOff %v, config.DefaultCutOff %s (%v)", DefaultCutOff, config.DefaultCutOff, err)
 	}
 }

@@ -43,13 +43,15 @@ type PackageSpec struct {
 
 // HandoverSpec is the warehouse hand-over in JSON; every field is optional.
 type HandoverSpec struct {
-	// CutOff is the local time of day, "15:00", after which parcels go the next day.
+	// CutOff is the local time of day, "15:00", after which parcels go the next day; default
+	// the market's cut_off.
 	CutOff string `json:"cut_off,omitempty"`
 	// TimeZone is the warehouse's IANA zone; default the market's.
 	TimeZone string `json:"time_zone,omitempty"`
 	// Origin is the warehouse's country: cards shipping from elsewhere are excluded.
 	Origin string `json:"origin,omitempty"`
-	// Closed are the weekdays without hand-over: "sat", "sun".
+	// Closed are the weekdays without hand-over: "sat", "sun". Absent: the days outside the
+	// market's working_days; [] : open every day.
 	Closed []string `json:"closed,omitempty"`
 }
 
@@ -485,6 +487,7 @@ func NewRequest(qr *QuoteRequest, markets map[model.Market]config.Market, now ti
 			bad("invalid_count", "monthly_parcels."+carrier, "a parcel count cannot be negative")
 		}
 	}
+	marketHandover(cm, &req.Handover)
 	if h := qr.Handover; h != nil {
 		handover(h, &req.Handover, bad)
 	}
@@ -549,6 +552,9 @@ func handover(h *HandoverSpec, out *Handover, bad func(code, field, format strin
 		}
 		out.Origin = c
 	}
+	if h.Closed != nil {
+		out.Closed = [7]bool{} // the warehouse's own days replace the market's
+	}
 	for i, day := range h.Closed {
 		wd, ok := weekdays[strings.ToLower(strings.TrimSpace(day))]
 		if !ok {
@@ -559,6 +565,21 @@ func handover(h *HandoverSpec, out *Handover, bad func(code, field, format strin
 	}
 	if out.Closed == [7]bool{true, true, true, true, true, true, true} {
 		bad("invalid_weekday", "handover.closed", "the warehouse must be open at least one day a week")
+	}
+}
+
+// marketHandover starts the hand-over from the market's configured cut-off and working days
+// (config.Market.CutOff, WorkingDays): the figures allocation uses for a warehouse that sets
+// none, so that a quote and an allocation pick the same hand-over day. A market without them
+// (built by hand) keeps the engine's defaults.
+func marketHandover(m config.Market, out *Handover) {
+	if cut, err := config.ParseClock(m.CutOff); err == nil {
+		out.CutOff = time.Duration(cut) * time.Minute
+	}
+	if m.WorkingDays != 0 {
+		for d := range out.Closed {
+			out.Closed[d] = !m.WorkingDays.Has(time.Weekday(d))
+		}
 	}
 }
 

@@ -5,9 +5,10 @@ import (
 	"time"
 )
 
-// DefaultCutOff is the warehouse's hand-over cut-off when the Handover gives none: an order
-// paid before 15:00 local time is handed to the carrier the same day, after it the next day.
-const DefaultCutOff = 15 * time.Hour
+// DefaultCutOff is the hand-over cut-off of a Request whose Handover gives none: the
+// configuration's default (config.DefaultCutOff, noon), the same figure allocation uses, so that
+// a quote and an allocation pick the same hand-over day. NewRequest fills the market's own.
+const DefaultCutOff = 12 * time.Hour // TestDefaultCutOffIsTheConfigs holds it to config.DefaultCutOff
 
 // Market is what rating needs to know of the destination market; MarketFromConfig builds it
 // from config.Market.
@@ -45,7 +46,8 @@ type Parcel struct {
 
 // Handover is when and where the warehouse hands parcels to the carriers. The warehouse model
 // comes later; the zero value is the default: the market's time zone, cut-off DefaultCutOff,
-// open every day.
+// open every day. NewRequest starts from the market's configured cut-off and working days
+// (config.Market.CutOff, WorkingDays), as allocation does for a warehouse that sets none.
 type Handover struct {
 	// CutOff is the local time of day after which a parcel is handed over the next working
 	// day; zero means DefaultCutOff.

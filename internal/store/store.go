@@ -59,6 +59,8 @@ type Store interface {
 
 	// Stock holds warehouses, stock, the stock ledger and allocations.
 	Stock
+	// ShopSettings holds shops' own settings (shop_settings.go).
+	ShopSettings
 	// Jobs enqueues background work (job.go).
 	Jobs
 	// Shipping holds packages, shipments, label documents, batches and manifests (shipping.go).

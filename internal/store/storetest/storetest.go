@@ -52,6 +52,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"UnsettledAllocations", testUnsettledAllocations},
 		{"AllocationNoOversell", testAllocationNoOversell},
 		{"ChangeAllocations", testChangeAllocations},
+		{"ShopSettings", testShopSettings},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,13 @@
+-- +goose Up
+-- A shop's own settings: its overrides of the market's figures (key → value, as in the
+-- configuration file) and its shipping-mode history (R-MODE-3), both JSON. One row per shop that
+-- ever stored any.
+CREATE TABLE shop_settings (
+    shop_id      TEXT PRIMARY KEY REFERENCES shops (id),
+    overrides    TEXT NOT NULL,
+    mode_changes TEXT NOT NULL,
+    updated_at   INTEGER NOT NULL
+) STRICT;
+
+-- +goose Down
+DROP TABLE shop_settings;
