@@ -16,6 +16,7 @@ func runDemo(ctx context.Context, args []string, s stdio) int {
 	data := fs.String("data", "./lastmile-data", "directory of the demo's SQLite database")
 	interval := fs.Duration("interval", 3*time.Second, "time between new demo orders")
 	seed := fs.Uint64("seed", uint64(time.Now().UnixNano()), "seed of the demo data")
+	carriers := fs.String("carriers", "sim", "the carriers labels are bought from: sim (the simulated network, in this process) or http://HOST:PORT of a 'lastmile sim carriers'")
 	level := fs.String("log-level", "warn", "debug, info, warn or error")
 	if code, ok := parse(fs, args); !ok {
 		return code
@@ -24,6 +25,9 @@ func runDemo(ctx context.Context, args []string, s stdio) int {
 	// always its own flags'.
 	cfg, err := loadConfig(*cfgPath, os.LookupEnv, func(c *config.Config) {
 		c.DB, c.Addr = "sqlite:"+*data+"/lastmile.db", *addr
+		if c.CarrierNetwork == "" || setFlags(fs)["carriers"] {
+			c.CarrierNetwork = *carriers
+		}
 	})
 	if err != nil {
 		return failConfig(s, "demo", err)

@@ -12,12 +12,13 @@ import (
 )
 
 func runServe(ctx context.Context, args []string, s stdio) int {
-	fs := newFlags("serve", "serve [--config FILE] [--db URL] [--addr HOST:PORT] [--rate-cards DIR]", s)
+	fs := newFlags("serve", "serve [--config FILE] [--db URL] [--addr HOST:PORT] [--rate-cards DIR] [--carriers sim|http://HOST:PORT]", s)
 	cfgPath := configFlag(fs)
 	db := fs.String("db", "", "store: sqlite:PATH or postgres://user@host/db (default: the file's db, $LASTMILE_DB, or "+defaultDB+")")
 	addr := fs.String("addr", "", "listen address (default: the file's addr, $LASTMILE_ADDR, or 127.0.0.1:8080)")
 	drain := fs.Duration("shutdown-timeout", 0, "how long SIGTERM waits for in-flight requests (default: the file's shutdown_timeout, or 30s)")
 	cards := fs.String("rate-cards", "", "directory of rate cards to quote with (default: the file's rate_cards, $LASTMILE_RATE_CARDS)")
+	carriers := fs.String("carriers", "", "the simulated carrier network: sim runs it in this process, http://HOST:PORT uses a standalone 'lastmile sim carriers' (default: the file's carrier_network, $LASTMILE_CARRIERS)")
 	migrate := fs.Bool("migrate", true, "apply pending schema migrations at start")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	if code, ok := parse(fs, args); !ok {
@@ -36,6 +37,9 @@ func runServe(ctx context.Context, args []string, s stdio) int {
 		}
 		if set["rate-cards"] {
 			c.RateCards = *cards
+		}
+		if set["carriers"] {
+			c.CarrierNetwork = *carriers
 		}
 	})
 	if err != nil {

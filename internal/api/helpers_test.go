@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"lastmile/internal/shipping"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -31,6 +32,8 @@ type env struct {
 	tenants *tenant.Service
 	clock   *clock
 	cfg     config.Config
+	// shipping is the server's shipping service, for tests that run its jobs.
+	shipping *shipping.Service
 }
 
 // clock is a settable test clock.
@@ -69,6 +72,7 @@ func newEnvWith(t testing.TB, st store.Store, cfg config.Config, tune func(*Deps
 	d := Deps{Config: cfg, Store: st, Orders: order.NewService(st, cfg.Markets, c.now, log), Tenants: tenants,
 		Inventory: inventory.NewService(st, cfg.Markets, c.now, log, inventory.Options{}),
 		Log:       log, Now: c.now, Registry: prometheus.NewRegistry()}
+	d.Shipping = newShipping(t, st, cfg, d.Inventory, c.now)
 	if tune != nil {
 		tune(&d)
 	}
@@ -78,7 +82,7 @@ func newEnvWith(t testing.TB, st store.Store, cfg config.Config, tune func(*Deps
 	}
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
-	return &env{t: t, url: hs.URL, store: st, tenants: tenants, clock: c, cfg: cfg}
+	return &env{t: t, url: hs.URL, store: st, tenants: tenants, clock: c, cfg: cfg, shipping: d.Shipping}
 }
 
 // shop creates a shop on market and a key for it.

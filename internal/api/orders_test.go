@@ -160,6 +160,9 @@ func TestCrossShopIsolationEveryRoute(t *testing.T) {
 		for pattern, probe := range settingsIsolationProbes(e, keyB, shopA.ID, oa.ID) {
 			probes[pattern] = probe
 		}
+		for pattern, probe := range shippingIsolationProbes(t, e, keyA, keyB) {
+			probes[pattern] = probe
+		}
 		s := &Server{}
 		for _, rt := range s.routes() {
 			if rt.public || rt.stateless {
@@ -183,7 +186,7 @@ func TestCrossShopIsolationEveryRoute(t *testing.T) {
 		r = e.do("GET", "/v1/orders", keyA, nil)
 		var l struct{ Orders []model.Order }
 		r.decode(t, &l)
-		if len(l.Orders) != 2 { // iso-1 and the allocated order of stockIsolationProbes
+		if len(l.Orders) != 3 { // iso-1, the allocated order of stockIsolationProbes, the shipped one of shippingIsolationProbes
 			t.Fatalf("shop B's requests created orders in shop A: %d orders", len(l.Orders))
 		}
 	})

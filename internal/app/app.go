@@ -18,15 +18,19 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"lastmile/internal/api"
+	"lastmile/internal/carrier"
+	"lastmile/internal/carrier/sim"
 	"lastmile/internal/config"
 	"lastmile/internal/inventory"
 	"lastmile/internal/order"
 	"lastmile/internal/rating"
 	"lastmile/internal/settings"
+	"lastmile/internal/shipping"
 	"lastmile/internal/store"
 	"lastmile/internal/store/postgres"
 	"lastmile/internal/store/sqlite"
 	"lastmile/internal/tenant"
+	"lastmile/internal/worker"
 )
 
 // App is one running lastmile: its store, services and HTTP handler.
@@ -38,9 +42,23 @@ type App struct {
 	Tenants   *tenant.Service
 	Settings  *settings.Service
 	RateCards *rating.CardSet
-	API       *api.Server
-	log       *slog.Logger
-	now       func() time.Time
+	Carriers  *carrier.Set
+	Shipping  *shipping.Service
+	// Jobs is the job engine: batches, sweeps, pushes (one per node, on the store's database).
+	Jobs *worker.Engine
+	// Network is the simulated carrier network when carrier_network is "sim", else nil.
+	Network *sim.Network
+	API     *api.Server
+	log     *slog.Logger
+	now     func() time.Time
+}
+
+// Options are the parts of an App that are not configuration: how its job engine runs.
+type Options struct {
+	// Worker configures the job engine; zero fields take its defaults.
+	Worker worker.Config
+	// Shipping holds the shipping policy figures; zero fields take their defaults.
+	Shipping shipping.Config
 }
 
 // OpenStore opens the store that db names ("sqlite:PATH" or "postgres://…") and, when migrate is
@@ -73,6 +91,11 @@ func OpenStore(ctx context.Context, db string, migrate bool, log *slog.Logger) (
 
 // New validates cfg, opens its store and builds the services. now is the clock.
 func New(ctx context.Context, cfg config.Config, migrate bool, log *slog.Logger, now func() time.Time) (*App, error) {
+	return NewWith(ctx, cfg, migrate, log, now, Options{})
+}
+
+// NewWith is New with the job engine and shipping figures of opt.
+func NewWith(ctx context.Context, cfg config.Config, migrate bool, log *slog.Logger, now func() time.Time, opt Options) (*App, error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
@@ -126,13 +149,53 @@ func New(ctx context.Context, cfg config.Config, migrate bool, log *slog.Logger,
 	} else if len(unknown) > 0 {
 		log.Warn("the configuration gives figures for shops that do not exist; check their ids", "shops", unknown)
 	}
+	if err := a.startShipping(ctx, opt); err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.API, err = api.New(api.Deps{Config: cfg, Store: st, Orders: a.Orders, Inventory: a.Inventory, Tenants: a.Tenants, Log: log, Now: now,
-		Registry: reg, Settings: figures, RateCards: cards})
+		Registry: reg, Settings: figures, RateCards: cards, Shipping: a.Shipping})
 	if err != nil {
-		st.Close()
+		a.Close()
 		return nil, err
 	}
 	return a, nil
+}
+
+// startShipping opens the carriers, builds the shipping service and the job engine with every
+// handler and sweep registered (the engine starts with Serve or RunJobs).
+func (a *App) startShipping(ctx context.Context, opt Options) error {
+	var err error
+	if a.Carriers, a.Network, err = openCarriers(ctx, a.Config, a.log, a.now); err != nil {
+		return err
+	}
+	a.Shipping, err = shipping.NewService(shipping.Deps{
+		Store: a.Store, Shipping: a.Store, Inventory: a.Inventory, Cards: a.RateCards.Cards, Carriers: a.Carriers,
+		Certification: certification(a.Config), Markets: a.Config.Markets, Modes: a.Settings, Config: opt.Shipping,
+		Now: a.now, Log: a.log,
+	})
+	if err != nil {
+		return fmt.Errorf("shipping: %w", err)
+	}
+	wcfg := opt.Worker
+	if wcfg.Queues == nil {
+		wcfg.Queues = map[string]int{shipping.QueueShipping: 100}
+	}
+	if a.Jobs, err = worker.New(wcfg, a.Store, a.log, a.now); err != nil {
+		return err
+	}
+	for _, h := range a.Shipping.Jobs() {
+		if err := a.Jobs.Handle(h.Kind, func(ctx context.Context, j worker.Job) error {
+			return h.Run(ctx, j.Attempt, j.MaxAttempts, j.Args)
+		}); err != nil {
+			return err
+		}
+	}
+	// Sweeps run on one node at a time (the leader enqueues them), on the same engine.
+	if err := a.Jobs.Every("idempotency.sweep", time.Hour, a.sweepIdempotencyKeys); err != nil {
+		return err
+	}
+	return a.Jobs.Every("inventory.settle", settleInterval, a.settleAllocations)
 }
 
 // ReloadRateCards reads the rate_cards directory again and puts its cards in use (SIGHUP and
@@ -148,8 +211,24 @@ func (a *App) ReloadRateCards() (rating.LoadedCards, error) {
 	return l, nil
 }
 
-// Close releases the store.
-func (a *App) Close() error { return a.Store.Close() }
+// Close stops the simulated carrier network, if this process runs one, and releases the store.
+func (a *App) Close() error {
+	var err error
+	if a.Network != nil {
+		err = a.Network.Close()
+	}
+	return errors.Join(err, a.Store.Close())
+}
+
+// StartJobs starts the job engine; StopJobs drains it. Serve does both.
+func (a *App) StartJobs(ctx context.Context) error { return a.Jobs.Start(ctx) }
+
+// StopJobs waits up to ShutdownTimeout for running jobs, then returns them to their queues.
+func (a *App) StopJobs() error {
+	ctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
+	defer cancel()
+	return a.Jobs.Stop(ctx)
+}
 
 // Serve listens on the config's address and serves until ctx ends, then stops accepting
 // connections and waits up to ShutdownTimeout for in-flight requests, so that every write the
@@ -171,16 +250,10 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
-	janitorDone := make(chan struct{})
-	go func() {
-		defer close(janitorDone)
-		a.sweepIdempotencyKeys(ctx)
-	}()
-	settlerDone := make(chan struct{})
-	go func() {
-		defer close(settlerDone)
-		a.settleAllocations(ctx)
-	}()
+	if err := a.StartJobs(ctx); err != nil {
+		ln.Close()
+		return fmt.Errorf("start the job engine: %w", err)
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -193,8 +266,9 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	sctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
 	defer cancel()
 	err = srv.Shutdown(sctx)
-	<-janitorDone
-	<-settlerDone
+	if jerr := a.StopJobs(); jerr != nil {
+		a.log.Warn("stop the job engine", "err", jerr)
+	}
 	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
@@ -205,23 +279,13 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	return nil
 }
 
-// sweepIdempotencyKeys deletes expired Idempotency-Key records every hour until ctx ends.
-func (a *App) sweepIdempotencyKeys(ctx context.Context) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		n, err := a.Store.DeleteIdempotencyKeysBefore(ctx, a.now().Add(-a.Config.IdempotencyTTL))
-		if err != nil && ctx.Err() == nil {
-			a.log.Warn("sweep idempotency keys", "err", err)
-		} else if n > 0 {
-			a.log.Info("swept expired idempotency keys", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+// sweepIdempotencyKeys deletes expired Idempotency-Key records (hourly, on the job engine).
+func (a *App) sweepIdempotencyKeys(ctx context.Context) error {
+	n, err := a.Store.DeleteIdempotencyKeysBefore(ctx, a.now().Add(-a.Config.IdempotencyTTL))
+	if n > 0 {
+		a.log.Info("swept expired idempotency keys", "count", n)
 	}
+	return err
 }
 
 // settleInterval is how often the settler looks for stock held by cancelled or shipped orders.
@@ -229,28 +293,16 @@ const settleInterval = 10 * time.Second
 
 // settleAllocations releases the stock of cancelled orders and ships that of shipped ones, for
 // changes that arrived without an allocation step (a marketplace cancel, a crash between a cancel
-// and its release), every settleInterval until ctx ends. Several nodes may run it at once: each
-// settle is one locked, idempotent transaction.
-func (a *App) settleAllocations(ctx context.Context) {
-	t := time.NewTicker(settleInterval)
-	defer t.Stop()
+// and its release), every settleInterval on the job engine. Each settle is one locked,
+// idempotent transaction.
+func (a *App) settleAllocations(ctx context.Context) error {
 	for {
-		for {
-			n, err := a.Inventory.Sweep(ctx, 500)
-			if err != nil && ctx.Err() == nil {
-				a.log.Warn("settle allocations", "err", err)
-			}
-			if n > 0 {
-				a.log.Info("settled allocations of cancelled or shipped orders", "count", n)
-			}
-			if err != nil || n < 500 {
-				break
-			}
+		n, err := a.Inventory.Sweep(ctx, 500)
+		if n > 0 {
+			a.log.Info("settled allocations of cancelled or shipped orders", "count", n)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
+		if err != nil || n < 500 {
+			return err
 		}
 	}
 }

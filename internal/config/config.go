@@ -55,13 +55,17 @@ type Config struct {
 	// Shops are shops' own figures from the configuration file, by shop id (shops.<id>); the
 	// API's overrides (PATCH /v1/shops/{id}/settings) apply over them.
 	Shops map[string]Overrides
-	// Carriers are reserved for the carrier adapters of the shipping issue (carriers); nothing
-	// reads them yet.
+	// Carriers are the carrier accounts labels are bought from (carriers): each an adapter
+	// type with its settings (docs/carriers.md).
 	Carriers []Carrier
+	// CarrierNetwork adds the simulated carrier network's carriers (carrier_network): "sim" runs
+	// it inside this process (the demo), an http:// URL uses a standalone `lastmile sim carriers`
+	// there; empty: only Carriers.
+	CarrierNetwork string
 }
 
-// Carrier configures one carrier adapter: reserved for the shipping issue, which will define the
-// types and their settings.
+// Carrier configures one carrier account: an adapter type ("sim", "ratecard") and its settings
+// (docs/carriers.md lists each type's settings).
 type Carrier struct {
 	// Name is the carrier's id in lastmile, unique.
 	Name string
@@ -144,6 +148,9 @@ func (c Config) Validate() error {
 		if err := k.check(k.ptr(&c)); err != nil {
 			bad(k.name, err)
 		}
+	}
+	if n := c.CarrierNetwork; n != "" && n != "sim" && !strings.HasPrefix(n, "http://") && !strings.HasPrefix(n, "https://") {
+		bad("carrier_network", fmt.Errorf("%q: want sim (in this process) or the http:// URL of a `lastmile sim carriers`", n))
 	}
 	if c.RateCards == "" && !c.BuiltinCards() {
 		bad("rate_cards_builtin", errors.New("false without a rate_cards directory leaves nothing to quote with; set rate_cards or rate_cards_builtin: true"))

@@ -79,6 +79,8 @@ var processKeys = []processKey{
 		"LASTMILE_RATE_CARDS", func(c *Config) any { return &c.RateCards }},
 	{key{name: "rate_cards_builtin", kind: kindBool, doc: "also quote with the example cards built into lastmile; default true without rate_cards, false with them (your cards replace the examples)"},
 		"LASTMILE_RATE_CARDS_BUILTIN", func(c *Config) any { return &c.RateCardsBuiltin }},
+	{key{name: "carrier_network", kind: kindText, doc: "the simulated carrier network's carriers: sim runs it in this process, an http:// URL uses a standalone `lastmile sim carriers`; empty: only the carriers list"},
+		"LASTMILE_CARRIERS", func(c *Config) any { return &c.CarrierNetwork }},
 }
 
 var marketKeys = []marketKey{
