@@ -51,6 +51,11 @@ type Order struct {
 	ShippingAddress Address    `json:"shipping_address"`
 	Lines           []Line     `json:"lines"`
 	COD             *Money     `json:"cod"`
+	// Deadlines are the marketplace's own deadlines on the order, by the marketplace's name
+	// (TikTok: rts_sla_time, tts_sla_time, shipping_due_time, collection_due_time,
+	// delivery_due_time, delivery_sla_time, cancel_order_sla_time). Where one is given it
+	// overrides lastmile's default clock for the same rule (R-SHIP-1, R-SLA-1, R-ORD-4…).
+	Deadlines map[string]time.Time `json:"deadlines,omitempty"`
 
 	// ConfirmedAt is when the seller confirmed the order; it starts the fulfilment clock (R-ORD-3).
 	ConfirmedAt *time.Time `json:"confirmed_at,omitempty"`

@@ -196,6 +196,9 @@ func (s *Service) prepareAll(scope model.Scope, orders []model.Order, results []
 func (s *Service) prepare(scope model.Scope, o *model.Order, marketOf marketFunc) error {
 	Normalize(o)
 	o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC().Truncate(time.Microsecond), o.UpdatedAt.UTC().Truncate(time.Microsecond)
+	for k, t := range o.Deadlines {
+		o.Deadlines[k] = t.UTC().Truncate(time.Microsecond)
+	}
 	if o.PaidAt != nil {
 		t := o.PaidAt.UTC().Truncate(time.Microsecond)
 		o.PaidAt = &t

@@ -190,6 +190,13 @@ func (s *Service) record(ctx context.Context, scope model.Scope, orderID, shipme
 		st.Shipments[i] = sh
 		ch.Shipments = []model.Shipment{sh}
 		ch.Documents = p.docs
+		if s.d.FollowUp != nil {
+			jobs, err := s.d.FollowUp(st.Order, sh)
+			if err != nil {
+				return ch, fmt.Errorf("follow-up of shipment %s: %w", sh.ID, err)
+			}
+			ch.Jobs = append(ch.Jobs, jobs...)
+		}
 		if allLabelled(st.Packages, st.Shipments) {
 			o := st.Order
 			if o.Status == model.StatusAwaitingShipment || o.Status == model.StatusPartiallyShipping {

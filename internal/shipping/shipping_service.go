@@ -76,6 +76,10 @@ type Deps struct {
 	// reason until a marketplace is connected.
 	Platform LabelSource
 	Config   Config
+	// FollowUp, when set, names the work a newly labelled shipment needs (push the tracking
+	// number to the marketplace, start tracking it): its jobs are enqueued in the same
+	// transaction as the label (DESIGN: the transactional outbox). It must not block.
+	FollowUp func(o model.Order, sh model.Shipment) ([]store.Job, error)
 	Now      func() time.Time
 	Log      *slog.Logger
 }
