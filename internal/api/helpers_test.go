@@ -27,6 +27,7 @@ import (
 type env struct {
 	t       testing.TB
 	url     string
+	srv     *Server
 	store   store.Store
 	tenants *tenant.Service
 	clock   *clock
@@ -69,7 +70,7 @@ func newEnv(t testing.TB, st store.Store, cfg config.Config) *env {
 	}
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
-	return &env{t: t, url: hs.URL, store: st, tenants: tenants, clock: c, cfg: cfg}
+	return &env{t: t, url: hs.URL, srv: srv, store: st, tenants: tenants, clock: c, cfg: cfg}
 }
 
 // shop creates a shop on market and a key for it.
