@@ -256,3 +256,29 @@ func TestDecodeNamesTheFullPath(t *testing.T) {
 		}
 	})
 }
+
+// TestBadTextRefusedInCSVImport: a NUL in a CSV cell refuses that row alone, on both stores
+// (a CSV file cannot carry a lone surrogate, and its invalid bytes are invalid_encoding already).
+func TestBadTextRefusedInCSVImport(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, e *env) {
+		_, key := e.shop("A", "US")
+		file := csvHeader + csvRow("n-1") + strings.Replace(csvRow("n-2"), "T-shirt red M", "T-shirt\x00red M", 1) +
+			strings.Replace(csvRow("n-3"), "Jane Doe", "Jane\x00Doe", 1) + csvRow("n-4")
+		r := e.do("POST", "/v1/orders:import", key, file, "Content-Type", "text/csv")
+		if r.status != 200 {
+			t.Fatalf("import: %d %s", r.status, r.body)
+		}
+		recs := csvRecords(t, r.body)
+		want := []struct{ status, field string }{{"created", ""}, {"refused", "lines[0].name"}, {"refused", "shipping_address.name"}, {"created", ""}}
+		if len(recs) != len(want)+1 {
+			t.Fatalf("%d result rows: %q", len(recs)-1, recs)
+		}
+		for i, w := range want {
+			rec := recs[i+1]
+			if rec[2] != w.status || !strings.Contains(strings.Join(rec[3:], ","), w.field) {
+				t.Errorf("row %d: %q, want %s naming %q", i+2, rec, w.status, w.field)
+			}
+		}
+	})
+}

@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -46,10 +45,6 @@ func (s *Server) upsertOrder(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusCreated
 	}
 	writeJSON(w, status, res[0].Order)
-}
-
-type batchRequest struct {
-	Orders []json.RawMessage `json:"orders"`
 }
 
 // batchResult is one entry of a batch response, in input order: the order's id and outcome, or
@@ -110,8 +105,8 @@ func (s *Server) upsertOrders(w http.ResponseWriter, r *http.Request) {
 
 // decodeBatch decodes {"orders":[…]} into one order per item, nil where the item is refused
 // (its result then carries the error). A valid batch is decoded in one pass, which is all the
-// common case needs; only when that fails is each item decoded alone, so that the bad ones are
-// named by index and the good ones kept.
+// common case needs; only when that fails (or a string holds a NUL) is each item decoded alone,
+// so that the bad ones are named by index and the good ones kept.
 func decodeBatch(body []byte, max int) ([]*model.Order, []batchResult, error) {
 	var fast struct {
 		Orders []*model.Order `json:"orders"`
@@ -130,18 +125,18 @@ func decodeBatch(body []byte, max int) ([]*model.Order, []batchResult, error) {
 		return fast.Orders, results, nil
 	}
 
-	var req batchRequest
-	if err := decodeStrict(body, &req); err != nil {
+	raws, missing, err := splitMember(body, "orders")
+	if err != nil {
 		return nil, nil, decodeError(err, body, "")
 	}
-	if err := checkBatchSize(req.Orders == nil, len(req.Orders), max); err != nil {
+	if err := checkBatchSize(missing, len(raws), max); err != nil {
 		return nil, nil, err
 	}
-	items := make([]*model.Order, len(req.Orders))
-	results := make([]batchResult, len(req.Orders))
-	for i, raw := range req.Orders {
+	items := make([]*model.Order, len(raws))
+	results := make([]batchResult, len(raws))
+	for i, raw := range raws {
 		results[i].Index = i
-		if bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+		if bytes.Equal(raw, []byte("null")) {
 			results[i].Error = errNullItem()
 			continue
 		}
@@ -275,7 +270,7 @@ func decodeCursor(s string) (*store.Cursor, error) {
 		return nil, err
 	}
 	micros, id, ok := strings.Cut(string(b), ".")
-	if !ok || id == "" || len(id) > 64 {
+	if !ok || id == "" || len(id) > 64 || !cleanText(id) {
 		return nil, fmt.Errorf("cursor: no id")
 	}
 	us, err := strconv.ParseInt(micros, 10, 64)

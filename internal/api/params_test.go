@@ -69,6 +69,14 @@ func TestBadTextInPathAndQuery(t *testing.T) {
 				}
 			}
 		}
+		// An API key is ASCII; one with other bytes in its id is unknown, not a database error.
+		id := strings.Split(key, "_")[1]
+		for _, bad := range []string{"\xff", "\x80", "é"} {
+			k := strings.Replace(key, id, strings.Repeat(bad, len(id)/len(bad)), 1)
+			if r := e.do("GET", "/v1/orders", k, nil); r.status != http.StatusUnauthorized {
+				t.Errorf("key with %q in its id: %d %s", bad, r.status, r.body)
+			}
+		}
 		// A stock cursor carries a NUL between its parts by design; one with a NUL in a part,
 		// or bytes that are not UTF-8, is not one this API made.
 		for _, c := range []string{encodeStockCursorRaw("SKU\x00\x00wh"), encodeStockCursorRaw("SKU\x00wh\x00x"), encodeStockCursorRaw("\xff\x00wh")} {
