@@ -259,3 +259,109 @@ func kindName(k jsontext.Kind, v jsontext.Value) string {
 	}
 	return "that value"
 }
+
+// quickSplit splits a body of exactly the form {"name":[v,v,…]} (with any whitespace) into the
+// elements' bytes, looking only at its structure: strings are skipped, brackets counted,
+// nothing is validated. It is the fast way to the elements of a large batch, which are then
+// decoded on every CPU. The elements must each be decoded strictly afterwards: if every one is
+// a valid JSON value, the body is valid JSON with exactly these elements. ok is false for any
+// other shape, and splitMember then reads the body properly.
+func quickSplit(body []byte, name string) (elems [][]byte, ok bool) {
+	i := skipSpace(body, 0)
+	if i == len(body) || body[i] != '{' {
+		return nil, false
+	}
+	i = skipSpace(body, i+1)
+	if !bytes.HasPrefix(body[i:], []byte(`"`+name+`"`)) {
+		return nil, false
+	}
+	i = skipSpace(body, i+len(name)+2)
+	if i == len(body) || body[i] != ':' {
+		return nil, false
+	}
+	i = skipSpace(body, i+1)
+	if i == len(body) || body[i] != '[' {
+		return nil, false
+	}
+	i = skipSpace(body, i+1)
+	elems = [][]byte{}
+	for i < len(body) && body[i] != ']' {
+		end, ok := skipValue(body, i)
+		if !ok {
+			return nil, false
+		}
+		elems = append(elems, body[i:end:end])
+		i = skipSpace(body, end)
+		if i < len(body) && body[i] == ',' {
+			i = skipSpace(body, i+1)
+			if i < len(body) && body[i] == ']' {
+				return nil, false // a trailing comma
+			}
+		} else if i < len(body) && body[i] != ']' {
+			return nil, false
+		}
+	}
+	if i == len(body) {
+		return nil, false
+	}
+	i = skipSpace(body, i+1)
+	if i == len(body) || body[i] != '}' || skipSpace(body, i+1) != len(body) {
+		return nil, false
+	}
+	return elems, true
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipValue returns the end of the value that starts at b[i], counting brackets and skipping
+// strings; a scalar ends at the next delimiter.
+func skipValue(b []byte, i int) (end int, ok bool) {
+	depth := 0
+	for i < len(b) {
+		switch b[i] {
+		case '"':
+			j := i + 1
+			for {
+				k := bytes.IndexByte(b[j:], '"')
+				if k < 0 {
+					return 0, false
+				}
+				if e := bytes.IndexByte(b[j:j+k], '\\'); e >= 0 {
+					j += e + 2 // a backslash and the character it escapes
+					if j > len(b) {
+						return 0, false
+					}
+					continue
+				}
+				j += k
+				break
+			}
+			i = j + 1
+			if depth == 0 {
+				return i, true
+			}
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return i, true
+			}
+			depth--
+			if depth == 0 {
+				return i + 1, true
+			}
+		case ',', ' ', '\t', '\n', '\r':
+			if depth == 0 {
+				return i, true
+			}
+		}
+		i++
+	}
+	return 0, false
+}

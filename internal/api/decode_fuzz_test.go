@@ -1,10 +1,13 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"lastmile/internal/config"
 	"lastmile/internal/model"
@@ -146,6 +149,42 @@ func FuzzWarehouseBody(f *testing.F) {
 		// What decodes is what the store gets: no string with a NUL or bytes that are not UTF-8.
 		if bad := badString(reflect.ValueOf(w)); bad != "" {
 			t.Fatalf("decoded a string holding %q from %q", bad, body)
+		}
+	})
+}
+
+// FuzzQuickSplit: when the structural split of a batch finds elements that are each valid JSON,
+// the careful reader finds the same elements in the same body, so the fast path never accepts
+// a body the careful one would refuse, nor splits it differently.
+func FuzzQuickSplit(f *testing.F) {
+	for _, s := range []string{
+		`{"orders":[]}`, ` { "orders" : [ {"a":"]},{"}, [1,[2]], "x\"]", null ] } `, `{"orders":[{},]}`,
+		`{"orders":[{"a":1]]}`, `{"orders":[1 2]}`, `{"orders":[{"b":"\\"},"c"]}`, `{"orders":[{}],"orders":[]}`,
+		`{"orders":["\u0000", "\ud800"]}`, "{\"orders\":[\"\xff\"]}", `{"orders":[{"a":"\\\\"}]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		quick, ok := quickSplit(body, "orders")
+		if !ok {
+			return
+		}
+		for _, e := range quick {
+			if !jsontext.Value(e).IsValid(jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true)) {
+				return // the fast path decodes each element strictly and gives up on this one
+			}
+		}
+		careful, missing, err := splitMember(body, "orders")
+		if err != nil || missing {
+			t.Fatalf("quickSplit took %q apart, splitMember refused it: %v (missing %v)", body, err, missing)
+		}
+		if len(careful) != len(quick) {
+			t.Fatalf("%q: %d elements quickly, %d carefully", body, len(quick), len(careful))
+		}
+		for i := range quick {
+			if !bytes.Equal(quick[i], careful[i]) {
+				t.Fatalf("%q: element %d is %q quickly, %q carefully", body, i, quick[i], careful[i])
+			}
 		}
 	})
 }
