@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -281,4 +283,48 @@ func TestBadTextRefusedInCSVImport(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestDecodeBatchOnEveryCPU: a batch large enough to be decoded in parallel gives the same
+// orders as decoding each alone, and one bad or null order in any share refuses that order only.
+func TestDecodeBatchOnEveryCPU(t *testing.T) {
+	t.Parallel()
+	const n = 3 * decodeChunk
+	items := make([][]byte, n)
+	for i := range items {
+		items[i], _ = json.Marshal(orderJSON(fmt.Sprintf("p-%04d", i), tPaid, model.StatusAwaitingShipment))
+	}
+	body := func(items [][]byte) []byte {
+		return slices.Concat([]byte(`{"orders":[`), bytes.Join(items, []byte(",")), []byte(`]}`))
+	}
+	orders, index, results, err := decodeBatch(body(items), n)
+	if err != nil || len(orders) != n || len(index) != n || len(results) != n {
+		t.Fatalf("%d orders, %d indexes, %d results: %v", len(orders), len(index), len(results), err)
+	}
+	for i, raw := range items {
+		var want model.Order
+		if err := decodeStrict(raw, &want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(orders[i], want) || index[i] != i || results[i].Index != i || results[i].Error != nil {
+			t.Fatalf("order %d differs from its own decoding: %+v\n%+v", i, orders[i], want)
+		}
+	}
+
+	bad := slices.Clone(items)
+	bad[n-5] = bytes.Replace(bad[n-5], []byte(`"T-shirt red M"`), []byte(`"T-shirt\u0000"`), 1)
+	bad[decodeChunk+1] = []byte("null")
+	bad[7] = bytes.Replace(bad[7], []byte(`"quantity":2`), []byte(`"quantity":"2"`), 1)
+	orders, index, results, err = decodeBatch(body(bad), n)
+	if err != nil || len(orders) != n-3 || len(results) != n {
+		t.Fatalf("%d orders, %d results: %v", len(orders), len(results), err)
+	}
+	for i, want := range map[int]string{n - 5: "lines[0].name", decodeChunk + 1: "", 7: "lines[0].quantity"} {
+		if results[i].Error == nil || results[i].Error.Field != want {
+			t.Errorf("item %d: %+v, want an error on %q", i, results[i].Error, want)
+		}
+	}
+	if slices.Contains(index, 7) || slices.Contains(index, n-5) || index[len(index)-1] != n-1 {
+		t.Fatalf("index %v…", index[:10])
+	}
 }
