@@ -29,17 +29,10 @@ var strictOptions = json.JoinOptions(
 
 var errEmptyBody = errors.New("empty body")
 
-// readBody reads the whole (size-limited) request body, in one allocation when the client
-// announced its length.
+// readBody reads the whole (size-limited) request body. It grows with what arrives, not with
+// the Content-Length a client announces.
 func readBody(r *http.Request) ([]byte, error) {
-	var buf bytes.Buffer
-	if n := r.ContentLength; n > 0 && n < 1<<30 {
-		buf.Grow(int(n) + bytes.MinRead) // +MinRead: ReadFrom needs room to see EOF without growing
-	}
-	if _, err := buf.ReadFrom(r.Body); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return io.ReadAll(r.Body)
 }
 
 // decodeStrict decodes one JSON value from raw into v (strictOptions), refusing trailing data
@@ -126,7 +119,7 @@ func splitMember(body []byte, name string) (elems [][]byte, missing bool, err er
 			return nil, false, err
 		}
 		member := tok.String()
-		if !utf8.ValidString(member) || strings.Contains(member, "\x00") || member != name {
+		if member != name {
 			return nil, false, &apiError{Status: http.StatusUnprocessableEntity, Code: "unknown_field", Field: member,
 				Message: fmt.Sprintf("unknown field %q; check the spelling against /v1/openapi.json", member)}
 		}
