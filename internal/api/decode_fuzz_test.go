@@ -1,9 +1,13 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
+	"reflect"
 	"testing"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"lastmile/internal/config"
 	"lastmile/internal/model"
@@ -12,14 +16,16 @@ import (
 )
 
 // FuzzDecodeOrder feeds arbitrary bytes through the path an order body takes before the store:
-// strict decoding, error mapping, normalisation and validation. It must never panic, and a
-// refusal must always be a 4xx that names a code and says what is wrong.
+// strict decoding, error mapping, normalisation and validation. It must never panic, a refusal
+// must always be a 4xx that names a code and says what is wrong, and an order that decodes holds
+// no string with a NUL or bytes that are not UTF-8.
 func FuzzDecodeOrder(f *testing.F) {
 	example, _ := json.Marshal(orderJSON("576461413038785752", tPaid, model.StatusAwaitingShipment))
 	for _, seed := range []string{
 		string(example), `{}`, `null`, `[]`, `{"external_id":5}`, `{"lines":[{"quantity":"2"}]}`,
 		`{"created_at":"yesterday"}`, `{"cod":{"amount":-1}}`, `{"market":"UK","currency":"gbp"}`,
 		`{"external_id":"1","x":1}`, "\xff\xfe", `{"lines":[null,{}]}`, `{"paid_at":null}`,
+		`{"external_id":"a\u0000"}`, "{\"buyer\":{\"name\":\"\xff\"}}", `{"lines":[{"sku":"\ud800"}]}`, `{"market":"US","market":"GB"}`,
 	} {
 		f.Add([]byte(seed))
 	}
@@ -32,6 +38,9 @@ func FuzzDecodeOrder(f *testing.F) {
 				t.Fatalf("decode error mapped to %d %q %q for %q", ae.Status, ae.Code, ae.Message, raw)
 			}
 			return
+		}
+		if bad := badString(reflect.ValueOf(o)); bad != "" {
+			t.Fatalf("decoded a string holding %q from %q", bad, raw)
 		}
 		order.Normalize(&o)
 		for _, p := range order.Validate(&o, markets) {
@@ -51,23 +60,34 @@ func FuzzDecodeBatch(f *testing.F) {
 	f.Add([]byte(`{"orders":{}}`))
 	f.Add([]byte(`{"orders":[`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		items, results, err := decodeBatch(raw, 100)
+		orders, index, results, err := decodeBatch(raw, 100)
 		if err != nil {
 			if ae := toAPIError(err, ""); ae.Status < 400 || ae.Status > 499 {
 				t.Fatalf("batch refused with %d", ae.Status)
 			}
 			return
 		}
-		if len(items) != len(results) || len(items) > 100 {
-			t.Fatalf("%d items, %d results (max 100)", len(items), len(results))
+		if len(orders) != len(index) || len(results) > 100 || len(orders) > len(results) {
+			t.Fatalf("%d orders, %d indexes, %d results (max 100)", len(orders), len(index), len(results))
 		}
-		for i, it := range items {
-			r := results[i]
-			if r.Index != i || (it == nil) != (r.Error != nil) {
-				t.Fatalf("item %d: order %v, result %+v: an item is an order or an error, never both or neither", i, it != nil, r)
+		accepted := map[int]bool{}
+		for j, i := range index {
+			if i < 0 || i >= len(results) || accepted[i] || (j > 0 && i <= index[j-1]) {
+				t.Fatalf("index %v: not increasing input positions", index)
 			}
-			if r.Error != nil && (r.Error.Status < 400 || r.Error.Status > 499) {
-				t.Fatalf("item %d refused with %d", i, r.Error.Status)
+			accepted[i] = true
+		}
+		for i, r := range results {
+			if r.Index != i || accepted[i] != (r.Error == nil) {
+				t.Fatalf("item %d: accepted %v, result %+v: an item is an order or an error, never both or neither", i, accepted[i], r)
+			}
+			if r.Error != nil && (r.Error.Status < 400 || r.Error.Status > 499 || r.Error.Code == "" || r.Error.Message == "") {
+				t.Fatalf("item %d refused with %+v", i, r.Error)
+			}
+		}
+		for _, o := range orders {
+			if bad := badString(reflect.ValueOf(o)); bad != "" {
+				t.Fatalf("accepted an order holding %q", bad)
 			}
 		}
 	})
@@ -131,10 +151,49 @@ func FuzzWarehouseBody(f *testing.F) {
 		var w model.Warehouse
 		err := decodeStrict(body, &w)
 		if err != nil {
-			if ae := decodeError(err, body, ""); ae.Status < 400 || ae.Status >= 500 || ae.Message == "" {
-				t.Fatalf("body %q: error %+v is not a client error with a message", body, ae)
+			if ae := decodeError(err, body, ""); ae.Status < 400 || ae.Status >= 500 || ae.Message == "" || ae.Code == "" {
+				t.Fatalf("body %q: error %+v is not a client error with a code and a message", body, ae)
 			}
+		} else if bad := badString(reflect.ValueOf(w)); bad != "" {
+			// What decodes is what the store gets: no string with a NUL or bytes that are not UTF-8.
+			t.Fatalf("decoded a string holding %q from %q", bad, body)
 		}
 		wf.check(t, body, err, w)
+	})
+}
+
+// FuzzQuickSplit: when the structural split of a batch finds elements that are each valid JSON,
+// the careful reader finds the same elements in the same body, so the fast path never accepts
+// a body the careful one would refuse, nor splits it differently.
+func FuzzQuickSplit(f *testing.F) {
+	for _, s := range []string{
+		`{"orders":[]}`, ` { "orders" : [ {"a":"]},{"}, [1,[2]], "x\"]", null ] } `, `{"orders":[{},]}`,
+		`{"orders":[{"a":1]]}`, `{"orders":[1 2]}`, `{"orders":[{"b":"\\"},"c"]}`, `{"orders":[{}],"orders":[]}`,
+		`{"orders":["\u0000", "\ud800"]}`, "{\"orders\":[\"\xff\"]}", `{"orders":[{"a":"\\\\"}]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		quick, ok := quickSplit(body, "orders")
+		if !ok {
+			return
+		}
+		for _, e := range quick {
+			if !jsontext.Value(e).IsValid(jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true)) {
+				return // the fast path decodes each element strictly and gives up on this one
+			}
+		}
+		careful, missing, err := splitMember(body, "orders")
+		if err != nil || missing {
+			t.Fatalf("quickSplit took %q apart, splitMember refused it: %v (missing %v)", body, err, missing)
+		}
+		if len(careful) != len(quick) {
+			t.Fatalf("%q: %d elements quickly, %d carefully", body, len(quick), len(careful))
+		}
+		for i := range quick {
+			if !bytes.Equal(quick[i], careful[i]) {
+				t.Fatalf("%q: element %d is %q quickly, %q carefully", body, i, quick[i], careful[i])
+			}
+		}
 	})
 }

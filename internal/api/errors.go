@@ -4,9 +4,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"lastmile/internal/inventory"
 	"lastmile/internal/model"
@@ -144,41 +149,73 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
-// decodeError turns an encoding/json error into the client's error: 400 for JSON that does not
-// parse, 422 naming the field for a value of the wrong type, an unknown field or a bad time.
+// decodeError turns an error of readBody, decodeStrict or splitMember into the client's error,
+// naming the field by its full path (lines[0].unit_price.amount; prefix goes before it): 400
+// malformed_json for a body that is not JSON; 422 for JSON lastmile will not take: a value of
+// the wrong type (invalid_type), an unknown field (unknown_field), a time that is not RFC 3339
+// (invalid_time), a name twice in one object (duplicate_field), text that is not valid UTF-8 or
+// holds a lone surrogate (invalid_encoding) or a NUL (invalid_character).
 func decodeError(err error, raw []byte, prefix string) *apiError {
 	var (
-		syn *json.SyntaxError
-		typ *json.UnmarshalTypeError
-		tpe *time.ParseError
+		ae  *apiError
+		txt *textError
+		sem *jsonv2.SemanticError
+		syn *jsontext.SyntacticError
 		mbe *http.MaxBytesError
 	)
 	switch {
 	case errors.As(err, &mbe):
 		return toAPIError(err, "")
-	case errors.As(err, &syn):
-		return &apiError{Status: http.StatusBadRequest, Code: "malformed_json",
-			Message: fmt.Sprintf("the body is not valid JSON at byte %d: %v", syn.Offset, syn)}
+	case errors.As(err, &ae):
+		return ae
 	case errors.Is(err, errEmptyBody):
 		return &apiError{Status: http.StatusBadRequest, Code: "malformed_json", Message: "the body is empty; send a JSON object"}
-	case errors.As(err, &typ):
-		field := prefix + typ.Field
+	case errors.As(err, &txt):
+		field := fieldName(prefix, txt.Pointer)
+		return &apiError{Status: http.StatusUnprocessableEntity, Code: txt.Code, Field: field, Message: orWhole(field) + " " + txt.What}
+	case errors.As(err, &syn):
+		field := fieldName(prefix, syn.JSONPointer)
+		if syn.Err == jsontext.ErrDuplicateName {
+			return &apiError{Status: http.StatusUnprocessableEntity, Code: "duplicate_field", Field: field, Message: duplicateMessage(field)}
+		}
+		if what, ok := badTextAt(raw, syn.ByteOffset); ok {
+			return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_encoding", Field: field, Message: orWhole(field) + " " + what}
+		}
+		if errors.Is(syn.Err, io.ErrUnexpectedEOF) {
+			return &apiError{Status: http.StatusBadRequest, Code: "malformed_json", Message: "the body ends in the middle of a JSON value"}
+		}
+		return &apiError{Status: http.StatusBadRequest, Code: "malformed_json",
+			Message: fmt.Sprintf("the body is not valid JSON at byte %d: %s", syn.ByteOffset, syntaxReason(syn))}
+	case errors.As(err, &sem):
+		field := fieldName(prefix, sem.JSONPointer)
+		var tpe *time.ParseError
+		switch {
+		case sem.Err == jsonv2.ErrUnknownName:
+			return &apiError{Status: http.StatusUnprocessableEntity, Code: "unknown_field", Field: field,
+				Message: fmt.Sprintf("unknown field %q; check the spelling against /v1/openapi.json", sem.JSONPointer.LastToken())}
+		case errors.As(sem.Err, &tpe):
+			return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_time", Field: field,
+				Message: fmt.Sprintf("%q is not an RFC 3339 time; use e.g. 2026-11-20T10:00:00Z", tpe.Value)}
+		}
 		return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_type", Field: field,
-			Message: fmt.Sprintf("%s must be a JSON %s, not %s", orWhole(field), jsonKind(typ.Type.Kind().String()), typ.Value)}
-	case errors.As(err, &tpe):
-		return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_time", Field: prefix + badTimeField(raw),
-			Message: fmt.Sprintf("%q is not an RFC 3339 time; use e.g. 2026-11-20T10:00:00Z", tpe.Value)}
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return &apiError{Status: http.StatusUnprocessableEntity, Code: "unknown_field", Field: prefix + name,
-			Message: fmt.Sprintf("unknown field %q; check the spelling against /v1/openapi.json", name)}
+			Message: fmt.Sprintf("%s must be %s, not %s", orWhole(field), jsonKind(sem.GoType), kindName(sem.JSONKind, sem.JSONValue))}
 	case errors.Is(err, errTrailingData):
 		return &apiError{Status: http.StatusBadRequest, Code: "malformed_json", Message: "the body has data after the JSON value"}
-	}
-	if strings.Contains(err.Error(), "unexpected EOF") {
+	case errors.Is(err, io.ErrUnexpectedEOF):
 		return &apiError{Status: http.StatusBadRequest, Code: "malformed_json", Message: "the body ends in the middle of a JSON value"}
 	}
 	return &apiError{Status: http.StatusBadRequest, Code: "malformed_json", Message: "the body could not be read as JSON: " + err.Error()}
+}
+
+var timeType = reflect.TypeFor[time.Time]()
+
+// syntaxReason is the decoder's description of a syntax error, without the location the
+// message already gives.
+func syntaxReason(e *jsontext.SyntacticError) string {
+	if e.Err == nil {
+		return "syntax error"
+	}
+	return e.Err.Error()
 }
 
 func orWhole(field string) string {
@@ -188,38 +225,30 @@ func orWhole(field string) string {
 	return field
 }
 
-func jsonKind(goKind string) string {
-	switch goKind {
-	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
-		return "integer"
-	case "float32", "float64":
-		return "number"
-	case "slice", "array":
-		return "array"
-	case "struct", "map", "ptr":
-		return "object"
+// jsonKind names the JSON a Go type takes, for "must be …".
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "another JSON type"
 	}
-	return goKind
-}
-
-// badTimeField finds which of an order's time fields failed to parse, for the error's field.
-func badTimeField(raw []byte) string {
-	var times struct {
-		CreatedAt json.RawMessage `json:"created_at"`
-		PaidAt    json.RawMessage `json:"paid_at"`
-		UpdatedAt json.RawMessage `json:"updated_at"`
+	if t == timeType {
+		return "an RFC 3339 time string"
 	}
-	if json.Unmarshal(raw, &times) != nil {
-		return ""
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a JSON integer (a whole number in range)"
+	case reflect.Float32, reflect.Float64:
+		return "a JSON number"
+	case reflect.String:
+		return "a JSON string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "a JSON array"
+	case reflect.Struct, reflect.Map:
+		return "a JSON object"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
 	}
-	for _, f := range []struct {
-		name string
-		raw  json.RawMessage
-	}{{"created_at", times.CreatedAt}, {"paid_at", times.PaidAt}, {"updated_at", times.UpdatedAt}} {
-		var t *time.Time
-		if len(f.raw) > 0 && json.Unmarshal(f.raw, &t) != nil {
-			return f.name
-		}
-	}
-	return ""
+	return "another JSON type"
 }

@@ -28,6 +28,7 @@ import (
 type env struct {
 	t       testing.TB
 	url     string
+	srv     *Server
 	store   store.Store
 	tenants *tenant.Service
 	clock   *clock
@@ -82,7 +83,7 @@ func newEnvWith(t testing.TB, st store.Store, cfg config.Config, tune func(*Deps
 	}
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
-	return &env{t: t, url: hs.URL, store: st, tenants: tenants, clock: c, cfg: cfg, shipping: d.Shipping}
+	return &env{t: t, url: hs.URL, srv: srv, store: st, tenants: tenants, clock: c, cfg: cfg, shipping: d.Shipping}
 }
 
 // shop creates a shop on market and a key for it.

@@ -395,7 +395,7 @@ func decodeStockCursor(s string) (*store.StockKey, error) {
 		return nil, err
 	}
 	sku, wh, ok := strings.Cut(string(b), "\x00")
-	if !ok || sku == "" || wh == "" || len(b) > 256 {
+	if !ok || sku == "" || wh == "" || len(b) > 256 || !cleanText(sku) || !cleanText(wh) {
 		return nil, fmt.Errorf("stock cursor: malformed")
 	}
 	return &store.StockKey{WarehouseID: wh, SKU: sku}, nil

@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -92,24 +91,22 @@ func decodeLabels(body []byte) (labels []label.Label, array bool, ae *apiError) 
 		}
 		return []label.Label{l}, false, nil
 	}
-	var raws []json.RawMessage
-	if err := decodeStrict(body, &raws); err != nil {
+	var items []*label.Label
+	if err := decodeStrict(body, &items); err != nil {
 		return nil, true, decodeError(err, body, "")
 	}
-	if len(raws) > maxLabelsPerRequest {
+	if len(items) > maxLabelsPerRequest {
 		return nil, true, &apiError{Status: http.StatusUnprocessableEntity, Code: "batch_too_large",
-			Message: fmt.Sprintf("at most %d labels per request, this one has %d; split it", maxLabelsPerRequest, len(raws))}
+			Message: fmt.Sprintf("at most %d labels per request, this one has %d; split it", maxLabelsPerRequest, len(items))}
 	}
-	labels = make([]label.Label, len(raws))
-	for i, raw := range raws {
-		prefix := fmt.Sprintf("[%d]", i)
-		if rt := bytes.TrimSpace(raw); len(rt) == 0 || rt[0] != '{' {
-			return nil, true, &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_type", Field: prefix,
-				Message: prefix + " must be a label JSON object"}
+	labels = make([]label.Label, len(items))
+	for i, l := range items {
+		if l == nil {
+			field := fmt.Sprintf("[%d]", i)
+			return nil, true, &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_type", Field: field,
+				Message: field + " must be a label JSON object, not null"}
 		}
-		if err := decodeStrict(raw, &labels[i]); err != nil {
-			return nil, true, decodeError(err, raw, prefix+".")
-		}
+		labels[i] = *l
 	}
 	return labels, true, nil
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"lastmile/internal/shipping"
 	"reflect"
 	"testing"
 
@@ -41,7 +42,9 @@ func TestRequestFieldsHaveJSONNames(t *testing.T) {
 	}
 	for name, v := range map[string]any{
 		"order":          model.Order{},
-		"batch":          batchRequest{},
+		"ship":           shipping.Options{},
+		"ship batch":     shipping.BatchRequest{},
+		"manifest":       shipping.ManifestRequest{},
 		"patch":          order.Patch{},
 		"warehouse":      model.Warehouse{},
 		"stock target":   inventory.Target{},

@@ -85,7 +85,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{deps: d, mux: http.NewServeMux(), metrics: m}
 	for _, rt := range s.routes() {
-		h := http.Handler(rt.handle)
+		h := s.checkParams(rt.pattern, rt.handle)
 		if !rt.public {
 			h = s.idempotent(h, rt.stateless)
 			h = s.authenticate(h)

@@ -25,8 +25,8 @@ func TestRunPrintsEveryFigure(t *testing.T) {
 	}
 	for _, s := range stores {
 		for _, re := range []string{
-			`(?m)^ingest_api_` + s + `\t[1-9]\d* orders/s`,
-			`(?m)^raw_insert_` + s + `\t[1-9]\d* orders/s.*API/raw = \d+%`,
+			`(?m)^ingest_api_` + s + `\t[1-9]\d* orders/s\t\d+\.\d µs CPU/order`,
+			`(?m)^raw_insert_` + s + `\t[1-9]\d* orders/s\t\d+\.\d µs CPU/order.*API/raw = \d+%, in CPU \d+%`,
 			`(?m)^get_order_` + s + `\tp50 \d+\.\d+ ms\tp99 \d+\.\d+ ms\tmax \d+\.\d+ ms\t\(30 GET .*, 0 errors\)`,
 		} {
 			if !regexp.MustCompile(re).Match(out.Bytes()) {

@@ -23,16 +23,16 @@ var rawColumns = []string{"id", "shop_id", "external_id", "market", "currency", 
 // rawInsert writes the same rows as the API would (same columns, same JSON documents) with the
 // driver's fastest plain path: a prepared INSERT per row in one transaction per batch on SQLite,
 // COPY on PostgreSQL. No validation, no merge, no HTTP: the ceiling for ingest.
-func rawInsert(ctx context.Context, db string, orders []model.Order, batch int) (float64, error) {
+func rawInsert(ctx context.Context, db string, orders []model.Order, batch int) (throughput, error) {
 	st, err := app.OpenStore(ctx, db, true, slog.New(slog.DiscardHandler))
 	if err != nil {
-		return 0, err
+		return throughput{}, err
 	}
 	defer st.Close()
 	now := time.Now().UTC()
 	shop := model.Shop{ID: ident.New("shop", now), Name: "raw", Market: "US", TimeZone: "America/Los_Angeles", CreatedAt: now}
 	if err := st.CreateShop(ctx, shop); err != nil {
-		return 0, err
+		return throughput{}, err
 	}
 	rows := make([]model.Order, len(orders))
 	docs := make([]string, len(orders))
@@ -42,12 +42,12 @@ func rawInsert(ctx context.Context, db string, orders []model.Order, batch int) 
 		o.History = []model.Event{{At: now, Kind: model.EventCreated, To: o.Status, Cause: "api"}}
 		rows[i] = o
 	}
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	for i := range rows {
 		// Encoding the document is part of any insert of these rows.
 		d, err := store.EncodeOrderDoc(&rows[i])
 		if err != nil {
-			return 0, err
+			return throughput{}, err
 		}
 		docs[i] = string(d)
 	}
@@ -60,9 +60,9 @@ func rawInsert(ctx context.Context, db string, orders []model.Order, batch int) 
 		err = fmt.Errorf("no raw path for %T", st)
 	}
 	if err != nil {
-		return 0, err
+		return throughput{}, err
 	}
-	return float64(len(rows)) / time.Since(start).Seconds(), nil
+	return measured(len(rows), start, cpu0), nil
 }
 
 // rawSQLite inserts with multi-row INSERT statements of 64 rows, prepared once per transaction:

@@ -137,6 +137,7 @@ func Validate(o *model.Order, markets map[model.Market]config.Market) []model.Fi
 			p.add("too_long", f+"name", fmt.Sprintf("line names are at most %d bytes", maxTextLen))
 		}
 	}
+	checkText(&p, o)
 	if o.COD != nil {
 		if o.COD.Amount <= 0 {
 			p.add("out_of_range", "cod.amount", "cod.amount must be positive, or cod null for a prepaid order")
@@ -147,6 +148,51 @@ func Validate(o *model.Order, markets map[model.Market]config.Market) []model.Fi
 	}
 	return p.list
 }
+
+// checkText refuses free text that is not valid UTF-8 or holds a NUL, field by field. PostgreSQL
+// cannot store a NUL in text and SQLite would keep it, so the same order would be refused by one
+// store and kept by the other. The JSON API refuses such text as it decodes; this covers every
+// other way in (the CSV import). The fields checked against a list (market, currency, status)
+// and external_id (printable) need no check here.
+func checkText(p *problems, o *model.Order) {
+	text := func(field, s string) {
+		switch {
+		case strings.IndexByte(s, 0) >= 0:
+			p.add("invalid_character", field, field+" holds a NUL character, which lastmile does not store; remove it")
+		case !utf8.ValidString(s):
+			p.add("invalid_encoding", field, field+" holds bytes that are not UTF-8; send the text encoded as UTF-8")
+		}
+	}
+	text("buyer.name", o.Buyer.Name)
+	text("buyer.email", o.Buyer.Email)
+	text("buyer.phone", o.Buyer.Phone)
+	a := &o.ShippingAddress
+	for _, f := range [...]struct{ name, v string }{
+		{"shipping_address.name", a.Name}, {"shipping_address.company", a.Company},
+		{"shipping_address.line1", a.Line1}, {"shipping_address.line2", a.Line2},
+		{"shipping_address.city", a.City}, {"shipping_address.region", a.Region},
+		{"shipping_address.postal_code", a.PostalCode}, {"shipping_address.country", a.Country},
+		{"shipping_address.phone", a.Phone}, {"shipping_address.email", a.Email},
+	} {
+		text(f.name, f.v)
+	}
+	for i := range o.Lines {
+		if i >= maxLines {
+			break
+		}
+		l := &o.Lines[i]
+		if cleanText(l.SKU) && cleanText(l.Name) && cleanText(l.DeclaredName) {
+			continue
+		}
+		f := fmt.Sprintf("lines[%d].", i)
+		text(f+"sku", l.SKU)
+		text(f+"name", l.Name)
+		text(f+"declared_name", l.DeclaredName)
+	}
+}
+
+// cleanText reports whether s is valid UTF-8 without NUL.
+func cleanText(s string) bool { return strings.IndexByte(s, 0) < 0 && utf8.ValidString(s) }
 
 type problems struct{ list []model.FieldError }
 

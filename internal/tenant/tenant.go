@@ -159,5 +159,11 @@ func parseKey(secret string) (id string, ok bool) {
 	if !ok || len(rest) != keyIDLen+1+keySecretLen || rest[keyIDLen] != '_' {
 		return "", false
 	}
+	// Ids are ASCII letters and digits; other bytes would reach the store as text it may refuse.
+	for i := range keyIDLen {
+		if c := rest[i]; !('0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z') {
+			return "", false
+		}
+	}
 	return rest[:keyIDLen], true
 }
