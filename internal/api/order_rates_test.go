@@ -178,8 +178,8 @@ func TestOrderQuote(t *testing.T) {
 			{o.ID, key, `{"best_value_pct":-1}`, 422, "invalid_policy", "best_value_pct"},
 			{o.ID, key, `{"colour":"red"}`, 422, "unknown_field", "colour"},
 			{o.ID, key, `{"boxes":[{"id":"tiny","length_mm":10,"width_mm":10,"height_mm":10}]}`, 422, "no_box_fits", "boxes"},
-			{o.ID, otherKey, ``, 404, "not_found", ""},
-			{"ord_missing", key, ``, 404, "not_found", ""},
+			{o.ID, otherKey, ``, 404, "not_found", "id"},
+			{"ord_missing", key, ``, 404, "not_found", "id"},
 		} {
 			r := e.do("POST", "/v1/orders/"+tc.id+"/rates", tc.key, tc.body)
 			if r.status != tc.status {

@@ -189,7 +189,32 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = http.MaxBytesReader(rec, r.Body, s.deps.Config.MaxBodyBytes)
+	if _, pattern := s.mux.Handler(r); pattern == "" {
+		s.noRoute(rec, r)
+		return
+	}
 	s.mux.ServeHTTP(rec, r)
+}
+
+// noRoute answers a request no route takes with the usual JSON error body: 405 naming the
+// methods the path takes (and Allow), or 404 naming the path.
+func (s *Server) noRoute(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		s.fail(w, r, &apiError{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
+			Message: fmt.Sprintf("%s does not take %s; it takes %s (see /v1/openapi.json)", r.URL.Path, r.Method, strings.Join(allow, ", "))})
+		return
+	}
+	s.fail(w, r, &apiError{Status: http.StatusNotFound, Code: "no_such_route",
+		Message: fmt.Sprintf("no route %s %s; the API is described at /v1/openapi.json", r.Method, r.URL.Path)})
 }
 
 // statusClientClosed is the status the metrics record for a request whose client went away
@@ -217,6 +242,9 @@ func scopeOf(ctx context.Context) model.Scope {
 // the client has gone away nothing is logged here: ServeHTTP logs the request once, at INFO.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	ae := toAPIError(err, requestID(r.Context()))
+	if ae.Code == "not_found" {
+		ae = namedNotFound(ae, r)
+	}
 	switch {
 	case clientGone(r):
 	case ae.Status == http.StatusServiceUnavailable:
@@ -237,9 +265,17 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		const prefix = "Bearer "
-		h := r.Header.Get("Authorization")
-		if len(h) <= len(prefix) || !strings.EqualFold(h[:len(prefix)], prefix) {
-			s.fail(w, r, fmt.Errorf("missing API key: %w", model.ErrUnauthorized))
+		h := strings.TrimSpace(r.Header.Get("Authorization"))
+		switch {
+		case h == "":
+			s.fail(w, r, fmt.Errorf("missing API key: no Authorization header: %w", model.ErrUnauthorized))
+			return
+		case strings.HasPrefix(h, "lm_"):
+			s.fail(w, r, fmt.Errorf("the Authorization header holds the key without the word Bearer (write \"Authorization: Bearer lm_…\"): %w", model.ErrUnauthorized))
+			return
+		case len(h) <= len(prefix) || !strings.EqualFold(h[:len(prefix)], prefix):
+			scheme, _, _ := strings.Cut(h, " ")
+			s.fail(w, r, fmt.Errorf("the Authorization header's scheme %q is not Bearer: %w", scheme, model.ErrUnauthorized))
 			return
 		}
 		sc, err := s.deps.Tenants.Authenticate(r.Context(), h[len(prefix):])
@@ -287,4 +323,33 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// namedNotFound names what was not found: the resource of the route's path and its id
+// ("order ord_… was not found"), so a client with several ids in flight knows which one.
+func namedNotFound(ae *apiError, r *http.Request) *apiError {
+	id := r.PathValue("id")
+	if id == "" || r.Pattern == "" {
+		return ae
+	}
+	_, path, _ := strings.Cut(r.Pattern, " ")
+	noun := "resource"
+	if before, _, ok := strings.Cut(path, "/{id}"); ok {
+		noun = singular(before[strings.LastIndex(before, "/")+1:])
+	}
+	out := *ae
+	out.Field = "id"
+	out.Message = fmt.Sprintf("%s %s was not found for this API key (another shop's %s counts as not found); check the id", noun, id, noun)
+	return &out
+}
+
+// singular is the noun of a collection path segment: orders → order, batches → batch.
+func singular(collection string) string {
+	switch {
+	case strings.HasSuffix(collection, "ches"):
+		return strings.TrimSuffix(collection, "es")
+	case strings.HasSuffix(collection, "s"):
+		return strings.TrimSuffix(collection, "s")
+	}
+	return collection
 }
