@@ -186,12 +186,17 @@ func TestBatchLabelsAndManifest(t *testing.T) {
 		if _, err := e.ship.Void(ctx, e.scope, items[5].ShipmentIDs[0]); err != nil {
 			t.Fatal(err)
 		}
-		m, err := e.ship.CreateManifest(ctx, e.scope, shipping.ManifestRequest{Carrier: "fedex", WarehouseID: wh.ID})
+		pickup := &shipping.PickupWindow{Start: tue0900.Add(6 * time.Hour), End: tue0900.Add(9 * time.Hour)}
+		m, err := e.ship.CreateManifest(ctx, e.scope, shipping.ManifestRequest{Carrier: "fedex", WarehouseID: wh.ID, Pickup: pickup})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(m.ShipmentIDs) != 5 || m.ShipDate != "2026-11-24" {
-			t.Fatalf("manifest %+v: want the 5 live labels of 24 November", m)
+		if len(m.ShipmentIDs) != 5 || m.ShipDate != "2026-11-24" || m.CarrierRef == "" || m.Pickup == "" {
+			t.Fatalf("manifest %+v: want the 5 live labels of 24 November, the carrier's scan form and a pickup", m)
+		}
+		fx := e.net.Stats().Carriers["fedex"]
+		if fx.Manifests != 1 || fx.Pickups != 1 {
+			t.Fatalf("the sim saw %d manifests and %d pickups, want 1 and 1", fx.Manifests, fx.Pickups)
 		}
 		if _, err := e.ship.CreateManifest(ctx, e.scope, shipping.ManifestRequest{Carrier: "fedex", WarehouseID: wh.ID}); !isCode(err, "nothing_to_manifest") {
 			t.Fatalf("a second manifest: %v, want nothing_to_manifest", err)
