@@ -16,6 +16,7 @@ import (
 	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
+	"lastmile/internal/returns"
 	"lastmile/internal/shipping"
 )
 
@@ -52,6 +53,7 @@ func toAPIError(err error, requestID string) *apiError {
 		cte *inventory.CodeTakenError
 		ue  *inventory.UnallocatableError
 		re  *shipping.RefusalError
+		rre *returns.RefusalError
 		mbe *http.MaxBytesError
 	)
 	switch {
@@ -85,6 +87,8 @@ func toAPIError(err error, requestID string) *apiError {
 			out.Decision = &d
 		}
 		return out
+	case errors.As(err, &rre):
+		return &apiError{Status: http.StatusConflict, Code: rre.Code, Message: rre.Message, Field: rre.Field}
 	case errors.As(err, &ue):
 		d := ue.Decision
 		return &apiError{Status: http.StatusConflict, Code: d.Reason, Message: ue.Error(), Decision: &d}

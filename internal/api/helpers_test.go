@@ -19,6 +19,7 @@ import (
 	"lastmile/internal/inventory"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
+	"lastmile/internal/returns"
 	"lastmile/internal/store"
 	"lastmile/internal/store/storetest"
 	"lastmile/internal/tenant"
@@ -35,6 +36,8 @@ type env struct {
 	cfg     config.Config
 	// shipping is the server's shipping service, for tests that run its jobs.
 	shipping *shipping.Service
+	// returns is the server's returns service, for tests that run its jobs.
+	returns *returns.Service
 }
 
 // clock is a settable test clock.
@@ -74,6 +77,7 @@ func newEnvWith(t testing.TB, st store.Store, cfg config.Config, tune func(*Deps
 		Inventory: inventory.NewService(st, cfg.Markets, c.now, log, inventory.Options{}),
 		Log:       log, Now: c.now, Registry: prometheus.NewRegistry()}
 	d.Shipping = newShipping(t, st, cfg, d.Inventory, c.now)
+	d.Returns = newReturns(t, st, cfg, c.now)
 	if tune != nil {
 		tune(&d)
 	}
@@ -83,7 +87,7 @@ func newEnvWith(t testing.TB, st store.Store, cfg config.Config, tune func(*Deps
 	}
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
-	return &env{t: t, url: hs.URL, srv: srv, store: st, tenants: tenants, clock: c, cfg: cfg, shipping: d.Shipping}
+	return &env{t: t, url: hs.URL, srv: srv, store: st, tenants: tenants, clock: c, cfg: cfg, shipping: d.Shipping, returns: d.Returns}
 }
 
 // shop creates a shop on market and a key for it.

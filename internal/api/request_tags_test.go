@@ -11,6 +11,7 @@ import (
 	"lastmile/internal/model"
 	"lastmile/internal/order"
 	"lastmile/internal/rating"
+	"lastmile/internal/returns"
 )
 
 // TestRequestFieldsHaveJSONNames: every field a request body may carry has an explicit JSON
@@ -53,6 +54,11 @@ func TestRequestFieldsHaveJSONNames(t *testing.T) {
 		"allocate batch": allocateRequest{},
 		"quote":          rating.QuoteRequest{},
 		"label":          label.Label{},
+		"return":         returns.CreateRequest{},
+		"decide":         returns.DecideRequest{},
+		"receive":        returns.ReceiveRequest{},
+		"return rules":   model.ReturnRules{},
+		"dry run":        returns.DryRunRequest{},
 	} {
 		walk(t, reflect.TypeOf(v), name)
 	}

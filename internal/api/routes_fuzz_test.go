@@ -69,6 +69,11 @@ func routeSeeds(t testing.TB) map[string][]string {
 		"POST /v1/shipments/{id}/void":        {`{}`, ``},
 		"POST /v1/manifests":                  {`{"carrier":"usps","warehouse_id":"@WH@"}`},
 		"POST /v1/manifests/{id}/handover":    {`{}`, ``},
+		"POST /v1/returns":                    {`{"order_id":"@ORDER@","lines":[{"sku":"TSHIRT-RED-M","quantity":1}],"reason":"damaged","photos":["https://example.com/a.jpg"]}`},
+		"POST /v1/returns/{id}/decide":        {`{"kind":"refund_only","reason":"small value"}`},
+		"POST /v1/returns/{id}/receive":       {`{"lines":[{"sku":"TSHIRT-RED-M","quantity":1,"outcome":"restock"}]}`, ``},
+		"PUT /v1/returns/rules":               {`{"default":"return","rules":[{"name":"small","decision":"refund_only","value_below":{"amount":"10.00","currency":"USD"},"reasons":["damaged"]}]}`},
+		"POST /v1/returns/rules:dry-run":      {`{"rules":{"default":"review","rules":[]},"from":"2026-11-01T00:00:00Z","to":"2026-12-01T00:00:00Z"}`},
 	}
 	return seeds
 }

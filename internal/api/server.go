@@ -22,6 +22,7 @@ import (
 	"lastmile/internal/model"
 	"lastmile/internal/order"
 	"lastmile/internal/rating"
+	"lastmile/internal/returns"
 	"lastmile/internal/settings"
 	"lastmile/internal/shipping"
 	"lastmile/internal/store"
@@ -35,6 +36,7 @@ type Deps struct {
 	Orders    *order.Service
 	Inventory *inventory.Service
 	Shipping  *shipping.Service
+	Returns   *returns.Service
 	Tenants   *tenant.Service
 	Log       *slog.Logger
 	Now       func() time.Time
@@ -147,6 +149,16 @@ func (s *Server) routes() []route {
 		{pattern: "PATCH /v1/shops/{id}/settings", handle: s.patchShopSettings},
 		{pattern: "GET /v1/shops/{id}/settings/effective", handle: s.getEffectiveSettings},
 		{pattern: "POST /v1/rate-cards:reload", stateless: true, handle: s.reloadRateCards},
+		{pattern: "POST /v1/returns", handle: s.createReturn},
+		{pattern: "GET /v1/returns", handle: s.listReturns},
+		{pattern: "GET /v1/returns/{id}", handle: s.getReturn},
+		{pattern: "POST /v1/returns/{id}/decide", handle: s.decideReturn},
+		{pattern: "POST /v1/returns/{id}/receive", handle: s.receiveReturn},
+		{pattern: "GET /v1/returns/{id}/label", handle: s.returnLabel},
+		{pattern: "GET /v1/returns/stats", handle: s.returnStats},
+		{pattern: "GET /v1/returns/rules", handle: s.getReturnRules},
+		{pattern: "PUT /v1/returns/rules", handle: s.putReturnRules},
+		{pattern: "POST /v1/returns/rules:dry-run", handle: s.dryRunReturnRules},
 	}
 }
 

@@ -24,6 +24,7 @@ import (
 	"lastmile/internal/inventory"
 	"lastmile/internal/order"
 	"lastmile/internal/rating"
+	"lastmile/internal/returns"
 	"lastmile/internal/settings"
 	"lastmile/internal/shipping"
 	"lastmile/internal/store"
@@ -44,6 +45,8 @@ type App struct {
 	RateCards *rating.CardSet
 	Carriers  *carrier.Set
 	Shipping  *shipping.Service
+	// Returns is return requests, their rules, labels and inspection (R-RET).
+	Returns *returns.Service
 	// Jobs is the job engine: batches, sweeps, pushes (one per node, on the store's database).
 	Jobs *worker.Engine
 	// Network is the simulated carrier network when carrier_network is "sim", else nil.
@@ -59,6 +62,12 @@ type Options struct {
 	Worker worker.Config
 	// Shipping holds the shipping policy figures; zero fields take their defaults.
 	Shipping shipping.Config
+	// Returns holds the returns policy figures (designated return carriers R-RET-4, the
+	// liability window R-RET-6, …); zero fields take their defaults.
+	Returns returns.Config
+	// Marketplace, when set, is the connected marketplace that return requests come from and
+	// decisions go back to (the TikTok Shop integration).
+	Marketplace returns.Marketplace
 }
 
 // OpenStore opens the store that db names ("sqlite:PATH" or "postgres://…") and, when migrate is
@@ -153,8 +162,12 @@ func NewWith(ctx context.Context, cfg config.Config, migrate bool, log *slog.Log
 		a.Close()
 		return nil, err
 	}
+	if err := a.startReturns(opt); err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.API, err = api.New(api.Deps{Config: cfg, Store: st, Orders: a.Orders, Inventory: a.Inventory, Tenants: a.Tenants, Log: log, Now: now,
-		Registry: reg, Settings: figures, RateCards: cards, Shipping: a.Shipping})
+		Registry: reg, Settings: figures, RateCards: cards, Shipping: a.Shipping, Returns: a.Returns})
 	if err != nil {
 		a.Close()
 		return nil, err
@@ -196,6 +209,25 @@ func (a *App) startShipping(ctx context.Context, opt Options) error {
 		return err
 	}
 	return a.Jobs.Every("inventory.settle", settleInterval, a.settleAllocations)
+}
+
+// startReturns builds the returns service and registers its jobs on the engine: marketplace
+// return events, decisions pushed back, return labels.
+func (a *App) startReturns(opt Options) error {
+	var err error
+	a.Returns, err = returns.NewService(returns.Deps{
+		Store: a.Store, Cards: a.RateCards.Cards, Carriers: a.Carriers, Certification: certification(a.Config),
+		Markets: a.Config.Markets, Modes: a.Settings, Marketplace: opt.Marketplace, Config: opt.Returns, Now: a.now, Log: a.log,
+	})
+	if err != nil {
+		return fmt.Errorf("returns: %w", err)
+	}
+	for _, h := range a.Returns.Jobs() {
+		if err := a.Jobs.Handle(h.Kind, func(ctx context.Context, j worker.Job) error { return h.Run(ctx, j.Args) }); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ReloadRateCards reads the rate_cards directory again and puts its cards in use (SIGHUP and

@@ -65,6 +65,9 @@ type Store interface {
 	Jobs
 	// Shipping holds packages, shipments, label documents, batches and manifests (shipping.go).
 	Shipping
+	// Returns holds return requests, their labels and inspections, and the return rules
+	// (returns.go).
+	Returns
 }
 
 // MergeFunc is the domain's decision for one incoming order (see order.Merge).

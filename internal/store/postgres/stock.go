@@ -123,79 +123,88 @@ func scanWarehouse(r pgx.Row) (model.Warehouse, error) {
 // commit, so that, as in every driver, a balance without a ledger has no row.
 func (s *Store) ChangeStock(ctx context.Context, shopID string, keys []store.StockKey,
 	fn func(map[store.StockKey]model.Balance) ([]model.Movement, error)) ([]store.StockLevel, error) {
+	var out []store.StockLevel
+	err := s.inTx(ctx, "change stock", func(tx pgx.Tx) error {
+		var err error
+		out, err = changeStockTx(ctx, tx, shopID, keys, fn)
+		return err
+	})
+	return out, err
+}
+
+// changeStockTx is ChangeStock's work in tx, which other changes that move stock share (a
+// return's inspection and its ledger entries commit together).
+func changeStockTx(ctx context.Context, tx pgx.Tx, shopID string, keys []store.StockKey,
+	fn func(map[store.StockKey]model.Balance) ([]model.Movement, error)) ([]store.StockLevel, error) {
 	sorted := store.SortKeys(keys)
 	whs, skus := make([]string, len(sorted)), make([]string, len(sorted))
 	for i, k := range sorted {
 		whs[i], skus[i] = k.WarehouseID, k.SKU
 	}
 	ids := slices.Compact(slices.Sorted(slices.Values(whs)))
-	var out []store.StockLevel
-	err := s.inTx(ctx, "change stock", func(tx pgx.Tx) error {
-		var found []string
-		rows, err := tx.Query(ctx, `SELECT id FROM warehouses WHERE shop_id = $1 AND id = ANY($2)`, shopID, ids)
-		if err != nil {
-			return err
+	var found []string
+	rows, err := tx.Query(ctx, `SELECT id FROM warehouses WHERE shop_id = $1 AND id = ANY($2)`, shopID, ids)
+	if err != nil {
+		return nil, err
+	}
+	if found, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if !slices.Contains(found, id) {
+			return nil, fmt.Errorf("warehouse %s: %w", id, model.ErrNotFound)
 		}
-		if found, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
-			return err
-		}
-		for _, id := range ids {
-			if !slices.Contains(found, id) {
-				return fmt.Errorf("warehouse %s: %w", id, model.ErrNotFound)
-			}
-		}
-		rows, err = tx.Query(ctx, `INSERT INTO stock (warehouse_id, sku, shop_id, on_hand, reserved, safety_stock, updated_at)
-			SELECT w, k, $3, 0, 0, 0, now() FROM unnest($1::text[], $2::text[]) AS t(w, k) ORDER BY w, k
-			ON CONFLICT (warehouse_id, sku) DO NOTHING RETURNING warehouse_id, sku`, whs, skus, shopID)
-		if err != nil {
-			return err
-		}
-		created, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.StockKey, error) {
-			var k store.StockKey
-			return k, r.Scan(&k.WarehouseID, &k.SKU)
-		})
-		if err != nil {
-			return err
-		}
-		balances, stamps, err := lockBalances(ctx, tx, `SELECT warehouse_id, sku, on_hand, reserved, safety_stock, updated_at
-			FROM stock WHERE (warehouse_id, sku) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY warehouse_id, sku FOR UPDATE`,
-			sorted, whs, skus)
-		if err != nil {
-			return err
-		}
-		for _, k := range created {
-			delete(stamps, k) // made just now to be locked: not a change, and now() is not the caller's clock
-		}
-		moves, err := fn(maps.Clone(balances))
-		if err != nil {
-			return err
-		}
-		entries, err := store.LedgerEntries(shopID, balances, moves)
-		if err != nil {
-			return err
-		}
-		if err := writeLedger(ctx, tx, entries, stamps, nil); err != nil {
-			return err
-		}
-		var dropW, dropS []string
-		for _, k := range created {
-			if !slices.ContainsFunc(moves, func(m model.Movement) bool { return m.WarehouseID == k.WarehouseID && m.SKU == k.SKU }) {
-				dropW, dropS = append(dropW, k.WarehouseID), append(dropS, k.SKU)
-			}
-		}
-		if len(dropW) > 0 {
-			if _, err := tx.Exec(ctx, `DELETE FROM stock WHERE (warehouse_id, sku) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-				dropW, dropS); err != nil {
-				return err
-			}
-		}
-		out = make([]store.StockLevel, len(keys))
-		for i, k := range keys {
-			out[i] = store.NewStockLevel(shopID, k, balances[k], stamps[k])
-		}
-		return nil
+	}
+	rows, err = tx.Query(ctx, `INSERT INTO stock (warehouse_id, sku, shop_id, on_hand, reserved, safety_stock, updated_at)
+		SELECT w, k, $3, 0, 0, 0, now() FROM unnest($1::text[], $2::text[]) AS t(w, k) ORDER BY w, k
+		ON CONFLICT (warehouse_id, sku) DO NOTHING RETURNING warehouse_id, sku`, whs, skus, shopID)
+	if err != nil {
+		return nil, err
+	}
+	created, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.StockKey, error) {
+		var k store.StockKey
+		return k, r.Scan(&k.WarehouseID, &k.SKU)
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	balances, stamps, err := lockBalances(ctx, tx, `SELECT warehouse_id, sku, on_hand, reserved, safety_stock, updated_at
+		FROM stock WHERE (warehouse_id, sku) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY warehouse_id, sku FOR UPDATE`,
+		sorted, whs, skus)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range created {
+		delete(stamps, k) // made just now to be locked: not a change, and now() is not the caller's clock
+	}
+	moves, err := fn(maps.Clone(balances))
+	if err != nil {
+		return nil, err
+	}
+	entries, err := store.LedgerEntries(shopID, balances, moves)
+	if err != nil {
+		return nil, err
+	}
+	if err := writeLedger(ctx, tx, entries, stamps, nil); err != nil {
+		return nil, err
+	}
+	var dropW, dropS []string
+	for _, k := range created {
+		if !slices.ContainsFunc(moves, func(m model.Movement) bool { return m.WarehouseID == k.WarehouseID && m.SKU == k.SKU }) {
+			dropW, dropS = append(dropW, k.WarehouseID), append(dropS, k.SKU)
+		}
+	}
+	if len(dropW) > 0 {
+		if _, err := tx.Exec(ctx, `DELETE FROM stock WHERE (warehouse_id, sku) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+			dropW, dropS); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]store.StockLevel, len(keys))
+	for i, k := range keys {
+		out[i] = store.NewStockLevel(shopID, k, balances[k], stamps[k])
+	}
+	return out, nil
 }
 
 // lockBalances runs query, which selects and locks stock rows, and returns the balances of keys:

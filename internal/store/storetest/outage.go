@@ -94,6 +94,32 @@ func expectUnavailable(t *testing.T, s store.Store, shopID, orderID string) {
 			_, err := s.ListUnsettledAllocations(ctx, []model.Status{model.StatusCancelled}, 10)
 			return err
 		}},
+		{"UpsertReturn", func() error {
+			_, err := s.UpsertReturn(ctx, shopID, "gone-r", func(*model.Return) (store.ReturnChange, error) { return store.ReturnChange{}, nil })
+			return err
+		}},
+		{"ChangeReturn", func() error {
+			_, err := s.ChangeReturn(ctx, shops, "ret_gone", func(model.Return) (store.ReturnChange, error) { return store.ReturnChange{}, nil })
+			return err
+		}},
+		{"GetReturn", func() error { _, err := s.GetReturn(ctx, shops, "ret_gone"); return err }},
+		{"GetReturnByExternalID", func() error { _, err := s.GetReturnByExternalID(ctx, shopID, "gone-r"); return err }},
+		{"ListReturns", func() error { _, err := s.ListReturns(ctx, store.ReturnQuery{ShopIDs: shops, Limit: 10}); return err }},
+		{"CountBuyerReturns", func() error { _, err := s.CountBuyerReturns(ctx, shopID, "b", t0, t0.Add(time.Hour), ""); return err }},
+		{"GetReturnLabelDocument", func() error {
+			_, err := s.GetReturnLabelDocument(ctx, shops, "ret_gone", "rsh_gone", "pdf", 0)
+			return err
+		}},
+		{"PutReturnLabelDocument", func() error {
+			_, err := s.PutReturnLabelDocument(ctx, "ret_gone", model.LabelDocument{ShipmentID: "rsh_gone", Format: "pdf", ContentType: "application/pdf", CreatedAt: t0})
+			return err
+		}},
+		{"GetReturnRules", func() error { _, err := s.GetReturnRules(ctx, shopID); return err }},
+		{"PutReturnRules", func() error {
+			return s.PutReturnRules(ctx, model.ReturnRules{ShopID: shopID, Default: model.DecideReturn, UpdatedAt: t0})
+		}},
+		{"ShippedUnits", func() error { _, err := s.ShippedUnits(ctx, shops, t0, t0.Add(time.Hour)); return err }},
+		{"LabelledShipments", func() error { _, err := s.LabelledShipments(ctx, shops, t0, t0.Add(time.Hour)); return err }},
 	}
 	for _, c := range calls {
 		if err := c.call(); !errors.Is(err, model.ErrUnavailable) {

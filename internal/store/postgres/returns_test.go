@@ -1,0 +1,13 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"lastmile/internal/store"
+	"lastmile/internal/store/storetest"
+)
+
+func TestReturnsConformance(t *testing.T) {
+	storetest.PostgresURL(t)
+	storetest.RunReturns(t, func(t *testing.T) store.Store { return storetest.OpenPostgres(t) })
+}
