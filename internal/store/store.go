@@ -68,6 +68,9 @@ type Store interface {
 	// Returns holds return requests, their labels and inspections, and the return rules
 	// (returns.go).
 	Returns
+	// Tracking holds tracking events and states, the clocks' due-time index, exceptions and
+	// deadline alerts (tracking.go).
+	Tracking
 }
 
 // MergeFunc is the domain's decision for one incoming order (see order.Merge).
