@@ -15,7 +15,7 @@ import (
 // exceptions, the alerts and the jobs in one transaction: a status and its alert and
 // notification commit together or not at all.
 //
-// The store keeps no rule: the domain (internal/clock) decides every field; the store keeps
+// The store keeps no rule: the domain (internal/tracker) decides every field; the store keeps
 // those decisions atomic and finds the deadlines that are due without reading the others.
 type Tracking interface {
 	// IngestTracking stores a batch of events in one transaction. Each event is matched to
@@ -38,10 +38,17 @@ type Tracking interface {
 	GetTracking(ctx context.Context, shopIDs []string, shipmentID string) (TrackingState, []TrackingEvent, error)
 	// ListDeadlines returns the order's deadlines (ErrNotFound outside shopIDs), by due time.
 	ListDeadlines(ctx context.Context, shopIDs []string, orderID string) ([]DeadlineRow, error)
-	// DueOrders returns up to limit ids of orders with a deadline whose next check is at or
-	// before now, earliest check first. It reads the due-time index only: its cost follows
-	// the due rows, not the open orders.
-	DueOrders(ctx context.Context, now time.Time, limit int) ([]string, error)
+	// DueOrders returns up to limit orders with a deadline whose next check is at or before
+	// now, earliest check first. It reads the due-time index only: its cost follows the due
+	// rows, not the open orders.
+	DueOrders(ctx context.Context, now time.Time, limit int) ([]OrderRef, error)
+	// ChangedOrders returns up to limit orders of any shop modified after the cursor, in
+	// (ModifiedAt, ID) order: the sweep computes their clocks again.
+	ChangedOrders(ctx context.Context, after Cursor, limit int) ([]OrderRef, error)
+	// GetMark and PutMark keep a named cursor (the sweep's place in ChangedOrders); a mark
+	// never set is the zero cursor.
+	GetMark(ctx context.Context, name string) (Cursor, error)
+	PutMark(ctx context.Context, name string, c Cursor) error
 	// CountDue counts the deadlines whose next check is at or before now (a metric).
 	CountDue(ctx context.Context, now time.Time) (int64, error)
 
@@ -57,6 +64,12 @@ type Tracking interface {
 	// ListOrderClocks returns the orders of shopIDs with a deadline due in [from, to), each
 	// with its deadlines and the tracking states of its shipments: what the scores read.
 	ListOrderClocks(ctx context.Context, shopIDs []string, from, to time.Time) ([]ClockState, error)
+}
+
+// OrderRef names an order and its shop.
+type OrderRef struct {
+	ID, ShopID string
+	ModifiedAt time.Time
 }
 
 // TrackingEvent is one stored carrier event: the raw code as sent and the normalised status,

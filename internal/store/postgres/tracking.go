@@ -396,28 +396,62 @@ func (s *Store) ListDeadlines(ctx context.Context, shopIDs []string, orderID str
 }
 
 // DueOrders implements store.Tracking.
-func (s *Store) DueOrders(ctx context.Context, now time.Time, limit int) ([]string, error) {
-	rows, err := s.pool.Query(ctx, `SELECT order_id FROM deadlines WHERE next_check_at IS NOT NULL AND next_check_at <= $1
+func (s *Store) DueOrders(ctx context.Context, now time.Time, limit int) ([]store.OrderRef, error) {
+	rows, err := s.pool.Query(ctx, `SELECT order_id, shop_id FROM deadlines WHERE next_check_at IS NOT NULL AND next_check_at <= $1
 		ORDER BY next_check_at LIMIT $2`, now, store.ClampLimit(limit))
 	if err != nil {
 		return nil, wrap(err, "due deadlines")
 	}
-	ids, err := collect(rows, func(r pgx.Row) (string, error) {
-		var id string
-		return id, r.Scan(&id)
+	refs, err := collect(rows, func(r pgx.Row) (store.OrderRef, error) {
+		var o store.OrderRef
+		return o, r.Scan(&o.ID, &o.ShopID)
 	})
 	if err != nil {
 		return nil, wrap(err, "due deadlines")
 	}
-	out := ids[:0]
+	out := refs[:0]
 	seen := map[string]bool{}
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
+	for _, r := range refs {
+		if !seen[r.ID] {
+			seen[r.ID] = true
+			out = append(out, r)
 		}
 	}
 	return out, nil
+}
+
+// ChangedOrders implements store.Tracking.
+func (s *Store) ChangedOrders(ctx context.Context, after store.Cursor, limit int) ([]store.OrderRef, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, shop_id, modified_at FROM orders WHERE (modified_at, id) > ($1, $2)
+		ORDER BY modified_at, id LIMIT $3`, after.ModifiedAt, after.ID, store.ClampLimit(limit))
+	if err != nil {
+		return nil, wrap(err, "changed orders")
+	}
+	out, err := collect(rows, func(r pgx.Row) (store.OrderRef, error) {
+		var o store.OrderRef
+		err := r.Scan(&o.ID, &o.ShopID, &o.ModifiedAt)
+		o.ModifiedAt = o.ModifiedAt.UTC()
+		return o, err
+	})
+	return out, wrap(err, "changed orders")
+}
+
+// GetMark implements store.Tracking.
+func (s *Store) GetMark(ctx context.Context, name string) (store.Cursor, error) {
+	var c store.Cursor
+	err := s.pool.QueryRow(ctx, `SELECT modified_at, id FROM tracking_marks WHERE name = $1`, name).Scan(&c.ModifiedAt, &c.ID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return store.Cursor{}, nil
+	}
+	c.ModifiedAt = c.ModifiedAt.UTC()
+	return c, wrap(err, "mark "+name)
+}
+
+// PutMark implements store.Tracking.
+func (s *Store) PutMark(ctx context.Context, name string, c store.Cursor) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO tracking_marks (name, modified_at, id) VALUES ($1, $2, $3)
+		ON CONFLICT (name) DO UPDATE SET modified_at = excluded.modified_at, id = excluded.id`, name, c.ModifiedAt, c.ID)
+	return wrap(err, "mark "+name)
 }
 
 // CountDue implements store.Tracking.

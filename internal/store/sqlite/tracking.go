@@ -365,29 +365,66 @@ func (s *Store) ListDeadlines(ctx context.Context, shopIDs []string, orderID str
 }
 
 // DueOrders implements store.Tracking.
-func (s *Store) DueOrders(ctx context.Context, now time.Time, limit int) ([]string, error) {
-	if limit <= 0 || limit > store.MaxQueryRows {
-		limit = store.MaxQueryRows
-	}
-	rows, err := s.r.QueryContext(ctx, `SELECT order_id FROM deadlines WHERE next_check_at IS NOT NULL AND next_check_at <= ?
-		ORDER BY next_check_at LIMIT ?`, micros(now), limit)
+func (s *Store) DueOrders(ctx context.Context, now time.Time, limit int) ([]store.OrderRef, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT order_id, shop_id FROM deadlines WHERE next_check_at IS NOT NULL AND next_check_at <= ?
+		ORDER BY next_check_at LIMIT ?`, micros(now), store.ClampLimit(limit))
 	if err != nil {
 		return nil, wrap(err, "due deadlines")
 	}
 	defer rows.Close()
-	var out []string
+	var out []store.OrderRef
 	seen := map[string]bool{}
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		var r store.OrderRef
+		if err := rows.Scan(&r.ID, &r.ShopID); err != nil {
 			return nil, err
 		}
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
+		if !seen[r.ID] {
+			seen[r.ID] = true
+			out = append(out, r)
 		}
 	}
 	return out, wrap(rows.Err(), "due deadlines")
+}
+
+// ChangedOrders implements store.Tracking.
+func (s *Store) ChangedOrders(ctx context.Context, after store.Cursor, limit int) ([]store.OrderRef, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, shop_id, modified_at FROM orders WHERE (modified_at, id) > (?, ?)
+		ORDER BY modified_at, id LIMIT ?`, micros(after.ModifiedAt), after.ID, store.ClampLimit(limit))
+	if err != nil {
+		return nil, wrap(err, "changed orders")
+	}
+	defer rows.Close()
+	var out []store.OrderRef
+	for rows.Next() {
+		var r store.OrderRef
+		var m int64
+		if err := rows.Scan(&r.ID, &r.ShopID, &m); err != nil {
+			return nil, err
+		}
+		r.ModifiedAt = fromMicros(m)
+		out = append(out, r)
+	}
+	return out, wrap(rows.Err(), "changed orders")
+}
+
+// GetMark implements store.Tracking.
+func (s *Store) GetMark(ctx context.Context, name string) (store.Cursor, error) {
+	var c store.Cursor
+	var m int64
+	err := s.r.QueryRowContext(ctx, `SELECT modified_at, id FROM tracking_marks WHERE name = ?`, name).Scan(&m, &c.ID)
+	if err == sql.ErrNoRows {
+		return store.Cursor{}, nil
+	}
+	c.ModifiedAt = fromMicros(m)
+	return c, wrap(err, "mark "+name)
+}
+
+// PutMark implements store.Tracking.
+func (s *Store) PutMark(ctx context.Context, name string, c store.Cursor) error {
+	_, err := s.w.ExecContext(ctx, `INSERT INTO tracking_marks (name, modified_at, id) VALUES (?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET modified_at = excluded.modified_at, id = excluded.id`, name, micros(c.ModifiedAt), c.ID)
+	return wrap(err, "mark "+name)
 }
 
 // CountDue implements store.Tracking.

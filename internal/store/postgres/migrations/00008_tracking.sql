@@ -101,7 +101,17 @@ CREATE TABLE deadline_alerts (
 CREATE INDEX deadline_alerts_shop ON deadline_alerts (shop_id, seq);
 CREATE INDEX deadline_alerts_order ON deadline_alerts (order_id);
 
+-- The sweep's place among changed orders (store.Tracking.GetMark).
+CREATE TABLE tracking_marks (
+    name        text PRIMARY KEY,
+    modified_at timestamptz NOT NULL,
+    id          text NOT NULL
+);
+CREATE INDEX orders_modified ON orders (modified_at, id);
+
 -- +goose Down
+DROP INDEX orders_modified;
+DROP TABLE tracking_marks;
 DROP TABLE deadline_alerts;
 DROP TABLE tracking_exceptions;
 DROP TABLE deadlines;
