@@ -131,15 +131,15 @@ type DeadlineRow struct {
 type TrackingException struct {
 	ID string
 	// Key is stable per episode (shipment, reason, opening second): writing it again updates it.
-	Key                                     string
-	ShopID, OrderID, ShipmentID             string
-	Carrier, TrackingNumber                 string
-	Type                                    string // the reason: lost, stale, late…
-	OpenedAt                                time.Time
-	ClosedAt                                time.Time // zero while open on the carrier's side
-	RawCode, Description, Action            string
-	ResolvedAt                              time.Time // zero until the seller resolves it
-	Note                                    string
+	Key                          string
+	ShopID, OrderID, ShipmentID  string
+	Carrier, TrackingNumber      string
+	Type                         string // the reason: lost, stale, late…
+	OpenedAt                     time.Time
+	ClosedAt                     time.Time // zero while open on the carrier's side
+	RawCode, Description, Action string
+	ResolvedAt                   time.Time // zero until the seller resolves it
+	Note                         string
 }
 
 // ExceptionQuery selects exceptions.
@@ -157,12 +157,12 @@ type ExceptionQuery struct {
 type DeadlineAlert struct {
 	ID string
 	// Key is the deadline's key; with Kind it is unique.
-	Key, Kind                 string
-	ShopID, OrderID           string
-	Rule, Name                string
-	Subject, SubjectID        string
-	DueAt, RaisedAt           time.Time
-	Message                   string
+	Key, Kind          string
+	ShopID, OrderID    string
+	Rule, Name         string
+	Subject, SubjectID string
+	DueAt, RaisedAt    time.Time
+	Message            string
 }
 
 // AlertQuery selects alerts.
