@@ -28,6 +28,9 @@ type Tracking interface {
 	// result has one entry per event, in input order. fn may run more than once (PostgreSQL
 	// retries a transaction it aborted); it must only decide.
 	IngestTracking(ctx context.Context, shopIDs []string, events []TrackingEvent, fn ClockFunc) ([]TrackingIngestResult, error)
+	// ShopsOfParcels returns the shops with a shipment of carrier with one of the tracking
+	// numbers: the scope of a carrier's webhook, which may touch only its own parcels.
+	ShopsOfParcels(ctx context.Context, carrier string, numbers []string) ([]string, error)
 	// ChangeClocks loads the clock state of the order id (ErrNotFound outside shopIDs), calls
 	// fn with it (ShipmentID empty) and writes what fn returns, in one transaction.
 	ChangeClocks(ctx context.Context, shopIDs []string, orderID string, fn ClockFunc) error

@@ -230,6 +230,19 @@ func (s *Service) decide(st store.ClockState, figs func(string, model.Market) sl
 			}
 		}
 	}
+	// A parcel of a carrier without webhooks is polled until its way is over.
+	for _, sh := range st.Shipments {
+		if tracking.Status(states[sh.ID].Status).Terminal() {
+			continue
+		}
+		j, ok, err := s.pollJob(sh, now)
+		if err != nil {
+			return ch, err
+		}
+		if ok {
+			jobs = append(jobs, j)
+		}
+	}
 	ch.Exceptions = exceptions
 	ch.Jobs = jobs
 	return ch, nil

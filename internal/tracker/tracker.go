@@ -72,6 +72,8 @@ type Service struct {
 	figures config.Figures // nil: the markets' figures without shop overrides
 	ids     *ident.Generator
 	history []tracking.Delivery // delivered history the estimate learns from
+	webhooks map[string]WebhookReceiver
+	pollers  map[string]Poller
 	Metrics Metrics
 }
 

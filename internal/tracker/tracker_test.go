@@ -3,12 +3,14 @@ package tracker_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
 
+	"lastmile/internal/carrier"
 	"lastmile/internal/config"
 	"lastmile/internal/ident"
 	"lastmile/internal/model"
@@ -420,4 +422,52 @@ func TestEveryNormalisedStatusOfTheSimCarriers(t *testing.T) {
 			t.Errorf("no carrier code maps to %s", st)
 		}
 	}
+}
+
+func TestPollIntervalBacksOffForQuietParcels(t *testing.T) {
+	cases := []struct{ quiet, want time.Duration }{
+		{0, 4 * time.Hour}, {23 * time.Hour, 4 * time.Hour}, {24 * time.Hour, 8 * time.Hour},
+		{48 * time.Hour, 16 * time.Hour}, {10 * 24 * time.Hour, 24 * time.Hour},
+	}
+	for _, c := range cases {
+		if got := tracker.PollInterval(4*time.Hour, c.quiet); got != c.want {
+			t.Errorf("quiet %s: %s, want %s", c.quiet, got, c.want)
+		}
+	}
+}
+
+func TestPollIngestsUntilDelivered(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		f := newFix(t, s, "US", nil)
+		ctx := context.Background()
+		var served []carrier.TrackingEvent
+		f.svc.SetPoller("usps", tracker.Poller{Every: time.Hour, Track: func(_ context.Context, numbers []string) ([]carrier.Tracking, error) {
+			return []carrier.Tracking{{TrackingNumber: numbers[0], Found: true, Events: served}}, nil
+		}})
+		args, _ := json.Marshal(tracker.PollArgs{ShopID: f.shop.ID, ShipmentID: f.ship.ID})
+		f.now = t0.Add(4 * time.Hour)
+		served = []carrier.TrackingEvent{{Code: "OA", OccurredAt: t0.Add(3 * time.Hour)}}
+		next, err := f.svc.Poll(ctx, args)
+		if err != nil || next != time.Hour {
+			t.Fatalf("first poll: %s %v", next, err)
+		}
+		f.now = t0.Add(80 * time.Hour)
+		served = append(served, carrier.TrackingEvent{Code: "01", OccurredAt: t0.Add(70 * time.Hour)})
+		if _, err := f.svc.Poll(ctx, args); !errors.Is(err, tracker.ErrPollDone) {
+			t.Fatalf("after delivery: %v, want ErrPollDone", err)
+		}
+		if st := f.orderStatus(t); st != model.StatusDelivered {
+			t.Errorf("order %s", st)
+		}
+		// The ingest enqueued the parcel's poll job once (one live job per shipment).
+		n := 0
+		for _, r := range storetest.ListJobs(t, s) {
+			if r.Kind == tracker.KindPoll {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%d poll jobs, want 1", n)
+		}
+	})
 }

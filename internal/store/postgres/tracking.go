@@ -144,6 +144,23 @@ func findShipments(ctx context.Context, tx pgx.Tx, shopIDs []string, events []st
 	return out, nil
 }
 
+// ShopsOfParcels implements store.Tracking.
+func (s *Store) ShopsOfParcels(ctx context.Context, carrier string, numbers []string) ([]string, error) {
+	if err := store.CheckScope(numbers, "carrier", carrier); err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT shop_id FROM shipments WHERE carrier = $1 AND tracking_number = ANY($2) ORDER BY shop_id`,
+		carrier, numbers)
+	if err != nil {
+		return nil, wrap(err, "shops of parcels")
+	}
+	out, err := collect(rows, func(r pgx.Row) (string, error) {
+		var id string
+		return id, r.Scan(&id)
+	})
+	return out, wrap(err, "shops of parcels")
+}
+
 // ChangeClocks implements store.Tracking.
 func (s *Store) ChangeClocks(ctx context.Context, shopIDs []string, orderID string, fn store.ClockFunc) error {
 	if err := store.CheckScope(shopIDs, "order_id", orderID); err != nil {

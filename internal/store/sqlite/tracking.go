@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -114,6 +115,39 @@ func (s *Store) IngestTracking(ctx context.Context, shopIDs []string, events []s
 		return nil, err
 	}
 	return results, nil
+}
+
+// ShopsOfParcels implements store.Tracking.
+func (s *Store) ShopsOfParcels(ctx context.Context, carrier string, numbers []string) ([]string, error) {
+	if err := store.CheckScope(numbers, "carrier", carrier); err != nil {
+		return nil, err
+	}
+	var out []string
+	for start := 0; start < len(numbers); start += 500 {
+		chunk := numbers[start:min(start+500, len(numbers))]
+		args := append([]any{carrier}, anys(chunk)...)
+		rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT shop_id FROM shipments WHERE carrier = ? AND tracking_number IN (`+
+			placeholders(len(chunk))+`)`, args...)
+		if err != nil {
+			return nil, wrap(err, "shops of parcels")
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if !slices.Contains(out, id) {
+				out = append(out, id)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, wrap(err, "shops of parcels")
+		}
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 // ChangeClocks implements store.Tracking.
