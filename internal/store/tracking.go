@@ -181,6 +181,8 @@ type AlertQuery struct {
 type ClockState struct {
 	Order     model.Order
 	Shipments []model.Shipment
+	// Warehouses are the warehouse of each of the order's packages, by package id.
+	Warehouses map[string]string
 	// Tracking are the states of the order's shipments that have events, by shipment id.
 	Tracking map[string]TrackingState
 	// ShipmentID is the shipment whose events IngestTracking is applying ("" otherwise), and

@@ -64,17 +64,18 @@ type Metrics struct {
 
 // Service is the tracking and clocks service.
 type Service struct {
-	st      store.Store
-	codes   *tracking.Codes
-	now     func() time.Time
-	log     *slog.Logger
-	markets map[model.Market]config.Market
-	figures config.Figures // nil: the markets' figures without shop overrides
-	ids     *ident.Generator
-	history []tracking.Delivery // delivered history the estimate learns from
+	st       store.Store
+	codes    *tracking.Codes
+	now      func() time.Time
+	log      *slog.Logger
+	markets  map[model.Market]config.Market
+	figures  config.Figures // nil: the markets' figures without shop overrides
+	ids      *ident.Generator
+	history  []tracking.Delivery // delivered history the estimate learns from
 	webhooks map[string]WebhookReceiver
 	pollers  map[string]Poller
-	Metrics Metrics
+	scoreCfg *sla.ScoreConfig
+	Metrics  Metrics
 }
 
 // New returns the service. markets are the configured markets (config.Config.Markets).

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -468,6 +469,73 @@ func TestPollIngestsUntilDelivered(t *testing.T) {
 		}
 		if n != 1 {
 			t.Errorf("%d poll jobs, want 1", n)
+		}
+	})
+}
+
+func evFor(number, code string, at time.Time) tracking.Event {
+	return tracking.Event{TrackingNumber: number, Carrier: "usps", RawCode: code, OccurredAt: at}
+}
+
+// TestWeekScoresOnAHandComputedFixture: four orders of week 2026-W49, each confirmed at +1h,
+// due to ship at +73h (R-SHIP-1) and late after +120h (a marketplace delivery_sla_time at +96h
+// plus 24 h, R-SLA-2):
+//
+//	o1 scanned +3h, delivered +66h with every milestone        on time, complete 3/3
+//	o2 scanned +80h (late dispatch), delivered +100h, no OF     on time, complete 2/3
+//	o3 scanned +3h, never delivered                              late
+//	o4 scanned +3h, lost at +50h                                 late, delivery exception
+//
+// late dispatch 1/4, valid tracking 4/4, on time 2/4, exceptions 1/4, completeness 5/6 = 83.33,
+// confirmation timeouts 0/4, seller-fault cancellations 0/4; LTS = 0.15×100 + 0.10×(83.33/85×100)
+// + 0.05×100 = 29.80 (late delivery, late dispatch and exceptions score 0 past their zero points).
+func TestWeekScoresOnAHandComputedFixture(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		f := newFix(t, s, "US", map[string]time.Time{"delivery_sla_time": t0.Add(96 * time.Hour)})
+		f.now = t0.Add(7 * 24 * time.Hour)
+		h := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Hour) }
+		n1 := f.ship.TrackingNumber
+		f.ingest(t, evFor(n1, "GX", h(2)), evFor(n1, "OA", h(3)), evFor(n1, "L1", h(20)), evFor(n1, "10", h(40)), evFor(n1, "OF", h(60)), evFor(n1, "01", h(66)))
+		more := func(ext string, events func(n string) []tracking.Event) {
+			o := f.newOrder(t, ext, map[string]time.Time{"delivery_sla_time": t0.Add(96 * time.Hour)})
+			sh := f.label(t, o, "9400"+ident.Random(16))
+			f.ingest(t, events(sh.TrackingNumber)...)
+		}
+		more("o2", func(n string) []tracking.Event { return []tracking.Event{evFor(n, "OA", h(80)), evFor(n, "01", h(100))} })
+		more("o3", func(n string) []tracking.Event { return []tracking.Event{evFor(n, "OA", h(3))} })
+		more("o4", func(n string) []tracking.Event { return []tracking.Event{evFor(n, "OA", h(3)), evFor(n, "LS", h(50))} })
+
+		rep, err := f.svc.Scores(context.Background(), []string{f.shop.ID}, "2026-W49", "carrier")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Rows) != 1 || rep.Rows[0].Group != "usps" {
+			t.Fatalf("rows %+v", rep.Rows)
+		}
+		r := rep.Rows[0]
+		check := func(name string, got *float64, want float64) {
+			t.Helper()
+			if got == nil || *got < want-0.005 || *got > want+0.005 {
+				g := "null"
+				if got != nil {
+					g = strconv.FormatFloat(*got, 'f', 4, 64)
+				}
+				t.Errorf("%s = %s, want %.4f", name, g, want)
+			}
+		}
+		if r.Orders != 4 {
+			t.Errorf("orders %d, want 4", r.Orders)
+		}
+		check("late_dispatch_rate", r.LateDispatchRate, 0.25)
+		check("valid_tracking_rate", r.ValidTrackingRate, 1)
+		check("on_time_delivery_rate", r.OnTimeDeliveryRate, 0.5)
+		check("delivery_exception_rate", r.DeliveryExceptionRate, 0.25)
+		check("tracking_completeness", r.TrackingCompleteness, 500.0/6)
+		check("confirmation_timeout_rate", r.ConfirmationTimeoutRate, 0)
+		check("seller_fault_cancel_rate", r.SellerFaultCancelRate, 0)
+		check("lts", r.LTS, 15+0.1*(500.0/6)/85*100+5)
+		if r.Pending != 0 {
+			t.Errorf("pending %d after the week", r.Pending)
 		}
 	})
 }

@@ -242,7 +242,7 @@ func orEmptyJSON(b json.RawMessage) json.RawMessage {
 
 // loadClockState reads what the clocks of an order need, the order locked when lock is set.
 func loadClockState(ctx context.Context, tx pgx.Tx, shopIDs []string, orderID string, lock bool) (store.ClockState, error) {
-	st := store.ClockState{Tracking: map[string]store.TrackingState{}, Alerted: map[string]bool{}}
+	st := store.ClockState{Tracking: map[string]store.TrackingState{}, Alerted: map[string]bool{}, Warehouses: map[string]string{}}
 	forUpdate := ""
 	if lock {
 		forUpdate = " FOR UPDATE"
@@ -254,6 +254,7 @@ func loadClockState(ctx context.Context, tx pgx.Tx, shopIDs []string, orderID st
 	b.Queue(`SELECT `+deadlineColumns+` FROM deadlines WHERE order_id = $1 ORDER BY due_at, key`, orderID)
 	b.Queue(`SELECT key, kind FROM deadline_alerts WHERE order_id = $1`, orderID)
 	b.Queue(`SELECT `+exceptionColumns+` FROM tracking_exceptions WHERE order_id = $1 ORDER BY seq`, orderID)
+	b.Queue(`SELECT id, warehouse_id FROM packages WHERE order_id = $1`, orderID)
 	br := tx.SendBatch(ctx, &b)
 	defer br.Close()
 	o, err := scanOrder(br.QueryRow())
@@ -307,6 +308,20 @@ func loadClockState(ctx context.Context, tx pgx.Tx, shopIDs []string, orderID st
 	}
 	if st.Exceptions, err = collect(rows, scanException); err != nil {
 		return st, err
+	}
+	rows, err = br.Query()
+	if err != nil {
+		return st, err
+	}
+	pairs, err := collect(rows, func(r pgx.Row) ([2]string, error) {
+		var p [2]string
+		return p, r.Scan(&p[0], &p[1])
+	})
+	if err != nil {
+		return st, err
+	}
+	for _, p := range pairs {
+		st.Warehouses[p[0]] = p[1]
 	}
 	return st, br.Close()
 }

@@ -234,14 +234,36 @@ func orEmptyJSON(b json.RawMessage) json.RawMessage {
 	return b
 }
 
+// txQuerier is a transaction or a read-only one.
+type txQuerier interface {
+	querier
+	trackQuerier
+}
+
 // loadClockState reads what the clocks of an order need.
-func loadClockState(ctx context.Context, tx *sql.Tx, shopIDs []string, orderID string) (store.ClockState, error) {
-	st := store.ClockState{Tracking: map[string]store.TrackingState{}, Alerted: map[string]bool{}}
+func loadClockState(ctx context.Context, tx txQuerier, shopIDs []string, orderID string) (store.ClockState, error) {
+	st := store.ClockState{Tracking: map[string]store.TrackingState{}, Alerted: map[string]bool{}, Warehouses: map[string]string{}}
 	o, err := getOrder(ctx, tx, shopIDs, orderID)
 	if err != nil {
 		return st, err
 	}
 	st.Order = o
+	prows, err := tx.QueryContext(ctx, `SELECT id, warehouse_id FROM packages WHERE order_id = ?`, orderID)
+	if err != nil {
+		return st, err
+	}
+	for prows.Next() {
+		var id, wh string
+		if err := prows.Scan(&id, &wh); err != nil {
+			prows.Close()
+			return st, err
+		}
+		st.Warehouses[id] = wh
+	}
+	prows.Close()
+	if err := prows.Err(); err != nil {
+		return st, err
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT `+shipmentColumns+` FROM shipments WHERE order_id = ? ORDER BY seq`, orderID)
 	if err != nil {
 		return st, err
