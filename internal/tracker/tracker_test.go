@@ -501,7 +501,9 @@ func TestWeekScoresOnAHandComputedFixture(t *testing.T) {
 			sh := f.label(t, o, "9400"+ident.Random(16))
 			f.ingest(t, events(sh.TrackingNumber)...)
 		}
-		more("o2", func(n string) []tracking.Event { return []tracking.Event{evFor(n, "OA", h(80)), evFor(n, "01", h(100))} })
+		more("o2", func(n string) []tracking.Event {
+			return []tracking.Event{evFor(n, "OA", h(80)), evFor(n, "01", h(100))}
+		})
 		more("o3", func(n string) []tracking.Event { return []tracking.Event{evFor(n, "OA", h(3))} })
 		more("o4", func(n string) []tracking.Event { return []tracking.Event{evFor(n, "OA", h(3)), evFor(n, "LS", h(50))} })
 
