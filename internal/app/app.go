@@ -31,6 +31,7 @@ import (
 	"lastmile/internal/store/postgres"
 	"lastmile/internal/store/sqlite"
 	"lastmile/internal/tenant"
+	"lastmile/internal/tracker"
 	"lastmile/internal/worker"
 )
 
@@ -47,6 +48,8 @@ type App struct {
 	Shipping  *shipping.Service
 	// Returns is return requests, their rules, labels and inspection (R-RET).
 	Returns *returns.Service
+	// Tracker is tracking, the clocks, exceptions and scores (tracking.go).
+	Tracker *tracker.Service
 	// Jobs is the job engine: batches, sweeps, pushes (one per node, on the store's database).
 	Jobs *worker.Engine
 	// Network is the simulated carrier network when carrier_network is "sim", else nil.
@@ -166,8 +169,12 @@ func NewWith(ctx context.Context, cfg config.Config, migrate bool, log *slog.Log
 		a.Close()
 		return nil, err
 	}
+	if err := a.startTracking(reg); err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.API, err = api.New(api.Deps{Config: cfg, Store: st, Orders: a.Orders, Inventory: a.Inventory, Tenants: a.Tenants, Log: log, Now: now,
-		Registry: reg, Settings: figures, RateCards: cards, Shipping: a.Shipping, Returns: a.Returns})
+		Registry: reg, Settings: figures, RateCards: cards, Shipping: a.Shipping, Returns: a.Returns, Tracker: a.Tracker})
 	if err != nil {
 		a.Close()
 		return nil, err

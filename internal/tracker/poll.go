@@ -56,7 +56,7 @@ func (s *Service) pollJob(sh model.Shipment, now time.Time) (store.Job, bool, er
 		return store.Job{}, false, nil
 	}
 	j, err := store.NewJob(PollArgs{ShopID: sh.ShopID, ShipmentID: sh.ID}, store.UniqueBy(sh.ID), store.RunAt(now.Add(p.Every)),
-		store.MaxAttempts(1000), store.InQueue("tracking"))
+		store.MaxAttempts(1000))
 	return j, err == nil, err
 }
 
