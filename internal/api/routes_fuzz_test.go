@@ -73,6 +73,9 @@ func routeSeeds(t testing.TB) map[string][]string {
 		"POST /v1/returns/{id}/decide":        {`{"kind":"refund_only","reason":"small value"}`},
 		"POST /v1/returns/{id}/receive":       {`{"lines":[{"sku":"TSHIRT-RED-M","quantity":1,"outcome":"restock"}]}`, ``},
 		"PUT /v1/returns/rules":               {`{"default":"return","rules":[{"name":"small","decision":"refund_only","value_below":{"amount":"10.00","currency":"USD"},"reasons":["damaged"]}]}`},
+		"POST /v1/tracking-events:batch":      {`{"events":[{"tracking_number":"9400111899223197428490","carrier":"usps","code":"OA","description":"Accepted","occurred_at":"2026-11-21T08:00:00Z","location":{"city":"Reno","country":"US"}},null]}`},
+		"POST /v1/exceptions/{id}/resolve":    {`{"note":"claim filed with the carrier"}`},
+		"POST /webhooks/carriers/{carrier}":   {`{"carrier":"usps","delivery_id":"d1","sent_at":"2026-11-21T08:00:00Z","tracking":[{"tracking_number":"9400111899223197428490","events":[{"code":"OA","occurred_at":"2026-11-21T08:00:00Z"}]}]}`},
 		"POST /v1/returns/rules:dry-run":      {`{"rules":{"default":"review","rules":[]},"from":"2026-11-01T00:00:00Z","to":"2026-12-01T00:00:00Z"}`},
 	}
 	return seeds
@@ -151,7 +154,7 @@ func (fe *fuzzEnv) request(t *testing.T, pattern string, body []byte) (path stri
 		id = out.ID
 	}
 	body = bytes.ReplaceAll(bytes.ReplaceAll(body, []byte("@ORDER@"), []byte(fe.orderID)), []byte("@WH@"), []byte(fe.whID))
-	return strings.NewReplacer("{id}", id, "{sku}", "TSHIRT-RED-M").Replace(p), body
+	return strings.NewReplacer("{id}", id, "{sku}", "TSHIRT-RED-M", "{carrier}", "usps").Replace(p), body
 }
 
 // FuzzJSONRoutes sends every JSON route (the server's own route table) bodies made from valid
