@@ -18,18 +18,27 @@ import (
 
 // trackingRoutes are the routes of tracking, clocks, exceptions and scores (issue 12).
 func (s *Server) trackingRoutes() []route {
-	if s.deps.Tracker == nil {
-		return nil
-	}
 	return []route{
-		{pattern: "POST /v1/tracking-events:batch", handle: s.ingestTrackingEvents},
-		{pattern: "POST /webhooks/carriers/{carrier}", public: true, handle: s.carrierWebhook},
-		{pattern: "GET /v1/shipments/{id}/tracking", handle: s.shipmentTracking},
-		{pattern: "GET /v1/orders/{id}/deadlines", handle: s.orderDeadlines},
-		{pattern: "GET /v1/exceptions", handle: s.listExceptions},
-		{pattern: "POST /v1/exceptions/{id}/resolve", handle: s.resolveException},
-		{pattern: "GET /v1/alerts", handle: s.listAlerts},
-		{pattern: "GET /v1/scores", handle: s.getScores},
+		{pattern: "POST /v1/tracking-events:batch", handle: s.withTracker(s.ingestTrackingEvents)},
+		{pattern: "POST /webhooks/carriers/{carrier}", public: true, handle: s.withTracker(s.carrierWebhook)},
+		{pattern: "GET /v1/shipments/{id}/tracking", handle: s.withTracker(s.shipmentTracking)},
+		{pattern: "GET /v1/orders/{id}/deadlines", handle: s.withTracker(s.orderDeadlines)},
+		{pattern: "GET /v1/exceptions", handle: s.withTracker(s.listExceptions)},
+		{pattern: "POST /v1/exceptions/{id}/resolve", handle: s.withTracker(s.resolveException)},
+		{pattern: "GET /v1/alerts", handle: s.withTracker(s.listAlerts)},
+		{pattern: "GET /v1/scores", handle: s.withTracker(s.getScores)},
+	}
+}
+
+// withTracker answers 501 when the server runs without the tracking service.
+func (s *Server) withTracker(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.deps.Tracker == nil {
+			s.fail(w, r, &apiError{Status: http.StatusNotImplemented, Code: "not_configured",
+				Message: "tracking is not configured on this server"})
+			return
+		}
+		h(w, r)
 	}
 }
 
