@@ -52,6 +52,7 @@ func commands() []command {
 		{"trackno check", "normalise tracking numbers, detect the carrier, verify check digits", runTracknoCheck},
 		{"sim carriers", "run the simulated carrier network alone (--addr, --latency, --fault-rate, --rate-limit, --state)", runSimCarriers},
 		{"sim tiktok", "run the simulated TikTok Shop platform alone (--addr, --app-key, --app-secret, --webhook-url)", runSimTikTok},
+		{"scores", "print the week's logistics scores and LTS per carrier, lane, market or shop (--shop, --period, --group-by)", runScores},
 		{"bench", "measure ingest throughput and GET latency on SQLite (and PostgreSQL with --postgres)", runBench},
 		{"version", "print the version", runVersion},
 	}

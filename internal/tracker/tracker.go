@@ -92,6 +92,9 @@ func (s *Service) WithFigures(f config.Figures) *Service {
 // SetHistory gives the delivery estimate lastmile's delivered history to learn from.
 func (s *Service) SetHistory(h []tracking.Delivery) { s.history = h }
 
+// Now is the service's clock.
+func (s *Service) Now() time.Time { return s.now() }
+
 // Codes are the carrier code tables the service normalises with.
 func (s *Service) Codes() *tracking.Codes { return s.codes }
 

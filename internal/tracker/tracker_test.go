@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -538,6 +539,13 @@ func TestWeekScoresOnAHandComputedFixture(t *testing.T) {
 		check("lts", r.LTS, 15+0.1*(500.0/6)/85*100+5)
 		if r.Pending != 0 {
 			t.Errorf("pending %d after the week", r.Pending)
+		}
+		var out strings.Builder
+		if err := tracker.WriteTable(&out, rep); err != nil {
+			t.Fatal(err)
+		}
+		if tb := out.String(); !strings.Contains(tb, "usps") || !strings.Contains(tb, "29.8") || !strings.Contains(tb, "25.0%") {
+			t.Errorf("table:\n%s", tb)
 		}
 	})
 }
