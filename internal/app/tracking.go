@@ -31,8 +31,9 @@ func (a *App) startTracking(reg *prometheus.Registry) error {
 	webhooks := map[string]bool{}
 	for _, c := range a.Config.Carriers {
 		if secret := c.Config["webhook_secret"]; secret != "" && c.Type == "sim" {
-			a.Tracker.SetWebhook(c.Name, simWebhook{secret: secret})
-			webhooks[c.Name] = true
+			code := c.Config["carrier"] // the simulated carrier's code, as its shipments name it
+			a.Tracker.SetWebhook(code, simWebhook{secret: secret})
+			webhooks[code] = true
 		}
 	}
 	for _, c := range a.Carriers.Carriers() {
