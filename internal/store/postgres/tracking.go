@@ -98,12 +98,13 @@ func (s *Store) IngestTracking(ctx context.Context, shopIDs []string, events []s
 			}
 			return strings.Compare(a.ID, b.ID)
 		})
+		var jobs []store.Job
 		for _, sh := range order {
-			if err := s.changeClocks(ctx, tx, []string{sh.ShopID}, sh.OrderID, sh.ID, fn); err != nil {
+			if err := s.changeClocks(ctx, tx, []string{sh.ShopID}, sh.OrderID, sh.ID, fn, &jobs); err != nil {
 				return fmt.Errorf("shipment %s: %w", sh.ID, err)
 			}
 		}
-		return nil
+		return s.insertJobs(ctx, tx, jobs)
 	})
 	if err != nil {
 		return nil, textError(err)
@@ -167,11 +168,15 @@ func (s *Store) ChangeClocks(ctx context.Context, shopIDs []string, orderID stri
 		return err
 	}
 	return textError(s.inTx(ctx, "change clocks of order "+orderID, func(tx pgx.Tx) error {
-		return s.changeClocks(ctx, tx, shopIDs, orderID, "", fn)
+		var jobs []store.Job
+		if err := s.changeClocks(ctx, tx, shopIDs, orderID, "", fn, &jobs); err != nil {
+			return err
+		}
+		return s.insertJobs(ctx, tx, jobs)
 	}))
 }
 
-func (s *Store) changeClocks(ctx context.Context, tx pgx.Tx, shopIDs []string, orderID, shipmentID string, fn store.ClockFunc) error {
+func (s *Store) changeClocks(ctx context.Context, tx pgx.Tx, shopIDs []string, orderID, shipmentID string, fn store.ClockFunc, jobs *[]store.Job) error {
 	st, err := loadClockState(ctx, tx, shopIDs, orderID, true)
 	if err != nil {
 		return err
@@ -230,7 +235,8 @@ func (s *Store) changeClocks(ctx context.Context, tx pgx.Tx, shopIDs []string, o
 			return fmt.Errorf("write clocks of order %s: %w", st.Order.ID, err)
 		}
 	}
-	return s.insertJobs(ctx, tx, ch.Jobs)
+	*jobs = append(*jobs, ch.Jobs...)
+	return nil
 }
 
 func orEmptyJSON(b json.RawMessage) json.RawMessage {
