@@ -68,6 +68,8 @@ type Store interface {
 	// Returns holds return requests, their labels and inspections, and the return rules
 	// (returns.go).
 	Returns
+	// Connections holds marketplace connections (connections.go).
+	Connections
 }
 
 // MergeFunc is the domain's decision for one incoming order (see order.Merge).
