@@ -172,7 +172,9 @@ func (s *Service) provider(ctx context.Context, sc *tiktok.ShopClient, deliveryO
 	if len(list) == 0 {
 		return "", errRefused{fmt.Sprintf("TikTok lists no shipping provider for delivery option %s", deliveryOption)}
 	}
-	norm := func(v string) string { return strings.ToLower(strings.NewReplacer(" ", "", "-", "", "_", "").Replace(v)) }
+	norm := func(v string) string {
+		return strings.ToLower(strings.NewReplacer(" ", "", "-", "", "_", "").Replace(v))
+	}
 	for _, p := range list {
 		if n := norm(p.Name); n != "" && (n == norm(carrier) || strings.Contains(norm(carrier), n) || strings.Contains(n, norm(carrier))) {
 			return p.ID, nil

@@ -160,7 +160,6 @@ func (s *Service) store(ctx context.Context, c model.Connection, orders []tiktok
 	return stored, refused, nil
 }
 
-
 func (s *Service) runFetchOrder(ctx context.Context, raw json.RawMessage) error {
 	var a FetchArgs
 	if err := json.Unmarshal(raw, &a); err != nil {
