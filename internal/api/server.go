@@ -27,6 +27,7 @@ import (
 	"lastmile/internal/shipping"
 	"lastmile/internal/store"
 	"lastmile/internal/tenant"
+	"lastmile/internal/tiktokshop"
 )
 
 // Deps is what the API needs from the rest of lastmile.
@@ -37,10 +38,12 @@ type Deps struct {
 	Inventory *inventory.Service
 	Shipping  *shipping.Service
 	Returns   *returns.Service
-	Tenants   *tenant.Service
-	Log       *slog.Logger
-	Now       func() time.Time
-	Registry  *prometheus.Registry // metrics are registered here and served at /metrics
+	// TikTok is the TikTok Shop integration; nil when no app is configured.
+	TikTok   *tiktokshop.Service
+	Tenants  *tenant.Service
+	Log      *slog.Logger
+	Now      func() time.Time
+	Registry *prometheus.Registry // metrics are registered here and served at /metrics
 	// Settings are the shops' own settings and effective figures. Nil: a Service over Store
 	// with Config.
 	Settings *settings.Service
@@ -98,7 +101,7 @@ func New(d Deps) (*Server, error) {
 }
 
 func (s *Server) routes() []route {
-	return []route{
+	return append([]route{
 		{pattern: "GET /healthz", public: true, handle: s.healthz},
 		{pattern: "GET /readyz", public: true, handle: s.readyz},
 		{pattern: "GET /metrics", public: true, handle: s.metrics.serve},
@@ -159,7 +162,7 @@ func (s *Server) routes() []route {
 		{pattern: "GET /v1/returns/rules", handle: s.getReturnRules},
 		{pattern: "PUT /v1/returns/rules", handle: s.putReturnRules},
 		{pattern: "POST /v1/returns/rules:dry-run", handle: s.dryRunReturnRules},
-	}
+	}, s.connectionRoutes()...)
 }
 
 // ServeHTTP implements http.Handler: request id, body limit, panic recovery, metrics, then the mux.
