@@ -34,6 +34,10 @@ func (s *Server) connectTikTok(w http.ResponseWriter, r *http.Request) {
 	if !s.decodeBody(w, r, &req) {
 		return
 	}
+	if req.ShopID != "" && !scopeOf(r.Context()).Has(req.ShopID) {
+		s.fail(w, r, fmt.Errorf("shop %s: %w", req.ShopID, model.ErrNotFound))
+		return
+	}
 	if s.deps.TikTok == nil {
 		s.fail(w, r, errTikTokOff)
 		return

@@ -14,6 +14,7 @@ import (
 	"lastmile/internal/config"
 	"lastmile/internal/marketplace/tiktok"
 	tiktoksim "lastmile/internal/marketplace/tiktok/sim"
+	"lastmile/internal/model"
 	"lastmile/internal/store"
 	"lastmile/internal/store/storetest"
 	"lastmile/internal/tiktokshop"
@@ -153,4 +154,27 @@ func grepLines(s, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// connectionIsolationProbes: shop B's key finds nothing of shop A's connection.
+func connectionIsolationProbes(t *testing.T, e *env, shopA, keyB string) map[string]func() response {
+	c := model.Connection{ID: "con_iso", ShopID: shopA, Platform: model.PlatformTikTok, AppKey: "k", ExternalShopID: "iso-7001",
+		ShopCipher: "ROW_iso", Status: model.ConnectionConnected, SealedTokens: []byte{1}, CreatedAt: e.clock.now(), UpdatedAt: e.clock.now()}
+	if _, err := e.store.PutConnection(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	return map[string]func() response{
+		"POST /v1/connections/tiktok": func() response {
+			return e.do("POST", "/v1/connections/tiktok", keyB, map[string]any{"auth_code": "x", "shop_id": shopA})
+		},
+		"GET /v1/connections": func() response {
+			r := e.do("GET", "/v1/connections", keyB, nil)
+			if r.status != http.StatusOK || strings.Contains(string(r.body), c.ID) {
+				t.Fatalf("shop B lists shop A's connection: %d %s", r.status, r.body)
+			}
+			return response{status: http.StatusNotFound} // absent, as required
+		},
+		"GET /v1/connections/{id}":       func() response { return e.do("GET", "/v1/connections/"+c.ID, keyB, nil) },
+		"POST /v1/connections/{id}/sync": func() response { return e.do("POST", "/v1/connections/"+c.ID+"/sync", keyB, nil) },
+	}
 }
