@@ -25,7 +25,11 @@ func (a *App) newTikTok(reg prometheus.Registerer) error {
 	if err != nil {
 		return fmt.Errorf("tiktok: %w", err)
 	}
-	sealer, err := tiktokshop.NewSealer(t.TokenKey)
+	key, derived := t.SealKey()
+	if derived {
+		a.log.Warn("tiktok_token_key is not set: the sellers' tokens are sealed under a key derived from the app secret; set LASTMILE_TIKTOK_TOKEN_KEY so that rotating the secret keeps them")
+	}
+	sealer, err := tiktokshop.NewSealer(key)
 	if err != nil {
 		return err
 	}

@@ -89,7 +89,7 @@ var processKeys = []processKey{
 		"LASTMILE_TIKTOK_APP_SECRET", func(c *Config) any { return &c.TikTok.AppSecret }},
 	{key{name: "tiktok_api_base", kind: kindText, rule: "R-API-1", doc: "the TikTok Shop API host's URL (the auth host too); empty: the platform's; the simulator's URL in tests and the demo"},
 		"LASTMILE_TIKTOK_API_BASE", func(c *Config) any { return &c.TikTok.APIBase }},
-	{key{name: "tiktok_token_key", kind: kindText, rule: "R-API-2", secret: true, doc: "seals the sellers' TikTok tokens at rest (AES-256-GCM); at least 16 characters, required with tiktok_app_key; never printed nor logged"},
+	{key{name: "tiktok_token_key", kind: kindText, rule: "R-API-2", secret: true, doc: "seals the sellers' TikTok tokens at rest (AES-256-GCM); at least 16 characters; empty: a key derived from the app secret (warned at start); never printed nor logged"},
 		"LASTMILE_TIKTOK_TOKEN_KEY", func(c *Config) any { return &c.TikTok.TokenKey }},
 	{key{name: "tiktok_sync_interval", kind: kindDuration, rule: "R-API-1", doc: "how often every connected TikTok shop's orders are pulled by update_time, under the webhooks"},
 		"LASTMILE_TIKTOK_SYNC_INTERVAL", func(c *Config) any { return &c.TikTok.SyncInterval }},

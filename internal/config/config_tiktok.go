@@ -17,7 +17,8 @@ type TikTok struct {
 	// the simulator (tiktok_api_base).
 	APIBase string
 	// TokenKey seals the sellers' tokens at rest (AES-256-GCM under a key derived from it); at
-	// least 16 characters; required with AppKey (tiktok_token_key). Never printed nor logged.
+	// least 16 characters (tiktok_token_key). Empty: a key derived from AppSecret, with a
+	// warning at start. Never printed nor logged.
 	TokenKey string
 	// SyncInterval is how often every connected shop's orders are pulled by update_time, the
 	// safety net under the webhooks (tiktok_sync_interval, R-API-1).
@@ -40,8 +41,8 @@ func (t TikTok) check() []error {
 	if t.AppSecret == "" {
 		bad("tiktok_app_secret", "the app secret is required with tiktok_app_key (LASTMILE_TIKTOK_APP_SECRET)")
 	}
-	if len(t.TokenKey) < 16 {
-		bad("tiktok_token_key", "at least 16 characters are required with tiktok_app_key: it seals the sellers' tokens at rest (LASTMILE_TIKTOK_TOKEN_KEY; e.g. the output of `openssl rand -base64 32`)")
+	if t.TokenKey != "" && len(t.TokenKey) < 16 {
+		bad("tiktok_token_key", "at least 16 characters: it seals the sellers' tokens at rest (LASTMILE_TIKTOK_TOKEN_KEY; e.g. the output of `openssl rand -base64 32`)")
 	}
 	if t.APIBase != "" {
 		if u, err := url.Parse(t.APIBase); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -49,6 +50,15 @@ func (t TikTok) check() []error {
 		}
 	}
 	return errs
+}
+
+// SealKey is the secret the sellers' tokens are sealed under: TokenKey, else one derived from
+// the app secret (a separate key is better: rotating the app secret then keeps the tokens).
+func (t TikTok) SealKey() (key string, derived bool) {
+	if t.TokenKey != "" {
+		return t.TokenKey, false
+	}
+	return "derived from the app secret\x00" + t.AppSecret, true
 }
 
 // checkTikTok is Validate's part for the TikTok keys.
