@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"lastmile/internal/marketplace/tiktok"
+	"lastmile/internal/model"
 	"lastmile/internal/order"
 	"lastmile/internal/store"
 )
@@ -71,6 +72,9 @@ type Deps struct {
 	// Sealer seals the sellers' tokens at rest.
 	Sealer *Sealer
 	Config Config
+	// Catalogue, when set, completes a platform order's line with what the platform does not
+	// send (weight, dimensions, customs description) from the seller's product data.
+	Catalogue func(shopID string, l *model.Line)
 	// Registry receives the integration's metrics; nil keeps them unregistered.
 	Registry prometheus.Registerer
 	Now      func() time.Time
@@ -101,6 +105,9 @@ func NewService(d Deps) (*Service, error) {
 	}
 	return &Service{d: d, cfg: d.Config.withDefaults(), m: m}, nil
 }
+
+// UseCatalogue sets Deps.Catalogue; call it before the jobs start.
+func (s *Service) UseCatalogue(fn func(shopID string, l *model.Line)) { s.d.Catalogue = fn }
 
 // Config is the Service's timing, defaults filled.
 func (s *Service) Config() Config { return s.cfg }

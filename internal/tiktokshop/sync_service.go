@@ -134,6 +134,11 @@ func (s *Service) store(ctx context.Context, c model.Connection, orders []tiktok
 			continue
 		}
 		m.Order.Deadlines = m.Deadlines
+		if s.d.Catalogue != nil {
+			for i := range m.Order.Lines {
+				s.d.Catalogue(c.ShopID, &m.Order.Lines[i])
+			}
+		}
 		batch = append(batch, m.Order)
 	}
 	if len(batch) == 0 {
