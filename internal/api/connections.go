@@ -20,7 +20,65 @@ func (s *Server) connectionRoutes() []route {
 		{pattern: "GET /v1/connections/{id}", handle: s.getConnection},
 		{pattern: "POST /v1/connections/{id}/sync", handle: s.syncConnection},
 		{pattern: "POST /webhooks/tiktok", public: true, handle: s.tiktokWebhook},
+		{pattern: "GET /v1/cancellations", handle: s.listCancellations},
+		{pattern: "POST /v1/cancellations/{id}/approve", handle: s.approveCancellation},
+		{pattern: "POST /v1/cancellations/{id}/reject", handle: s.rejectCancellation},
 	}
+}
+
+// listCancellations is GET /v1/cancellations: the buyers' pending cancellation requests of
+// the key's connected TikTok shops, each with its deadline (R-ORD-4), the nearest first.
+func (s *Server) listCancellations(w http.ResponseWriter, r *http.Request) {
+	if s.deps.TikTok == nil {
+		writeJSON(w, http.StatusOK, map[string]any{"cancellations": []any{}})
+		return
+	}
+	list, err := s.deps.TikTok.Cancellations(r.Context(), scopeOf(r.Context()))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"cancellations": list})
+}
+
+// approveCancellation is POST /v1/cancellations/{id}/approve: accept the buyer's request on
+// the platform and cancel the order in lastmile, releasing its stock.
+func (s *Server) approveCancellation(w http.ResponseWriter, r *http.Request) {
+	var body struct{}
+	if !s.decodeOptionalBody(w, r, &body) {
+		return
+	}
+	if s.deps.TikTok == nil {
+		s.fail(w, r, fmt.Errorf("cancellation %s: %w", r.PathValue("id"), model.ErrNotFound))
+		return
+	}
+	c, err := s.deps.TikTok.ApproveCancellation(r.Context(), scopeOf(r.Context()), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+// rejectCancellation is POST /v1/cancellations/{id}/reject {"reason"}: refuse the buyer's
+// request on the platform; the reason is shown to the buyer.
+func (s *Server) rejectCancellation(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Reason string `json:"reason"`
+	}
+	if !s.decodeBody(w, r, &body) {
+		return
+	}
+	if s.deps.TikTok == nil {
+		s.fail(w, r, fmt.Errorf("cancellation %s: %w", r.PathValue("id"), model.ErrNotFound))
+		return
+	}
+	c, err := s.deps.TikTok.RejectCancellation(r.Context(), scopeOf(r.Context()), r.PathValue("id"), body.Reason)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
 }
 
 // errTikTokOff answers a TikTok call on a server with no TikTok app configured.

@@ -174,7 +174,20 @@ func connectionIsolationProbes(t *testing.T, e *env, shopA, keyB string) map[str
 			}
 			return response{status: http.StatusNotFound} // absent, as required
 		},
-		"GET /v1/connections/{id}":       func() response { return e.do("GET", "/v1/connections/"+c.ID, keyB, nil) },
+		"GET /v1/connections/{id}": func() response { return e.do("GET", "/v1/connections/"+c.ID, keyB, nil) },
+		"GET /v1/cancellations": func() response {
+			r := e.do("GET", "/v1/cancellations", keyB, nil)
+			if r.status != http.StatusOK || strings.Contains(string(r.body), c.ID) {
+				t.Fatalf("shop B lists shop A's cancellations: %d %s", r.status, r.body)
+			}
+			return response{status: http.StatusNotFound} // absent, as required
+		},
+		"POST /v1/cancellations/{id}/approve": func() response {
+			return e.do("POST", "/v1/cancellations/"+c.ID+":5800001/approve", keyB, nil)
+		},
+		"POST /v1/cancellations/{id}/reject": func() response {
+			return e.do("POST", "/v1/cancellations/"+c.ID+":5800001/reject", keyB, `{"reason":"no"}`)
+		},
 		"POST /v1/connections/{id}/sync": func() response { return e.do("POST", "/v1/connections/"+c.ID+"/sync", keyB, nil) },
 	}
 }
