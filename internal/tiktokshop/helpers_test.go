@@ -45,7 +45,7 @@ const (
 
 // env is one test's world: a sim, a store with shops shop_us and shop_gb, the service.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	clock *clock
 	sim   *sim.Sim
 	st    store.Store
@@ -56,7 +56,7 @@ type env struct {
 	received map[int]int
 }
 
-func newEnv(t *testing.T, st store.Store, opts sim.Options) *env {
+func newEnv(t testing.TB, st store.Store, opts sim.Options) *env {
 	t.Helper()
 	ctx := context.Background()
 	e := &env{t: t, clock: &clock{t: time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)}, st: st, received: map[int]int{}}

@@ -83,9 +83,10 @@ type Deps struct {
 
 // Service is the TikTok Shop integration's use cases.
 type Service struct {
-	d   Deps
-	cfg Config
-	m   *metrics
+	d     Deps
+	cfg   Config
+	m     *metrics
+	group *groupEnqueuer // the webhooks' jobs, committed together
 }
 
 // NewService checks d and returns the Service.
@@ -103,7 +104,7 @@ func NewService(d Deps) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{d: d, cfg: d.Config.withDefaults(), m: m}, nil
+	return &Service{d: d, cfg: d.Config.withDefaults(), m: m, group: &groupEnqueuer{st: d.Store}}, nil
 }
 
 // UseCatalogue sets Deps.Catalogue; call it before the jobs start.

@@ -9,7 +9,6 @@ import (
 	"lastmile/internal/marketplace/tiktok"
 	"lastmile/internal/model"
 	"lastmile/internal/returns"
-	"lastmile/internal/store"
 )
 
 // Receipt is what Receive did with a webhook whose signature was right: the caller answers 200
@@ -93,22 +92,14 @@ func (s *Service) Receive(ctx context.Context, authorization string, body []byte
 		s.d.Log.Warn("tiktok order webhook without an order id; acknowledged", "type", w.Type, "notification", w.NotificationID)
 		return r, nil
 	}
-	// One job per event version: duplicates of a webhook waiting to run are one job, and a later
-	// update of the same order gets a job of its own (the fetch reads the order as it then is).
+	// The event's orders are fetched by a job, merged with the other webhooks arriving at the
+	// same time (groupJobs); the answer waits for the job's commit.
 	key := fmt.Sprintf("%s/%v/%d/%d", w.ShopID, orderIDs, w.Type, update)
 	if update == 0 {
 		key += "/" + w.NotificationID
 	}
-	for len(orderIDs) > 0 {
-		n := min(len(orderIDs), tiktok.MaxOrderIDs)
-		j, err := store.NewJob(FetchArgs{TikTokShopID: w.ShopID, OrderIDs: orderIDs[:n]}, store.UniqueBy(key+"/"+strconv.Itoa(len(orderIDs))))
-		if err != nil {
-			return Receipt{}, err
-		}
-		if err := s.d.Store.EnqueueJobs(ctx, j); err != nil {
-			return Receipt{}, fmt.Errorf("enqueue the fetch of tiktok orders: %w", err)
-		}
-		orderIDs = orderIDs[n:]
+	if err := s.group.enqueueFetch(ctx, fetchItem{shop: w.ShopID, ids: orderIDs, key: key}); err != nil {
+		return Receipt{}, fmt.Errorf("enqueue the fetch of tiktok orders: %w", err)
 	}
 	r.Action = "fetch_order"
 	return r, nil
@@ -131,7 +122,7 @@ func (s *Service) receiveReturn(ctx context.Context, w tiktok.Webhook) (Receipt,
 	if err != nil {
 		return Receipt{}, err
 	}
-	if err := s.d.Store.EnqueueJobs(ctx, j); err != nil {
+	if err := s.group.enqueue(ctx, j); err != nil {
 		return Receipt{}, fmt.Errorf("enqueue the return event: %w", err)
 	}
 	r.Action = "return_event"
