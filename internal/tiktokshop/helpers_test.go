@@ -74,8 +74,11 @@ func newEnv(t testing.TB, st store.Store, opts sim.Options) *env {
 	}))
 	t.Cleanup(e.hooks.Close)
 	opts.Now, opts.Tick = e.clock.Now, -1
-	if opts.WebhookURL == "" {
+	switch opts.WebhookURL {
+	case "":
 		opts.WebhookURL = e.hooks.URL
+	case noWebhooks:
+		opts.WebhookURL = ""
 	}
 	sm, err := sim.Start(ctx, opts)
 	if err != nil {
@@ -108,6 +111,9 @@ func newEnv(t testing.TB, st store.Store, opts sim.Options) *env {
 	}
 	return e
 }
+
+// noWebhooks as Options.WebhookURL makes newEnv's sim send no webhooks.
+const noWebhooks = "none"
 
 var allShops = model.Scope{ShopIDs: []string{"shop_us", "shop_gb"}}
 
