@@ -78,7 +78,9 @@ func (s *Service) Sync(ctx context.Context, id string) (SyncResult, error) {
 		return SyncResult{}, nil
 	}
 	now := s.now()
-	r := SyncResult{To: now.Truncate(time.Second)}
+	// update_time is in whole seconds and the upper bound is exclusive: the window ends after
+	// the current second, so an order updated just now is read now.
+	r := SyncResult{To: now.Truncate(time.Second).Add(time.Second)}
 	if c.SyncCursor.IsZero() {
 		r.From = now.Add(-s.cfg.InitialLookback).Truncate(time.Second)
 	} else {
