@@ -109,7 +109,7 @@ func TestTikTokOrderShipsAndComesBackShipped(t *testing.T) {
 	json.Unmarshal(do("POST", "/v1/warehouses", map[string]any{"code": "LAX1", "name": "Los Angeles", "type": "overseas", "address": addr,
 		"ship_from": addr, "return_address": addr, "time_zone": "America/Los_Angeles", "cut_off": "14:00",
 		"working_days": []string{"mon", "tue", "wed", "thu", "fri"},
-		"transit": []any{map[string]any{"country": "US", "min_days": 3, "max_days": 5, "service": "ground"}}}, http.StatusCreated), &wh)
+		"transit":      []any{map[string]any{"country": "US", "min_days": 3, "max_days": 5, "service": "ground"}}}, http.StatusCreated), &wh)
 	for _, l := range o.Lines {
 		do("PUT", "/v1/warehouses/"+wh.ID+"/stock/"+l.SKU, map[string]any{"on_hand": 50, "reason": "count"}, http.StatusOK)
 	}

@@ -120,6 +120,11 @@ func TestWebhooksDroppedAndDuplicatedStillEveryOrderOnce(t *testing.T) {
 		ctx := context.Background()
 		c := e.connect("shop_us", "")
 		e.runJobs()
+		// The connection's first pull runs before the orders exist: they come by webhook first.
+		e.waitFor("the first pull", func() bool {
+			got, err := st.GetConnection(ctx, nil, c.ID)
+			return err == nil && got.LastSyncAt != nil
+		})
 		ids, err := e.sim.CreateOrders(simUS, 200)
 		if err != nil {
 			t.Fatal(err)
