@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,6 +28,7 @@ import (
 	"lastmile/internal/shipping"
 	"lastmile/internal/store"
 	"lastmile/internal/tenant"
+	"lastmile/internal/tiktokshop"
 	"lastmile/internal/tracker"
 )
 
@@ -39,10 +41,12 @@ type Deps struct {
 	Shipping  *shipping.Service
 	Returns   *returns.Service
 	Tracker   *tracker.Service // tracking, clocks, exceptions and scores (tracking.go); nil: no such routes
-	Tenants   *tenant.Service
-	Log       *slog.Logger
-	Now       func() time.Time
-	Registry  *prometheus.Registry // metrics are registered here and served at /metrics
+	// TikTok is the TikTok Shop integration; nil when no app is configured.
+	TikTok   *tiktokshop.Service
+	Tenants  *tenant.Service
+	Log      *slog.Logger
+	Now      func() time.Time
+	Registry *prometheus.Registry // metrics are registered here and served at /metrics
 	// Settings are the shops' own settings and effective figures. Nil: a Service over Store
 	// with Config.
 	Settings *settings.Service
@@ -100,7 +104,7 @@ func New(d Deps) (*Server, error) {
 }
 
 func (s *Server) routes() []route {
-	return append([]route{
+	return slices.Concat([]route{
 		{pattern: "GET /healthz", public: true, handle: s.healthz},
 		{pattern: "GET /readyz", public: true, handle: s.readyz},
 		{pattern: "GET /metrics", public: true, handle: s.metrics.serve},
@@ -161,7 +165,10 @@ func (s *Server) routes() []route {
 		{pattern: "GET /v1/returns/rules", handle: s.getReturnRules},
 		{pattern: "PUT /v1/returns/rules", handle: s.putReturnRules},
 		{pattern: "POST /v1/returns/rules:dry-run", handle: s.dryRunReturnRules},
-	}, s.trackingRoutes()...)
+	},
+		s.trackingRoutes(),
+		s.connectionRoutes(),
+	)
 }
 
 // ServeHTTP implements http.Handler: request id, body limit, panic recovery, metrics, then the mux.

@@ -62,6 +62,8 @@ type Config struct {
 	// it inside this process (the demo), an http:// URL uses a standalone `lastmile sim carriers`
 	// there; empty: only Carriers.
 	CarrierNetwork string
+	// TikTok is the TikTok Shop app shops connect through (tiktok_*; config_tiktok.go).
+	TikTok TikTok
 }
 
 // Carrier configures one carrier account: an adapter type ("sim", "ratecard") and its settings
@@ -114,6 +116,9 @@ func (c Config) WithDefaults() Config {
 	if c.SettingsCacheTTL == 0 {
 		c.SettingsCacheTTL = 5 * time.Second
 	}
+	if c.TikTok.SyncInterval == 0 {
+		c.TikTok.SyncInterval = 5 * time.Minute
+	}
 	markets := DefaultMarkets()
 	maps.Copy(markets, c.Markets)
 	c.Markets = markets
@@ -151,6 +156,9 @@ func (c Config) Validate() error {
 	}
 	if n := c.CarrierNetwork; n != "" && n != "sim" && !strings.HasPrefix(n, "http://") && !strings.HasPrefix(n, "https://") {
 		bad("carrier_network", fmt.Errorf("%q: want sim (in this process) or the http:// URL of a `lastmile sim carriers`", n))
+	}
+	if err := c.checkTikTok(); err != nil {
+		errs = append(errs, err)
 	}
 	if c.RateCards == "" && !c.BuiltinCards() {
 		bad("rate_cards_builtin", errors.New("false without a rate_cards directory leaves nothing to quote with; set rate_cards or rate_cards_builtin: true"))

@@ -71,6 +71,8 @@ type Store interface {
 	// Tracking holds tracking events and states, the clocks' due-time index, exceptions and
 	// deadline alerts (tracking.go).
 	Tracking
+	// Connections holds marketplace connections (connections.go).
+	Connections
 }
 
 // MergeFunc is the domain's decision for one incoming order (see order.Merge).
