@@ -68,6 +68,8 @@ type Store interface {
 	// Returns holds return requests, their labels and inspections, and the return rules
 	// (returns.go).
 	Returns
+	// Webhooks holds outbound webhook subscriptions and their deliveries (webhooks.go).
+	Webhooks
 }
 
 // MergeFunc is the domain's decision for one incoming order (see order.Merge).
