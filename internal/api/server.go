@@ -20,6 +20,7 @@ import (
 	"lastmile/internal/ident"
 	"lastmile/internal/inventory"
 	"lastmile/internal/model"
+	"lastmile/internal/notify"
 	"lastmile/internal/order"
 	"lastmile/internal/rating"
 	"lastmile/internal/returns"
@@ -37,6 +38,7 @@ type Deps struct {
 	Inventory *inventory.Service
 	Shipping  *shipping.Service
 	Returns   *returns.Service
+	Notify    *notify.Service
 	Tenants   *tenant.Service
 	Log       *slog.Logger
 	Now       func() time.Time
@@ -98,7 +100,7 @@ func New(d Deps) (*Server, error) {
 }
 
 func (s *Server) routes() []route {
-	return []route{
+	return append([]route{
 		{pattern: "GET /healthz", public: true, handle: s.healthz},
 		{pattern: "GET /readyz", public: true, handle: s.readyz},
 		{pattern: "GET /metrics", public: true, handle: s.metrics.serve},
@@ -159,7 +161,7 @@ func (s *Server) routes() []route {
 		{pattern: "GET /v1/returns/rules", handle: s.getReturnRules},
 		{pattern: "PUT /v1/returns/rules", handle: s.putReturnRules},
 		{pattern: "POST /v1/returns/rules:dry-run", handle: s.dryRunReturnRules},
-	}
+	}, s.webhookRoutes()...)
 }
 
 // ServeHTTP implements http.Handler: request id, body limit, panic recovery, metrics, then the mux.
