@@ -123,12 +123,23 @@ func (e *env) deliveries(statuses ...model.WebhookDeliveryStatus) []model.Webhoo
 	return ds
 }
 
+// dump logs the deliveries and the service's log, for a failure's message.
+func (e *env) dump() {
+	for _, d := range e.deliveries() {
+		e.t.Logf("delivery %s %s order %q %s attempts %d last %d %q", d.ID, d.EventID, d.OrderID, d.Status, d.Attempts, d.LastStatusCode, d.LastError)
+	}
+	e.t.Logf("log:\n%s", e.log.String())
+}
+
 // waitFor polls cond until it holds, for up to 30 seconds.
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t *testing.T, what string, cond func() bool, dump ...func()) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
+			for _, d := range dump {
+				d()
+			}
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -259,4 +270,3 @@ func (l *logBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.buf.String()
 }
-

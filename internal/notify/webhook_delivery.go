@@ -37,10 +37,13 @@ type DeliverArgs struct {
 func (DeliverArgs) Kind() string { return KindDeliver }
 
 // deliverJob is the job of a pending delivery's next attempt, due at its NextAttemptAt (now when
-// unset), one per (delivery, attempt).
+// unset). It carries no unique key: the store makes a delivery pending, with its job, only on a
+// change of its state, and Deliver does nothing unless the delivery is pending at the attempt
+// the job is for (a job may be made while the run that paused the delivery still finishes,
+// which a unique key would drop).
 func (s *Service) deliverJob(d model.WebhookDelivery) (store.Job, error) {
 	attempt := d.Attempts + 1
-	opts := []store.JobOption{store.UniqueBy(d.ID + ":" + strconv.Itoa(attempt))}
+	var opts []store.JobOption
 	if d.NextAttemptAt != nil {
 		opts = append(opts, store.RunAt(*d.NextAttemptAt))
 	}
@@ -70,7 +73,18 @@ func (s *Service) Jobs() []JobHandler {
 			if err := json.Unmarshal(j.Args, &ev); err != nil {
 				return permanent{fmt.Errorf("%s args: %w", KindEvent, err)}
 			}
-			_, err := s.FanOut(ctx, EventID(j.ID), j.CreatedAt, ev)
+			if ev.OrderID != "" && ev.ShopID != "" {
+				// An earlier event of the same order is fanned out first: the order's
+				// deliveries are queued in the order of its events.
+				waiting, err := s.d.Store.EarlierNotifyEventWaiting(ctx, ev.ShopID, ev.OrderID, j.ID)
+				if err != nil {
+					return err
+				}
+				if waiting {
+					return snooze{after: earlierEventWait}
+				}
+			}
+			_, err := s.FanOut(ctx, EventID(j.ID, j.CreatedAt), j.CreatedAt, ev)
 			return err
 		}},
 		{Kind: KindDeliver, Run: func(ctx context.Context, j Job) error {
@@ -83,8 +97,23 @@ func (s *Service) Jobs() []JobHandler {
 	}
 }
 
-// EventID is the id of the event that the notify.event job jobID carries.
-func EventID(jobID int64) string { return "evt_" + strconv.FormatInt(jobID, 10) }
+// EventID is the id of the event that the notify.event job jobID, enqueued at created, carries:
+// the same on every run of the job, and distinct from other jobs' even where the database reuses
+// the id of a deleted job (SQLite).
+func EventID(jobID int64, created time.Time) string {
+	return "evt_" + strconv.FormatInt(created.UnixMicro(), 36) + "_" + strconv.FormatInt(jobID, 36)
+}
+
+// earlierEventWait is how long a fan-out waits before it looks again for an earlier event of
+// its order.
+const earlierEventWait = 100 * time.Millisecond
+
+// snooze runs the job again after a while without counting an attempt (the job engine reads
+// RetryAfter).
+type snooze struct{ after time.Duration }
+
+func (e snooze) Error() string             { return "an earlier event of the order is not fanned out yet" }
+func (e snooze) RetryAfter() time.Duration { return e.after }
 
 // permanent is a job error no retry can fix.
 type permanent struct{ err error }

@@ -48,6 +48,12 @@ type Webhooks interface {
 	// ReplayWebhookDelivery makes a delivered or failed delivery pending again, due at at, with
 	// job(delivery); ErrNotFound outside shopIDs, ErrConflict when it is queued or pending.
 	ReplayWebhookDelivery(ctx context.Context, shopIDs []string, id string, at time.Time, job WebhookJobFunc) (model.WebhookDelivery, error)
+	// EarlierNotifyEventWaiting reports whether a notify.event job (model.KindNotifyEvent) of
+	// the shop and order with an id below jobID has not finished (completed, cancelled or given
+	// up): the fan-out of jobID's event waits for it, so that the deliveries of one order are
+	// queued in the order of its events. Changes of one order lock it, so their jobs' ids follow
+	// their commits.
+	EarlierNotifyEventWaiting(ctx context.Context, shopID, orderID string, jobID int64) (bool, error)
 }
 
 // WebhookJobFunc is the job that makes a pending delivery's next attempt.

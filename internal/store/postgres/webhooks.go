@@ -402,3 +402,13 @@ func (s *Store) ReplayWebhookDelivery(ctx context.Context, shopIDs []string, id 
 	})
 	return out, err
 }
+
+// EarlierNotifyEventWaiting implements store.Webhooks on River's job table.
+func (s *Store) EarlierNotifyEventWaiting(ctx context.Context, shopID, orderID string, jobID int64) (bool, error) {
+	var waiting bool
+	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM river_job WHERE kind = $1 AND id < $2
+		AND state NOT IN ('completed', 'cancelled', 'discarded')
+		AND args->>'shop_id' = $3 AND args->>'order_id' = $4)`,
+		model.KindNotifyEvent, jobID, shopID, orderID).Scan(&waiting)
+	return waiting, wrap(err, "earlier notify events")
+}

@@ -416,3 +416,13 @@ func (s *Store) ReplayWebhookDelivery(ctx context.Context, shopIDs []string, id 
 	})
 	return out, err
 }
+
+// EarlierNotifyEventWaiting implements store.Webhooks on River's job table.
+func (s *Store) EarlierNotifyEventWaiting(ctx context.Context, shopID, orderID string, jobID int64) (bool, error) {
+	var waiting bool
+	err := s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM river_job WHERE kind = ? AND id < ?
+		AND state NOT IN ('completed', 'cancelled', 'discarded')
+		AND json_extract(args, '$.shop_id') = ? AND json_extract(args, '$.order_id') = ?)`,
+		model.KindNotifyEvent, jobID, shopID, orderID).Scan(&waiting)
+	return waiting, wrap(err, "earlier notify events")
+}
