@@ -18,6 +18,7 @@ import (
 	"lastmile/internal/config"
 	"lastmile/internal/inventory"
 	"lastmile/internal/model"
+	"lastmile/internal/notify"
 	"lastmile/internal/order"
 	"lastmile/internal/returns"
 	"lastmile/internal/store"
@@ -38,6 +39,8 @@ type env struct {
 	shipping *shipping.Service
 	// returns is the server's returns service, for tests that run its jobs.
 	returns *returns.Service
+	// notify is the server's webhooks service, for tests that fan events out.
+	notify *notify.Service
 }
 
 // clock is a settable test clock.
@@ -78,6 +81,7 @@ func newEnvWith(t testing.TB, st store.Store, cfg config.Config, tune func(*Deps
 		Log:       log, Now: c.now, Registry: prometheus.NewRegistry()}
 	d.Shipping = newShipping(t, st, cfg, d.Inventory, c.now)
 	d.Returns = newReturns(t, st, cfg, c.now)
+	d.Notify = newNotify(t, st, c.now)
 	if tune != nil {
 		tune(&d)
 	}
@@ -87,7 +91,8 @@ func newEnvWith(t testing.TB, st store.Store, cfg config.Config, tune func(*Deps
 	}
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
-	return &env{t: t, url: hs.URL, srv: srv, store: st, tenants: tenants, clock: c, cfg: cfg, shipping: d.Shipping, returns: d.Returns}
+	return &env{t: t, url: hs.URL, srv: srv, store: st, tenants: tenants, clock: c, cfg: cfg, shipping: d.Shipping, returns: d.Returns,
+		notify: d.Notify}
 }
 
 // shop creates a shop on market and a key for it.

@@ -166,6 +166,9 @@ func TestCrossShopIsolationEveryRoute(t *testing.T) {
 		for pattern, probe := range returnsIsolationProbes(t, e, keyA, keyB) {
 			probes[pattern] = probe
 		}
+		for pattern, probe := range webhookIsolationProbes(t, e, keyA, keyB) {
+			probes[pattern] = probe
+		}
 		s := &Server{}
 		for _, rt := range s.routes() {
 			if rt.public || rt.stateless {
