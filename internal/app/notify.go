@@ -11,8 +11,16 @@ import (
 // startNotify builds the notify service and registers its jobs on the engine: the fan-out of
 // every notify.event the other services enqueue, and the webhook deliveries.
 func (a *App) startNotify(opt Options) error {
+	cfg := opt.Notify
+	if cfg.RetrySchedule == nil {
+		// Checked by config.Validate.
+		cfg.RetrySchedule, _ = a.Config.WebhookRetries()
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = a.Config.WebhookTimeout
+	}
 	var err error
-	a.Notify, err = notify.NewService(notify.Deps{Store: a.Store, Config: opt.Notify, Now: a.now, Log: a.log})
+	a.Notify, err = notify.NewService(notify.Deps{Store: a.Store, Config: cfg, Now: a.now, Log: a.log})
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}

@@ -62,6 +62,31 @@ type Config struct {
 	// it inside this process (the demo), an http:// URL uses a standalone `lastmile sim carriers`
 	// there; empty: only Carriers.
 	CarrierNetwork string
+	// WebhookTimeout bounds one attempt of an outbound webhook delivery (webhook_timeout).
+	WebhookTimeout time.Duration
+	// WebhookRetrySchedule is the wait before each retry of a failed webhook delivery, comma
+	// separated durations; the attempt after the last wait failing fails the delivery and
+	// disables its subscription (webhook_retry_schedule). Read it with WebhookRetries.
+	WebhookRetrySchedule string
+}
+
+// DefaultWebhookRetrySchedule retries a failing endpoint for about three days.
+const DefaultWebhookRetrySchedule = "5s,5m,30m,2h,5h,10h,10h,10h,10h,10h,10h,10h"
+
+// WebhookRetries parses WebhookRetrySchedule: every wait a positive duration, at most 100.
+func (c Config) WebhookRetries() ([]time.Duration, error) {
+	var out []time.Duration
+	for _, f := range strings.Split(c.WebhookRetrySchedule, ",") {
+		d, err := time.ParseDuration(strings.TrimSpace(f))
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("%q: want comma-separated positive durations, e.g. %s", f, DefaultWebhookRetrySchedule)
+		}
+		out = append(out, d)
+	}
+	if len(out) > 100 {
+		return nil, fmt.Errorf("%d waits: at most 100", len(out))
+	}
+	return out, nil
 }
 
 // Carrier configures one carrier account: an adapter type ("sim", "ratecard") and its settings
@@ -114,6 +139,12 @@ func (c Config) WithDefaults() Config {
 	if c.SettingsCacheTTL == 0 {
 		c.SettingsCacheTTL = 5 * time.Second
 	}
+	if c.WebhookTimeout == 0 {
+		c.WebhookTimeout = 15 * time.Second
+	}
+	if c.WebhookRetrySchedule == "" {
+		c.WebhookRetrySchedule = DefaultWebhookRetrySchedule
+	}
 	markets := DefaultMarkets()
 	maps.Copy(markets, c.Markets)
 	c.Markets = markets
@@ -151,6 +182,12 @@ func (c Config) Validate() error {
 	}
 	if n := c.CarrierNetwork; n != "" && n != "sim" && !strings.HasPrefix(n, "http://") && !strings.HasPrefix(n, "https://") {
 		bad("carrier_network", fmt.Errorf("%q: want sim (in this process) or the http:// URL of a `lastmile sim carriers`", n))
+	}
+	if _, err := c.WebhookRetries(); err != nil {
+		bad("webhook_retry_schedule", err)
+	}
+	if c.WebhookTimeout > time.Minute {
+		bad("webhook_timeout", fmt.Errorf("%v: at most 1m; an endpoint should answer at once and work later", c.WebhookTimeout))
 	}
 	if c.RateCards == "" && !c.BuiltinCards() {
 		bad("rate_cards_builtin", errors.New("false without a rate_cards directory leaves nothing to quote with; set rate_cards or rate_cards_builtin: true"))

@@ -81,6 +81,10 @@ var processKeys = []processKey{
 		"LASTMILE_RATE_CARDS_BUILTIN", func(c *Config) any { return &c.RateCardsBuiltin }},
 	{key{name: "carrier_network", kind: kindText, doc: "the simulated carrier network's carriers: sim runs it in this process, an http:// URL uses a standalone `lastmile sim carriers`; empty: only the carriers list"},
 		"LASTMILE_CARRIERS", func(c *Config) any { return &c.CarrierNetwork }},
+	{key{name: "webhook_timeout", kind: kindDuration, doc: "how long one attempt of an outbound webhook delivery may take, at most 1m"},
+		"LASTMILE_WEBHOOK_TIMEOUT", func(c *Config) any { return &c.WebhookTimeout }},
+	{key{name: "webhook_retry_schedule", kind: kindText, doc: "the waits before each retry of a failed webhook delivery, comma-separated durations; when the attempt after the last fails, the delivery fails and its subscription is disabled"},
+		"LASTMILE_WEBHOOK_RETRY_SCHEDULE", func(c *Config) any { return &c.WebhookRetrySchedule }},
 }
 
 var marketKeys = []marketKey{
