@@ -70,6 +70,8 @@ type Store interface {
 	Returns
 	// Webhooks holds outbound webhook subscriptions and their deliveries (webhooks.go).
 	Webhooks
+	// Messages holds buyer message templates and the log of messages sent (messages.go).
+	Messages
 }
 
 // MergeFunc is the domain's decision for one incoming order (see order.Merge).

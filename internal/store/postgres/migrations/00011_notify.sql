@@ -39,6 +39,41 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_open ON webhook_deliveries (subscription_id, seq) WHERE status IN ('queued', 'pending');
 CREATE INDEX webhook_deliveries_shop ON webhook_deliveries (shop_id, created_at, id);
 
+-- Buyer messages (R-MKT-3, R-TRK-7): a shop's own templates, and every message, unique per
+-- (event, channel) so that none is sent twice.
+CREATE TABLE message_templates (
+    shop_id    text NOT NULL REFERENCES shops (id),
+    kind       text NOT NULL,
+    language   text NOT NULL,
+    subject    text NOT NULL,
+    body       text NOT NULL,
+    updated_at timestamptz NOT NULL,
+    PRIMARY KEY (shop_id, kind, language)
+);
+
+CREATE TABLE buyer_messages (
+    seq          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id           text NOT NULL UNIQUE,
+    shop_id      text NOT NULL REFERENCES shops (id),
+    order_id     text NOT NULL,
+    event_id     text NOT NULL,
+    kind         text NOT NULL,
+    channel      text NOT NULL,
+    language     text NOT NULL,
+    recipient    text NOT NULL,
+    subject      text NOT NULL,
+    body         text NOT NULL,
+    status       text NOT NULL,
+    scheduled_at timestamptz NOT NULL,
+    sent_at      timestamptz,
+    error        text NOT NULL,
+    created_at   timestamptz NOT NULL,
+    UNIQUE (event_id, channel)
+);
+CREATE INDEX buyer_messages_shop_order ON buyer_messages (shop_id, order_id, seq);
+
 -- +goose Down
+DROP TABLE buyer_messages;
+DROP TABLE message_templates;
 DROP TABLE webhook_deliveries;
 DROP TABLE webhook_subscriptions;
