@@ -16,6 +16,10 @@ type Config struct {
 	RetrySchedule []time.Duration
 	// Timeout bounds one attempt, connection to the end of the response. Default 15 s.
 	Timeout time.Duration
+	// QuietHours is when buyers get no messages, in their market's time zone (R-MKT-3); a
+	// message due then waits for the end. Zero: DefaultQuietHours; Start == End (non-zero):
+	// none.
+	QuietHours QuietHours
 }
 
 // DefaultRetrySchedule retries a failing endpoint for 3 days and about 4 hours: after 5 s, 5 min,
@@ -36,6 +40,9 @@ func (c Config) WithDefaults() Config {
 	if c.Timeout == 0 {
 		c.Timeout = defaultTimeout
 	}
+	if c.QuietHours == (QuietHours{}) {
+		c.QuietHours = DefaultQuietHours
+	}
 	return c
 }
 
@@ -52,6 +59,11 @@ func (c Config) Validate() error {
 	}
 	if c.Timeout <= 0 || c.Timeout > time.Minute {
 		errs = append(errs, fmt.Errorf("webhook timeout %v: want more than 0 and at most 1 min", c.Timeout))
+	}
+	for _, d := range []time.Duration{c.QuietHours.Start, c.QuietHours.End} {
+		if d < 0 || d >= 24*time.Hour || d%time.Minute != 0 {
+			errs = append(errs, fmt.Errorf("quiet hours bound %v: want a time of day in whole minutes, 00:00 to 23:59", d))
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"lastmile/internal/config"
 	"lastmile/internal/ident"
 	"lastmile/internal/model"
 	"lastmile/internal/store"
@@ -27,8 +28,12 @@ type Deps struct {
 	Config Config
 	// Client sends the deliveries; nil: one with Config.Timeout that follows no redirect.
 	Client *http.Client
-	Now    func() time.Time
-	Log    *slog.Logger
+	// Channels send buyer messages (R-MKT-3, R-TRK-7); none: no buyer messages.
+	Channels []Channel
+	// Markets give each buyer's time zone, for quiet hours.
+	Markets map[model.Market]config.Market
+	Now     func() time.Time
+	Log     *slog.Logger
 }
 
 // Service manages webhook subscriptions and makes their deliveries.

@@ -84,8 +84,19 @@ func (s *Service) Jobs() []JobHandler {
 					return snooze{after: earlierEventWait}
 				}
 			}
-			_, err := s.FanOut(ctx, EventID(j.ID, j.CreatedAt), j.CreatedAt, ev)
+			id := EventID(j.ID, j.CreatedAt)
+			if _, err := s.FanOut(ctx, id, j.CreatedAt, ev); err != nil {
+				return err
+			}
+			_, err := s.Messages(ctx, id, ev)
 			return err
+		}},
+		{Kind: KindSendMessage, Run: func(ctx context.Context, j Job) error {
+			var a SendArgs
+			if err := json.Unmarshal(j.Args, &a); err != nil {
+				return permanent{fmt.Errorf("%s args: %w", KindSendMessage, err)}
+			}
+			return s.SendMessage(ctx, a)
 		}},
 		{Kind: KindDeliver, Run: func(ctx context.Context, j Job) error {
 			var a DeliverArgs
