@@ -38,6 +38,12 @@ type env struct {
 
 func newEnv(t *testing.T, st store.Store, cfg notify.Config) *env {
 	t.Helper()
+	return newEnvWith(t, st, notify.Deps{Config: cfg})
+}
+
+// newEnvWith is newEnv with the service's Deps (its Store, Now and Log are the env's).
+func newEnvWith(t *testing.T, st store.Store, d notify.Deps) *env {
+	t.Helper()
 	e := &env{t: t, st: st, log: &logBuffer{}, now: time.Now, a: model.Scope{ShopIDs: []string{"shop_a"}}, b: model.Scope{ShopIDs: []string{"shop_b"}}}
 	for _, id := range []string{"shop_a", "shop_b"} {
 		if err := st.CreateShop(context.Background(), model.Shop{ID: id, Name: id, Market: "US", TimeZone: "America/Los_Angeles",
@@ -46,8 +52,8 @@ func newEnv(t *testing.T, st store.Store, cfg notify.Config) *env {
 		}
 	}
 	var err error
-	e.svc, err = notify.NewService(notify.Deps{Store: st, Config: cfg, Now: func() time.Time { return e.now() },
-		Log: slog.New(slog.NewTextHandler(e.log, nil))})
+	d.Store, d.Now, d.Log = st, func() time.Time { return e.now() }, slog.New(slog.NewTextHandler(e.log, nil))
+	e.svc, err = notify.NewService(d)
 	if err != nil {
 		t.Fatal(err)
 	}
