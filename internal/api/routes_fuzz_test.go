@@ -77,6 +77,7 @@ func routeSeeds(t testing.TB) map[string][]string {
 		"POST /v1/webhook-subscriptions":          {`{"url":"https://erp.example.com/hooks","events":["order.created","stock.low"]}`, `{"url":"http://127.0.0.1:9/h","events":["*"],"secret":"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}`},
 		"PATCH /v1/webhook-subscriptions/{id}":    {`{"enabled":false}`},
 		"POST /v1/webhook-deliveries/{id}/replay": {`{}`, ``},
+		"POST /v1/message-templates":              {`{"kind":"shipped","language":"de","subject":"Unterwegs: {{.OrderNumber}}","body":"Hallo {{.BuyerName}}, {{.TrackingNumber}}"}`},
 	}
 	return seeds
 }

@@ -10,9 +10,10 @@ import (
 	"lastmile/internal/store"
 )
 
-// webhookRoutes are the outbound webhooks for ERPs: subscriptions and the delivery log.
+// webhookRoutes are the outbound webhooks for ERPs (subscriptions and the delivery log) and the
+// buyer messages.
 func (s *Server) webhookRoutes() []route {
-	return []route{
+	return append([]route{
 		{pattern: "POST /v1/webhook-subscriptions", handle: s.createWebhookSubscription},
 		{pattern: "GET /v1/webhook-subscriptions", handle: s.listWebhookSubscriptions},
 		{pattern: "GET /v1/webhook-subscriptions/{id}", handle: s.getWebhookSubscription},
@@ -21,7 +22,7 @@ func (s *Server) webhookRoutes() []route {
 		{pattern: "GET /v1/webhook-deliveries", handle: s.listWebhookDeliveries},
 		{pattern: "GET /v1/webhook-deliveries/{id}", handle: s.getWebhookDelivery},
 		{pattern: "POST /v1/webhook-deliveries/{id}/replay", handle: s.replayWebhookDelivery},
-	}
+	}, s.messageRoutes()...)
 }
 
 // createWebhookSubscription is POST /v1/webhook-subscriptions {"url","events":[…],"secret"?,
@@ -172,4 +173,68 @@ func (s *Server) replayWebhookDelivery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusAccepted, d)
+}
+
+// messageRoutes are the buyer messages (R-MKT-3, R-TRK-7): the shops' templates and the log.
+func (s *Server) messageRoutes() []route {
+	return []route{
+		{pattern: "POST /v1/message-templates", handle: s.putMessageTemplate},
+		{pattern: "GET /v1/message-templates", handle: s.listMessageTemplates},
+		{pattern: "GET /v1/buyer-messages", handle: s.listBuyerMessages},
+	}
+}
+
+// putMessageTemplate is POST /v1/message-templates {"kind","language","subject","body",
+// "shop_id"?}: the shop's own wording of one kind of message in one language (text/template).
+func (s *Server) putMessageTemplate(w http.ResponseWriter, r *http.Request) {
+	var req notify.TemplateRequest
+	body, err := readBody(r)
+	if err != nil {
+		s.fail(w, r, decodeError(err, nil, ""))
+		return
+	}
+	if err := decodeStrict(body, &req); err != nil {
+		s.fail(w, r, decodeError(err, body, ""))
+		return
+	}
+	t, err := s.deps.Notify.PutTemplate(r.Context(), scopeOf(r.Context()), req)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, t)
+}
+
+// listMessageTemplates is GET /v1/message-templates?shop_id=: the wording every kind of message
+// uses in every language, the shop's own or lastmile's (default: true).
+func (s *Server) listMessageTemplates(w http.ResponseWriter, r *http.Request) {
+	ts, err := s.deps.Notify.Templates(r.Context(), scopeOf(r.Context()), r.URL.Query().Get("shop_id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Templates []model.MessageTemplate `json:"templates"`
+	}{ts})
+}
+
+// listBuyerMessages is GET /v1/buyer-messages?order_id=: the log of buyer messages, oldest first.
+func (s *Server) listBuyerMessages(w http.ResponseWriter, r *http.Request) {
+	orderID := r.URL.Query().Get("order_id")
+	if orderID != "" && !cleanText(orderID) {
+		s.fail(w, r, &model.ValidationError{Problems: []model.FieldError{{Code: "invalid_text", Field: "order_id",
+			Message: "order_id is an order's id, e.g. ord_…"}}})
+		return
+	}
+	ms, err := s.deps.Notify.ListMessages(r.Context(), scopeOf(r.Context()), orderID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if ms == nil {
+		ms = []model.BuyerMessage{}
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Messages []model.BuyerMessage `json:"messages"`
+	}{ms})
 }

@@ -86,6 +86,47 @@ func TestWebhookSubscriptionsAPI(t *testing.T) {
 	})
 }
 
+// Message templates: every kind in every language, a shop's own replacing lastmile's; a bad
+// template is refused by field.
+func TestMessageTemplatesAPI(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, e *env) {
+		_, key := e.shop("A", "US")
+		r := e.do("POST", "/v1/message-templates", key, `{"kind":"delayed","language":"fr","subject":"Retard {{.OrderNumber}}","body":"{{.Reason}} — {{.Remedy}}"}`)
+		if r.status != http.StatusOK {
+			t.Fatalf("put: %d %s", r.status, r.body)
+		}
+		r = e.do("GET", "/v1/message-templates", key, nil)
+		var list struct{ Templates []model.MessageTemplate }
+		r.decode(t, &list)
+		if r.status != http.StatusOK || len(list.Templates) != len(model.MessageKinds)*len(model.MessageLanguages) {
+			t.Fatalf("list: %d %d", r.status, len(list.Templates))
+		}
+		own := 0
+		for _, tm := range list.Templates {
+			if !tm.Default {
+				own++
+				if tm.Kind != "delayed" || tm.Language != "fr" {
+					t.Errorf("own template %+v", tm)
+				}
+			}
+		}
+		if own != 1 {
+			t.Errorf("%d own templates, want 1", own)
+		}
+		r = e.do("POST", "/v1/message-templates", key, `{"kind":"delayed","language":"fr","subject":"{{.Secret}}","body":"ok"}`)
+		if r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("a template naming an unknown field: %d %s", r.status, r.body)
+		}
+		if _, field := r.apiErr(t); field != "subject" {
+			t.Errorf("names %q, want subject", field)
+		}
+		if r := e.do("GET", "/v1/buyer-messages", key, nil); r.status != http.StatusOK || !strings.Contains(string(r.body), `"messages":[]`) {
+			t.Errorf("empty log: %d %s", r.status, r.body)
+		}
+	})
+}
+
 // The delivery log lists a subscription's deliveries, filters by status, and refuses to replay
 // one that is not finished.
 func TestWebhookDeliveriesAPI(t *testing.T) {
@@ -185,6 +226,17 @@ func webhookIsolationProbes(t *testing.T, e *env, keyA, keyB string) map[string]
 		"GET /v1/webhook-deliveries/{id}": get("/v1/webhook-deliveries/" + ds[0].ID),
 		"POST /v1/webhook-deliveries/{id}/replay": func() response {
 			return e.do("POST", "/v1/webhook-deliveries/"+ds[0].ID+"/replay", keyB, nil)
+		},
+		"POST /v1/message-templates": func() response {
+			return e.do("POST", "/v1/message-templates", keyB, `{"shop_id":"`+sub.ShopID+`","kind":"shipped","language":"en","subject":"x","body":"y"}`)
+		},
+		"GET /v1/message-templates": get("/v1/message-templates?shop_id=" + sub.ShopID),
+		"GET /v1/buyer-messages": func() response {
+			r := e.do("GET", "/v1/buyer-messages", keyB, nil)
+			if r.status != http.StatusOK || strings.Contains(string(r.body), sub.ShopID) {
+				t.Fatalf("shop B sees shop A's buyer messages: %d %s", r.status, r.body)
+			}
+			return response{status: http.StatusNotFound}
 		},
 	}
 }
