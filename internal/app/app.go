@@ -74,6 +74,9 @@ type Options struct {
 	// Notify holds the webhook delivery figures (retry schedule, timeout); zero fields take
 	// their defaults.
 	Notify notify.Config
+	// BuyerMessenger, when set, is the marketplace's buyer-message API: a channel for buyer
+	// messages besides e-mail and the webhook.
+	BuyerMessenger notify.BuyerMessenger
 }
 
 // OpenStore opens the store that db names ("sqlite:PATH" or "postgres://…") and, when migrate is

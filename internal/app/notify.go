@@ -4,6 +4,10 @@ import (
 	"context"
 	"fmt"
 
+	"net/smtp"
+	"strings"
+	"time"
+
 	"lastmile/internal/notify"
 	"lastmile/internal/worker"
 )
@@ -19,8 +23,16 @@ func (a *App) startNotify(opt Options) error {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = a.Config.WebhookTimeout
 	}
+	if cfg.QuietHours == (notify.QuietHours{}) {
+		start, end, _ := a.Config.QuietHours() // checked by config.Validate
+		cfg.QuietHours = notify.QuietHours{Start: start, End: end}
+		if start == end {
+			cfg.QuietHours = notify.QuietHours{Start: time.Minute, End: time.Minute} // none
+		}
+	}
 	var err error
-	a.Notify, err = notify.NewService(notify.Deps{Store: a.Store, Config: cfg, Now: a.now, Log: a.log})
+	a.Notify, err = notify.NewService(notify.Deps{Store: a.Store, Config: cfg, Channels: a.buyerChannels(opt), Markets: a.Config.Markets,
+		Now: a.now, Log: a.log})
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
@@ -32,4 +44,26 @@ func (a *App) startNotify(opt Options) error {
 		}
 	}
 	return nil
+}
+
+// buyerChannels are the channels buyer messages go through, as configured: e-mail, a webhook,
+// and the marketplace's buyer messages when an integration provides them.
+func (a *App) buyerChannels(opt Options) []notify.Channel {
+	var chs []notify.Channel
+	c := a.Config
+	if c.BuyerSMTPAddr != "" {
+		ch := notify.SMTPChannel{Addr: c.BuyerSMTPAddr, From: c.BuyerSMTPFrom}
+		if c.BuyerSMTPUser != "" {
+			host, _, _ := strings.Cut(c.BuyerSMTPAddr, ":")
+			ch.Auth = smtp.PlainAuth("", c.BuyerSMTPUser, c.BuyerSMTPPassword, host)
+		}
+		chs = append(chs, ch)
+	}
+	if c.BuyerWebhookURL != "" {
+		chs = append(chs, notify.WebhookChannel{URL: c.BuyerWebhookURL, Secret: c.BuyerWebhookSecret, Now: a.now})
+	}
+	if opt.BuyerMessenger != nil {
+		chs = append(chs, notify.MarketplaceChannel{Messenger: opt.BuyerMessenger})
+	}
+	return chs
 }

@@ -85,6 +85,20 @@ var processKeys = []processKey{
 		"LASTMILE_WEBHOOK_TIMEOUT", func(c *Config) any { return &c.WebhookTimeout }},
 	{key{name: "webhook_retry_schedule", kind: kindText, doc: "the waits before each retry of a failed webhook delivery, comma-separated durations; when the attempt after the last fails, the delivery fails and its subscription is disabled"},
 		"LASTMILE_WEBHOOK_RETRY_SCHEDULE", func(c *Config) any { return &c.WebhookRetrySchedule }},
+	{key{name: "buyer_quiet_hours", kind: kindText, rule: "R-MKT-3", doc: "when buyers get no messages, HH:MM-HH:MM in each buyer's market time zone; a message due then waits for the end"},
+		"LASTMILE_BUYER_QUIET_HOURS", func(c *Config) any { return &c.BuyerQuietHours }},
+	{key{name: "buyer_smtp_addr", kind: kindText, rule: "R-MKT-3", doc: "host:port of the SMTP server buyer e-mails go through; empty: no e-mail channel"},
+		"LASTMILE_BUYER_SMTP_ADDR", func(c *Config) any { return &c.BuyerSMTPAddr }},
+	{key{name: "buyer_smtp_from", kind: kindText, rule: "R-MKT-3", doc: "the sender address of buyer e-mails"},
+		"LASTMILE_BUYER_SMTP_FROM", func(c *Config) any { return &c.BuyerSMTPFrom }},
+	{key{name: "buyer_smtp_user", kind: kindText, doc: "the SMTP user name; empty: no authentication"},
+		"LASTMILE_BUYER_SMTP_USER", func(c *Config) any { return &c.BuyerSMTPUser }},
+	{key{name: "buyer_smtp_password", kind: kindText, doc: "the SMTP password (better set in the environment than in the file)"},
+		"LASTMILE_BUYER_SMTP_PASSWORD", func(c *Config) any { return &c.BuyerSMTPPassword }},
+	{key{name: "buyer_webhook_url", kind: kindText, rule: "R-MKT-3", doc: "a URL that receives every buyer message as signed JSON, for a seller's own messaging service; empty: none"},
+		"LASTMILE_BUYER_WEBHOOK_URL", func(c *Config) any { return &c.BuyerWebhookURL }},
+	{key{name: "buyer_webhook_secret", kind: kindText, doc: "the whsec_… secret that signs the buyer webhook's requests"},
+		"LASTMILE_BUYER_WEBHOOK_SECRET", func(c *Config) any { return &c.BuyerWebhookSecret }},
 }
 
 var marketKeys = []marketKey{
