@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"text/template"
+	"text/template/parse"
 
 	"lastmile/internal/model"
 )
@@ -126,17 +127,69 @@ const (
 	maxBodyLen    = 10_000
 )
 
-// render executes one template text on data.
+// render executes one template text on data. Only text, fields ({{.BuyerName}}) and {{if
+// .Field}}…{{else}}…{{end}} are allowed: no functions, ranges or nested templates, so a shop's
+// template cannot loop or call anything.
 func render(name, text string, data MessageData) (string, error) {
 	t, err := template.New(name).Option("missingkey=error").Parse(text)
 	if err != nil {
 		return "", err
+	}
+	for _, tt := range t.Templates() {
+		if tt.Name() != name {
+			return "", fmt.Errorf("{{define}} and {{block}} are not allowed")
+		}
+	}
+	if t.Tree != nil && t.Tree.Root != nil {
+		if err := allowedNodes(t.Tree.Root); err != nil {
+			return "", err
+		}
 	}
 	var b bytes.Buffer
 	if err := t.Execute(&b, data); err != nil {
 		return "", err
 	}
 	return b.String(), nil
+}
+
+// allowedNodes refuses any part of a template but text, a field, and an if on a field.
+func allowedNodes(list *parse.ListNode) error {
+	if list == nil {
+		return nil
+	}
+	for _, n := range list.Nodes {
+		switch n := n.(type) {
+		case *parse.TextNode, *parse.CommentNode:
+		case *parse.ActionNode:
+			if err := fieldOnly(n.Pipe); err != nil {
+				return err
+			}
+		case *parse.IfNode:
+			if err := fieldOnly(n.Pipe); err != nil {
+				return err
+			}
+			if err := allowedNodes(n.List); err != nil {
+				return err
+			}
+			if err := allowedNodes(n.ElseList); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("%q is not allowed: use text, {{.Field}} and {{if .Field}}…{{end}}", n.String())
+		}
+	}
+	return nil
+}
+
+// fieldOnly accepts a pipeline that is one field of MessageData.
+func fieldOnly(p *parse.PipeNode) error {
+	if p == nil || len(p.Decl) > 0 || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
+		return fmt.Errorf("%q is not allowed: use a field alone, e.g. {{.OrderNumber}}", p.String())
+	}
+	if f, ok := p.Cmds[0].Args[0].(*parse.FieldNode); !ok || len(f.Ident) != 1 {
+		return fmt.Errorf("%q is not allowed: use a field alone, e.g. {{.OrderNumber}}", p.String())
+	}
+	return nil
 }
 
 // renderWording renders a subject and body; the subject is one line.
