@@ -18,6 +18,7 @@ import (
 	"lastmile/internal/config"
 	"lastmile/internal/inventory"
 	"lastmile/internal/model"
+	"lastmile/internal/notify"
 	"lastmile/internal/order"
 	"lastmile/internal/returns"
 	"lastmile/internal/store"
@@ -41,6 +42,8 @@ type env struct {
 	returns *returns.Service
 	// tracker is the server's tracking service, for tests that sweep its clocks.
 	tracker *tracker.Service
+	// notify is the server's webhooks service, for tests that fan events out.
+	notify *notify.Service
 }
 
 // clock is a settable test clock.
@@ -82,6 +85,7 @@ func newEnvWith(t testing.TB, st store.Store, cfg config.Config, tune func(*Deps
 	d.Shipping = newShipping(t, st, cfg, d.Inventory, c.now)
 	d.Returns = newReturns(t, st, cfg, c.now)
 	d.Tracker = newTracker(t, st, cfg, c.now)
+	d.Notify = newNotify(t, st, c.now)
 	if tune != nil {
 		tune(&d)
 	}
@@ -91,7 +95,8 @@ func newEnvWith(t testing.TB, st store.Store, cfg config.Config, tune func(*Deps
 	}
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
-	return &env{t: t, url: hs.URL, srv: srv, store: st, tenants: tenants, clock: c, cfg: cfg, shipping: d.Shipping, returns: d.Returns, tracker: d.Tracker}
+	return &env{t: t, url: hs.URL, srv: srv, store: st, tenants: tenants, clock: c, cfg: cfg, shipping: d.Shipping, returns: d.Returns,
+		tracker: d.Tracker, notify: d.Notify}
 }
 
 // shop creates a shop on market and a key for it.

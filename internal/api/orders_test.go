@@ -172,6 +172,9 @@ func TestCrossShopIsolationEveryRoute(t *testing.T) {
 		for pattern, probe := range connectionIsolationProbes(t, e, shopA.ID, keyB) {
 			probes[pattern] = probe
 		}
+		for pattern, probe := range webhookIsolationProbes(t, e, keyA, keyB) {
+			probes[pattern] = probe
+		}
 		s := &Server{}
 		for _, rt := range s.routes() {
 			if rt.public || rt.stateless {

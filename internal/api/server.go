@@ -21,6 +21,7 @@ import (
 	"lastmile/internal/ident"
 	"lastmile/internal/inventory"
 	"lastmile/internal/model"
+	"lastmile/internal/notify"
 	"lastmile/internal/order"
 	"lastmile/internal/rating"
 	"lastmile/internal/returns"
@@ -42,7 +43,9 @@ type Deps struct {
 	Returns   *returns.Service
 	Tracker   *tracker.Service // tracking, clocks, exceptions and scores (tracking.go); nil: no such routes
 	// TikTok is the TikTok Shop integration; nil when no app is configured.
-	TikTok   *tiktokshop.Service
+	TikTok *tiktokshop.Service
+	// Notify is the outbound webhooks for ERPs and the buyer messages; nil: no such routes.
+	Notify   *notify.Service
 	Tenants  *tenant.Service
 	Log      *slog.Logger
 	Now      func() time.Time
@@ -168,6 +171,7 @@ func (s *Server) routes() []route {
 	},
 		s.trackingRoutes(),
 		s.connectionRoutes(),
+		s.webhookRoutes(),
 	)
 }
 

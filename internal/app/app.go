@@ -22,6 +22,7 @@ import (
 	"lastmile/internal/carrier/sim"
 	"lastmile/internal/config"
 	"lastmile/internal/inventory"
+	"lastmile/internal/notify"
 	"lastmile/internal/order"
 	"lastmile/internal/rating"
 	"lastmile/internal/returns"
@@ -53,6 +54,8 @@ type App struct {
 	Tracker *tracker.Service
 	// TikTok is the TikTok Shop integration when an app is configured, else nil (tiktok.go).
 	TikTok *tiktokshop.Service
+	// Notify is the outbound webhooks for ERPs (issue 15).
+	Notify *notify.Service
 	// Jobs is the job engine: batches, sweeps, pushes (one per node, on the store's database).
 	Jobs *worker.Engine
 	// Network is the simulated carrier network when carrier_network is "sim", else nil.
@@ -74,6 +77,12 @@ type Options struct {
 	// Marketplace, when set, is the connected marketplace that return requests come from and
 	// decisions go back to (the TikTok Shop integration).
 	Marketplace returns.Marketplace
+	// Notify holds the webhook delivery figures (retry schedule, timeout); zero fields take
+	// their defaults.
+	Notify notify.Config
+	// BuyerMessenger, when set, is the marketplace's buyer-message API: a channel for buyer
+	// messages besides e-mail and the webhook.
+	BuyerMessenger notify.BuyerMessenger
 }
 
 // OpenStore opens the store that db names ("sqlite:PATH" or "postgres://…") and, when migrate is
@@ -184,9 +193,13 @@ func NewWith(ctx context.Context, cfg config.Config, migrate bool, log *slog.Log
 		a.Close()
 		return nil, err
 	}
+	if err := a.startNotify(opt); err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.API, err = api.New(api.Deps{Config: cfg, Store: st, Orders: a.Orders, Inventory: a.Inventory, Tenants: a.Tenants, Log: log, Now: now,
 		Registry: reg, Settings: figures, RateCards: cards, Shipping: a.Shipping, Returns: a.Returns, Tracker: a.Tracker,
-		TikTok: a.TikTok})
+		TikTok: a.TikTok, Notify: a.Notify})
 	if err != nil {
 		a.Close()
 		return nil, err

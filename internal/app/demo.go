@@ -42,6 +42,7 @@ func (a *App) RunDemo(ctx context.Context, opt DemoOptions) error {
 		return fmt.Errorf("demo key: %w", err)
 	}
 	scope := model.Scope{ShopIDs: shopIDs}
+	a.startDemoWebhooks(ctx, scope, opt.Out)
 	gen := demo.NewGenerator(opt.Seed)
 	rng := rand.New(rand.NewPCG(opt.Seed, 1))
 

@@ -64,6 +64,70 @@ type Config struct {
 	CarrierNetwork string
 	// TikTok is the TikTok Shop app shops connect through (tiktok_*; config_tiktok.go).
 	TikTok TikTok
+	// WebhookTimeout bounds one attempt of an outbound webhook delivery (webhook_timeout).
+	WebhookTimeout time.Duration
+	// WebhookRetrySchedule is the wait before each retry of a failed webhook delivery, comma
+	// separated durations; the attempt after the last wait failing fails the delivery and
+	// disables its subscription (webhook_retry_schedule). Read it with WebhookRetries.
+	WebhookRetrySchedule string
+	// BuyerQuietHours is when buyers get no messages, "HH:MM-HH:MM" in each buyer's market zone
+	// (R-MKT-3); equal bounds: none (buyer_quiet_hours). Read it with QuietHours.
+	BuyerQuietHours string
+	// BuyerSMTPAddr is the host:port of the SMTP server buyer e-mails go through; empty: no
+	// e-mail channel (buyer_smtp_addr).
+	BuyerSMTPAddr string
+	// BuyerSMTPFrom is the sender of buyer e-mails (buyer_smtp_from).
+	BuyerSMTPFrom string
+	// BuyerSMTPUser and BuyerSMTPPassword authenticate with the SMTP server (PLAIN, over TLS
+	// unless the server is on loopback); empty: no authentication (buyer_smtp_user,
+	// buyer_smtp_password).
+	BuyerSMTPUser     string
+	BuyerSMTPPassword string
+	// BuyerWebhookURL receives every buyer message as signed JSON, for a seller's own
+	// messaging service; empty: no webhook channel (buyer_webhook_url).
+	BuyerWebhookURL string
+	// BuyerWebhookSecret signs them, whsec_… (buyer_webhook_secret).
+	BuyerWebhookSecret string
+}
+
+// QuietHours parses BuyerQuietHours into the start and end times of day.
+func (c Config) QuietHours() (start, end time.Duration, err error) {
+	a, b, ok := strings.Cut(c.BuyerQuietHours, "-")
+	parse := func(v string) (time.Duration, error) {
+		t, err := time.Parse("15:04", strings.TrimSpace(v))
+		if err != nil {
+			return 0, err
+		}
+		return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
+	}
+	if ok {
+		if start, err = parse(a); err == nil {
+			end, err = parse(b)
+		}
+	}
+	if !ok || err != nil {
+		return 0, 0, fmt.Errorf("%q: want HH:MM-HH:MM in the buyer's time zone, e.g. 21:00-08:00", c.BuyerQuietHours)
+	}
+	return start, end, nil
+}
+
+// DefaultWebhookRetrySchedule retries a failing endpoint for about three days.
+const DefaultWebhookRetrySchedule = "5s,5m,30m,2h,5h,10h,10h,10h,10h,10h,10h,10h"
+
+// WebhookRetries parses WebhookRetrySchedule: every wait a positive duration, at most 100.
+func (c Config) WebhookRetries() ([]time.Duration, error) {
+	var out []time.Duration
+	for _, f := range strings.Split(c.WebhookRetrySchedule, ",") {
+		d, err := time.ParseDuration(strings.TrimSpace(f))
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("%q: want comma-separated positive durations, e.g. %s", f, DefaultWebhookRetrySchedule)
+		}
+		out = append(out, d)
+	}
+	if len(out) > 100 {
+		return nil, fmt.Errorf("%d waits: at most 100", len(out))
+	}
+	return out, nil
 }
 
 // Carrier configures one carrier account: an adapter type ("sim", "ratecard") and its settings
@@ -119,6 +183,15 @@ func (c Config) WithDefaults() Config {
 	if c.TikTok.SyncInterval == 0 {
 		c.TikTok.SyncInterval = 5 * time.Minute
 	}
+	if c.WebhookTimeout == 0 {
+		c.WebhookTimeout = 15 * time.Second
+	}
+	if c.WebhookRetrySchedule == "" {
+		c.WebhookRetrySchedule = DefaultWebhookRetrySchedule
+	}
+	if c.BuyerQuietHours == "" {
+		c.BuyerQuietHours = "21:00-08:00"
+	}
 	markets := DefaultMarkets()
 	maps.Copy(markets, c.Markets)
 	c.Markets = markets
@@ -159,6 +232,21 @@ func (c Config) Validate() error {
 	}
 	if err := c.checkTikTok(); err != nil {
 		errs = append(errs, err)
+	}
+	if _, err := c.WebhookRetries(); err != nil {
+		bad("webhook_retry_schedule", err)
+	}
+	if _, _, err := c.QuietHours(); err != nil {
+		bad("buyer_quiet_hours", err)
+	}
+	if c.BuyerSMTPAddr != "" && !strings.Contains(c.BuyerSMTPFrom, "@") {
+		bad("buyer_smtp_from", fmt.Errorf("%q: buyer e-mails need a sender address, e.g. orders@shop.example", c.BuyerSMTPFrom))
+	}
+	if c.BuyerWebhookURL != "" && !strings.HasPrefix(c.BuyerWebhookSecret, "whsec_") {
+		bad("buyer_webhook_secret", errors.New("the buyer webhook needs a whsec_… signing secret"))
+	}
+	if c.WebhookTimeout > time.Minute {
+		bad("webhook_timeout", fmt.Errorf("%v: at most 1m; an endpoint should answer at once and work later", c.WebhookTimeout))
 	}
 	if c.RateCards == "" && !c.BuiltinCards() {
 		bad("rate_cards_builtin", errors.New("false without a rate_cards directory leaves nothing to quote with; set rate_cards or rate_cards_builtin: true"))

@@ -23,9 +23,9 @@ const (
 	// KindBuyLabel: buy a return label (R-RET-3, R-RET-4).
 	KindBuyLabel = "returns.buy_label"
 	// KindNotify is the notify package's kind: one domain event for outbound webhooks.
-	KindNotify = "notify.event"
+	KindNotify = model.KindNotifyEvent
 	// EventReturnUpdated is the event type of every change of a return.
-	EventReturnUpdated = "return.updated"
+	EventReturnUpdated = model.EventReturnUpdated
 )
 
 // Marketplace is what the returns package needs of a connected marketplace; its adapter (the
@@ -120,18 +120,9 @@ type BuyLabelArgs struct {
 // Kind implements store.JobArgs.
 func (BuyLabelArgs) Kind() string { return KindBuyLabel }
 
-// NotifyEvent is a notify.event job's arguments: {"type","shop_id","order_id","id","data"},
-// where id is the return's id and data the return as GET /v1/returns/{id} shows it.
-type NotifyEvent struct {
-	Type    string          `json:"type"`
-	ShopID  string          `json:"shop_id"`
-	OrderID string          `json:"order_id"`
-	ID      string          `json:"id"`
-	Data    json.RawMessage `json:"data"`
-}
-
-// Kind implements store.JobArgs.
-func (NotifyEvent) Kind() string { return KindNotify }
+// NotifyEvent is a notify.event job's arguments (model.NotifyEvent): for a return, id is the
+// return's id and data the return as GET /v1/returns/{id} shows it.
+type NotifyEvent = model.NotifyEvent
 
 // eventJob is the return.updated event of r as it now stands, enqueued with its change.
 func eventJob(r *model.Return) (store.Job, error) {

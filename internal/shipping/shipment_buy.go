@@ -192,6 +192,11 @@ func (s *Service) record(ctx context.Context, scope model.Scope, orderID, shipme
 		st.Shipments[i] = sh
 		ch.Shipments = []model.Shipment{sh}
 		ch.Documents = p.docs
+		ev, err := shipmentEvent(model.EventShipmentPurchased, sh)
+		if err != nil {
+			return ch, err
+		}
+		ch.Jobs = append(ch.Jobs, ev)
 		if s.d.FollowUp != nil {
 			jobs, err := s.d.FollowUp(st.Order, sh)
 			if err != nil {

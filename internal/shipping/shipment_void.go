@@ -55,7 +55,11 @@ func (s *Service) Void(ctx context.Context, scope model.Scope, shipmentID string
 		if refund != nil && v.Cost != nil {
 			v.Cost.Lines = append(v.Cost.Lines, model.CostLine{Kind: "refund", Amount: -refund.Amount})
 		}
-		return store.ShippingChange{Shipments: []model.Shipment{v}}, nil
+		ev, err := shipmentEvent(model.EventShipmentVoided, v)
+		if err != nil {
+			return store.ShippingChange{}, err
+		}
+		return store.ShippingChange{Shipments: []model.Shipment{v}, Jobs: []store.Job{ev}}, nil
 	})
 	if err != nil {
 		return sh, err

@@ -73,6 +73,10 @@ type Store interface {
 	Tracking
 	// Connections holds marketplace connections (connections.go).
 	Connections
+	// Webhooks holds outbound webhook subscriptions and their deliveries (webhooks.go).
+	Webhooks
+	// Messages holds buyer message templates and the log of messages sent (messages.go).
+	Messages
 }
 
 // MergeFunc is the domain's decision for one incoming order (see order.Merge).
