@@ -47,6 +47,7 @@ func commands() []command {
 		{"stock import", "import stock counts from a CSV file (warehouse,sku,on_hand,safety_stock,reason)", runStockImport},
 		{"stock export", "export stock levels as a CSV file that re-imports unchanged", runStockExport},
 		{"label render", "render shipping labels (JSON on stdin) as ZPL, PDF or PNG", runLabelRender},
+		{"ship", "ship orders through a running server: ORDER_ID… or --ready, progress and per-order results (--url, --key)", runShip},
 		{"rate", "quote an order against the rate cards (JSON on stdin)", runRate},
 		{"address check", "normalise and validate addresses: JSON lines on stdin, results on stdout", runAddressCheck},
 		{"trackno check", "normalise tracking numbers, detect the carrier, verify check digits", runTracknoCheck},
