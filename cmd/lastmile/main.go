@@ -39,7 +39,7 @@ func commands() []command {
 		{"serve", "serve the HTTP API (--config, --db, --addr)", runServe},
 		{"migrate", "apply schema migrations to --db", runMigrate},
 		{"config print", "write the effective configuration (defaults, --config file, environment) as YAML", runConfigPrint},
-		{"demo", "serve on :8080 with SQLite in ./lastmile-data, a demo shop and demo orders", runDemo},
+		{"demo", "serve on 127.0.0.1:8080 with SQLite in ./lastmile-data, demo shops, stock and orders, some shipped", runDemo},
 		{"shop create", "create a shop and its first API key (--db, --name, --market)", runShopCreate},
 		{"key create", "create an API key for one or more shops (--db, --shop)", runKeyCreate},
 		{"key revoke", "revoke an API key (--db, --key-id)", runKeyRevoke},
