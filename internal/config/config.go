@@ -62,6 +62,12 @@ type Config struct {
 	// it inside this process (the demo), an http:// URL uses a standalone `lastmile sim carriers`
 	// there; empty: only Carriers.
 	CarrierNetwork string
+	// JobTimeout bounds one background job's run (job_timeout).
+	JobTimeout time.Duration
+	// RescueStuckJobsAfter is how long after it started a job still marked running is taken to
+	// be lost with its node (kill -9, power cut) and run again; more than JobTimeout
+	// (rescue_stuck_jobs_after).
+	RescueStuckJobsAfter time.Duration
 }
 
 // Carrier configures one carrier account: an adapter type ("sim", "ratecard") and its settings
@@ -95,6 +101,12 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = 30 * time.Second
+	}
+	if c.JobTimeout == 0 {
+		c.JobTimeout = 2 * time.Minute
+	}
+	if c.RescueStuckJobsAfter == 0 {
+		c.RescueStuckJobsAfter = max(5*time.Minute, 2*c.JobTimeout)
 	}
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = 32 << 20

@@ -81,6 +81,10 @@ var processKeys = []processKey{
 		"LASTMILE_RATE_CARDS_BUILTIN", func(c *Config) any { return &c.RateCardsBuiltin }},
 	{key{name: "carrier_network", kind: kindText, doc: "the simulated carrier network's carriers: sim runs it in this process, an http:// URL uses a standalone `lastmile sim carriers`; empty: only the carriers list"},
 		"LASTMILE_CARRIERS", func(c *Config) any { return &c.CarrierNetwork }},
+	{key{name: "job_timeout", kind: kindDuration, doc: "how long one background job (a label purchase of a batch, a sweep) may run before it is cancelled and retried"},
+		"LASTMILE_JOB_TIMEOUT", func(c *Config) any { return &c.JobTimeout }},
+	{key{name: "rescue_stuck_jobs_after", kind: kindDuration, doc: "how long after it started a job still marked running is taken to be lost with its node (kill -9, power cut) and run again; more than job_timeout"},
+		"LASTMILE_RESCUE_STUCK_JOBS_AFTER", func(c *Config) any { return &c.RescueStuckJobsAfter }},
 }
 
 var marketKeys = []marketKey{
