@@ -54,6 +54,7 @@ func commands() []command {
 		{"sim carriers", "run the simulated carrier network alone (--addr, --latency, --fault-rate, --rate-limit, --state)", runSimCarriers},
 		{"sim tiktok", "run the simulated TikTok Shop platform alone (--addr, --app-key, --app-secret, --webhook-url)", runSimTikTok},
 		{"bench", "measure ingest throughput and GET latency on SQLite (and PostgreSQL with --postgres)", runBench},
+		{"bench ship", "batch-ship N orders end to end against the carrier sim: wall time, orders/s, lost, bought twice, peak RSS", runBenchShip},
 		{"version", "print the version", runVersion},
 	}
 }
