@@ -36,6 +36,9 @@ type ShipOptions struct {
 	// Latency and FaultRate shape the simulated carrier network (300 ms and 2% by default).
 	Latency   time.Duration
 	FaultRate float64
+	// HangFor is how long a timeout fault holds its call before the network answers 504; zero
+	// is the network's default (60 s, so lastmile's own 30 s carrier timeout ends the call).
+	HangFor time.Duration
 	// Labels also downloads the batch's labels as one PDF and reports its size, time and RSS.
 	Labels bool
 	// Dir holds the SQLite files; empty means a temporary directory.
@@ -80,7 +83,7 @@ func RunShip(ctx context.Context, opt ShipOptions, out io.Writer) (ShipResult, e
 		store, db = "postgres", url
 	}
 	simOpt := sim.DefaultOptions()
-	simOpt.Latency, simOpt.FaultRate = opt.Latency, opt.FaultRate
+	simOpt.Latency, simOpt.FaultRate, simOpt.HangFor = opt.Latency, opt.FaultRate, opt.HangFor
 	net, err := sim.Start(ctx, simOpt)
 	if err != nil {
 		return ShipResult{}, err
