@@ -39,7 +39,7 @@ func commands() []command {
 		{"serve", "serve the HTTP API (--config, --db, --addr)", runServe},
 		{"migrate", "apply schema migrations to --db", runMigrate},
 		{"config print", "write the effective configuration (defaults, --config file, environment) as YAML", runConfigPrint},
-		{"demo", "serve on :8080 with SQLite in ./lastmile-data, a demo shop and demo orders", runDemo},
+		{"demo", "serve on 127.0.0.1:8080 with SQLite in ./lastmile-data, demo shops, stock and orders, some shipped", runDemo},
 		{"shop create", "create a shop and its first API key (--db, --name, --market)", runShopCreate},
 		{"key create", "create an API key for one or more shops (--db, --shop)", runKeyCreate},
 		{"key revoke", "revoke an API key (--db, --key-id)", runKeyRevoke},
@@ -47,6 +47,7 @@ func commands() []command {
 		{"stock import", "import stock counts from a CSV file (warehouse,sku,on_hand,safety_stock,reason)", runStockImport},
 		{"stock export", "export stock levels as a CSV file that re-imports unchanged", runStockExport},
 		{"label render", "render shipping labels (JSON on stdin) as ZPL, PDF or PNG", runLabelRender},
+		{"ship", "ship orders through a running server: ORDER_ID… or --ready, progress and per-order results (--url, --key)", runShip},
 		{"rate", "quote an order against the rate cards (JSON on stdin)", runRate},
 		{"address check", "normalise and validate addresses: JSON lines on stdin, results on stdout", runAddressCheck},
 		{"trackno check", "normalise tracking numbers, detect the carrier, verify check digits", runTracknoCheck},
@@ -55,6 +56,7 @@ func commands() []command {
 		{"sim tiktok", "run the simulated TikTok Shop platform alone (--addr, --app-key, --app-secret, --webhook-url)", runSimTikTok},
 		{"scores", "print the week's logistics scores and LTS per carrier, lane, market or shop (--shop, --period, --group-by)", runScores},
 		{"bench", "measure ingest throughput and GET latency on SQLite (and PostgreSQL with --postgres)", runBench},
+		{"bench ship", "batch-ship N orders end to end against the carrier sim: wall time, orders/s, lost, bought twice, peak RSS", runBenchShip},
 		{"version", "print the version", runVersion},
 	}
 }

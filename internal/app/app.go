@@ -225,6 +225,12 @@ func (a *App) startShipping(ctx context.Context, opt Options) error {
 		return fmt.Errorf("shipping: %w", err)
 	}
 	wcfg := opt.Worker
+	if wcfg.JobTimeout == 0 {
+		wcfg.JobTimeout = a.Config.JobTimeout
+	}
+	if wcfg.RescueStuckJobsAfter == 0 {
+		wcfg.RescueStuckJobsAfter = a.Config.RescueStuckJobsAfter
+	}
 	if wcfg.Queues == nil {
 		wcfg.Queues = map[string]int{shipping.QueueShipping: 100}
 	}

@@ -119,6 +119,6 @@ func TestDemoShowsOrdersAtOnce(t *testing.T) {
 }
 
 func demoShops() []string {
-	return []string{"shop_demo_us", "shop_demo_gb", "shop_demo_de", "shop_demo_id", "shop_demo_th",
+	return []string{"shop_demo_us", "shop_demo_gb", "shop_demo_id", "shop_demo_th",
 		"shop_demo_my", "shop_demo_vn", "shop_demo_ph", "shop_demo_sg"}
 }
