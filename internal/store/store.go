@@ -68,6 +68,8 @@ type Store interface {
 	// Returns holds return requests, their labels and inspections, and the return rules
 	// (returns.go).
 	Returns
+	// Console holds the console's users, roles and sessions (console.go).
+	Console
 }
 
 // MergeFunc is the domain's decision for one incoming order (see order.Merge).
