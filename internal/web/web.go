@@ -61,9 +61,9 @@ type Handler struct {
 // Cookie names.
 const (
 	sessionCookie = "lm_session"
-	preCSRFCookie = "lm_csrf"  // the login form's CSRF token, before there is a session
-	langCookie    = "lm_lang"  // the language chosen before logging in
-	shopCookie    = "lm_shop"  // the shop chosen among the user's
+	preCSRFCookie = "lm_csrf" // the login form's CSRF token, before there is a session
+	langCookie    = "lm_lang" // the language chosen before logging in
+	shopCookie    = "lm_shop" // the shop chosen among the user's
 	csrfField     = "csrf_token"
 )
 
@@ -431,4 +431,3 @@ func problemMessage(lang i18n.Lang, code, field, msg string) string {
 	}
 	return i18n.T(lang, key, i18n.Args{"field": field, "code": code, "detail": msg})
 }
-
