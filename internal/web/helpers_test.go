@@ -216,3 +216,11 @@ func (b *browser) login(email string) string {
 	_, tok = b.get("/").csrf(b.t)
 	return tok
 }
+
+func mustURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return u
+}
