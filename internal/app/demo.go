@@ -41,6 +41,10 @@ func (a *App) RunDemo(ctx context.Context, opt DemoOptions) error {
 	if err != nil {
 		return fmt.Errorf("demo key: %w", err)
 	}
+	consoleLogin, err := a.demoConsole(ctx, shopIDs) // demo_console.go
+	if err != nil {
+		return err
+	}
 	scope := model.Scope{ShopIDs: shopIDs}
 	gen := demo.NewGenerator(opt.Seed)
 	rng := rand.New(rand.NewPCG(opt.Seed, 1))
@@ -98,6 +102,7 @@ Try:
 
 The API is described at http://%[1]s/v1/openapi.json. New demo orders arrive every %[5]s. Ctrl-C stops.
 `, host, len(shopIDs), joinMarkets(), secret, opt.Interval)
+			fmt.Fprint(opt.Out, consoleLogin(host))
 		})
 	}()
 
