@@ -3,7 +3,9 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"lastmile/internal/model"
@@ -27,10 +29,11 @@ func runUserCreate(ctx context.Context, args []string, s stdio) int {
 		fs.Usage()
 		return exitUsage
 	}
+	// An empty stdin is allowed: it gives an existing user a role in another shop (a new
+	// user's password is then refused as too short).
 	line, err := bufio.NewReader(s.in).ReadString('\n')
-	if err != nil && line == "" {
-		fmt.Fprintln(s.err, "lastmile user create: no password on stdin; e.g. echo 'a long password' | lastmile user create …")
-		return exitUsage
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fail(s, "user create", fmt.Errorf("read the password from stdin: %w", err))
 	}
 	password := strings.TrimRight(line, "\r\n")
 	a, err := openApp(ctx, *db, s)
