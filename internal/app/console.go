@@ -1,16 +1,22 @@
 package app
 
 import (
+	"context"
 	"net/http"
 	"strings"
+	"time"
 
 	"lastmile/internal/account"
 	"lastmile/internal/web"
 )
 
-// startConsole builds the console: its accounts and its pages.
+// startConsole builds the console: its accounts, its pages and the hourly sweep of expired
+// sessions.
 func (a *App) startConsole() error {
 	a.Accounts = account.NewService(a.Store, account.Config{}, a.now, a.log)
+	if err := a.Jobs.Every("console.sessions.sweep", time.Hour, a.sweepSessions); err != nil {
+		return err
+	}
 	var err error
 	a.Web, err = web.New(web.Deps{Accounts: a.Accounts, Store: a.Store, Orders: a.Orders, Inventory: a.Inventory,
 		Shipping: a.Shipping, Returns: a.Returns, Settings: a.Settings, Log: a.log, Now: a.now})
@@ -30,4 +36,13 @@ func (a *App) Handler() http.Handler {
 		}
 		a.API.ServeHTTP(w, r)
 	})
+}
+
+// sweepSessions deletes the console sessions that have expired.
+func (a *App) sweepSessions(ctx context.Context) error {
+	n, err := a.Store.DeleteExpiredSessions(ctx, a.now())
+	if n > 0 {
+		a.log.Info("swept expired console sessions", "count", n)
+	}
+	return err
 }
