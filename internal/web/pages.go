@@ -54,7 +54,8 @@ var funcs = template.FuncMap{
 		}
 		return msg
 	},
-	"eq": func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+	"eq":  func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+	"sub": func(a, b int) int { return a - b },
 }
 
 // pageSize is the orders page's length: server-side paging by the store's (modified_at, id)
