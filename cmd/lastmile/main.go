@@ -43,6 +43,7 @@ func commands() []command {
 		{"shop create", "create a shop and its first API key (--db, --name, --market)", runShopCreate},
 		{"key create", "create an API key for one or more shops (--db, --shop)", runKeyCreate},
 		{"key revoke", "revoke an API key (--db, --key-id)", runKeyRevoke},
+		{"user create", "create a console user, or give one a role in another shop (--db, --shop, --email, --password-stdin, --role)", runUserCreate},
 		{"import orders", "import orders from a CSV file (UTF-8 or GBK), per-row results out", runImportOrders},
 		{"stock import", "import stock counts from a CSV file (warehouse,sku,on_hand,safety_stock,reason)", runStockImport},
 		{"stock export", "export stock levels as a CSV file that re-imports unchanged", runStockExport},

@@ -59,6 +59,10 @@ func (a *App) RunDemo(ctx context.Context, opt DemoOptions) error {
 	if err != nil {
 		return err
 	}
+	consoleLogin, err := a.demoConsole(ctx, shopIDs) // demo_console.go
+	if err != nil {
+		return err
+	}
 	scope := model.Scope{ShopIDs: shopIDs}
 	a.startDemoWebhooks(ctx, scope, opt.Out)
 	gen := demo.NewGenerator(opt.Seed)
@@ -138,6 +142,7 @@ Parcels on their way, the stale ones and this week's scores:
 
 The API is described at http://%[1]s/v1/openapi.json. New demo orders arrive every %[5]s. Ctrl-C stops.
 `, host, len(shopIDs), joinMarkets(), secret, opt.Interval, keyNote)
+			fmt.Fprint(opt.Out, consoleLogin(host))
 		})
 	}()
 
