@@ -154,13 +154,13 @@ func benchSweep(b *testing.B, s store.Store, open, due int) {
 
 func BenchmarkSweepSQLite(b *testing.B) {
 	for _, due := range []int{10, 1000} {
-		b.Run(fmt.Sprintf("open=10000/due=%d", due), func(b *testing.B) { benchSweep(b, storetest.OpenSQLite(b), 10000, due) })
+		b.Run(fmt.Sprintf("open=5000/due=%d", due), func(b *testing.B) { benchSweep(b, storetest.OpenSQLite(b), 5000, due) })
 	}
 }
 
 func BenchmarkSweepPostgres(b *testing.B) {
 	for _, due := range []int{10, 1000} {
-		b.Run(fmt.Sprintf("open=10000/due=%d", due), func(b *testing.B) { benchSweep(b, storetest.OpenPostgres(b), 10000, due) })
+		b.Run(fmt.Sprintf("open=5000/due=%d", due), func(b *testing.B) { benchSweep(b, storetest.OpenPostgres(b), 5000, due) })
 	}
 }
 
