@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -104,6 +106,19 @@ func TestDemoShowsOrdersAtOnce(t *testing.T) {
 		rep, err := a.Tracker.Scores(ctx, demoShops(), "7d", "carrier")
 		if err != nil || len(rep.Rows) == 0 || rep.Rows[0].LTS == nil || rep.Rows[0].LateDispatchRate == nil {
 			t.Fatalf("run %d: demo scores %+v %v", run, rep.Rows, err)
+		}
+		base := m[2][:strings.Index(m[2], "/v1/")]
+		res, err := http.Get(base + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		metrics, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		for _, name := range []string{"lastmile_tracking_events_ingested_total", "lastmile_deadlines_due", "lastmile_deadline_breaches_total",
+			"lastmile_deadline_at_risk_total"} {
+			if !strings.Contains(string(metrics), name) {
+				t.Errorf("run %d: /metrics has no %s", run, name)
+			}
 		}
 		cancel()
 		select {
