@@ -17,12 +17,15 @@ func runDemo(ctx context.Context, args []string, s stdio) int {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address: this machine only by default; --addr 0.0.0.0:8080 opens the demo to the network")
 	data := fs.String("data", "./lastmile-data", "directory of the demo's SQLite database and of its API key (demo-key, mode 0600, reused at every start)")
 	shipShare := fs.Float64("ship", 0.5, "share of the first demo orders ready to ship that the demo ships itself, 0 to 1; 'lastmile ship --ready' ships the rest")
-	interval := fs.Duration("interval", 3*time.Second, "time between new demo orders")
+	interval := fs.Duration("interval", 3*time.Second, "time between new demo orders, from the API feed and from the simulated TikTok Shop each")
 	seed := fs.Uint64("seed", uint64(time.Now().UnixNano()), "seed of the demo data")
 	carriers := fs.String("carriers", "sim", "the carriers labels are bought from: sim (the simulated network, in this process) or http://HOST:PORT of a 'lastmile sim carriers'")
 	level := fs.String("log-level", "warn", "debug, info, warn or error")
 	if code, ok := parse(fs, args); !ok {
 		return code
+	}
+	if *interval <= 0 {
+		return fail(s, "demo", fmt.Errorf("--interval %v: want a positive duration, e.g. 3s", *interval))
 	}
 	if *shipShare < 0 || *shipShare > 1 {
 		return fail(s, "demo", fmt.Errorf("--ship %v: want a share from 0 to 1", *shipShare))
@@ -42,7 +45,7 @@ func runDemo(ctx context.Context, args []string, s stdio) int {
 	if err != nil {
 		return fail(s, "demo", err)
 	}
-	tt, err := app.StartDemoTikTok(ctx, &cfg, *seed, log) // the demo's marketplace (internal/app/tiktok_demo.go)
+	tt, err := app.StartDemoTikTok(ctx, &cfg, *seed, 1/interval.Seconds(), log) // the demo's marketplace (internal/app/tiktok_demo.go)
 	if err != nil {
 		return fail(s, "demo", err)
 	}

@@ -264,6 +264,9 @@ func printShipResults(ctx context.Context, c *apiClient, b model.Batch, w io.Wri
 			return exitFail, fmt.Errorf("batch %s results: %w", b.ID, err)
 		}
 		counts[r.Outcome]++
+		if err := shipmentServices(ctx, c, r.ShipmentIDs, services); err != nil {
+			return exitFail, err
+		}
 		fmt.Fprintln(bw, resultLine(r, services))
 	}
 	fmt.Fprintf(bw, "\nbatch %s: %d shipped, %d failed, %d skipped of %d orders\n", b.ID,
@@ -329,6 +332,23 @@ func batchServices(ctx context.Context, c *apiClient, batchID string) (map[strin
 		}
 		cursor = *page.NextCursor
 	}
+}
+
+// shipmentServices adds to services the shipments of ids it lacks: those of an order that was
+// already labelled by another batch (the demo's own, a second `lastmile ship`) when this one
+// reached it.
+func shipmentServices(ctx context.Context, c *apiClient, ids []string, services map[string]string) error {
+	for _, id := range ids {
+		if _, ok := services[id]; ok {
+			continue
+		}
+		var sh model.Shipment
+		if err := c.do(ctx, "GET", "/v1/shipments/"+url.PathEscape(id), nil, &sh); err != nil {
+			return fmt.Errorf("shipment %s: %w", id, err)
+		}
+		services[id] = sh.Carrier + " " + sh.Service
+	}
+	return nil
 }
 
 // downloadLabels writes every label of the batch to path: ZPL for a .zpl file, else PDF.

@@ -23,10 +23,11 @@ type DemoTikTok struct {
 }
 
 // StartDemoTikTok starts the simulated platform and points cfg's TikTok app at it (call it
-// before New): webhooks go to cfg.Addr's /webhooks/tiktok, the pull runs every 30 s.
-func StartDemoTikTok(ctx context.Context, cfg *config.Config, seed uint64, log *slog.Logger) (*DemoTikTok, error) {
+// before New): webhooks go to cfg.Addr's /webhooks/tiktok, the pull runs every 30 s. Its shops
+// create orders at orderRate a second altogether (the demo's --interval sets it).
+func StartDemoTikTok(ctx context.Context, cfg *config.Config, seed uint64, orderRate float64, log *slog.Logger) (*DemoTikTok, error) {
 	opts := tiktoksim.DefaultOptions()
-	opts.OrderRate, opts.Seed, opts.Logger = 0.2, seed, log
+	opts.OrderRate, opts.Seed, opts.Logger = orderRate, seed, log
 	if host, port, err := net.SplitHostPort(cfg.Addr); err == nil && port != "0" {
 		if host == "" || host == "0.0.0.0" || host == "::" {
 			host = "127.0.0.1"
