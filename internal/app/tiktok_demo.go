@@ -7,11 +7,15 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"time"
 
 	"lastmile/internal/config"
 	"lastmile/internal/demo"
 	tiktoksim "lastmile/internal/marketplace/tiktok/sim"
 	"lastmile/internal/model"
+	"lastmile/internal/order"
+	"lastmile/internal/shipping"
+	"lastmile/internal/store"
 	"lastmile/internal/tiktokshop"
 )
 
@@ -55,6 +59,7 @@ func (d *DemoTikTok) Connect(ctx context.Context, a *App) error {
 		return errors.New("demo tiktok: the app has no TikTok integration")
 	}
 	a.TikTok.UseCatalogue(func(_ string, l *model.Line) { demo.FillLine(l) })
+	var shopIDs []string
 	for _, sh := range d.Sim.Shops() {
 		id := "shop_demo_" + strings.ToLower(string(sh.Market))
 		if _, err := a.Tenants.CreateShopWithID(ctx, id, "Demo Shop "+string(sh.Market), sh.Market, ""); err != nil && !errors.Is(err, model.ErrConflict) {
@@ -67,8 +72,52 @@ func (d *DemoTikTok) Connect(ctx context.Context, a *App) error {
 		if _, err := a.TikTok.Connect(ctx, model.Scope{ShopIDs: []string{id}}, tiktokshop.ConnectRequest{AuthCode: code, ShopID: id, TikTokShopID: sh.ID}); err != nil {
 			return fmt.Errorf("demo: connect TikTok shop %s: %w", sh.ID, err)
 		}
+		shopIDs = append(shopIDs, id)
 	}
+	go d.shipArrivals(ctx, a, shopIDs)
 	return nil
+}
+
+// demoShipEvery is how often the demo ships the TikTok orders that arrived.
+const demoShipEvery = 5 * time.Second
+
+// shipArrivals confirms and ships, every demoShipEvery until ctx ends, the TikTok orders waiting
+// in the demo shops, as a seller working through them would: their labels are bought from the
+// demo's carriers (or the platform under platform logistics), the tracking numbers pushed back,
+// and the platform's new status comes back by webhook and pull.
+func (d *DemoTikTok) shipArrivals(ctx context.Context, a *App, shopIDs []string) {
+	scope := model.Scope{ShopIDs: shopIDs}
+	t := time.NewTicker(demoShipEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		orders, err := a.Store.ListOrders(ctx, store.OrderQuery{ShopIDs: shopIDs, Statuses: []model.Status{model.StatusAwaitingShipment}, Limit: store.MaxListLimit})
+		if err != nil {
+			continue
+		}
+		var ids []string
+		for _, o := range orders {
+			if o.NeedsAttention || len(o.History) == 0 || o.History[0].Cause != tiktokshop.CauseTikTok {
+				continue
+			}
+			if o.ConfirmedAt == nil {
+				if _, err := a.Orders.Confirm(ctx, scope, o.ID, order.CauseDemo); err != nil {
+					continue
+				}
+			}
+			ids = append(ids, o.ID)
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		if _, err := a.Shipping.CreateBatch(ctx, scope, shipping.BatchRequest{OrderIDs: ids}); err != nil && ctx.Err() == nil {
+			a.log.Warn("demo: ship the TikTok orders", "err", err)
+		}
+	}
 }
 
 // Close stops the simulated platform.

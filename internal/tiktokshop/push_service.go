@@ -89,6 +89,9 @@ func (s *Service) Push(ctx context.Context, a PushArgs) error {
 	if !sh.Status.Labelled() {
 		return nil // voided since: its replacement has a job of its own
 	}
+	if !fromTikTok(o) {
+		return nil // an order of the shop's that came another way (the API, a file): not the platform's
+	}
 	err = s.push(ctx, c, o, sh)
 	var ref errRefused
 	switch {
@@ -214,4 +217,10 @@ func (s *Service) setPushProblem(ctx context.Context, o model.Order, msg string)
 		return true, nil
 	})
 	return err
+}
+
+// fromTikTok reports whether the integration created the order (its first history event's
+// cause), rather than the API or a file import in the same shop.
+func fromTikTok(o model.Order) bool {
+	return len(o.History) > 0 && o.History[0].Cause == CauseTikTok
 }
