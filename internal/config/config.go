@@ -164,6 +164,9 @@ func (c Config) Validate() error {
 	if n := c.CarrierNetwork; n != "" && n != "sim" && !strings.HasPrefix(n, "http://") && !strings.HasPrefix(n, "https://") {
 		bad("carrier_network", fmt.Errorf("%q: want sim (in this process) or the http:// URL of a `lastmile sim carriers`", n))
 	}
+	if c.JobTimeout > 0 && c.RescueStuckJobsAfter > 0 && c.RescueStuckJobsAfter <= c.JobTimeout {
+		bad("rescue_stuck_jobs_after", fmt.Errorf("%s: want more than job_timeout (%s), or a slow job could run twice at once", c.RescueStuckJobsAfter, c.JobTimeout))
+	}
 	if c.RateCards == "" && !c.BuiltinCards() {
 		bad("rate_cards_builtin", errors.New("false without a rate_cards directory leaves nothing to quote with; set rate_cards or rate_cards_builtin: true"))
 	}
