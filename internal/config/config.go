@@ -260,6 +260,9 @@ func (c Config) Validate() error {
 	if c.WebhookTimeout > time.Minute {
 		bad("webhook_timeout", fmt.Errorf("%v: at most 1m; an endpoint should answer at once and work later", c.WebhookTimeout))
 	}
+	if c.JobTimeout > 0 && c.RescueStuckJobsAfter > 0 && c.RescueStuckJobsAfter <= c.JobTimeout {
+		bad("rescue_stuck_jobs_after", fmt.Errorf("%s: want more than job_timeout (%s), or a slow job could run twice at once", c.RescueStuckJobsAfter, c.JobTimeout))
+	}
 	if c.RateCards == "" && !c.BuiltinCards() {
 		bad("rate_cards_builtin", errors.New("false without a rate_cards directory leaves nothing to quote with; set rate_cards or rate_cards_builtin: true"))
 	}

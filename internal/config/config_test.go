@@ -341,3 +341,16 @@ func TestValidateLimits(t *testing.T) {
 		})
 	}
 }
+
+// TestRescueAfterExceedsJobTimeout: a job rescued while it still runs would run twice at once,
+// so the configuration refuses a rescue delay not above the job timeout, naming the key.
+func TestRescueAfterExceedsJobTimeout(t *testing.T) {
+	c := config.Config{JobTimeout: time.Minute, RescueStuckJobsAfter: time.Minute}.WithDefaults()
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "rescue_stuck_jobs_after") {
+		t.Fatalf("rescue after = job timeout: %v", err)
+	}
+	c = config.Config{JobTimeout: 10 * time.Minute}.WithDefaults()
+	if c.RescueStuckJobsAfter != 20*time.Minute || c.Validate() != nil {
+		t.Fatalf("a long job timeout lengthens the default rescue delay: %v %v", c.RescueStuckJobsAfter, c.Validate())
+	}
+}
