@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,6 +22,8 @@ func TestMessageKind(t *testing.T) {
 		kind   string
 		once   bool
 	}{
+		{model.EventDeadlineBreached, "R-SLA-2", model.MessageDelayed, false},
+		{model.EventDeadlineAtRisk, "R-ORD-3", "", false}, // confirming is the seller's business
 		{model.EventTrackingUpdated, "in_transit", model.MessageShipped, true},
 		{model.EventTrackingUpdated, "OUT_FOR_DELIVERY", model.MessageOutForDelivery, true},
 		{model.EventTrackingUpdated, "delivered", model.MessageDelivered, true},
@@ -35,7 +38,11 @@ func TestMessageKind(t *testing.T) {
 		{model.EventStockLow, "", "", false},
 	}
 	for _, c := range cases {
-		kind, once := messageKind(c.typ, eventFields{Status: c.status})
+		f := eventFields{Status: c.status}
+		if strings.HasPrefix(c.status, "R-") {
+			f = eventFields{Rule: c.status}
+		}
+		kind, once := messageKind(c.typ, f)
 		if kind != c.kind || once != c.once {
 			t.Errorf("%s %q: %q once=%v, want %q once=%v", c.typ, c.status, kind, once, c.kind, c.once)
 		}
