@@ -36,11 +36,19 @@ func runDemo(ctx context.Context, args []string, s stdio) int {
 	if err != nil {
 		return fail(s, "demo", err)
 	}
+	tt, err := app.StartDemoTikTok(ctx, &cfg, *seed, log) // the demo's marketplace (internal/app/tiktok_demo.go)
+	if err != nil {
+		return fail(s, "demo", err)
+	}
+	defer tt.Close()
 	a, err := app.New(ctx, cfg, true, log, time.Now)
 	if err != nil {
 		return fail(s, "demo", err)
 	}
 	defer a.Close()
+	if err := tt.Connect(ctx, a); err != nil {
+		return fail(s, "demo", err)
+	}
 	if err := a.RunDemo(ctx, app.DemoOptions{Interval: *interval, Seed: *seed, Out: s.out}); err != nil {
 		return fail(s, "demo", err)
 	}

@@ -51,7 +51,9 @@ func commands() []command {
 		{"address check", "normalise and validate addresses: JSON lines on stdin, results on stdout", runAddressCheck},
 		{"trackno check", "normalise tracking numbers, detect the carrier, verify check digits", runTracknoCheck},
 		{"sim carriers", "run the simulated carrier network alone (--addr, --latency, --fault-rate, --rate-limit, --state)", runSimCarriers},
+		{"connect tiktok", "connect a TikTok Shop to a shop with an authorisation code (--shop, --auth-code; the simulator issues one)", runConnectTikTok},
 		{"sim tiktok", "run the simulated TikTok Shop platform alone (--addr, --app-key, --app-secret, --webhook-url)", runSimTikTok},
+		{"scores", "print the week's logistics scores and LTS per carrier, lane, market or shop (--shop, --period, --group-by)", runScores},
 		{"bench", "measure ingest throughput and GET latency on SQLite (and PostgreSQL with --postgres)", runBench},
 		{"version", "print the version", runVersion},
 	}

@@ -24,6 +24,7 @@ import (
 	"lastmile/internal/store"
 	"lastmile/internal/store/storetest"
 	"lastmile/internal/tenant"
+	"lastmile/internal/tracker"
 )
 
 // env is one API server on loopback over a real store.
@@ -39,6 +40,8 @@ type env struct {
 	shipping *shipping.Service
 	// returns is the server's returns service, for tests that run its jobs.
 	returns *returns.Service
+	// tracker is the server's tracking service, for tests that sweep its clocks.
+	tracker *tracker.Service
 	// notify is the server's webhooks service, for tests that fan events out.
 	notify *notify.Service
 }
@@ -81,6 +84,7 @@ func newEnvWith(t testing.TB, st store.Store, cfg config.Config, tune func(*Deps
 		Log:       log, Now: c.now, Registry: prometheus.NewRegistry()}
 	d.Shipping = newShipping(t, st, cfg, d.Inventory, c.now)
 	d.Returns = newReturns(t, st, cfg, c.now)
+	d.Tracker = newTracker(t, st, cfg, c.now)
 	d.Notify = newNotify(t, st, c.now)
 	if tune != nil {
 		tune(&d)
@@ -92,7 +96,7 @@ func newEnvWith(t testing.TB, st store.Store, cfg config.Config, tune func(*Deps
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
 	return &env{t: t, url: hs.URL, srv: srv, store: st, tenants: tenants, clock: c, cfg: cfg, shipping: d.Shipping, returns: d.Returns,
-		notify: d.Notify}
+		tracker: d.Tracker, notify: d.Notify}
 }
 
 // shop creates a shop on market and a key for it.

@@ -166,6 +166,12 @@ func TestCrossShopIsolationEveryRoute(t *testing.T) {
 		for pattern, probe := range returnsIsolationProbes(t, e, keyA, keyB) {
 			probes[pattern] = probe
 		}
+		for pattern, probe := range trackingIsolationProbes(t, e, keyA, keyB) {
+			probes[pattern] = probe
+		}
+		for pattern, probe := range connectionIsolationProbes(t, e, shopA.ID, keyB) {
+			probes[pattern] = probe
+		}
 		for pattern, probe := range webhookIsolationProbes(t, e, keyA, keyB) {
 			probes[pattern] = probe
 		}
@@ -192,7 +198,7 @@ func TestCrossShopIsolationEveryRoute(t *testing.T) {
 		r = e.do("GET", "/v1/orders", keyA, nil)
 		var l struct{ Orders []model.Order }
 		r.decode(t, &l)
-		if len(l.Orders) != 4 { // iso-1, the allocated order of stockIsolationProbes, the shipped one of shippingIsolationProbes, the returned one of returnsIsolationProbes
+		if len(l.Orders) != 5 { // iso-1, the allocated order of stockIsolationProbes, the shipped ones of shippingIsolationProbes and trackingIsolationProbes, the returned one of returnsIsolationProbes
 			t.Fatalf("shop B's requests created orders in shop A: %d orders", len(l.Orders))
 		}
 	})

@@ -73,6 +73,14 @@ func routeSeeds(t testing.TB) map[string][]string {
 		"POST /v1/returns/{id}/decide":            {`{"kind":"refund_only","reason":"small value"}`},
 		"POST /v1/returns/{id}/receive":           {`{"lines":[{"sku":"TSHIRT-RED-M","quantity":1,"outcome":"restock"}]}`, ``},
 		"PUT /v1/returns/rules":                   {`{"default":"return","rules":[{"name":"small","decision":"refund_only","value_below":{"amount":"10.00","currency":"USD"},"reasons":["damaged"]}]}`},
+		"POST /v1/tracking-events:batch":          {`{"events":[{"tracking_number":"9400111899223197428490","carrier":"usps","code":"OA","description":"Accepted","occurred_at":"2026-11-21T08:00:00Z","location":{"city":"Reno","country":"US"}},null]}`},
+		"POST /v1/exceptions/{id}/resolve":        {`{"note":"claim filed with the carrier"}`},
+		"POST /webhooks/carriers/{carrier}":       {`{"carrier":"usps","delivery_id":"d1","sent_at":"2026-11-21T08:00:00Z","tracking":[{"tracking_number":"9400111899223197428490","events":[{"code":"OA","occurred_at":"2026-11-21T08:00:00Z"}]}]}`},
+		"POST /v1/connections/tiktok":             {`{"auth_code":"sim_ac_x","tiktok_shop_id":"7495540735365770001"}`, `{"auth_code":"x"}`},
+		"POST /v1/connections/{id}/sync":          {``, `{}`},
+		"POST /v1/cancellations/{id}/approve":     {``, `{}`},
+		"POST /v1/cancellations/{id}/reject":      {`{"reason":"already handed to the carrier"}`},
+		"POST /webhooks/tiktok":                   {`{"type":1,"tts_notification_id":"7380066284010030890","shop_id":"7495540735365777507","timestamp":1718305585,"data":{"is_on_hold_order":true,"order_id":"576653688135258178","order_status":"UNPAID","update_time":1718305585}}`},
 		"POST /v1/returns/rules:dry-run":          {`{"rules":{"default":"review","rules":[]},"from":"2026-11-01T00:00:00Z","to":"2026-12-01T00:00:00Z"}`},
 		"POST /v1/webhook-subscriptions":          {`{"url":"https://erp.example.com/hooks","events":["order.created","stock.low"]}`, `{"url":"http://127.0.0.1:9/h","events":["*"],"secret":"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}`},
 		"PATCH /v1/webhook-subscriptions/{id}":    {`{"enabled":false}`},
@@ -155,7 +163,7 @@ func (fe *fuzzEnv) request(t *testing.T, pattern string, body []byte) (path stri
 		id = out.ID
 	}
 	body = bytes.ReplaceAll(bytes.ReplaceAll(body, []byte("@ORDER@"), []byte(fe.orderID)), []byte("@WH@"), []byte(fe.whID))
-	return strings.NewReplacer("{id}", id, "{sku}", "TSHIRT-RED-M").Replace(p), body
+	return strings.NewReplacer("{id}", id, "{sku}", "TSHIRT-RED-M", "{carrier}", "usps").Replace(p), body
 }
 
 // FuzzJSONRoutes sends every JSON route (the server's own route table) bodies made from valid

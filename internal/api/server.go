@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,6 +29,8 @@ import (
 	"lastmile/internal/shipping"
 	"lastmile/internal/store"
 	"lastmile/internal/tenant"
+	"lastmile/internal/tiktokshop"
+	"lastmile/internal/tracker"
 )
 
 // Deps is what the API needs from the rest of lastmile.
@@ -38,11 +41,15 @@ type Deps struct {
 	Inventory *inventory.Service
 	Shipping  *shipping.Service
 	Returns   *returns.Service
-	Notify    *notify.Service
-	Tenants   *tenant.Service
-	Log       *slog.Logger
-	Now       func() time.Time
-	Registry  *prometheus.Registry // metrics are registered here and served at /metrics
+	Tracker   *tracker.Service // tracking, clocks, exceptions and scores (tracking.go); nil: no such routes
+	// TikTok is the TikTok Shop integration; nil when no app is configured.
+	TikTok *tiktokshop.Service
+	// Notify is the outbound webhooks for ERPs and the buyer messages; nil: no such routes.
+	Notify   *notify.Service
+	Tenants  *tenant.Service
+	Log      *slog.Logger
+	Now      func() time.Time
+	Registry *prometheus.Registry // metrics are registered here and served at /metrics
 	// Settings are the shops' own settings and effective figures. Nil: a Service over Store
 	// with Config.
 	Settings *settings.Service
@@ -100,7 +107,7 @@ func New(d Deps) (*Server, error) {
 }
 
 func (s *Server) routes() []route {
-	return append([]route{
+	return slices.Concat([]route{
 		{pattern: "GET /healthz", public: true, handle: s.healthz},
 		{pattern: "GET /readyz", public: true, handle: s.readyz},
 		{pattern: "GET /metrics", public: true, handle: s.metrics.serve},
@@ -161,7 +168,11 @@ func (s *Server) routes() []route {
 		{pattern: "GET /v1/returns/rules", handle: s.getReturnRules},
 		{pattern: "PUT /v1/returns/rules", handle: s.putReturnRules},
 		{pattern: "POST /v1/returns/rules:dry-run", handle: s.dryRunReturnRules},
-	}, s.webhookRoutes()...)
+	},
+		s.trackingRoutes(),
+		s.connectionRoutes(),
+		s.webhookRoutes(),
+	)
 }
 
 // ServeHTTP implements http.Handler: request id, body limit, panic recovery, metrics, then the mux.

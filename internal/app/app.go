@@ -32,6 +32,8 @@ import (
 	"lastmile/internal/store/postgres"
 	"lastmile/internal/store/sqlite"
 	"lastmile/internal/tenant"
+	"lastmile/internal/tiktokshop"
+	"lastmile/internal/tracker"
 	"lastmile/internal/worker"
 )
 
@@ -48,6 +50,10 @@ type App struct {
 	Shipping  *shipping.Service
 	// Returns is return requests, their rules, labels and inspection (R-RET).
 	Returns *returns.Service
+	// Tracker is tracking, the clocks, exceptions and scores (tracking.go).
+	Tracker *tracker.Service
+	// TikTok is the TikTok Shop integration when an app is configured, else nil (tiktok.go).
+	TikTok *tiktokshop.Service
 	// Notify is the outbound webhooks for ERPs (issue 15).
 	Notify *notify.Service
 	// Jobs is the job engine: batches, sweeps, pushes (one per node, on the store's database).
@@ -167,6 +173,10 @@ func NewWith(ctx context.Context, cfg config.Config, migrate bool, log *slog.Log
 	} else if len(unknown) > 0 {
 		log.Warn("the configuration gives figures for shops that do not exist; check their ids", "shops", unknown)
 	}
+	if err := a.newTikTok(reg); err != nil {
+		st.Close()
+		return nil, err
+	}
 	if err := a.startShipping(ctx, opt); err != nil {
 		a.Close()
 		return nil, err
@@ -175,13 +185,21 @@ func NewWith(ctx context.Context, cfg config.Config, migrate bool, log *slog.Log
 		a.Close()
 		return nil, err
 	}
+	if err := a.startTracking(reg); err != nil {
+		a.Close()
+		return nil, err
+	}
+	if err := a.registerTikTok(); err != nil {
+		a.Close()
+		return nil, err
+	}
 	if err := a.startNotify(opt); err != nil {
 		a.Close()
 		return nil, err
 	}
 	a.API, err = api.New(api.Deps{Config: cfg, Store: st, Orders: a.Orders, Inventory: a.Inventory, Tenants: a.Tenants, Log: log, Now: now,
-		Registry: reg, Settings: figures, RateCards: cards, Shipping: a.Shipping, Returns: a.Returns,
-		Notify: a.Notify})
+		Registry: reg, Settings: figures, RateCards: cards, Shipping: a.Shipping, Returns: a.Returns, Tracker: a.Tracker,
+		TikTok: a.TikTok, Notify: a.Notify})
 	if err != nil {
 		a.Close()
 		return nil, err
@@ -196,11 +214,13 @@ func (a *App) startShipping(ctx context.Context, opt Options) error {
 	if a.Carriers, a.Network, err = openCarriers(ctx, a.Config, a.log, a.now); err != nil {
 		return err
 	}
-	a.Shipping, err = shipping.NewService(shipping.Deps{
+	deps := shipping.Deps{
 		Store: a.Store, Shipping: a.Store, Inventory: a.Inventory, Cards: a.RateCards.Cards, Carriers: a.Carriers,
 		Certification: certification(a.Config), Markets: a.Config.Markets, Modes: a.Settings, Config: opt.Shipping,
 		Now: a.now, Log: a.log,
-	})
+	}
+	a.withTikTokShipping(&deps)
+	a.Shipping, err = shipping.NewService(deps)
 	if err != nil {
 		return fmt.Errorf("shipping: %w", err)
 	}
@@ -229,6 +249,9 @@ func (a *App) startShipping(ctx context.Context, opt Options) error {
 // return events, decisions pushed back, return labels.
 func (a *App) startReturns(opt Options) error {
 	var err error
+	if opt.Marketplace == nil && a.TikTok != nil {
+		opt.Marketplace = a.TikTok
+	}
 	a.Returns, err = returns.NewService(returns.Deps{
 		Store: a.Store, Cards: a.RateCards.Cards, Carriers: a.Carriers, Certification: certification(a.Config),
 		Markets: a.Config.Markets, Modes: a.Settings, Marketplace: opt.Marketplace, Config: opt.Returns, Now: a.now, Log: a.log,

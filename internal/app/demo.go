@@ -97,12 +97,19 @@ API key (shown once; it can read every demo shop):
 Try:
   curl -s -H 'Authorization: Bearer %[4]s' 'http://%[1]s/v1/orders?limit=5'
 
+Parcels on their way, the stale ones and this week's scores:
+  curl -s -H 'Authorization: Bearer %[4]s' 'http://%[1]s/v1/exceptions?type=stale'
+  curl -s -H 'Authorization: Bearer %[4]s' 'http://%[1]s/v1/scores?group_by=carrier'
+
 The API is described at http://%[1]s/v1/openapi.json. New demo orders arrive every %[5]s. Ctrl-C stops.
 `, host, len(shopIDs), joinMarkets(), secret, opt.Interval)
 		})
 	}()
 
 	feed(50)
+	if err := a.demoTracking(ctx, shopIDs, gen, rng); err != nil && ctx.Err() == nil {
+		a.log.Warn("demo parcels", "err", err)
+	}
 	t := time.NewTicker(opt.Interval)
 	defer t.Stop()
 	for {

@@ -15,6 +15,8 @@ import (
 	"lastmile/internal/config"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
+	"lastmile/internal/store"
+	"lastmile/internal/tracker"
 )
 
 // syncBuffer is a bytes.Buffer safe to write from the demo and read from the test.
@@ -88,6 +90,20 @@ func TestDemoShowsOrdersAtOnce(t *testing.T) {
 		}
 		if len(all) < 50 || len(markets) < 5 {
 			t.Fatalf("run %d: %d demo orders in %d markets; want the first burst of 50 across the markets", run, len(all), len(markets))
+		}
+		// Parcels moved, a few went stale (R-TRK-5), and the week has scores.
+		var stale []tracker.ExceptionView
+		for deadline := time.Now().Add(30 * time.Second); len(stale) == 0 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if stale, err = a.Tracker.Exceptions(ctx, store.ExceptionQuery{ShopIDs: demoShops(), Type: "stale"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(stale) == 0 {
+			t.Fatalf("run %d: no stale parcel in the demo", run)
+		}
+		rep, err := a.Tracker.Scores(ctx, demoShops(), "7d", "carrier")
+		if err != nil || len(rep.Rows) == 0 || rep.Rows[0].LTS == nil || rep.Rows[0].LateDispatchRate == nil {
+			t.Fatalf("run %d: demo scores %+v %v", run, rep.Rows, err)
 		}
 		cancel()
 		select {

@@ -62,6 +62,8 @@ type Config struct {
 	// it inside this process (the demo), an http:// URL uses a standalone `lastmile sim carriers`
 	// there; empty: only Carriers.
 	CarrierNetwork string
+	// TikTok is the TikTok Shop app shops connect through (tiktok_*; config_tiktok.go).
+	TikTok TikTok
 	// WebhookTimeout bounds one attempt of an outbound webhook delivery (webhook_timeout).
 	WebhookTimeout time.Duration
 	// WebhookRetrySchedule is the wait before each retry of a failed webhook delivery, comma
@@ -178,6 +180,9 @@ func (c Config) WithDefaults() Config {
 	if c.SettingsCacheTTL == 0 {
 		c.SettingsCacheTTL = 5 * time.Second
 	}
+	if c.TikTok.SyncInterval == 0 {
+		c.TikTok.SyncInterval = 5 * time.Minute
+	}
 	if c.WebhookTimeout == 0 {
 		c.WebhookTimeout = 15 * time.Second
 	}
@@ -224,6 +229,9 @@ func (c Config) Validate() error {
 	}
 	if n := c.CarrierNetwork; n != "" && n != "sim" && !strings.HasPrefix(n, "http://") && !strings.HasPrefix(n, "https://") {
 		bad("carrier_network", fmt.Errorf("%q: want sim (in this process) or the http:// URL of a `lastmile sim carriers`", n))
+	}
+	if err := c.checkTikTok(); err != nil {
+		errs = append(errs, err)
 	}
 	if _, err := c.WebhookRetries(); err != nil {
 		bad("webhook_retry_schedule", err)

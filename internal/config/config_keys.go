@@ -36,6 +36,8 @@ type key struct {
 	zero bool
 	// max bounds a number (0: no bound beyond the type's).
 	max int64
+	// secret: the value is never printed (config print shows it redacted).
+	secret bool
 }
 
 // processKey is a setting of the lastmile process, also read from the environment.
@@ -81,6 +83,16 @@ var processKeys = []processKey{
 		"LASTMILE_RATE_CARDS_BUILTIN", func(c *Config) any { return &c.RateCardsBuiltin }},
 	{key{name: "carrier_network", kind: kindText, doc: "the simulated carrier network's carriers: sim runs it in this process, an http:// URL uses a standalone `lastmile sim carriers`; empty: only the carriers list"},
 		"LASTMILE_CARRIERS", func(c *Config) any { return &c.CarrierNetwork }},
+	{key{name: "tiktok_app_key", kind: kindText, rule: "R-API-1", doc: "the TikTok Shop app's key; empty: no TikTok integration"},
+		"LASTMILE_TIKTOK_APP_KEY", func(c *Config) any { return &c.TikTok.AppKey }},
+	{key{name: "tiktok_app_secret", kind: kindText, rule: "R-API-1", secret: true, doc: "the TikTok Shop app's secret; never printed nor logged"},
+		"LASTMILE_TIKTOK_APP_SECRET", func(c *Config) any { return &c.TikTok.AppSecret }},
+	{key{name: "tiktok_api_base", kind: kindText, rule: "R-API-1", doc: "the TikTok Shop API host's URL (the auth host too); empty: the platform's; the simulator's URL in tests and the demo"},
+		"LASTMILE_TIKTOK_API_BASE", func(c *Config) any { return &c.TikTok.APIBase }},
+	{key{name: "tiktok_token_key", kind: kindText, rule: "R-API-2", secret: true, doc: "seals the sellers' TikTok tokens at rest (AES-256-GCM); at least 16 characters; empty: a key derived from the app secret (warned at start); never printed nor logged"},
+		"LASTMILE_TIKTOK_TOKEN_KEY", func(c *Config) any { return &c.TikTok.TokenKey }},
+	{key{name: "tiktok_sync_interval", kind: kindDuration, rule: "R-API-1", doc: "how often every connected TikTok shop's orders are pulled by update_time, under the webhooks"},
+		"LASTMILE_TIKTOK_SYNC_INTERVAL", func(c *Config) any { return &c.TikTok.SyncInterval }},
 	{key{name: "webhook_timeout", kind: kindDuration, doc: "how long one attempt of an outbound webhook delivery may take, at most 1m"},
 		"LASTMILE_WEBHOOK_TIMEOUT", func(c *Config) any { return &c.WebhookTimeout }},
 	{key{name: "webhook_retry_schedule", kind: kindText, doc: "the waits before each retry of a failed webhook delivery, comma-separated durations; when the attempt after the last fails, the delivery fails and its subscription is disabled"},

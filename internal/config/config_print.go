@@ -8,6 +8,9 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
+// redacted stands for a secret's value in what Marshal writes.
+const redacted = "(redacted)"
+
 // Marshal writes c, defaults included, as a configuration file: every process setting, every
 // key of every market (markets.<CC>.<key>), the shops' overrides and the carriers, each figure
 // with its rule id as a comment. Parse reads it back to the same Config.
@@ -17,7 +20,11 @@ func (c Config) Marshal() ([]byte, error) {
 	c.RateCardsBuiltin = &builtin
 	root := &yaml.Node{Kind: yaml.MappingNode, HeadComment: "lastmile configuration: every key with its effective value (docs/configuration.md lists them)."}
 	for _, k := range processKeys {
-		v := scalarNode(k.key, k.format(k.ptr(&c)))
+		text := k.format(k.ptr(&c))
+		if k.secret && text != "" {
+			text = redacted
+		}
+		v := scalarNode(k.key, text)
 		v.LineComment = "env " + k.env
 		add(root, k.name, v)
 	}

@@ -151,14 +151,16 @@ func (s *Service) buyPlatform(ctx context.Context, o model.Order, pkg model.Pack
 		return purchase{}, err
 	}
 	p := purchase{carrier: pl.Carrier, service: pl.Service, at: s.clock()}
-	chk := trackno.Check(pl.TrackingNumber)
-	if !chk.Valid {
+	// The platform's number is the platform's own: its format need not be one trackno knows
+	// (a platform carrier's), but it must still be a clean number (R-SHIP-4).
+	norm, err := trackno.Normalize(pl.TrackingNumber)
+	if err != nil {
 		p.tracking = pl.TrackingNumber
 		p.failure = &model.FieldError{Code: RefusedTrackingCheck, Field: "tracking_number",
-			Message: fmt.Sprintf("the platform issued tracking number %q, which fails the check (R-SHIP-4): %s", pl.TrackingNumber, chk.Message)}
+			Message: fmt.Sprintf("the platform issued tracking number %q, which fails the check (R-SHIP-4): %v", pl.TrackingNumber, err)}
 		return p, nil
 	}
-	p.tracking = chk.Normalized
+	p.tracking = norm
 	p.docs = []model.LabelDocument{{ShipmentID: sh.ID, Format: string(pl.Document.Format), ContentType: contentType(string(pl.Document.Format)),
 		Content: pl.Document.Content, CreatedAt: p.at}}
 	return p, nil

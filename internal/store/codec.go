@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"lastmile/internal/model"
 )
@@ -18,6 +19,8 @@ type orderDoc struct {
 	CancelReason    string             `json:"cancel_reason,omitempty"`
 	Problems        []model.Problem    `json:"problems,omitempty"`
 	Corrections     *model.Corrections `json:"corrections,omitempty"`
+	// Deadlines are the marketplace's own deadlines on the order (the clocks read them).
+	Deadlines map[string]time.Time `json:"deadlines,omitempty"`
 }
 
 // EncodeOrderDoc returns the JSON document a driver stores for o.
@@ -25,6 +28,7 @@ func EncodeOrderDoc(o *model.Order) ([]byte, error) {
 	b, err := json.Marshal(orderDoc{
 		Buyer: o.Buyer, ShippingAddress: o.ShippingAddress, Lines: o.Lines, COD: o.COD,
 		History: o.History, CancelReason: o.CancelReason, Problems: o.Problems, Corrections: o.Corrections,
+		Deadlines: o.Deadlines,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("encode order %s: %w", o.ID, err)
@@ -40,6 +44,7 @@ func DecodeOrderDoc(b []byte, o *model.Order) error {
 	}
 	o.Buyer, o.ShippingAddress, o.Lines, o.COD = d.Buyer, d.ShippingAddress, d.Lines, d.COD
 	o.History, o.CancelReason, o.Problems, o.Corrections = d.History, d.CancelReason, d.Problems, d.Corrections
+	o.Deadlines = d.Deadlines
 	return nil
 }
 

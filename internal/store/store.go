@@ -68,6 +68,11 @@ type Store interface {
 	// Returns holds return requests, their labels and inspections, and the return rules
 	// (returns.go).
 	Returns
+	// Tracking holds tracking events and states, the clocks' due-time index, exceptions and
+	// deadline alerts (tracking.go).
+	Tracking
+	// Connections holds marketplace connections (connections.go).
+	Connections
 	// Webhooks holds outbound webhook subscriptions and their deliveries (webhooks.go).
 	Webhooks
 	// Messages holds buyer message templates and the log of messages sent (messages.go).

@@ -25,6 +25,7 @@ func init() {
 			{Name: "api_key", Type: carrier.TypeString, Secret: true, Default: DefaultAPIKey, Doc: "the key the sim printed at start"},
 			{Name: "carrier", Type: carrier.TypeString, Required: true, Doc: "the simulated carrier's code: " + strings.Join(Codes(), ", ")},
 			{Name: "timeout", Type: carrier.TypeDuration, Default: DefaultTimeout.String(), Doc: "how long one call may take before it fails as transient"},
+			{Name: "webhook_secret", Type: carrier.TypeString, Secret: true, Doc: "the account's webhook signing secret (at least 16 characters): the carrier pushes its tracking events to POST /webhooks/carriers/{carrier} instead of being polled (docs/tracking.md)"},
 		},
 		New: func(cfg carrier.Config) (carrier.Carrier, error) {
 			return NewClient(ClientConfig{URL: cfg.String("url"), APIKey: cfg.String("api_key"),

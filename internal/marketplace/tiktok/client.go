@@ -461,3 +461,6 @@ func (b *bucket) take(now time.Time) time.Duration {
 	}
 	return time.Duration(-b.tokens / b.rate * float64(time.Second))
 }
+
+// APIBase is the API host's URL the client calls.
+func (c *Client) APIBase() string { return c.api }

@@ -1,0 +1,618 @@
+package postgres
+
+// Tracking on PostgreSQL. A clock change locks its order row FOR UPDATE, the lock of
+// UpdateOrder and ChangeShipping, so two batches with events of one order apply them one after
+// the other, each seeing the other's events once it holds the lock. A batch takes its orders
+// in id order, so two batches never wait for each other in a circle.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"lastmile/internal/model"
+	"lastmile/internal/store"
+)
+
+var _ store.Tracking = (*Store)(nil)
+
+// ztime is t, nil when zero (a NULL column).
+func ztime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func fromZ(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+type shipKey struct{ carrier, number string }
+
+// IngestTracking implements store.Tracking.
+func (s *Store) IngestTracking(ctx context.Context, shopIDs []string, events []store.TrackingEvent, fn store.ClockFunc) ([]store.TrackingIngestResult, error) {
+	if err := store.CheckTrackingEvents(shopIDs, events); err != nil {
+		return nil, err
+	}
+	var results []store.TrackingIngestResult
+	err := s.inTx(ctx, fmt.Sprintf("ingest %d tracking events", len(events)), func(tx pgx.Tx) error {
+		results = make([]store.TrackingIngestResult, len(events))
+		ships, err := findShipments(ctx, tx, shopIDs, events)
+		if err != nil {
+			return err
+		}
+		// One round trip inserts every event; RETURNING tells the new ones from the duplicates.
+		var b pgx.Batch
+		idx := make([]int, 0, len(events))
+		for i, e := range events {
+			sh := ships[shipKey{e.Carrier, e.TrackingNumber}]
+			if sh == nil {
+				results[i] = store.TrackingIngestResult{Outcome: store.TrackingNoShipment}
+				continue
+			}
+			results[i] = store.TrackingIngestResult{Outcome: store.TrackingDuplicate, ShipmentID: sh.ID, OrderID: sh.OrderID}
+			loc := string(e.Location)
+			b.Queue(`INSERT INTO tracking_events (carrier, tracking_number, raw_code, occurred_sec, occurred_at, shipment_id, shop_id,
+				description, location, status, reason, milestones, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+				ON CONFLICT DO NOTHING`, e.Carrier, e.TrackingNumber, e.RawCode, e.OccurredAt.Unix(), e.OccurredAt, sh.ID, sh.ShopID,
+				e.Description, loc, e.Status, e.Reason, e.Milestones, e.ReceivedAt)
+			idx = append(idx, i)
+		}
+		touched := map[string]*model.Shipment{}
+		if len(idx) > 0 {
+			br := tx.SendBatch(ctx, &b)
+			for _, i := range idx {
+				tag, err := br.Exec()
+				if err != nil {
+					br.Close()
+					return textError(err)
+				}
+				if tag.RowsAffected() == 1 {
+					results[i].Outcome = store.TrackingCreated
+					sh := ships[shipKey{events[i].Carrier, events[i].TrackingNumber}]
+					touched[sh.ID] = sh
+				}
+			}
+			if err := br.Close(); err != nil {
+				return err
+			}
+		}
+		order := make([]*model.Shipment, 0, len(touched))
+		for _, sh := range touched {
+			order = append(order, sh)
+		}
+		slices.SortFunc(order, func(a, b *model.Shipment) int {
+			if c := strings.Compare(a.OrderID, b.OrderID); c != 0 {
+				return c
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
+		var jobs []store.Job
+		for _, sh := range order {
+			if err := s.changeClocks(ctx, tx, []string{sh.ShopID}, sh.OrderID, sh.ID, fn, &jobs); err != nil {
+				return fmt.Errorf("shipment %s: %w", sh.ID, err)
+			}
+		}
+		return s.insertJobs(ctx, tx, jobs)
+	})
+	if err != nil {
+		return nil, textError(err)
+	}
+	return results, nil
+}
+
+// findShipments finds the live (else latest) shipment of each event's carrier and tracking
+// number in shopIDs, in one query.
+func findShipments(ctx context.Context, tx pgx.Tx, shopIDs []string, events []store.TrackingEvent) (map[shipKey]*model.Shipment, error) {
+	out := map[shipKey]*model.Shipment{}
+	if len(shopIDs) == 0 {
+		return out, nil
+	}
+	var carriers, numbers []string
+	seen := map[shipKey]bool{}
+	for _, e := range events {
+		k := shipKey{e.Carrier, e.TrackingNumber}
+		if !seen[k] {
+			seen[k] = true
+			carriers, numbers = append(carriers, e.Carrier), append(numbers, e.TrackingNumber)
+		}
+	}
+	rows, err := tx.Query(ctx, `SELECT DISTINCT ON (s.carrier, s.tracking_number) `+prefixed("s.", shipmentColumns)+`
+		FROM shipments s JOIN unnest($1::text[], $2::text[]) AS k(carrier, number) ON s.carrier = k.carrier AND s.tracking_number = k.number
+		WHERE s.shop_id = ANY($3)
+		ORDER BY s.carrier, s.tracking_number, s.status IN ('voided', 'failed'), s.created_at DESC, s.seq DESC`, carriers, numbers, shopIDs)
+	if err != nil {
+		return nil, err
+	}
+	list, err := collect(rows, scanShipment)
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		out[shipKey{list[i].Carrier, list[i].TrackingNumber}] = &list[i]
+	}
+	return out, nil
+}
+
+// ShopsOfParcels implements store.Tracking.
+func (s *Store) ShopsOfParcels(ctx context.Context, carrier string, numbers []string) ([]string, error) {
+	if err := store.CheckScope(numbers, "carrier", carrier); err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT shop_id FROM shipments WHERE carrier = $1 AND tracking_number = ANY($2) ORDER BY shop_id`,
+		carrier, numbers)
+	if err != nil {
+		return nil, wrap(err, "shops of parcels")
+	}
+	out, err := collect(rows, func(r pgx.Row) (string, error) {
+		var id string
+		return id, r.Scan(&id)
+	})
+	return out, wrap(err, "shops of parcels")
+}
+
+// ChangeClocks implements store.Tracking.
+func (s *Store) ChangeClocks(ctx context.Context, shopIDs []string, orderID string, fn store.ClockFunc) error {
+	if err := store.CheckScope(shopIDs, "order_id", orderID); err != nil {
+		return err
+	}
+	return textError(s.inTx(ctx, "change clocks of order "+orderID, func(tx pgx.Tx) error {
+		var jobs []store.Job
+		if err := s.changeClocks(ctx, tx, shopIDs, orderID, "", fn, &jobs); err != nil {
+			return err
+		}
+		return s.insertJobs(ctx, tx, jobs)
+	}))
+}
+
+func (s *Store) changeClocks(ctx context.Context, tx pgx.Tx, shopIDs []string, orderID, shipmentID string, fn store.ClockFunc, jobs *[]store.Job) error {
+	st, err := loadClockState(ctx, tx, shopIDs, orderID, true)
+	if err != nil {
+		return err
+	}
+	if shipmentID != "" {
+		st.ShipmentID = shipmentID
+		if st.Events, err = shipmentEvents(ctx, tx, shipmentID); err != nil {
+			return err
+		}
+	}
+	ch, err := fn(st)
+	if err != nil {
+		return err
+	}
+	if err := store.CheckClockChange(st, ch); err != nil {
+		return err
+	}
+	if ch.OrderChanged {
+		if err := updateOrders(ctx, tx, []model.Order{ch.Order}); err != nil {
+			return err
+		}
+	}
+	var b pgx.Batch
+	if t := ch.Tracking; t != nil {
+		b.Queue(`INSERT INTO tracking_states (shipment_id, shop_id, order_id, carrier, tracking_number, status, reason, first_scan_at,
+			last_event_at, delivered_at, summary, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+			ON CONFLICT (shipment_id) DO UPDATE SET status = excluded.status, reason = excluded.reason,
+			first_scan_at = excluded.first_scan_at, last_event_at = excluded.last_event_at, delivered_at = excluded.delivered_at,
+			summary = excluded.summary, updated_at = excluded.updated_at`,
+			t.ShipmentID, st.Order.ShopID, st.Order.ID, t.Carrier, t.TrackingNumber, t.Status, t.Reason,
+			ztime(t.FirstScanAt), ztime(t.LastEventAt), ztime(t.DeliveredAt), string(orEmptyJSON(t.Summary)), t.UpdatedAt)
+	}
+	if ch.ReplaceDeadlines {
+		b.Queue(`DELETE FROM deadlines WHERE order_id = $1`, st.Order.ID)
+		for _, d := range ch.Deadlines {
+			b.Queue(`INSERT INTO deadlines (key, shop_id, order_id, rule, name, subject, subject_id, start_at, due_at, at_risk_at, source,
+				met_at, state, next_check_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+				d.Key, st.Order.ShopID, st.Order.ID, d.Rule, d.Name, d.Subject, d.SubjectID, d.StartAt, d.DueAt, d.AtRiskAt, d.Source,
+				ztime(d.MetAt), d.State, ztime(d.NextCheckAt))
+		}
+	}
+	for _, x := range ch.Exceptions {
+		b.Queue(`INSERT INTO tracking_exceptions (id, key, shop_id, order_id, shipment_id, carrier, tracking_number, type, opened_at,
+			closed_at, raw_code, description, action, resolved_at, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULL, '')
+			ON CONFLICT (key) DO UPDATE SET closed_at = excluded.closed_at, description = excluded.description, action = excluded.action`,
+			x.ID, x.Key, st.Order.ShopID, st.Order.ID, x.ShipmentID, x.Carrier, x.TrackingNumber, x.Type, x.OpenedAt,
+			ztime(x.ClosedAt), x.RawCode, x.Description, x.Action)
+	}
+	for _, a := range ch.Alerts {
+		b.Queue(`INSERT INTO deadline_alerts (id, key, kind, shop_id, order_id, rule, name, subject, subject_id, due_at, raised_at, message)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (key, kind) DO NOTHING`,
+			a.ID, a.Key, a.Kind, st.Order.ShopID, st.Order.ID, a.Rule, a.Name, a.Subject, a.SubjectID, a.DueAt, a.RaisedAt, a.Message)
+	}
+	if b.Len() > 0 {
+		if err := tx.SendBatch(ctx, &b).Close(); err != nil {
+			return fmt.Errorf("write clocks of order %s: %w", st.Order.ID, err)
+		}
+	}
+	*jobs = append(*jobs, ch.Jobs...)
+	return nil
+}
+
+func orEmptyJSON(b json.RawMessage) json.RawMessage {
+	if len(b) == 0 {
+		return json.RawMessage("{}")
+	}
+	return b
+}
+
+// loadClockState reads what the clocks of an order need, the order locked when lock is set.
+func loadClockState(ctx context.Context, tx pgx.Tx, shopIDs []string, orderID string, lock bool) (store.ClockState, error) {
+	st := store.ClockState{Tracking: map[string]store.TrackingState{}, Alerted: map[string]bool{}, Warehouses: map[string]string{}}
+	forUpdate := ""
+	if lock {
+		forUpdate = " FOR UPDATE"
+	}
+	var b pgx.Batch
+	b.Queue(`SELECT `+orderColumns+` FROM orders WHERE id = $1 AND shop_id = ANY($2)`+forUpdate, orderID, shopIDs)
+	b.Queue(`SELECT `+shipmentColumns+` FROM shipments WHERE order_id = $1 ORDER BY seq`, orderID)
+	b.Queue(`SELECT `+stateColumns+` FROM tracking_states WHERE order_id = $1`, orderID)
+	b.Queue(`SELECT `+deadlineColumns+` FROM deadlines WHERE order_id = $1 ORDER BY due_at, key`, orderID)
+	b.Queue(`SELECT key, kind FROM deadline_alerts WHERE order_id = $1`, orderID)
+	b.Queue(`SELECT `+exceptionColumns+` FROM tracking_exceptions WHERE order_id = $1 ORDER BY seq`, orderID)
+	b.Queue(`SELECT id, warehouse_id FROM packages WHERE order_id = $1`, orderID)
+	br := tx.SendBatch(ctx, &b)
+	defer br.Close()
+	o, err := scanOrder(br.QueryRow())
+	if err != nil {
+		return st, wrap(err, "order "+orderID)
+	}
+	st.Order = o
+	rows, err := br.Query()
+	if err != nil {
+		return st, err
+	}
+	if st.Shipments, err = collect(rows, scanShipment); err != nil {
+		return st, err
+	}
+	rows, err = br.Query()
+	if err != nil {
+		return st, err
+	}
+	states, err := collect(rows, scanState)
+	if err != nil {
+		return st, err
+	}
+	for _, t := range states {
+		st.Tracking[t.ShipmentID] = t
+	}
+	rows, err = br.Query()
+	if err != nil {
+		return st, err
+	}
+	if st.Deadlines, err = collect(rows, scanDeadline); err != nil {
+		return st, err
+	}
+	rows, err = br.Query()
+	if err != nil {
+		return st, err
+	}
+	keys, err := collect(rows, func(r pgx.Row) (string, error) {
+		var k, kind string
+		err := r.Scan(&k, &kind)
+		return k + "/" + kind, err
+	})
+	if err != nil {
+		return st, err
+	}
+	for _, k := range keys {
+		st.Alerted[k] = true
+	}
+	rows, err = br.Query()
+	if err != nil {
+		return st, err
+	}
+	if st.Exceptions, err = collect(rows, scanException); err != nil {
+		return st, err
+	}
+	rows, err = br.Query()
+	if err != nil {
+		return st, err
+	}
+	pairs, err := collect(rows, func(r pgx.Row) ([2]string, error) {
+		var p [2]string
+		return p, r.Scan(&p[0], &p[1])
+	})
+	if err != nil {
+		return st, err
+	}
+	for _, p := range pairs {
+		st.Warehouses[p[0]] = p[1]
+	}
+	return st, br.Close()
+}
+
+const stateColumns = `shipment_id, shop_id, order_id, carrier, tracking_number, status, reason, first_scan_at, last_event_at,
+	delivered_at, summary, updated_at`
+
+func scanState(r pgx.Row) (store.TrackingState, error) {
+	var t store.TrackingState
+	var first, last, delivered *time.Time
+	var summary string
+	if err := r.Scan(&t.ShipmentID, &t.ShopID, &t.OrderID, &t.Carrier, &t.TrackingNumber, &t.Status, &t.Reason,
+		&first, &last, &delivered, &summary, &t.UpdatedAt); err != nil {
+		return t, err
+	}
+	t.FirstScanAt, t.LastEventAt, t.DeliveredAt = fromZ(first), fromZ(last), fromZ(delivered)
+	t.Summary, t.UpdatedAt = json.RawMessage(summary), t.UpdatedAt.UTC()
+	return t, nil
+}
+
+const deadlineColumns = `key, shop_id, order_id, rule, name, subject, subject_id, start_at, due_at, at_risk_at, source, met_at, state, next_check_at`
+
+func scanDeadline(r pgx.Row) (store.DeadlineRow, error) {
+	var d store.DeadlineRow
+	var met, next *time.Time
+	if err := r.Scan(&d.Key, &d.ShopID, &d.OrderID, &d.Rule, &d.Name, &d.Subject, &d.SubjectID, &d.StartAt, &d.DueAt, &d.AtRiskAt,
+		&d.Source, &met, &d.State, &next); err != nil {
+		return d, err
+	}
+	d.StartAt, d.DueAt, d.AtRiskAt = d.StartAt.UTC(), d.DueAt.UTC(), d.AtRiskAt.UTC()
+	d.MetAt, d.NextCheckAt = fromZ(met), fromZ(next)
+	return d, nil
+}
+
+const exceptionColumns = `id, key, shop_id, order_id, shipment_id, carrier, tracking_number, type, opened_at, closed_at, raw_code,
+	description, action, resolved_at, note`
+
+func scanException(r pgx.Row) (store.TrackingException, error) {
+	var x store.TrackingException
+	var closed, resolved *time.Time
+	if err := r.Scan(&x.ID, &x.Key, &x.ShopID, &x.OrderID, &x.ShipmentID, &x.Carrier, &x.TrackingNumber, &x.Type, &x.OpenedAt,
+		&closed, &x.RawCode, &x.Description, &x.Action, &resolved, &x.Note); err != nil {
+		return x, err
+	}
+	x.OpenedAt, x.ClosedAt, x.ResolvedAt = x.OpenedAt.UTC(), fromZ(closed), fromZ(resolved)
+	return x, nil
+}
+
+type pgQuerier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+func shipmentEvents(ctx context.Context, q pgQuerier, shipmentID string) ([]store.TrackingEvent, error) {
+	rows, err := q.Query(ctx, `SELECT carrier, tracking_number, raw_code, occurred_at, description, location, status, reason,
+		milestones, shipment_id, shop_id, received_at FROM tracking_events WHERE shipment_id = $1 ORDER BY occurred_at, raw_code`, shipmentID)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(r pgx.Row) (store.TrackingEvent, error) {
+		var e store.TrackingEvent
+		var loc string
+		err := r.Scan(&e.Carrier, &e.TrackingNumber, &e.RawCode, &e.OccurredAt, &e.Description, &loc, &e.Status, &e.Reason,
+			&e.Milestones, &e.ShipmentID, &e.ShopID, &e.ReceivedAt)
+		e.OccurredAt, e.ReceivedAt = e.OccurredAt.UTC(), e.ReceivedAt.UTC()
+		if loc != "" {
+			e.Location = json.RawMessage(loc)
+		}
+		return e, err
+	})
+}
+
+// GetTracking implements store.Tracking.
+func (s *Store) GetTracking(ctx context.Context, shopIDs []string, shipmentID string) (store.TrackingState, []store.TrackingEvent, error) {
+	sh, err := s.GetShipment(ctx, shopIDs, shipmentID)
+	if err != nil {
+		return store.TrackingState{}, nil, err
+	}
+	st := store.TrackingState{ShipmentID: sh.ID, ShopID: sh.ShopID, OrderID: sh.OrderID, Carrier: sh.Carrier, TrackingNumber: sh.TrackingNumber}
+	got, err := scanState(s.pool.QueryRow(ctx, `SELECT `+stateColumns+` FROM tracking_states WHERE shipment_id = $1`, shipmentID))
+	switch {
+	case err == nil:
+		st = got
+	case !errors.Is(err, pgx.ErrNoRows):
+		return st, nil, wrap(err, "tracking of "+shipmentID)
+	}
+	events, err := shipmentEvents(ctx, s.pool, shipmentID)
+	return st, events, wrap(err, "tracking events of "+shipmentID)
+}
+
+// ListDeadlines implements store.Tracking.
+func (s *Store) ListDeadlines(ctx context.Context, shopIDs []string, orderID string) ([]store.DeadlineRow, error) {
+	if err := store.CheckScope(shopIDs, "order_id", orderID); err != nil {
+		return nil, err
+	}
+	if _, err := s.GetOrder(ctx, shopIDs, orderID); err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+deadlineColumns+` FROM deadlines WHERE order_id = $1 ORDER BY due_at, key`, orderID)
+	if err != nil {
+		return nil, wrap(err, "deadlines of "+orderID)
+	}
+	ds, err := collect(rows, scanDeadline)
+	return ds, wrap(err, "deadlines of "+orderID)
+}
+
+// DueOrders implements store.Tracking.
+func (s *Store) DueOrders(ctx context.Context, now time.Time, limit int) ([]store.OrderRef, error) {
+	rows, err := s.pool.Query(ctx, `SELECT order_id, shop_id FROM deadlines WHERE next_check_at IS NOT NULL AND next_check_at <= $1
+		ORDER BY next_check_at LIMIT $2`, now, store.ClampLimit(limit))
+	if err != nil {
+		return nil, wrap(err, "due deadlines")
+	}
+	refs, err := collect(rows, func(r pgx.Row) (store.OrderRef, error) {
+		var o store.OrderRef
+		return o, r.Scan(&o.ID, &o.ShopID)
+	})
+	if err != nil {
+		return nil, wrap(err, "due deadlines")
+	}
+	out := refs[:0]
+	seen := map[string]bool{}
+	for _, r := range refs {
+		if !seen[r.ID] {
+			seen[r.ID] = true
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// ChangedOrders implements store.Tracking.
+func (s *Store) ChangedOrders(ctx context.Context, after store.Cursor, limit int) ([]store.OrderRef, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, shop_id, modified_at FROM orders WHERE (modified_at, id) > ($1, $2)
+		ORDER BY modified_at, id LIMIT $3`, after.ModifiedAt, after.ID, store.ClampLimit(limit))
+	if err != nil {
+		return nil, wrap(err, "changed orders")
+	}
+	out, err := collect(rows, func(r pgx.Row) (store.OrderRef, error) {
+		var o store.OrderRef
+		err := r.Scan(&o.ID, &o.ShopID, &o.ModifiedAt)
+		o.ModifiedAt = o.ModifiedAt.UTC()
+		return o, err
+	})
+	return out, wrap(err, "changed orders")
+}
+
+// GetMark implements store.Tracking.
+func (s *Store) GetMark(ctx context.Context, name string) (store.Cursor, error) {
+	var c store.Cursor
+	err := s.pool.QueryRow(ctx, `SELECT modified_at, id FROM tracking_marks WHERE name = $1`, name).Scan(&c.ModifiedAt, &c.ID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return store.Cursor{}, nil
+	}
+	c.ModifiedAt = c.ModifiedAt.UTC()
+	return c, wrap(err, "mark "+name)
+}
+
+// PutMark implements store.Tracking.
+func (s *Store) PutMark(ctx context.Context, name string, c store.Cursor) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO tracking_marks (name, modified_at, id) VALUES ($1, $2, $3)
+		ON CONFLICT (name) DO UPDATE SET modified_at = excluded.modified_at, id = excluded.id`, name, c.ModifiedAt, c.ID)
+	return wrap(err, "mark "+name)
+}
+
+// CountDue implements store.Tracking.
+func (s *Store) CountDue(ctx context.Context, now time.Time) (int64, error) {
+	var n int64
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM deadlines WHERE next_check_at IS NOT NULL AND next_check_at <= $1`, now).Scan(&n)
+	return n, wrap(err, "count due deadlines")
+}
+
+// ListExceptions implements store.Tracking.
+func (s *Store) ListExceptions(ctx context.Context, q store.ExceptionQuery) ([]store.TrackingException, error) {
+	if err := store.CheckScope(q.ShopIDs, "type", q.Type, "carrier", q.Carrier, "after", q.AfterID); err != nil {
+		return nil, err
+	}
+	where := []string{"shop_id = ANY($1)"}
+	args := []any{q.ShopIDs}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "$?", "$"+strconv.Itoa(len(args))))
+	}
+	if q.Type != "" {
+		add("type = $?", q.Type)
+	}
+	if q.Carrier != "" {
+		add("carrier = $?", q.Carrier)
+	}
+	if q.Open {
+		where = append(where, "resolved_at IS NULL AND closed_at IS NULL")
+	}
+	if q.AfterID != "" {
+		add("seq > COALESCE((SELECT seq FROM tracking_exceptions WHERE id = $?), 0)", q.AfterID)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+exceptionColumns+` FROM tracking_exceptions WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY seq LIMIT `+strconv.Itoa(store.ClampLimit(q.Limit)), args...)
+	if err != nil {
+		return nil, wrap(err, "list exceptions")
+	}
+	xs, err := collect(rows, scanException)
+	return xs, wrap(err, "list exceptions")
+}
+
+// ResolveException implements store.Tracking.
+func (s *Store) ResolveException(ctx context.Context, shopIDs []string, id, note string, at time.Time) (store.TrackingException, error) {
+	if err := store.CheckScope(shopIDs, "id", id, "note", note); err != nil {
+		return store.TrackingException{}, err
+	}
+	var out store.TrackingException
+	err := s.inTx(ctx, "resolve exception "+id, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE tracking_exceptions SET resolved_at = $1, note = $2 WHERE resolved_at IS NULL AND id = $3
+			AND shop_id = ANY($4)`, at, note, id, shopIDs); err != nil {
+			return err
+		}
+		x, err := scanException(tx.QueryRow(ctx, `SELECT `+exceptionColumns+` FROM tracking_exceptions WHERE id = $1 AND shop_id = ANY($2)`, id, shopIDs))
+		if err != nil {
+			return wrap(err, "exception "+id)
+		}
+		out = x
+		return nil
+	})
+	return out, err
+}
+
+// ListAlerts implements store.Tracking.
+func (s *Store) ListAlerts(ctx context.Context, q store.AlertQuery) ([]store.DeadlineAlert, error) {
+	if err := store.CheckScope(q.ShopIDs, "kind", q.Kind, "order_id", q.OrderID, "before", q.BeforeID); err != nil {
+		return nil, err
+	}
+	where := []string{"shop_id = ANY($1)"}
+	args := []any{q.ShopIDs}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "$?", "$"+strconv.Itoa(len(args))))
+	}
+	if q.Kind != "" {
+		add("kind = $?", q.Kind)
+	}
+	if q.OrderID != "" {
+		add("order_id = $?", q.OrderID)
+	}
+	if q.BeforeID != "" {
+		add("seq < COALESCE((SELECT seq FROM deadline_alerts WHERE id = $?), 9223372036854775807)", q.BeforeID)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT id, key, kind, shop_id, order_id, rule, name, subject, subject_id, due_at, raised_at, message
+		FROM deadline_alerts WHERE `+strings.Join(where, " AND ")+` ORDER BY seq DESC LIMIT `+strconv.Itoa(store.ClampLimit(q.Limit)), args...)
+	if err != nil {
+		return nil, wrap(err, "list alerts")
+	}
+	out, err := collect(rows, func(r pgx.Row) (store.DeadlineAlert, error) {
+		var a store.DeadlineAlert
+		err := r.Scan(&a.ID, &a.Key, &a.Kind, &a.ShopID, &a.OrderID, &a.Rule, &a.Name, &a.Subject, &a.SubjectID, &a.DueAt, &a.RaisedAt, &a.Message)
+		a.DueAt, a.RaisedAt = a.DueAt.UTC(), a.RaisedAt.UTC()
+		return a, err
+	})
+	return out, wrap(err, "list alerts")
+}
+
+// ListOrderClocks implements store.Tracking.
+func (s *Store) ListOrderClocks(ctx context.Context, shopIDs []string, from, to time.Time) ([]store.ClockState, error) {
+	if err := store.CheckScope(shopIDs); err != nil {
+		return nil, err
+	}
+	var out []store.ClockState
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT DISTINCT order_id FROM deadlines WHERE due_at >= $1 AND due_at < $2 AND shop_id = ANY($3)
+			ORDER BY order_id`, from, to, shopIDs)
+		if err != nil {
+			return err
+		}
+		ids, err := collect(rows, func(r pgx.Row) (string, error) {
+			var id string
+			return id, r.Scan(&id)
+		})
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			st, err := loadClockState(ctx, tx, shopIDs, id, false)
+			if err != nil {
+				return fmt.Errorf("clocks of order %s: %w", id, err)
+			}
+			out = append(out, st)
+		}
+		return nil
+	})
+	return out, wrap(err, "read clocks")
+}

@@ -1,0 +1,715 @@
+package sqlite
+
+// Tracking on SQLite. The one writer connection serialises every write transaction, so the
+// order a clock change reads cannot change under it.
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"lastmile/internal/model"
+	"lastmile/internal/store"
+)
+
+var _ store.Tracking = (*Store)(nil)
+
+// zmicros is t in microseconds, NULL when zero.
+func zmicros(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.UnixMicro(), Valid: true}
+}
+
+func fromZMicros(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return fromMicros(v.Int64)
+}
+
+type shipKey struct{ carrier, number string }
+
+// txStmts runs a transaction's statements prepared once each: a batch runs the same dozen
+// statements for every parcel, and parsing them again each time was a third of its cost.
+type txStmts struct {
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+func newTxStmts(tx *sql.Tx) *txStmts { return &txStmts{tx: tx, stmts: map[string]*sql.Stmt{}} }
+
+func (c *txStmts) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := c.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := c.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	c.stmts[query] = st
+	return st, nil
+}
+
+func (c *txStmts) close() {
+	for _, st := range c.stmts {
+		st.Close()
+	}
+}
+
+func (c *txStmts) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := c.prepare(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (c *txStmts) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := c.prepare(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (c *txStmts) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := c.prepare(ctx, query)
+	if err != nil {
+		return c.tx.QueryRowContext(ctx, query, args...) // reports the same error
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// IngestTracking implements store.Tracking.
+func (s *Store) IngestTracking(ctx context.Context, shopIDs []string, events []store.TrackingEvent, fn store.ClockFunc) ([]store.TrackingIngestResult, error) {
+	if err := store.CheckTrackingEvents(shopIDs, events); err != nil {
+		return nil, err
+	}
+	var results []store.TrackingIngestResult
+	err := s.inTx(ctx, fmt.Sprintf("ingest %d tracking events", len(events)), func(tx *sql.Tx) error {
+		results = make([]store.TrackingIngestResult, len(events))
+		ships := map[shipKey]*model.Shipment{}
+		var touched []string
+		seen := map[string]bool{}
+		if len(shopIDs) == 0 {
+			for i := range results {
+				results[i].Outcome = store.TrackingNoShipment
+			}
+			return nil
+		}
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO tracking_events (carrier, tracking_number, raw_code, occurred_sec, occurred_at,
+			shipment_id, shop_id, description, location, status, reason, milestones, received_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		for i, e := range events {
+			k := shipKey{e.Carrier, e.TrackingNumber}
+			sh, ok := ships[k]
+			if !ok {
+				cond, args := inShops("shop_id", shopIDs, []any{e.TrackingNumber, e.Carrier})
+				got, err := scanShipment(tx.QueryRowContext(ctx, `SELECT `+shipmentColumns+` FROM shipments
+					WHERE tracking_number = ? AND carrier = ? AND `+cond+`
+					ORDER BY status IN ('voided', 'failed'), created_at DESC, seq DESC LIMIT 1`, args...))
+				switch {
+				case err == nil:
+					sh = &got
+				case err != sql.ErrNoRows:
+					return err
+				}
+				ships[k] = sh
+			}
+			if sh == nil {
+				results[i] = store.TrackingIngestResult{Outcome: store.TrackingNoShipment}
+				continue
+			}
+			res, err := ins.ExecContext(ctx, e.Carrier, e.TrackingNumber, e.RawCode, e.OccurredAt.Unix(), micros(e.OccurredAt),
+				sh.ID, sh.ShopID, e.Description, string(e.Location), e.Status, e.Reason, e.Milestones, micros(e.ReceivedAt))
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			results[i] = store.TrackingIngestResult{Outcome: store.TrackingDuplicate, ShipmentID: sh.ID, OrderID: sh.OrderID}
+			if n == 1 {
+				results[i].Outcome = store.TrackingCreated
+				if !seen[sh.ID] {
+					seen[sh.ID] = true
+					touched = append(touched, sh.ID)
+				}
+			}
+		}
+		byID := map[string]*model.Shipment{}
+		for _, sh := range ships {
+			if sh != nil {
+				byID[sh.ID] = sh
+			}
+		}
+		c := newTxStmts(tx)
+		defer c.close()
+		var jobs []store.Job
+		for _, id := range touched {
+			sh := byID[id]
+			if err := s.changeClocks(ctx, c, []string{sh.ShopID}, sh.OrderID, sh.ID, fn, &jobs); err != nil {
+				return fmt.Errorf("shipment %s: %w", id, err)
+			}
+		}
+		return s.insertJobs(ctx, tx, jobs)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// ShopsOfParcels implements store.Tracking.
+func (s *Store) ShopsOfParcels(ctx context.Context, carrier string, numbers []string) ([]string, error) {
+	if err := store.CheckScope(numbers, "carrier", carrier); err != nil {
+		return nil, err
+	}
+	var out []string
+	for start := 0; start < len(numbers); start += 500 {
+		chunk := numbers[start:min(start+500, len(numbers))]
+		args := append([]any{carrier}, anys(chunk)...)
+		rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT shop_id FROM shipments WHERE carrier = ? AND tracking_number IN (`+
+			placeholders(len(chunk))+`)`, args...)
+		if err != nil {
+			return nil, wrap(err, "shops of parcels")
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if !slices.Contains(out, id) {
+				out = append(out, id)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, wrap(err, "shops of parcels")
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// ChangeClocks implements store.Tracking.
+func (s *Store) ChangeClocks(ctx context.Context, shopIDs []string, orderID string, fn store.ClockFunc) error {
+	if err := store.CheckScope(shopIDs, "order_id", orderID); err != nil {
+		return err
+	}
+	return s.inTx(ctx, "change clocks of order "+orderID, func(tx *sql.Tx) error {
+		c := newTxStmts(tx)
+		defer c.close()
+		var jobs []store.Job
+		if err := s.changeClocks(ctx, c, shopIDs, orderID, "", fn, &jobs); err != nil {
+			return err
+		}
+		return s.insertJobs(ctx, tx, jobs)
+	})
+}
+
+func (s *Store) changeClocks(ctx context.Context, c *txStmts, shopIDs []string, orderID, shipmentID string, fn store.ClockFunc, jobs *[]store.Job) error {
+	st, err := loadClockState(ctx, c, shopIDs, orderID)
+	if err != nil {
+		return err
+	}
+	if shipmentID != "" {
+		st.ShipmentID = shipmentID
+		if st.Events, err = shipmentEvents(ctx, c, shipmentID); err != nil {
+			return err
+		}
+	}
+	ch, err := fn(st)
+	if err != nil {
+		return err
+	}
+	if err := store.CheckClockChange(st, ch); err != nil {
+		return err
+	}
+	if ch.OrderChanged {
+		if err := updateOrder(ctx, c.tx, &ch.Order); err != nil {
+			return err
+		}
+	}
+	if t := ch.Tracking; t != nil {
+		if _, err := c.ExecContext(ctx, `INSERT INTO tracking_states (shipment_id, shop_id, order_id, carrier, tracking_number, status,
+			reason, first_scan_at, last_event_at, delivered_at, summary, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (shipment_id) DO UPDATE SET status = excluded.status, reason = excluded.reason,
+			first_scan_at = excluded.first_scan_at, last_event_at = excluded.last_event_at, delivered_at = excluded.delivered_at,
+			summary = excluded.summary, updated_at = excluded.updated_at`,
+			t.ShipmentID, st.Order.ShopID, st.Order.ID, t.Carrier, t.TrackingNumber, t.Status, t.Reason,
+			zmicros(t.FirstScanAt), zmicros(t.LastEventAt), zmicros(t.DeliveredAt), string(orEmptyJSON(t.Summary)), micros(t.UpdatedAt)); err != nil {
+			return fmt.Errorf("tracking state of %s: %w", t.ShipmentID, err)
+		}
+	}
+	if ch.ReplaceDeadlines {
+		if _, err := c.ExecContext(ctx, `DELETE FROM deadlines WHERE order_id = ?`, st.Order.ID); err != nil {
+			return err
+		}
+		for _, d := range ch.Deadlines {
+			if _, err := c.ExecContext(ctx, `INSERT INTO deadlines (key, shop_id, order_id, rule, name, subject, subject_id, start_at,
+				due_at, at_risk_at, source, met_at, state, next_check_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				d.Key, st.Order.ShopID, st.Order.ID, d.Rule, d.Name, d.Subject, d.SubjectID, micros(d.StartAt), micros(d.DueAt),
+				micros(d.AtRiskAt), d.Source, zmicros(d.MetAt), d.State, zmicros(d.NextCheckAt)); err != nil {
+				return fmt.Errorf("deadline %s: %w", d.Key, err)
+			}
+		}
+	}
+	for _, x := range ch.Exceptions {
+		if _, err := c.ExecContext(ctx, `INSERT INTO tracking_exceptions (id, key, shop_id, order_id, shipment_id, carrier, tracking_number,
+			type, opened_at, closed_at, raw_code, description, action, resolved_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, '')
+			ON CONFLICT (key) DO UPDATE SET closed_at = excluded.closed_at, description = excluded.description, action = excluded.action`,
+			x.ID, x.Key, st.Order.ShopID, st.Order.ID, x.ShipmentID, x.Carrier, x.TrackingNumber, x.Type, micros(x.OpenedAt),
+			zmicros(x.ClosedAt), x.RawCode, x.Description, x.Action); err != nil {
+			return fmt.Errorf("exception %s: %w", x.Key, err)
+		}
+	}
+	for _, a := range ch.Alerts {
+		if _, err := c.ExecContext(ctx, `INSERT INTO deadline_alerts (id, key, kind, shop_id, order_id, rule, name, subject, subject_id,
+			due_at, raised_at, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key, kind) DO NOTHING`,
+			a.ID, a.Key, a.Kind, st.Order.ShopID, st.Order.ID, a.Rule, a.Name, a.Subject, a.SubjectID, micros(a.DueAt), micros(a.RaisedAt),
+			a.Message); err != nil {
+			return fmt.Errorf("alert %s: %w", a.Key, err)
+		}
+	}
+	*jobs = append(*jobs, ch.Jobs...)
+	return nil
+}
+
+func orEmptyJSON(b json.RawMessage) json.RawMessage {
+	if len(b) == 0 {
+		return json.RawMessage("{}")
+	}
+	return b
+}
+
+// txQuerier is a transaction or a read-only one.
+type txQuerier interface {
+	querier
+	trackQuerier
+}
+
+// loadClockState reads what the clocks of an order need.
+func loadClockState(ctx context.Context, tx txQuerier, shopIDs []string, orderID string) (store.ClockState, error) {
+	st := store.ClockState{Tracking: map[string]store.TrackingState{}, Alerted: map[string]bool{}, Warehouses: map[string]string{}}
+	o, err := getOrder(ctx, tx, shopIDs, orderID)
+	if err != nil {
+		return st, err
+	}
+	st.Order = o
+	prows, err := tx.QueryContext(ctx, `SELECT id, warehouse_id FROM packages WHERE order_id = ?`, orderID)
+	if err != nil {
+		return st, err
+	}
+	for prows.Next() {
+		var id, wh string
+		if err := prows.Scan(&id, &wh); err != nil {
+			prows.Close()
+			return st, err
+		}
+		st.Warehouses[id] = wh
+	}
+	prows.Close()
+	if err := prows.Err(); err != nil {
+		return st, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+shipmentColumns+` FROM shipments WHERE order_id = ? ORDER BY seq`, orderID)
+	if err != nil {
+		return st, err
+	}
+	for rows.Next() {
+		sh, err := scanShipment(rows)
+		if err != nil {
+			rows.Close()
+			return st, err
+		}
+		st.Shipments = append(st.Shipments, sh)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return st, err
+	}
+	states, err := queryStates(ctx, tx, `order_id = ?`, orderID)
+	if err != nil {
+		return st, err
+	}
+	for _, t := range states {
+		st.Tracking[t.ShipmentID] = t
+	}
+	if st.Deadlines, err = queryDeadlines(ctx, tx, orderID); err != nil {
+		return st, err
+	}
+	arows, err := tx.QueryContext(ctx, `SELECT key, kind FROM deadline_alerts WHERE order_id = ?`, orderID)
+	if err != nil {
+		return st, err
+	}
+	for arows.Next() {
+		var k, kind string
+		if err := arows.Scan(&k, &kind); err != nil {
+			arows.Close()
+			return st, err
+		}
+		st.Alerted[k+"/"+kind] = true
+	}
+	arows.Close()
+	if err := arows.Err(); err != nil {
+		return st, err
+	}
+	st.Exceptions, err = queryExceptions(ctx, tx, `order_id = ?`, []any{orderID}, "seq", 0)
+	return st, err
+}
+
+type trackQuerier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+const stateColumns = `shipment_id, shop_id, order_id, carrier, tracking_number, status, reason, first_scan_at, last_event_at,
+	delivered_at, summary, updated_at`
+
+func queryStates(ctx context.Context, q trackQuerier, where string, args ...any) ([]store.TrackingState, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+stateColumns+` FROM tracking_states WHERE `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.TrackingState
+	for rows.Next() {
+		var t store.TrackingState
+		var first, last, delivered sql.NullInt64
+		var updated int64
+		var summary string
+		if err := rows.Scan(&t.ShipmentID, &t.ShopID, &t.OrderID, &t.Carrier, &t.TrackingNumber, &t.Status, &t.Reason,
+			&first, &last, &delivered, &summary, &updated); err != nil {
+			return nil, err
+		}
+		t.FirstScanAt, t.LastEventAt, t.DeliveredAt = fromZMicros(first), fromZMicros(last), fromZMicros(delivered)
+		t.Summary, t.UpdatedAt = json.RawMessage(summary), fromMicros(updated)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+const deadlineColumns = `key, shop_id, order_id, rule, name, subject, subject_id, start_at, due_at, at_risk_at, source, met_at, state, next_check_at`
+
+func queryDeadlines(ctx context.Context, q trackQuerier, orderID string) ([]store.DeadlineRow, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+deadlineColumns+` FROM deadlines WHERE order_id = ? ORDER BY due_at, key`, orderID)
+	if err != nil {
+		return nil, err
+	}
+	return scanDeadlines(rows)
+}
+
+func scanDeadlines(rows *sql.Rows) ([]store.DeadlineRow, error) {
+	defer rows.Close()
+	var out []store.DeadlineRow
+	for rows.Next() {
+		var d store.DeadlineRow
+		var start, due, risk int64
+		var met, next sql.NullInt64
+		if err := rows.Scan(&d.Key, &d.ShopID, &d.OrderID, &d.Rule, &d.Name, &d.Subject, &d.SubjectID, &start, &due, &risk,
+			&d.Source, &met, &d.State, &next); err != nil {
+			return nil, err
+		}
+		d.StartAt, d.DueAt, d.AtRiskAt = fromMicros(start), fromMicros(due), fromMicros(risk)
+		d.MetAt, d.NextCheckAt = fromZMicros(met), fromZMicros(next)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+func shipmentEvents(ctx context.Context, q trackQuerier, shipmentID string) ([]store.TrackingEvent, error) {
+	rows, err := q.QueryContext(ctx, `SELECT carrier, tracking_number, raw_code, occurred_at, description, location, status, reason,
+		milestones, shipment_id, shop_id, received_at FROM tracking_events WHERE shipment_id = ? ORDER BY occurred_at, raw_code`, shipmentID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.TrackingEvent
+	for rows.Next() {
+		var e store.TrackingEvent
+		var occurred, received int64
+		var loc string
+		if err := rows.Scan(&e.Carrier, &e.TrackingNumber, &e.RawCode, &occurred, &e.Description, &loc, &e.Status, &e.Reason,
+			&e.Milestones, &e.ShipmentID, &e.ShopID, &received); err != nil {
+			return nil, err
+		}
+		e.OccurredAt, e.ReceivedAt = fromMicros(occurred), fromMicros(received)
+		if loc != "" {
+			e.Location = json.RawMessage(loc)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// GetTracking implements store.Tracking.
+func (s *Store) GetTracking(ctx context.Context, shopIDs []string, shipmentID string) (store.TrackingState, []store.TrackingEvent, error) {
+	sh, err := s.GetShipment(ctx, shopIDs, shipmentID)
+	if err != nil {
+		return store.TrackingState{}, nil, err
+	}
+	st := store.TrackingState{ShipmentID: sh.ID, ShopID: sh.ShopID, OrderID: sh.OrderID, Carrier: sh.Carrier, TrackingNumber: sh.TrackingNumber}
+	states, err := queryStates(ctx, s.r, `shipment_id = ?`, shipmentID)
+	if err != nil {
+		return st, nil, wrap(err, "tracking of "+shipmentID)
+	}
+	if len(states) == 1 {
+		st = states[0]
+	}
+	events, err := shipmentEvents(ctx, s.r, shipmentID)
+	return st, events, wrap(err, "tracking events of "+shipmentID)
+}
+
+// ListDeadlines implements store.Tracking.
+func (s *Store) ListDeadlines(ctx context.Context, shopIDs []string, orderID string) ([]store.DeadlineRow, error) {
+	if _, err := getOrder(ctx, s.r, shopIDs, orderID); err != nil {
+		return nil, err
+	}
+	ds, err := queryDeadlines(ctx, s.r, orderID)
+	return ds, wrap(err, "deadlines of "+orderID)
+}
+
+// DueOrders implements store.Tracking.
+func (s *Store) DueOrders(ctx context.Context, now time.Time, limit int) ([]store.OrderRef, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT order_id, shop_id FROM deadlines WHERE next_check_at IS NOT NULL AND next_check_at <= ?
+		ORDER BY next_check_at LIMIT ?`, micros(now), store.ClampLimit(limit))
+	if err != nil {
+		return nil, wrap(err, "due deadlines")
+	}
+	defer rows.Close()
+	var out []store.OrderRef
+	seen := map[string]bool{}
+	for rows.Next() {
+		var r store.OrderRef
+		if err := rows.Scan(&r.ID, &r.ShopID); err != nil {
+			return nil, err
+		}
+		if !seen[r.ID] {
+			seen[r.ID] = true
+			out = append(out, r)
+		}
+	}
+	return out, wrap(rows.Err(), "due deadlines")
+}
+
+// ChangedOrders implements store.Tracking.
+func (s *Store) ChangedOrders(ctx context.Context, after store.Cursor, limit int) ([]store.OrderRef, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, shop_id, modified_at FROM orders WHERE (modified_at, id) > (?, ?)
+		ORDER BY modified_at, id LIMIT ?`, micros(after.ModifiedAt), after.ID, store.ClampLimit(limit))
+	if err != nil {
+		return nil, wrap(err, "changed orders")
+	}
+	defer rows.Close()
+	var out []store.OrderRef
+	for rows.Next() {
+		var r store.OrderRef
+		var m int64
+		if err := rows.Scan(&r.ID, &r.ShopID, &m); err != nil {
+			return nil, err
+		}
+		r.ModifiedAt = fromMicros(m)
+		out = append(out, r)
+	}
+	return out, wrap(rows.Err(), "changed orders")
+}
+
+// GetMark implements store.Tracking.
+func (s *Store) GetMark(ctx context.Context, name string) (store.Cursor, error) {
+	var c store.Cursor
+	var m int64
+	err := s.r.QueryRowContext(ctx, `SELECT modified_at, id FROM tracking_marks WHERE name = ?`, name).Scan(&m, &c.ID)
+	if err == sql.ErrNoRows {
+		return store.Cursor{}, nil
+	}
+	c.ModifiedAt = fromMicros(m)
+	return c, wrap(err, "mark "+name)
+}
+
+// PutMark implements store.Tracking.
+func (s *Store) PutMark(ctx context.Context, name string, c store.Cursor) error {
+	_, err := s.w.ExecContext(ctx, `INSERT INTO tracking_marks (name, modified_at, id) VALUES (?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET modified_at = excluded.modified_at, id = excluded.id`, name, micros(c.ModifiedAt), c.ID)
+	return wrap(err, "mark "+name)
+}
+
+// CountDue implements store.Tracking.
+func (s *Store) CountDue(ctx context.Context, now time.Time) (int64, error) {
+	var n int64
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM deadlines WHERE next_check_at IS NOT NULL AND next_check_at <= ?`, micros(now)).Scan(&n)
+	return n, wrap(err, "count due deadlines")
+}
+
+const exceptionColumns = `id, key, shop_id, order_id, shipment_id, carrier, tracking_number, type, opened_at, closed_at, raw_code,
+	description, action, resolved_at, note`
+
+func queryExceptions(ctx context.Context, q trackQuerier, where string, args []any, order string, limit int) ([]store.TrackingException, error) {
+	sqlText := `SELECT ` + exceptionColumns + ` FROM tracking_exceptions WHERE ` + where + ` ORDER BY ` + order
+	if limit > 0 {
+		sqlText += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	rows, err := q.QueryContext(ctx, sqlText, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.TrackingException
+	for rows.Next() {
+		var x store.TrackingException
+		var opened int64
+		var closed, resolved sql.NullInt64
+		if err := rows.Scan(&x.ID, &x.Key, &x.ShopID, &x.OrderID, &x.ShipmentID, &x.Carrier, &x.TrackingNumber, &x.Type, &opened,
+			&closed, &x.RawCode, &x.Description, &x.Action, &resolved, &x.Note); err != nil {
+			return nil, err
+		}
+		x.OpenedAt, x.ClosedAt, x.ResolvedAt = fromMicros(opened), fromZMicros(closed), fromZMicros(resolved)
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
+// ListExceptions implements store.Tracking.
+func (s *Store) ListExceptions(ctx context.Context, q store.ExceptionQuery) ([]store.TrackingException, error) {
+	if err := store.CheckScope(q.ShopIDs, "type", q.Type, "carrier", q.Carrier, "after", q.AfterID); err != nil {
+		return nil, err
+	}
+	if len(q.ShopIDs) == 0 {
+		return nil, nil
+	}
+	cond, args := inShops("shop_id", q.ShopIDs, nil)
+	where := []string{cond}
+	if q.Type != "" {
+		where, args = append(where, "type = ?"), append(args, q.Type)
+	}
+	if q.Carrier != "" {
+		where, args = append(where, "carrier = ?"), append(args, q.Carrier)
+	}
+	if q.Open {
+		where = append(where, "resolved_at IS NULL AND closed_at IS NULL")
+	}
+	if q.AfterID != "" {
+		where, args = append(where, "seq > COALESCE((SELECT seq FROM tracking_exceptions WHERE id = ?), 0)"), append(args, q.AfterID)
+	}
+	xs, err := queryExceptions(ctx, s.r, strings.Join(where, " AND "), args, "seq", store.ClampLimit(q.Limit))
+	return xs, wrap(err, "list exceptions")
+}
+
+// ResolveException implements store.Tracking.
+func (s *Store) ResolveException(ctx context.Context, shopIDs []string, id, note string, at time.Time) (store.TrackingException, error) {
+	if err := store.CheckScope(shopIDs, "id", id, "note", note); err != nil {
+		return store.TrackingException{}, err
+	}
+	var out store.TrackingException
+	err := s.inTx(ctx, "resolve exception "+id, func(tx *sql.Tx) error {
+		if len(shopIDs) == 0 {
+			return fmt.Errorf("exception %s: %w", id, model.ErrNotFound)
+		}
+		cond, args := inShops("shop_id", shopIDs, []any{micros(at), note, id})
+		if _, err := tx.ExecContext(ctx, `UPDATE tracking_exceptions SET resolved_at = ?, note = ? WHERE resolved_at IS NULL AND id = ? AND `+cond, args...); err != nil {
+			return err
+		}
+		cond, args = inShops("shop_id", shopIDs, []any{id})
+		xs, err := queryExceptions(ctx, tx, `id = ? AND `+cond, args, "seq", 1)
+		if err != nil {
+			return err
+		}
+		if len(xs) == 0 {
+			return fmt.Errorf("exception %s: %w", id, model.ErrNotFound)
+		}
+		out = xs[0]
+		return nil
+	})
+	return out, err
+}
+
+// ListAlerts implements store.Tracking.
+func (s *Store) ListAlerts(ctx context.Context, q store.AlertQuery) ([]store.DeadlineAlert, error) {
+	if err := store.CheckScope(q.ShopIDs, "kind", q.Kind, "order_id", q.OrderID, "before", q.BeforeID); err != nil {
+		return nil, err
+	}
+	if len(q.ShopIDs) == 0 {
+		return nil, nil
+	}
+	cond, args := inShops("shop_id", q.ShopIDs, nil)
+	where := []string{cond}
+	if q.Kind != "" {
+		where, args = append(where, "kind = ?"), append(args, q.Kind)
+	}
+	if q.OrderID != "" {
+		where, args = append(where, "order_id = ?"), append(args, q.OrderID)
+	}
+	if q.BeforeID != "" {
+		where, args = append(where, "seq < COALESCE((SELECT seq FROM deadline_alerts WHERE id = ?), 9223372036854775807)"), append(args, q.BeforeID)
+	}
+	args = append(args, store.ClampLimit(q.Limit))
+	rows, err := s.r.QueryContext(ctx, `SELECT id, key, kind, shop_id, order_id, rule, name, subject, subject_id, due_at, raised_at, message
+		FROM deadline_alerts WHERE `+strings.Join(where, " AND ")+` ORDER BY seq DESC LIMIT ?`, args...)
+	if err != nil {
+		return nil, wrap(err, "list alerts")
+	}
+	defer rows.Close()
+	var out []store.DeadlineAlert
+	for rows.Next() {
+		var a store.DeadlineAlert
+		var due, raised int64
+		if err := rows.Scan(&a.ID, &a.Key, &a.Kind, &a.ShopID, &a.OrderID, &a.Rule, &a.Name, &a.Subject, &a.SubjectID, &due, &raised, &a.Message); err != nil {
+			return nil, err
+		}
+		a.DueAt, a.RaisedAt = fromMicros(due), fromMicros(raised)
+		out = append(out, a)
+	}
+	return out, wrap(rows.Err(), "list alerts")
+}
+
+// ListOrderClocks implements store.Tracking.
+func (s *Store) ListOrderClocks(ctx context.Context, shopIDs []string, from, to time.Time) ([]store.ClockState, error) {
+	if err := store.CheckScope(shopIDs); err != nil {
+		return nil, err
+	}
+	if len(shopIDs) == 0 {
+		return nil, nil
+	}
+	cond, args := inShops("shop_id", shopIDs, []any{micros(from), micros(to)})
+	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT order_id FROM deadlines WHERE due_at >= ? AND due_at < ? AND `+cond+` ORDER BY order_id`, args...)
+	if err != nil {
+		return nil, wrap(err, "orders with deadlines")
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]store.ClockState, 0, len(ids))
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, wrap(err, "read clocks")
+	}
+	defer tx.Rollback()
+	for _, id := range ids {
+		st, err := loadClockState(ctx, tx, shopIDs, id)
+		if err != nil {
+			return nil, wrap(err, "clocks of order "+id)
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
