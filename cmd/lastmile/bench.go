@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"strings"
 	"time"
 
 	"lastmile/internal/bench"
@@ -24,6 +25,34 @@ func runBench(ctx context.Context, args []string, s stdio) int {
 	}
 	if err := bench.Run(ctx, bench.Options{Orders: *orders, BatchSize: *batch, Postgres: *pg, GetRate: *rate, GetDuration: *dur}, s.out); err != nil {
 		return fail(s, "bench", err)
+	}
+	return exitOK
+}
+
+func runBenchShip(ctx context.Context, args []string, s stdio) int {
+	fs := newFlags("bench ship", "bench ship [--orders N] [--db postgres://…] [--latency D] [--fault-rate F] [--labels]", s)
+	orders := fs.Int("orders", 10_000, "orders the batch ships")
+	db := fs.String("db", "sqlite", "the store: sqlite (a temporary file) or a postgres:// URL (a fresh schema is made and dropped)")
+	latency := fs.Duration("latency", 300*time.Millisecond, "the simulated carriers' latency")
+	faults := fs.Float64("fault-rate", 0.02, "the share of carrier calls that fail transiently (5xx, timeouts, dropped connections), 0 to 1")
+	labels := fs.Bool("labels", false, "then download the batch's labels as one PDF and report its time and RSS")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if *orders < 1 || *latency < 0 || *faults < 0 || *faults > 1 || (*db != "sqlite" && !strings.HasPrefix(*db, "postgres")) {
+		fs.Usage()
+		return exitUsage
+	}
+	opt := bench.ShipOptions{Orders: *orders, Latency: *latency, FaultRate: *faults, Labels: *labels}
+	if *db != "sqlite" {
+		opt.Postgres = *db
+	}
+	res, err := bench.RunShip(ctx, opt, s.out)
+	if err != nil {
+		return fail(s, "bench ship", err)
+	}
+	if res.Lost > 0 || res.BoughtTwice > 0 {
+		return exitFail
 	}
 	return exitOK
 }

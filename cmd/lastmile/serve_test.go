@@ -160,7 +160,16 @@ var servingRe = regexp.MustCompile(`msg="lastmile serving" addr=(\S+)`)
 
 func startServe(t *testing.T, db string, extra ...string) *server {
 	t.Helper()
+	return startServeEnv(t, nil, db, extra...)
+}
+
+// startServeEnv is startServe with env added to the server's environment.
+func startServeEnv(t *testing.T, env []string, db string, extra ...string) *server {
+	t.Helper()
 	cmd := exec.Command(binary(t), append([]string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--shutdown-timeout", "20s"}, extra...)...)
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

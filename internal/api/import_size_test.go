@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
 	"testing"
 
 	"lastmile/internal/config"
@@ -132,8 +133,9 @@ func TestImportSizes(t *testing.T) {
 					}
 					recs := csvRecords(t, res.body)
 					done := 0
+					status := slices.Index(recs[0], "status")
 					for _, r := range recs[1:] {
-						if st := r[len(r)-2]; st == "created" || st == "changed" {
+						if st := r[status]; st == "created" || st == "changed" {
 							done++
 						}
 					}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"lastmile/internal/i18n"
 	"lastmile/internal/inventory"
 	"lastmile/internal/inventory/inventorycsv"
 	"lastmile/internal/model"
@@ -28,6 +29,10 @@ func (s *Server) importStock(w http.ResponseWriter, r *http.Request) {
 	}
 	defer done()
 	results := inventorycsv.NewResultWriter(&lazyCSV{w: w, trailer: importSummaryTrailer})
+	if lang := requestLang(r); lang != i18n.EN {
+		results.Translate(csvTranslator{lang})
+		w.Header().Set("Content-Language", string(lang))
+	}
 	sum, err := s.deps.Inventory.ImportCSV(r.Context(), scopeOf(r.Context()), shopID, body, results, nil)
 	var he *inventorycsv.HeaderError
 	switch {

@@ -355,7 +355,7 @@ func TestStockImportExport(t *testing.T) {
 			t.Fatalf("import summary %q: %v", r.trailer.Get("Lastmile-Import-Summary"), err)
 		}
 		res := string(r.body)
-		for _, want := range []string{`4,NOPE,MUG-2,refused,"unknown_warehouse warehouse`, "5," + wh.ID + ",MUG-3,refused", "2,lax1,MUG-1,changed,\r\n"} {
+		for _, want := range []string{`4,NOPE,MUG-2,refused,"unknown_warehouse 仓库编码:` /* the file's own column */, "5," + wh.ID + ",MUG-3,refused", "2,lax1,MUG-1,changed,\r\n"} {
 			if !strings.Contains(res, want) {
 				t.Errorf("results lack %q:\n%s", want, res)
 			}

@@ -59,8 +59,12 @@ type batchResult struct {
 	Created *bool              `json:"created,omitempty"`
 	Outcome model.WriteOutcome `json:"outcome,omitempty"`
 	Status  model.Status       `json:"status,omitempty"`
-	Error   *apiError          `json:"error,omitempty"`
-	Errors  []model.FieldError `json:"errors,omitempty"`
+	// NeedsAttention and Problems are the stored order's (R-ORD-6), so that a client learns
+	// which orders are held, and why, without fetching each again.
+	NeedsAttention *bool              `json:"needs_attention,omitempty"`
+	Problems       []model.Problem    `json:"problems,omitempty"`
+	Error          *apiError          `json:"error,omitempty"`
+	Errors         []model.FieldError `json:"errors,omitempty"`
 }
 
 // upsertOrders is POST /v1/orders:batch: up to MaxBatchOrders orders, each with its own result.
@@ -84,11 +88,18 @@ func (s *Server) upsertOrders(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	lang := requestLang(r)
+	for i := range results {
+		if e := results[i].Error; e != nil {
+			results[i].Error = localize(e, lang, requestID(r.Context()))
+			results[i].Errors = results[i].Error.Details
+		}
+	}
 	for j, rs := range res {
 		out := &results[index[j]]
 		s.metrics.countOrder(rs.Outcome)
 		if rs.Err != nil {
-			ae := toAPIError(rs.Err, requestID(r.Context()))
+			ae := localize(toAPIError(rs.Err, requestID(r.Context())), lang, requestID(r.Context()))
 			out.Error, out.Errors = ae, ae.Details
 			if ae.Status >= 500 {
 				dontReplay(r) // a retry with the key should store these orders, not replay their failure
@@ -97,6 +108,8 @@ func (s *Server) upsertOrders(w http.ResponseWriter, r *http.Request) {
 		}
 		created := rs.Outcome == model.OutcomeCreated
 		out.ID, out.Created, out.Outcome, out.Status = rs.Order.ID, &created, rs.Outcome, rs.Order.Status
+		held := rs.Order.NeedsAttention
+		out.NeedsAttention, out.Problems = &held, rs.Order.Problems
 	}
 	writeJSON(w, http.StatusOK, struct {
 		Results []batchResult `json:"results"`

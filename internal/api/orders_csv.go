@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"lastmile/internal/i18n"
 	"lastmile/internal/model"
 	"lastmile/internal/order/ordercsv"
 	"lastmile/internal/store"
@@ -34,6 +35,10 @@ func (s *Server) importOrders(w http.ResponseWriter, r *http.Request) {
 	defer done()
 	opt := ordercsv.Options{Location: s.marketLocation}
 	results := ordercsv.NewResultWriter(&lazyCSV{w: w, trailer: importSummaryTrailer})
+	if lang := requestLang(r); lang != i18n.EN {
+		results.Translate(csvTranslator{lang})
+		w.Header().Set("Content-Language", string(lang))
+	}
 	sum, err := s.deps.Orders.ImportCSV(r.Context(), sc, shopID, body, opt, results, nil)
 	s.metrics.countOrders(sum.ByOutcome)
 	var he *ordercsv.HeaderError

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"lastmile/internal/config"
+	"lastmile/internal/i18n"
 	"lastmile/internal/ident"
 	"lastmile/internal/inventory"
 	"lastmile/internal/model"
@@ -283,6 +284,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", retryAfterUnavailable)
 	}
+	if lang := requestLang(r); lang != i18n.EN {
+		ae = localize(ae, lang, requestID(r.Context()))
+		w.Header().Set("Content-Language", string(lang))
+	}
+	w.Header().Add("Vary", "Accept-Language")
 	writeJSON(w, ae.Status, ae.body())
 }
 

@@ -155,7 +155,7 @@ func (s *Server) carrierWebhook(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, decodeError(err, nil, ""))
 		return
 	}
-	res, err := s.deps.Tracker.Webhook(r.Context(), r.PathValue("carrier"), r.Header, body)
+	res, err := s.deps.Tracker.Webhook(r.Context(), r.PathValue("carrier"), r.Header.Get, body)
 	switch {
 	case errors.Is(err, tracker.ErrWebhookRefused):
 		s.fail(w, r, &apiError{Status: http.StatusUnauthorized, Code: "webhook_signature", Field: "signature",

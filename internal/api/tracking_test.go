@@ -37,8 +37,8 @@ func newTracker(t testing.TB, st store.Store, cfg config.Config, now func() time
 // simReceiver verifies and reads a simulated carrier's webhook.
 type simReceiver struct{ secret string }
 
-func (w simReceiver) Verify(h http.Header, body []byte, now time.Time) error {
-	return sim.VerifyWebhook(w.secret, h.Get(sim.SignatureHeader), body, now, 0)
+func (w simReceiver) Verify(header func(string) string, body []byte, now time.Time) error {
+	return sim.VerifyWebhook(w.secret, header(sim.SignatureHeader), body, now, 0)
 }
 
 func (w simReceiver) Parse(body []byte) ([]carrier.Tracking, error) {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"lastmile/internal/account"
 	"lastmile/internal/api"
 	"lastmile/internal/carrier"
 	"lastmile/internal/carrier/sim"
@@ -34,6 +35,7 @@ import (
 	"lastmile/internal/tenant"
 	"lastmile/internal/tiktokshop"
 	"lastmile/internal/tracker"
+	"lastmile/internal/web"
 	"lastmile/internal/worker"
 )
 
@@ -61,8 +63,11 @@ type App struct {
 	// Network is the simulated carrier network when carrier_network is "sim", else nil.
 	Network *sim.Network
 	API     *api.Server
-	log     *slog.Logger
-	now     func() time.Time
+	// Accounts and Web are the seller console: people, sessions and pages (console.go).
+	Accounts *account.Service
+	Web      *web.Handler
+	log      *slog.Logger
+	now      func() time.Time
 }
 
 // Options are the parts of an App that are not configuration: how its job engine runs.
@@ -204,6 +209,10 @@ func NewWith(ctx context.Context, cfg config.Config, migrate bool, log *slog.Log
 		a.Close()
 		return nil, err
 	}
+	if err := a.startConsole(); err != nil {
+		a.Close()
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -225,6 +234,12 @@ func (a *App) startShipping(ctx context.Context, opt Options) error {
 		return fmt.Errorf("shipping: %w", err)
 	}
 	wcfg := opt.Worker
+	if wcfg.JobTimeout == 0 {
+		wcfg.JobTimeout = a.Config.JobTimeout
+	}
+	if wcfg.RescueStuckJobsAfter == 0 {
+		wcfg.RescueStuckJobsAfter = a.Config.RescueStuckJobsAfter
+	}
 	if wcfg.Queues == nil {
 		wcfg.Queues = map[string]int{shipping.QueueShipping: 100}
 	}
@@ -308,7 +323,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		return fmt.Errorf("listen on %s: %w", a.Config.Addr, err)
 	}
 	srv := &http.Server{
-		Handler:           a.API,
+		Handler:           a.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute, // a 32 MiB batch on a slow link
 		IdleTimeout:       2 * time.Minute,

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -105,6 +107,19 @@ func TestDemoShowsOrdersAtOnce(t *testing.T) {
 		if err != nil || len(rep.Rows) == 0 || rep.Rows[0].LTS == nil || rep.Rows[0].LateDispatchRate == nil {
 			t.Fatalf("run %d: demo scores %+v %v", run, rep.Rows, err)
 		}
+		base := m[2][:strings.Index(m[2], "/v1/")]
+		res, err := http.Get(base + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		metrics, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		for _, name := range []string{"lastmile_tracking_events_ingested_total", "lastmile_deadlines_due", "lastmile_deadline_breaches_total",
+			"lastmile_deadline_at_risk_total"} {
+			if !strings.Contains(string(metrics), name) {
+				t.Errorf("run %d: /metrics has no %s", run, name)
+			}
+		}
 		cancel()
 		select {
 		case err := <-done:
@@ -119,6 +134,6 @@ func TestDemoShowsOrdersAtOnce(t *testing.T) {
 }
 
 func demoShops() []string {
-	return []string{"shop_demo_us", "shop_demo_gb", "shop_demo_de", "shop_demo_id", "shop_demo_th",
+	return []string{"shop_demo_us", "shop_demo_gb", "shop_demo_id", "shop_demo_th",
 		"shop_demo_my", "shop_demo_vn", "shop_demo_ph", "shop_demo_sg"}
 }

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"net/http"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -102,8 +101,8 @@ func registerTrackingMetrics(reg *prometheus.Registry, t *tracker.Service, count
 // simWebhook is the webhook of a simulated carrier account (sim.VerifyWebhook, ParseWebhook).
 type simWebhook struct{ secret string }
 
-func (w simWebhook) Verify(h http.Header, body []byte, now time.Time) error {
-	return sim.VerifyWebhook(w.secret, h.Get(sim.SignatureHeader), body, now, 0)
+func (w simWebhook) Verify(header func(string) string, body []byte, now time.Time) error {
+	return sim.VerifyWebhook(w.secret, header(sim.SignatureHeader), body, now, 0)
 }
 
 func (w simWebhook) Parse(body []byte) ([]carrier.Tracking, error) {

@@ -88,6 +88,12 @@ type Config struct {
 	BuyerWebhookURL string
 	// BuyerWebhookSecret signs them, whsec_… (buyer_webhook_secret).
 	BuyerWebhookSecret string
+	// JobTimeout bounds one background job's run (job_timeout).
+	JobTimeout time.Duration
+	// RescueStuckJobsAfter is how long after it started a job still marked running is taken to
+	// be lost with its node (kill -9, power cut) and run again; more than JobTimeout
+	// (rescue_stuck_jobs_after).
+	RescueStuckJobsAfter time.Duration
 }
 
 // QuietHours parses BuyerQuietHours into the start and end times of day.
@@ -161,6 +167,12 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = 30 * time.Second
+	}
+	if c.JobTimeout == 0 {
+		c.JobTimeout = 2 * time.Minute
+	}
+	if c.RescueStuckJobsAfter == 0 {
+		c.RescueStuckJobsAfter = max(5*time.Minute, 2*c.JobTimeout)
 	}
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = 32 << 20

@@ -111,6 +111,10 @@ var processKeys = []processKey{
 		"LASTMILE_BUYER_WEBHOOK_URL", func(c *Config) any { return &c.BuyerWebhookURL }},
 	{key{name: "buyer_webhook_secret", kind: kindText, doc: "the whsec_… secret that signs the buyer webhook's requests"},
 		"LASTMILE_BUYER_WEBHOOK_SECRET", func(c *Config) any { return &c.BuyerWebhookSecret }},
+	{key{name: "job_timeout", kind: kindDuration, doc: "how long one background job (a label purchase of a batch, a sweep) may run before it is cancelled and retried"},
+		"LASTMILE_JOB_TIMEOUT", func(c *Config) any { return &c.JobTimeout }},
+	{key{name: "rescue_stuck_jobs_after", kind: kindDuration, doc: "how long after it started a job still marked running is taken to be lost with its node (kill -9, power cut) and run again; more than job_timeout"},
+		"LASTMILE_RESCUE_STUCK_JOBS_AFTER", func(c *Config) any { return &c.RescueStuckJobsAfter }},
 }
 
 var marketKeys = []marketKey{

@@ -57,21 +57,55 @@ type ResultWriter struct {
 	w   *Writer
 	err error // from starting the file; returned by Write and Flush
 	rec []string
+	// Translate, when set, rewrites each status and problem before it is written: the
+	// caller's language for the seller (the codes and column names stay as they are).
+	Translate Translator
+}
+
+// Translator puts a result's status and problems into the reader's language.
+type Translator interface {
+	Status(status string) string
+	Problem(p model.FieldError) model.FieldError
 }
 
 // NewResultWriter starts a results file on w whose rows carry the key columns named. The BOM
 // and the header are buffered with the rows; errors surface from Write or Flush.
 func NewResultWriter(w io.Writer, keys ...string) *ResultWriter {
-	header := append(append([]string{"row"}, keys...), "status", "problems")
+	return NewResultWriterTail(w, keys, nil)
+}
+
+// NewResultWriterTail is NewResultWriter with further columns after the problems (tail), whose
+// values WriteTail takes.
+func NewResultWriterTail(w io.Writer, keys, tail []string) *ResultWriter {
+	header := append(append(append([]string{"row"}, keys...), "status", "problems"), tail...)
 	cw, err := NewWriter(w, "results", header)
 	return &ResultWriter{w: cw, err: err, rec: make([]string, len(header))}
+}
+
+// WriteTail is Write with the values of the tail columns.
+func (w *ResultWriter) WriteTail(row int, status string, problems []model.FieldError, keys, tail []string) error {
+	return w.write(row, status, problems, keys, tail)
 }
 
 // Write writes one result row: keys in the order of the header's key columns. Problems are
 // joined as "code field: message; …".
 func (w *ResultWriter) Write(row int, status string, problems []model.FieldError, keys ...string) error {
+	return w.write(row, status, problems, keys, nil)
+}
+
+func (w *ResultWriter) write(row int, status string, problems []model.FieldError, keys, tail []string) error {
 	if w.err != nil {
 		return w.err
+	}
+	if w.Translate != nil {
+		status = w.Translate.Status(status)
+		if len(problems) > 0 {
+			tr := make([]model.FieldError, len(problems))
+			for i, p := range problems {
+				tr[i] = w.Translate.Problem(p)
+			}
+			problems = tr
+		}
 	}
 	rec := w.rec[:0]
 	rec = append(rec, strconv.Itoa(row))
@@ -79,6 +113,9 @@ func (w *ResultWriter) Write(row int, status string, problems []model.FieldError
 		rec = append(rec, GuardText(k))
 	}
 	rec = append(rec, GuardText(status), GuardText(JoinProblems(problems)))
+	for _, v := range tail {
+		rec = append(rec, GuardText(v))
+	}
 	if err := w.w.Write(rec); err != nil {
 		return fmt.Errorf("writing results: %w", err)
 	}

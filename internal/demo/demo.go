@@ -13,8 +13,10 @@ import (
 	"lastmile/internal/model"
 )
 
-// Markets are the demo's markets, one demo shop each.
-var Markets = []model.Market{"US", "GB", "DE", "ID", "TH", "MY", "VN", "PH", "SG"}
+// Markets are the demo's markets, one demo shop each: the markets the simulated carrier network
+// serves, so that every demo order ready to ship can ship. (DE has demo addresses below, but no
+// carrier of the network delivers in Germany yet.)
+var Markets = []model.Market{"US", "GB", "ID", "TH", "MY", "VN", "PH", "SG"}
 
 type place struct {
 	city, region, postal, phonePrefix string
@@ -101,7 +103,8 @@ var products = []product{
 	{"LED-STRIP-5M", "LED strip light 5 m RGB", "LED light strip", 1599, 300, [3]int64{200, 150, 40}, false},
 	{"EARBUDS-TWS", "Wireless earbuds", "Bluetooth earphones with battery", 1999, 120, [3]int64{100, 80, 40}, true},
 	{"LIPTINT-03", "Lip tint #03", "Cosmetic lip tint", 699, 40, [3]int64{90, 30, 30}, false},
-	{"YOGA-MAT-6MM", "Yoga mat 6 mm", "Foam exercise mat", 2299, 900, [3]int64{610, 150, 150}, false},
+	// Sized so that every demo order fits a box every market's carriers take (R-RATE-8).
+	{"RES-BANDS-5", "Resistance bands set of 5", "Latex exercise bands", 1499, 450, [3]int64{300, 200, 60}, false},
 }
 
 // usdRate is local major units per US dollar (rough, for demo prices only).
@@ -206,4 +209,32 @@ func localPrice(usdCents int64, loc locale) int64 {
 		return int64(major/100+0.5) * 100 * loc.priceMul
 	}
 	return (int64(major)+1)*100 - 1 // x.99
+}
+
+// StockPerSKU is how many units of each product a demo warehouse holds: enough that the
+// demo's orders always allocate.
+const StockPerSKU = 100_000
+
+// SKUs are the products of the demo's orders.
+func SKUs() []string {
+	out := make([]string, len(products))
+	for i, p := range products {
+		out[i] = p.sku
+	}
+	return out
+}
+
+// Warehouse is the demo shop's local warehouse in market (an overseas warehouse in the
+// destination market, R-MODE-1), in the market's time zone tz, with code "DEMO-<market>".
+// ShopID and ID are left for the caller.
+func Warehouse(market model.Market, tz string) model.Warehouse {
+	loc, ok := locales[market]
+	if !ok {
+		loc = locales["US"]
+	}
+	p := loc.places[0]
+	addr := model.Address{Name: "Demo Fulfilment " + string(market), Line1: "8 " + p.streets[len(p.streets)-1],
+		City: p.city, Region: p.region, PostalCode: p.postal, Country: string(market), Phone: p.phonePrefix + strings.Repeat("1", loc.phoneLen)}
+	return model.Warehouse{Code: "DEMO-" + string(market), Name: "Demo warehouse " + p.city, Type: model.WarehouseOverseas,
+		Address: addr, ShipFrom: addr, ReturnAddress: addr, TimeZone: tz}
 }

@@ -111,12 +111,15 @@ func (s *Service) ImportCSV(ctx context.Context, scope model.Scope, shopID strin
 			w, ok = byName[strings.ToUpper(row.Warehouse)]
 		}
 		if !ok && row.Warehouse != "" {
-			problems = append(problems, model.FieldError{Code: "unknown_warehouse", Field: "warehouse",
+			problems = append(problems, model.FieldError{Code: "unknown_warehouse", Field: fileColumn(rd, "warehouse"),
 				Message: fmt.Sprintf("no warehouse %q in this shop: use a warehouse code or id from GET /v1/warehouses", row.Warehouse)})
 		}
 		c := Count{WarehouseID: w.ID, SKU: row.SKU, Target: Target{OnHand: row.OnHand, SafetyStock: row.SafetyStock, Reason: row.Reason}}
 		if len(problems) == 0 {
 			problems = CheckCount(c)
+			for i := range problems {
+				problems[i].Field = fileColumn(rd, problems[i].Field)
+			}
 		}
 		batch = append(batch, entry{row: row, count: c, problems: problems})
 		if len(problems) == 0 {
@@ -143,4 +146,13 @@ func countStatus(sum *ImportSummary, st string) {
 	case RowRefused:
 		sum.Refused++
 	}
+}
+
+// fileColumn is the file's own header for a checked field (仓库 rather than warehouse), or the
+// field itself when the file has no such column.
+func fileColumn(rd *inventorycsv.Reader, field string) string {
+	if col, ok := rd.ColumnOf(field); ok {
+		return col
+	}
+	return field
 }

@@ -61,7 +61,7 @@ func (s *Service) ImportCSV(ctx context.Context, scope model.Scope, shopID strin
 		if len(batch) == 0 {
 			return nil
 		}
-		if err := s.importBatch(ctx, scope, shopID, batch, results, &sum); err != nil {
+		if err := s.importBatch(ctx, scope, shopID, batch, rd, results, &sum); err != nil {
 			return err
 		}
 		batch = batch[:0]
@@ -93,7 +93,7 @@ func (s *Service) ImportCSV(ctx context.Context, scope model.Scope, shopID strin
 
 // importBatch upserts the well-formed orders of batch and writes the results of every row, in file order.
 func (s *Service) importBatch(ctx context.Context, scope model.Scope, shopID string, batch []ordercsv.Group,
-	results *ordercsv.ResultWriter, sum *ImportSummary) error {
+	rd *ordercsv.Reader, results *ordercsv.ResultWriter, sum *ImportSummary) error {
 	var orders []model.Order
 	var index []int // orders[j] is batch[index[j]]
 	for i, g := range batch {
@@ -123,11 +123,11 @@ func (s *Service) importBatch(ctx context.Context, scope model.Scope, shopID str
 		}
 		for k, row := range g.Rows {
 			sum.Rows++
-			p := problemsOfRow(g, row, problems, k == 0)
+			p := problemsOfRow(g, row, problems, k == 0, rd.ColumnOf)
 			if status == RowRefused {
 				sum.Refused++
 			}
-			if err := results.Write(row, g.Order.ExternalID, status, p); err != nil {
+			if err := results.WriteHeld(row, g.Order.ExternalID, status, status == RowHeld, p); err != nil {
 				return err
 			}
 			sum.LastRow = row
@@ -162,8 +162,10 @@ func rowsResult(g ordercsv.Group, r *Result) (string, []model.FieldError) {
 // problemsOfRow returns what to report on one row: its own problems, the order-level problems
 // that concern its line (a problem on lines[i] belongs to the row of line i), and on the order's
 // first row every other order-level problem. A row of a refused order with no problem of its own
-// says why it was not imported.
-func problemsOfRow(g ordercsv.Group, row int, orderProblems []model.FieldError, first bool) []model.FieldError {
+// says why it was not imported. An order-level problem names the file's own column (columnOf:
+// 地址 rather than shipping_address.line1) where the file has one.
+func problemsOfRow(g ordercsv.Group, row int, orderProblems []model.FieldError, first bool,
+	columnOf func(field string) (string, bool)) []model.FieldError {
 	var out []model.FieldError
 	for _, p := range g.Problems {
 		if p.Row == row {
@@ -171,13 +173,14 @@ func problemsOfRow(g ordercsv.Group, row int, orderProblems []model.FieldError, 
 		}
 	}
 	for _, p := range orderProblems {
-		if r, ok := lineRow(g, p.Field); ok {
-			if r == row {
-				out = append(out, p)
-			}
-		} else if first {
-			out = append(out, p)
+		r, isLine := lineRow(g, p.Field)
+		if (isLine && r != row) || (!isLine && !first) {
+			continue
 		}
+		if col, ok := columnOf(p.Field); ok {
+			p.Field = col
+		}
+		out = append(out, p)
 	}
 	if len(out) == 0 && len(g.Problems) > 0 {
 		out = append(out, model.FieldError{Code: "order_refused", Message: fmt.Sprintf("another row of order %s has a problem; an order is imported only whole", g.Order.ExternalID)})

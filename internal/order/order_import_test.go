@@ -49,7 +49,7 @@ func runImport(t *testing.T, im *order.Service, sc model.Scope, file io.Reader) 
 	if err != nil {
 		t.Fatalf("results are not CSV: %v", err)
 	}
-	if strings.Join(recs[0], ",") != "row,external_id,status,problems" {
+	if strings.Join(recs[0], ",") != "row,external_id,status,problems,needs_attention" {
 		t.Fatalf("results header %v", recs[0])
 	}
 	return sum, recs[1:]

@@ -228,3 +228,42 @@ func TestBatchLabelsAndManifest(t *testing.T) {
 		}
 	})
 }
+
+// TestOverlappingBatchesFinish ships the same orders in two batches at once (the demo's own
+// batch and a `lastmile ship --ready` made while it runs): both batches finish, every order
+// has one label (none bought twice), and each order is shipped in one batch and shipped or
+// skipped in the other. A batch whose job found the label recorded by the other batch between
+// its purchase and its record once left that order pending for ever.
+func TestOverlappingBatchesFinish(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st store.Store) {
+		ctx := context.Background()
+		opt := envOptions{config: shipping.Config{PurchaseTimeout: 2 * time.Second}}
+		opt.sim.Latency, opt.sim.Seed = 30*time.Millisecond, 5
+		e := newEnv(t, st, opt)
+		e.warehouse(t, "LAX1", 1000, "TS-RED-M")
+		var orders []model.Order
+		for i := range 30 {
+			orders = append(orders, e.usOrder(fmt.Sprintf("O-%02d", i), line("TS-RED-M", 1)))
+		}
+		var ids []string
+		for _, o := range e.put(t, true, orders...) {
+			ids = append(ids, o.ID)
+		}
+		a, err := e.ship.CreateBatch(ctx, e.scope, shipping.BatchRequest{OrderIDs: ids})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := e.ship.CreateBatch(ctx, e.scope, shipping.BatchRequest{Filter: &shipping.BatchFilter{Ready: true}})
+		if err != nil || b.Total != 30 {
+			t.Fatalf("ready batch %+v (%v)", b, err)
+		}
+		startEngine(t, st, e.ship)
+		a, b = waitBatch(t, e, a.ID), waitBatch(t, e, b.ID)
+		if a.Failed+b.Failed != 0 || a.Shipped+b.Shipped < 30 || a.Shipped+a.Skipped != 30 || b.Shipped+b.Skipped != 30 {
+			t.Fatalf("batches %+v and %+v: want every order shipped in one, shipped or skipped in the other", a, b)
+		}
+		if labels, repeats := e.labels(); labels != 30 || repeats != 0 {
+			t.Fatalf("sim: %d labels, %d repeat purchases; want 30 and 0", labels, repeats)
+		}
+	})
+}

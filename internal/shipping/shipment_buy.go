@@ -181,6 +181,12 @@ func (s *Service) record(ctx context.Context, scope model.Scope, orderID, shipme
 		sh := st.Shipments[i]
 		if sh.Status != model.ShipmentCreated {
 			orphan = sh.Status != model.ShipmentLabelPurchased || sh.TrackingNumber != p.tracking
+			if !orphan && batch != nil && allLabelled(st.Packages, st.Shipments) {
+				// Another run recorded this very label first (two batches holding the same
+				// order, each buying it with the shipment's idempotency key): this batch's
+				// item still needs its outcome, or the batch would never finish.
+				ch.BatchItem = doneItem(batch, st)
+			}
 			return ch, nil
 		}
 		sh.Status, sh.TrackingNumber, sh.CarrierShipmentID, sh.Cost = model.ShipmentLabelPurchased, p.tracking, p.carrierRef, p.cost
@@ -225,6 +231,11 @@ func (s *Service) record(ctx context.Context, scope model.Scope, orderID, shipme
 	}
 	if orphan {
 		s.voidQuietly(ctx, shipmentID, p)
+		if batch != nil {
+			// The shipment was voided or failed while its label was bought: the job runs
+			// again, and plans the package anew or records the order's outcome.
+			return st, fmt.Errorf("shipment %s of order %s changed while its label was bought; trying the order again", shipmentID, orderID)
+		}
 	}
 	if st.Order.Status == model.StatusAwaitingCollection {
 		// The stock leaves the shelf; the settler's sweep does it later if this fails.

@@ -268,24 +268,30 @@ func (s *Service) finishSkipped(ctx context.Context, scope model.Scope, o model.
 		return Result{Order: o, Shipments: live, Already: true}, nil
 	}
 	st, err := s.d.Shipping.ChangeShipping(ctx, scope.ShopIDs, o.ID, func(st store.ShippingState) (store.ShippingChange, error) {
-		live := liveShipments(st.Shipments)
-		item := itemFor(batch, st.Order.ID, live)
-		item.Outcome = model.ItemSkipped
-		for _, sh := range live {
-			if sh.BatchID == batch.id {
-				item.Outcome = model.ItemShipped
-			}
-		}
-		if item.Outcome == model.ItemSkipped {
-			item.Error = &model.FieldError{Code: "nothing_to_ship", Field: "status",
-				Message: fmt.Sprintf("the order is %s with %d live shipment(s): nothing to ship", st.Order.Status, len(live))}
-		}
-		return store.ShippingChange{BatchItem: item}, nil
+		return store.ShippingChange{BatchItem: doneItem(batch, st)}, nil
 	})
 	if err != nil {
 		return Result{}, err
 	}
 	return Result{Order: st.Order, Shipments: liveShipments(st.Shipments), Already: true}, nil
+}
+
+// doneItem is the batch item of an order with nothing (left) to ship: shipped when this batch
+// bought one of its live labels, else skipped, saying why.
+func doneItem(batch *batchRef, st store.ShippingState) *model.BatchItem {
+	live := liveShipments(st.Shipments)
+	item := itemFor(batch, st.Order.ID, live)
+	item.Outcome = model.ItemSkipped
+	for _, sh := range live {
+		if sh.BatchID == batch.id {
+			item.Outcome = model.ItemShipped
+		}
+	}
+	if item.Outcome == model.ItemSkipped {
+		item.Error = &model.FieldError{Code: "nothing_to_ship", Field: "status",
+			Message: fmt.Sprintf("the order is %s with %d live shipment(s): nothing to ship", st.Order.Status, len(live))}
+	}
+	return item
 }
 
 // itemFor is the batch item of an order with its live shipments.

@@ -77,6 +77,8 @@ type Store interface {
 	Webhooks
 	// Messages holds buyer message templates and the log of messages sent (messages.go).
 	Messages
+	// Console holds the console's users, roles and sessions (console.go).
+	Console
 }
 
 // MergeFunc is the domain's decision for one incoming order (see order.Merge).

@@ -41,8 +41,8 @@ type Tracking interface {
 	GetTracking(ctx context.Context, shopIDs []string, shipmentID string) (TrackingState, []TrackingEvent, error)
 	// ListDeadlines returns the order's deadlines (ErrNotFound outside shopIDs), by due time.
 	ListDeadlines(ctx context.Context, shopIDs []string, orderID string) ([]DeadlineRow, error)
-	// DueOrders returns up to limit orders with a deadline whose next check is at or before
-	// now, earliest check first. It reads the due-time index only: its cost follows the due
+	// DueOrders returns up to limit orders (each once) with a deadline whose next check is at
+	// or before now, earliest check first. It reads the due-time index only: its cost follows the due
 	// rows, not the open orders.
 	DueOrders(ctx context.Context, now time.Time, limit int) ([]OrderRef, error)
 	// ChangedOrders returns up to limit orders of any shop modified after the cursor, in

@@ -109,7 +109,7 @@ func benchIngest(b *testing.B, s store.Store) {
 func BenchmarkIngestSQLite(b *testing.B)   { benchIngest(b, storetest.OpenSQLite(b)) }
 func BenchmarkIngestPostgres(b *testing.B) { benchIngest(b, storetest.OpenPostgres(b)) }
 
-// benchSweep measures a sweep of the due-time index with due of open orders due: every open
+// benchSweep measures a sweep of the due-time index with due of the open orders due: every open
 // order has its clocks stored, only due of them have a check due now. The sweep computes the
 // due orders' clocks again; the others are never read.
 func benchSweep(b *testing.B, s store.Store, open, due int) {
@@ -154,17 +154,18 @@ func benchSweep(b *testing.B, s store.Store, open, due int) {
 
 func BenchmarkSweepSQLite(b *testing.B) {
 	for _, due := range []int{10, 1000} {
-		b.Run(fmt.Sprintf("open=10000/due=%d", due), func(b *testing.B) { benchSweep(b, storetest.OpenSQLite(b), 10000, due) })
+		b.Run(fmt.Sprintf("open=5000/due=%d", due), func(b *testing.B) { benchSweep(b, storetest.OpenSQLite(b), 5000, due) })
 	}
 }
 
 func BenchmarkSweepPostgres(b *testing.B) {
 	for _, due := range []int{10, 1000} {
-		b.Run(fmt.Sprintf("open=10000/due=%d", due), func(b *testing.B) { benchSweep(b, storetest.OpenPostgres(b), 10000, due) })
+		b.Run(fmt.Sprintf("open=5000/due=%d", due), func(b *testing.B) { benchSweep(b, storetest.OpenPostgres(b), 5000, due) })
 	}
 }
 
-// BenchmarkDueIndex measures the index read alone: the due rows among 10,000 open orders.
+// BenchmarkDueIndexSQLite measures the index read alone: 10 or 1,000 due orders among 2,000
+// with clocks (1,000 of them due).
 func BenchmarkDueIndexSQLite(b *testing.B) {
 	ctx := context.Background()
 	s := storetest.OpenSQLite(b)

@@ -13,8 +13,8 @@ import (
 )
 
 // FuzzReader: arbitrary bytes never make the Reader panic or loop; it ends with io.EOF after at
-// most one row per byte; every problem has a code, a message and a known column; a row without
-// problems has a warehouse, a SKU and a quantity in range; every text is valid UTF-8.
+// most one row per byte; every problem has a code, a message and a known column (by its canonical name or as the file's
+// header wrote it); a row without problems has a warehouse, a SKU and a quantity in range; every text is valid UTF-8.
 func FuzzReader(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "stock_*.csv"))
 	for _, name := range files {
@@ -61,7 +61,7 @@ func FuzzReader(f *testing.F) {
 				t.Fatalf("row %+v before the header", row)
 			}
 			for _, p := range row.Problems {
-				if p.Code == "" || p.Message == "" || !slices.Contains(known, p.Field) {
+				if p.Code == "" || p.Message == "" || (!slices.Contains(known, p.Field) && !slices.Contains(r.t.Header, p.Field)) {
 					t.Fatalf("problem %+v", p)
 				}
 			}

@@ -154,7 +154,7 @@ type rowReader struct {
 }
 
 func (x *rowReader) problem(c column, code, msg string) {
-	x.row.Problems = append(x.row.Problems, model.FieldError{Code: code, Field: c.String(), Message: msg})
+	x.row.Problems = append(x.row.Problems, model.FieldError{Code: code, Field: x.r.headerOf(c), Message: msg})
 }
 
 // problemAtCell records a problem of the row's shape at the cell with index i. Problems always

@@ -135,7 +135,7 @@ func TestInvalidEncoding(t *testing.T) {
 
 	data := append(encodeWith(t, simplifiedchinese.GB18030, "仓库,SKU,库存\nW1,耳机,5\nW1,耳机,"), 0x81, '5', '\n')
 	r, got = readAll(t, data)
-	if r.Encoding() != csvio.EncodingGB18030 || !slices.Equal(problemList(got...), []string{"3 invalid_encoding on_hand"}) || got[1].OnHand != nil {
+	if r.Encoding() != csvio.EncodingGB18030 || !slices.Equal(problemList(got...), []string{"3 invalid_encoding 库存"}) || got[1].OnHand != nil {
 		t.Errorf("encoding %s, problems %q, rows %+v", r.Encoding(), problemList(got...), got)
 	}
 }
@@ -354,7 +354,7 @@ func TestDelimiters(t *testing.T) {
 	}{
 		{"semicolons", "仓库;SKU;库存;安全库存;备注\nW;S;1.200;12,0;Zählung, März\nW;T;\"1,5\";;\n", ';', []Row{
 			{Line: 2, Warehouse: "W", SKU: "S", OnHand: ptr(1200), SafetyStock: ptr(12), Reason: "Zählung, März"},
-			{Line: 3, Warehouse: "W", SKU: "T", Problems: []model.FieldError{{Code: "not_integer", Field: "on_hand"}}},
+			{Line: 3, Warehouse: "W", SKU: "T", Problems: []model.FieldError{{Code: "not_integer", Field: "库存"}}}, // the file's own column
 		}},
 		{"tabs", "warehouse\tsku\ton_hand\nW\tS\t1,200\n", '\t', []Row{
 			{Line: 2, Warehouse: "W", SKU: "S", OnHand: ptr(1200)},

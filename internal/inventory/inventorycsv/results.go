@@ -21,5 +21,8 @@ func (w *ResultWriter) Write(row int, warehouse, sku, status string, problems []
 	return w.rw.Write(row, status, problems, warehouse, sku)
 }
 
+// Translate sets how statuses and problems are put in the reader's language.
+func (w *ResultWriter) Translate(t csvio.Translator) { w.rw.Translate = t }
+
 // Flush writes any buffered rows to the underlying writer.
 func (w *ResultWriter) Flush() error { return w.rw.Flush() }

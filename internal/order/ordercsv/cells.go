@@ -31,7 +31,7 @@ func (r *Reader) row(b *groupBuilder, rec csvio.Record) *rowReader {
 // text, else its spreadsheet letters.
 func (r *Reader) label(i int) string {
 	if c, ok := r.t.Column(i); ok {
-		return c.String()
+		return r.headerOf(c)
 	}
 	if i < len(r.t.Header) && r.t.Header[i] != "" {
 		return r.t.Header[i]
@@ -40,7 +40,7 @@ func (r *Reader) label(i int) string {
 }
 
 func (x *rowReader) problem(c column, code, msg string) {
-	x.problemAt(c.String(), code, msg)
+	x.problemAt(x.r.headerOf(c), code, msg)
 }
 
 func (x *rowReader) problemAt(field, code, msg string) {

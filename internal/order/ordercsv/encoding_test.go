@@ -131,7 +131,7 @@ func TestInvalidGB18030(t *testing.T) {
 	if r.Encoding() != EncodingGB18030 {
 		t.Fatalf("encoding %s", r.Encoding())
 	}
-	if got := problemList(groups...); len(got) != 1 || got[0] != "2 invalid_encoding item_name" {
+	if got := problemList(groups...); len(got) != 1 || got[0] != "2 invalid_encoding 商品名称" { // the file's own column
 		t.Errorf("problems %q", got)
 	}
 }

@@ -261,7 +261,7 @@ func (r *Reader) addRow(b *groupBuilder, rec csvio.Record) {
 		if b.skipped == 0 {
 			b.tooMany = len(b.g.Problems)
 			b.g.Problems = append(b.g.Problems, RowProblem{Row: rec.Row, FieldError: model.FieldError{
-				Code: "too_many_lines", Field: colExternalID.String()}}) // message set in finish
+				Code: "too_many_lines", Field: r.headerOf(colExternalID)}}) // message set in finish
 		}
 		b.skipped++
 		return

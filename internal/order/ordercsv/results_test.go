@@ -25,9 +25,9 @@ func TestResultWriter(t *testing.T) {
 	if err := w.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	want := "\ufeffrow,external_id,status,problems\r\n" +
-		"2,576461413420373421,created,\r\n" +
-		`3,'=A1,error,"invalid_number quantity: ""two"" is not a number; missing_field: an order needs at least one line"` + "\r\n"
+	want := "\ufeffrow,external_id,status,problems,needs_attention\r\n" +
+		"2,576461413420373421,created,,false\r\n" +
+		`3,'=A1,error,"invalid_number quantity: ""two"" is not a number; missing_field: an order needs at least one line",false` + "\r\n"
 	if got := buf.String(); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}

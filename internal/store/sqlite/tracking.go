@@ -484,7 +484,7 @@ func (s *Store) ListDeadlines(ctx context.Context, shopIDs []string, orderID str
 // DueOrders implements store.Tracking.
 func (s *Store) DueOrders(ctx context.Context, now time.Time, limit int) ([]store.OrderRef, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT order_id, shop_id FROM deadlines WHERE next_check_at IS NOT NULL AND next_check_at <= ?
-		ORDER BY next_check_at LIMIT ?`, micros(now), store.ClampLimit(limit))
+		GROUP BY order_id, shop_id ORDER BY min(next_check_at), order_id LIMIT ?`, micros(now), store.ClampLimit(limit))
 	if err != nil {
 		return nil, wrap(err, "due deadlines")
 	}

@@ -53,6 +53,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"AllocationNoOversell", testAllocationNoOversell},
 		{"ChangeAllocations", testChangeAllocations},
 		{"ShopSettings", testShopSettings},
+		{"Console", testConsole},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

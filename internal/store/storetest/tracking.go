@@ -95,6 +95,12 @@ func testTrackingIngest(t *testing.T, s store.Store) {
 	if err != nil || res[0].Outcome != store.TrackingNoShipment {
 		t.Errorf("other shop: %+v %v", res, err)
 	}
+	if shops, err := s.ShopsOfParcels(ctx, "usps", []string{"9400TRACK1", "NOPE"}); err != nil || len(shops) != 1 || shops[0] != f.a.ID {
+		t.Errorf("shops of parcels: %v %v", shops, err)
+	}
+	if shops, _ := s.ShopsOfParcels(ctx, "ups", []string{"9400TRACK1"}); len(shops) != 0 {
+		t.Errorf("another carrier's parcels: %v", shops)
+	}
 	st, events, err := s.GetTracking(ctx, []string{f.a.ID}, f.sh.ID)
 	if err != nil {
 		t.Fatal(err)

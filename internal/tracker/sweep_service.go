@@ -60,18 +60,25 @@ func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
 // SweepDue computes again the clocks of the orders with a due deadline only.
 func (s *Service) SweepDue(ctx context.Context) (int, error) {
 	n := 0
+	seen := map[string]bool{}
 	for {
 		refs, err := s.st.DueOrders(ctx, s.now(), SweepLimit)
 		if err != nil {
 			return n, err
 		}
+		fresh := 0
 		for _, r := range refs {
+			if seen[r.ID] {
+				continue // computed already in this sweep: due again only by a clock's own edge
+			}
+			seen[r.ID] = true
+			fresh++
 			if err := s.Refresh(ctx, []string{r.ShopID}, r.ID); err != nil {
 				return n, fmt.Errorf("clocks of order %s: %w", r.ID, err)
 			}
 			n++
 		}
-		if len(refs) < SweepLimit {
+		if fresh == 0 {
 			return n, nil
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"time"
 
@@ -23,8 +22,8 @@ var ErrWebhookBody = errors.New("webhook body malformed")
 // WebhookReceiver is one carrier account's webhook: it checks a delivery's signature (and its
 // time, against replays) and reads its events. The carrier adapter provides it.
 type WebhookReceiver interface {
-	// Verify checks the delivery's headers and body at now.
-	Verify(h http.Header, body []byte, now time.Time) error
+	// Verify checks the delivery's headers (header returns one by name) and body at now.
+	Verify(header func(name string) string, body []byte, now time.Time) error
 	// Parse reads the delivery's events, per tracking number.
 	Parse(body []byte) ([]carrier.Tracking, error)
 }
@@ -44,13 +43,13 @@ type WebhookResult struct {
 
 // Webhook verifies and ingests one delivery of carrier's webhook. Its scope is the shops that
 // have a shipment with one of its tracking numbers: a carrier touches only its own parcels.
-func (s *Service) Webhook(ctx context.Context, carrierCode string, h http.Header, body []byte) (WebhookResult, error) {
+func (s *Service) Webhook(ctx context.Context, carrierCode string, header func(name string) string, body []byte) (WebhookResult, error) {
 	var res WebhookResult
 	r, ok := s.webhooks[carrierCode]
 	if !ok {
 		return res, fmt.Errorf("%w: carrier %q has no webhook account configured", ErrWebhookRefused, carrierCode)
 	}
-	if err := r.Verify(h, body, s.now()); err != nil {
+	if err := r.Verify(header, body, s.now()); err != nil {
 		return res, fmt.Errorf("%w: %w", ErrWebhookRefused, err)
 	}
 	ts, err := r.Parse(body)
