@@ -66,7 +66,17 @@ type eventFields struct {
 	TrackingNumber string `json:"tracking_number"`
 	Reason         string `json:"reason"`
 	Remedy         string `json:"remedy"`
+	// Rule is a deadline alert's rule id (deadline.*); Description and SuggestedAction an
+	// exception's (exception.opened), the reason and remedy when the event names none.
+	Rule            string `json:"rule"`
+	Description     string `json:"description"`
+	SuggestedAction string `json:"suggested_action"`
 }
+
+// buyerDeadlines are the deadlines a buyer waits on: shipping, the first scan, the promised
+// and the latest delivery. The others (confirming, printing, the carrier's reports) are the
+// seller's business, and a buyer is not told of them.
+var buyerDeadlines = []string{"R-SHIP-1", "R-TRK-1", "R-SLA-1", "R-SLA-2"}
 
 // messageKind says which buyer message an event calls for, if any, and whether that kind is
 // sent once per order (shipped, out for delivery, delivered, return received, refund issued)
@@ -84,7 +94,9 @@ func messageKind(typ string, f eventFields) (kind string, oncePerOrder bool) {
 			return model.MessageDelivered, true
 		}
 	case model.EventDeadlineAtRisk, model.EventDeadlineBreached:
-		return model.MessageDelayed, false
+		if f.Rule == "" || slices.Contains(buyerDeadlines, f.Rule) {
+			return model.MessageDelayed, false
+		}
 	case model.EventExceptionOpened:
 		return model.MessageException, false
 	case model.EventReturnUpdated:
@@ -127,6 +139,12 @@ func (s *Service) Messages(ctx context.Context, eventID string, ev model.NotifyE
 		Reason: f.Reason, Remedy: f.Remedy}
 	if ev.Type == model.EventReturnUpdated {
 		data.ReturnID = f.ID
+	}
+	if data.Reason == "" {
+		data.Reason = f.Description
+	}
+	if data.Remedy == "" {
+		data.Remedy = f.SuggestedAction
 	}
 	if data.Reason == "" {
 		data.Reason = "—"
