@@ -17,20 +17,34 @@ import (
 // demoParcels is how many parcels the demo sends on their way.
 const demoParcels = 24
 
-// demoTracking gives the demo parcels with a week of tracking behind them: orders paid over the
-// last six days, each with a labelled USPS-style parcel whose carrier events came in through the
+// demoTracking gives the US demo shop parcels with a week of tracking behind them: orders paid
+// over the last six days, each with a labelled USPS parcel whose carrier events came in through the
 // tracking service. Most are delivered or moving, a few went quiet more than 72 h ago (stale,
 // R-TRK-5) and one was lost; a sweep then raises their alerts and exceptions, and the week's
 // scores have something to show.
 func (a *App) demoTracking(ctx context.Context, shopIDs []string, gen *demo.Generator, rng *rand.Rand) error {
-	scope := model.Scope{ShopIDs: shopIDs}
+	// USPS carries them, so they are the US demo shop's, sent from its warehouse.
+	const market = model.Market("US")
+	shopID := ""
+	for i, m := range demo.Markets {
+		if m == market && i < len(shopIDs) {
+			shopID = shopIDs[i]
+		}
+	}
+	if shopID == "" {
+		return nil
+	}
+	scope := model.Scope{ShopIDs: []string{shopID}}
+	whs, err := a.Inventory.ListWarehouses(ctx, scope)
+	if err != nil || len(whs) == 0 {
+		return fmt.Errorf("demo parcels need the US demo warehouse: %w", err)
+	}
 	now := a.now().UTC()
 	for i := range demoParcels {
-		m := i % len(shopIDs)
 		age := time.Duration(6*24*(demoParcels-i)/demoParcels) * time.Hour // 6 days down to a few hours
 		paid := now.Add(-age)
-		o := gen.Order(demo.Markets[m], paid)
-		o.ShopID = shopIDs[m]
+		o := gen.Order(market, paid)
+		o.ShopID = shopID
 		o.ExternalID = fmt.Sprintf("demo-parcel-%d-%d", now.Unix(), i)
 		res, err := a.Orders.Upsert(ctx, scope, []model.Order{o}, order.CauseDemo)
 		if err != nil {
@@ -53,7 +67,7 @@ func (a *App) demoTracking(ctx context.Context, shopIDs []string, gen *demo.Gene
 		}
 		number := fmt.Sprintf("9400%018d", rng.Uint64()%1_000_000_000_000_000_000)
 		bought := paid.Add(2 * time.Hour)
-		if err := a.demoLabel(ctx, o, number, bought); err != nil {
+		if err := a.demoLabel(ctx, o, whs[0].ID, number, bought); err != nil {
 			return err
 		}
 		events := demoJourney(number, bought, now, i)
@@ -61,19 +75,31 @@ func (a *App) demoTracking(ctx context.Context, shopIDs []string, gen *demo.Gene
 			return err
 		}
 	}
-	_, err := a.Tracker.Sweep(ctx)
+	_, err = a.Tracker.Sweep(ctx)
 	return err
 }
 
-// demoLabel gives o a package and a shipment with a label bought at bought.
-func (a *App) demoLabel(ctx context.Context, o model.Order, number string, bought time.Time) error {
-	p := model.Package{ID: ident.New("pkg", bought), ShopID: o.ShopID, OrderID: o.ID, WarehouseID: "wh_demo",
-		Lines: []model.PackageLine{{SKU: o.Lines[0].SKU, Quantity: o.Lines[0].Quantity}}, WeightG: 500, Mode: model.ModeSeller, CreatedAt: bought}
+// demoLabel records, as history, that o was packed whole at warehouse whID and labelled at
+// bought: one package with every line and its shipment, the order then awaiting collection as
+// after a real purchase, so that nothing ships it again.
+func (a *App) demoLabel(ctx context.Context, o model.Order, whID, number string, bought time.Time) error {
+	lines := make([]model.PackageLine, len(o.Lines))
+	for i, l := range o.Lines {
+		lines[i] = model.PackageLine{SKU: l.SKU, Quantity: l.Quantity}
+	}
+	p := model.Package{ID: ident.New("pkg", bought), ShopID: o.ShopID, OrderID: o.ID, WarehouseID: whID,
+		Lines: lines, WeightG: 500, Mode: model.ModeSeller, CreatedAt: bought}
 	sh := model.Shipment{ID: ident.New("shp", bought), ShopID: o.ShopID, OrderID: o.ID, PackageID: p.ID, Status: model.ShipmentLabelPurchased,
 		Mode: model.ModeSeller, Carrier: "usps", Service: "ground_advantage", TrackingNumber: number, LabelFormat: "pdf",
 		CreatedAt: bought, PurchasedAt: &bought, UpdatedAt: bought}
-	_, err := a.Store.ChangeShipping(ctx, []string{o.ShopID}, o.ID, func(store.ShippingState) (store.ShippingChange, error) {
-		return store.ShippingChange{NewPackages: []model.Package{p}, Shipments: []model.Shipment{sh}}, nil
+	_, err := a.Store.ChangeShipping(ctx, []string{o.ShopID}, o.ID, func(st store.ShippingState) (store.ShippingChange, error) {
+		ch := store.ShippingChange{NewPackages: []model.Package{p}, Shipments: []model.Shipment{sh}}
+		o := st.Order
+		if err := order.Transition(&o, model.StatusAwaitingCollection, bought, order.CauseDemo, "every package has its label"); err != nil {
+			return ch, err
+		}
+		ch.Order, ch.OrderChanged = o, true
+		return ch, nil
 	})
 	return err
 }
