@@ -165,6 +165,11 @@ The API is described at http://%[1]s/v1/openapi.json. New demo orders arrive eve
 	if err := a.demoTracking(ctx, shopIDs, gen, rng); err != nil && ctx.Err() == nil {
 		a.log.Warn("demo parcels", "err", err)
 	}
+	if n, err := a.demoReturns(ctx, shopIDs); err != nil && ctx.Err() == nil {
+		a.log.Warn("demo returns", "err", err)
+	} else if n > 0 {
+		fmt.Fprintf(opt.Out, "%d buyers of delivered parcels asked for a return, decided by the shop's rules: GET /v1/returns, GET /v1/returns/stats.\n", n)
+	}
 	t := time.NewTicker(opt.Interval)
 	defer t.Stop()
 	for {

@@ -17,6 +17,7 @@ import (
 	"lastmile/internal/config"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
+	"lastmile/internal/returns"
 	"lastmile/internal/store"
 	"lastmile/internal/tracker"
 )
@@ -106,6 +107,21 @@ func TestDemoShowsOrdersAtOnce(t *testing.T) {
 		rep, err := a.Tracker.Scores(ctx, demoShops(), "7d", "carrier")
 		if err != nil || len(rep.Rows) == 0 || rep.Rows[0].LTS == nil || rep.Rows[0].LateDispatchRate == nil {
 			t.Fatalf("run %d: demo scores %+v %v", run, rep.Rows, err)
+		}
+		// A few buyers asked for returns, decided by the rules; one came back and was restocked.
+		var rets []model.Return
+		for deadline := time.Now().Add(30 * time.Second); len(rets) == 0 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if rets, _, err = a.Returns.List(ctx, model.Scope{ShopIDs: demoShops()}, returns.ListQuery{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(rets) == 0 {
+			t.Fatalf("run %d: no return in the demo", run)
+		}
+		for _, r := range rets {
+			if r.Decision == nil || r.Decision.Kind == "" {
+				t.Errorf("run %d: demo return %s has no decision: %+v", run, r.ID, r)
+			}
 		}
 		base := m[2][:strings.Index(m[2], "/v1/")]
 		res, err := http.Get(base + "/metrics")
