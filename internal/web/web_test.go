@@ -93,6 +93,8 @@ func TestEveryFormNeedsCSRF(t *testing.T) {
 		"/settings/language":               {"lang": {"zh-CN"}},
 		"/ship/manifest":                   {},
 		"/returns/ret_x/decide":            {"kind": {"reject"}},
+		"/returns/ret_x/receive":           {"sku_0": {"TSHIRT-RED-M"}, "qty_0": {"1"}, "outcome_0": {"restock"}},
+		"/exceptions/exc_x/resolve":        {"note": {"forged"}},
 		"/logout":                          {},
 	}
 	for path, form := range forms {
@@ -213,7 +215,7 @@ func TestEveryPageInBothLanguages(t *testing.T) {
 	b.login(ownerEmail)
 	keyLeft := regexp.MustCompile(`\b(web|api|csv)\.[a-z_]+\.[a-z_.]+\b`)
 	for _, lang := range []string{"en", "zh-CN"} {
-		for _, path := range []string{"/", "/orders", "/orders?problem=held", "/orders/" + o.ID, "/ship", "/stock", "/returns", "/performance", "/settings"} {
+		for _, path := range []string{"/", "/orders", "/orders?problem=held", "/orders/" + o.ID, "/ship", "/stock", "/returns", "/exceptions", "/exceptions?all=1&type=lost", "/performance", "/performance?by=lane", "/settings"} {
 			sep := "?"
 			if strings.Contains(path, "?") {
 				sep = "&"
