@@ -226,7 +226,7 @@ func TestPerformanceScores(t *testing.T) {
 		if lts := rep.Rows[0].LTS; lts != nil && !strings.Contains(chart, fmt.Sprintf("%s %s: %.1f</title>", rep.Rows[0].Group, week, *lts)) {
 			t.Errorf("the chart has no point for this week's LTS %.1f", *lts)
 		}
-		
+
 		if p = b.get("/performance?by=lane"); !regexp.MustCompile(`<th scope="row">[^<]*→US-CA</th>`).MatchString(p.body) {
 			t.Errorf("by lane:\n%.3000s", p.body)
 		}
