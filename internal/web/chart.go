@@ -57,7 +57,7 @@ func lineChart(labels []string, ss []series, floor float64) template.HTML {
 	if n == 0 {
 		return ""
 	}
-	step := float64(w-left-10) / float64(max(n-1, 1))
+	step := float64(w-left-24) / float64(max(n-1, 1))
 	x := func(i int) float64 { return float64(left) + step*float64(i) }
 	y := func(v float64) float64 { return float64(top) + (100-min(max(v, 0), 100))*float64(h-top)/100 }
 	var b strings.Builder
