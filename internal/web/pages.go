@@ -117,7 +117,8 @@ func (h *Handler) today(w http.ResponseWriter, q *request) {
 			h.fail(w, q, err)
 			return
 		}
-		data["AtRisk"], data["Breached"], data["OpenExceptions"], data["Tracked"] = risk, breached, open, true
+		data["AtRiskN"], data["BreachedN"] = len(risk), len(breached)
+		data["AtRisk"], data["Breached"], data["OpenExceptions"], data["Tracked"] = risk[:min(len(risk), 20)], breached[:min(len(breached), 20)], open, true
 	}
 	h.render(w, q, "today", "web.today.title", data)
 }

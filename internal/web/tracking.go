@@ -196,8 +196,8 @@ type atRisk struct {
 const maxAlertOrders = 50
 
 // deadlinesAtRisk are the shop's deadlines at risk and breached now: the orders of the latest
-// deadline alerts the tracker raised, and of their deadlines those still at risk or breached
-// (a deadline met since its alert is left out).
+// deadline alerts the tracker raised, and of their deadlines those still at risk, or breached
+// and still not met (a deadline met since its alert, even late, is left out).
 func (h *Handler) deadlinesAtRisk(ctx context.Context, shopIDs []string) (risk, breached []atRisk, err error) {
 	alerts, err := h.d.Tracker.Alerts(ctx, store.AlertQuery{ShopIDs: shopIDs, Limit: 200})
 	if err != nil {
@@ -224,7 +224,9 @@ func (h *Handler) deadlinesAtRisk(ctx context.Context, shopIDs []string) (risk, 
 			case string(sla.StateAtRisk):
 				risk = append(risk, v)
 			case string(sla.StateBreached):
-				breached = append(breached, v)
+				if d.MetAt.IsZero() { // done late is history; not done yet still needs someone
+					breached = append(breached, v)
+				}
 			}
 		}
 	}
