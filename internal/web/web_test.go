@@ -97,6 +97,28 @@ func TestEveryFormNeedsCSRF(t *testing.T) {
 		"/exceptions/exc_x/resolve":        {"note": {"forged"}},
 		"/logout":                          {},
 	}
+	// Every POST route of the console is in the list (the login form has its own test).
+	src, err := os.ReadFile("web.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	routes := regexp.MustCompile(`HandleFunc\("POST (/[^"]*)"`).FindAllStringSubmatch(string(src), -1)
+	if len(routes) < len(forms) {
+		t.Fatalf("found %d POST routes in web.go: the pattern is broken", len(routes))
+	}
+	for _, r := range routes {
+		if r[1] == "/login" {
+			continue
+		}
+		re := regexp.MustCompile("^" + regexp.MustCompile(`\\\{[a-z]+\\\}`).ReplaceAllString(regexp.QuoteMeta(r[1]), `[^/]+`) + "$")
+		found := false
+		for path := range forms {
+			found = found || re.MatchString(path)
+		}
+		if !found {
+			t.Errorf("POST %s is not in this test's forms", r[1])
+		}
+	}
 	for path, form := range forms {
 		for _, tok := range []string{"", "wrong-token"} {
 			f := url.Values{}
