@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"lastmile/internal/i18n"
@@ -104,7 +105,7 @@ func (h *Handler) performance(w http.ResponseWriter, q *request) {
 			h.fail(w, q, err)
 			return
 		}
-		series, weeks, err := h.ltsTrend(ctx, sc.ShopIDs, now, by)
+		series, weeks, err := h.ltsTrend(ctx, sc.ShopIDs, now, by, rep)
 		if err != nil {
 			h.fail(w, q, err)
 			return
@@ -125,18 +126,23 @@ func thresholdText() map[string]string {
 	}
 }
 
-// ltsTrend is each group's LTS over the last trendWeeks ISO weeks (the current one last), from
-// the tracker's scores of each week.
-func (h *Handler) ltsTrend(ctx context.Context, shopIDs []string, now time.Time, by sla.GroupBy) ([]series, []string, error) {
+// ltsTrend is each group's LTS over the last trendWeeks ISO weeks, the current one (cur, the
+// report the table shows) last. The past weeks' reports come from the tracker and are kept for
+// weekCacheTTL: each costs a read of every order due that week, and a past week changes only
+// when a late parcel's outcome lands.
+func (h *Handler) ltsTrend(ctx context.Context, shopIDs []string, now time.Time, by sla.GroupBy, cur tracker.ScoresReport) ([]series, []string, error) {
 	weeks := make([]string, trendWeeks)
 	byGroup := map[string]*series{}
 	var order []string
 	for i := range trendWeeks {
 		p := sla.WeekOf(now.AddDate(0, 0, -7*(trendWeeks-1-i)), time.UTC)
 		weeks[i] = p.Label
-		rep, err := h.d.Tracker.Scores(ctx, shopIDs, p.Label, by)
-		if err != nil {
-			return nil, nil, err
+		rep := cur
+		if i < trendWeeks-1 {
+			var err error
+			if rep, err = h.weeks.get(ctx, h.d.Tracker, shopIDs, p.Label, by, now); err != nil {
+				return nil, nil, err
+			}
 		}
 		for _, r := range rep.Rows {
 			s, ok := byGroup[r.Group]
@@ -154,6 +160,45 @@ func (h *Handler) ltsTrend(ctx context.Context, shopIDs []string, now time.Time,
 		out = append(out, *byGroup[g])
 	}
 	return out, weeks, nil
+}
+
+// weekCacheTTL is how long a past week's scores are kept for the trend.
+const weekCacheTTL = 10 * time.Minute
+
+// weekCacheMax bounds the cache: beyond it, it starts afresh.
+const weekCacheMax = 10000
+
+// weekCache keeps the tracker's reports of past weeks for the LTS trend, per shops, grouping
+// and week, for weekCacheTTL.
+type weekCache struct {
+	mu      sync.Mutex
+	entries map[string]weekEntry
+}
+
+type weekEntry struct {
+	rep tracker.ScoresReport
+	at  time.Time
+}
+
+func (c *weekCache) get(ctx context.Context, t *tracker.Service, shopIDs []string, week string, by sla.GroupBy, now time.Time) (tracker.ScoresReport, error) {
+	key := strings.Join(shopIDs, ",") + "|" + string(by) + "|" + week
+	c.mu.Lock()
+	e, ok := c.entries[key]
+	c.mu.Unlock()
+	if ok && now.Sub(e.at) < weekCacheTTL && !now.Before(e.at) {
+		return e.rep, nil
+	}
+	rep, err := t.Scores(ctx, shopIDs, week, by)
+	if err != nil {
+		return rep, err
+	}
+	c.mu.Lock()
+	if c.entries == nil || len(c.entries) >= weekCacheMax {
+		c.entries = map[string]weekEntry{}
+	}
+	c.entries[key] = weekEntry{rep: rep, at: now}
+	c.mu.Unlock()
+	return rep, nil
 }
 
 // shipmentsPerDay counts the shop's shipments per day over the last 14 days, in its zone.

@@ -31,7 +31,7 @@ func (c *console) shipAll(b *browser, tok string, ids ...string) []model.Shipmen
 	if p.status != http.StatusSeeOther || !strings.HasPrefix(loc, "/ship/batches/") {
 		c.t.Fatalf("ship: %d %q %s", p.status, loc, msg(p.body))
 	}
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+	for deadline := time.Now().Add(3 * time.Minute); ; time.Sleep(100 * time.Millisecond) {
 		if strings.Contains(b.get(loc+"/progress").body, `"status":"done"`) {
 			break
 		}

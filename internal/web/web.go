@@ -59,6 +59,7 @@ type Handler struct {
 	d     Deps
 	mux   *http.ServeMux
 	pages map[string]*template.Template
+	weeks weekCache // past weeks' scores for the LTS trend
 }
 
 // Cookie names.
