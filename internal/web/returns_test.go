@@ -71,6 +71,9 @@ func TestReceiveAndInspectReturn(t *testing.T) {
 		if p = b.post("/returns/"+ret.ID+"/receive", url.Values{"csrf_token": {tok}, "sku_0": {"TSHIRT-RED-M"}, "qty_0": {"1"}, "outcome_0": {"restock"}}); p.status != http.StatusUnprocessableEntity {
 			t.Errorf("a third T-shirt of two inspected: %d", p.status)
 		}
+		if p = b.post("/returns/ret_elsewhere/receive", url.Values{"csrf_token": {tok}}); p.status != http.StatusNotFound {
+			t.Errorf("receive a return that is not the shop's: %d", p.status)
+		}
 		var got model.Return
 		c.api("GET", "/v1/returns/"+ret.ID, nil, &got)
 		if got.Status != model.ReturnCompleted || got.ReceivedAt == nil || len(got.Inspections) != 2 ||

@@ -153,6 +153,9 @@ func TestExceptionsQueueAndResolve(t *testing.T) {
 		if p = vb.post("/exceptions/"+id+"/resolve", url.Values{"csrf_token": {vtok}, "note": {"viewer"}}); p.status != http.StatusForbidden {
 			t.Fatalf("a viewer resolved an exception: %d", p.status)
 		}
+		if p = b.post("/exceptions/exc_elsewhere/resolve", url.Values{"csrf_token": {tok}, "note": {"x"}}); p.status != http.StatusNotFound {
+			t.Errorf("resolve an exception that is not the shop's: %d", p.status)
+		}
 		if p = b.post("/exceptions/"+id+"/resolve", url.Values{"csrf_token": {tok}, "note": {""}}); p.status != http.StatusUnprocessableEntity {
 			t.Errorf("resolve without a note: %d", p.status)
 		}
