@@ -193,8 +193,16 @@ func TestBrowserShipsFromTheConsole(t *testing.T) {
 			eval(`document.querySelectorAll('#lts-chart svg circle.point').length`); rows < 1 || points < 1 {
 			t.Fatalf("scores: %d carrier rows, %d points in the LTS trend", rows, points)
 		}
+		do("today's deadlines and exceptions",
+			chromedp.Navigate(c.url+"/?lang=en"),
+			chromedp.WaitVisible(css("#breached")),
+			shot("today-deadlines"),
+		)
+		if n := eval(`document.querySelectorAll('#breached a').length`); n < 1 {
+			t.Fatal("today lists no breached deadline after the carriers reported")
+		}
 		do("the exceptions queue",
-			chromedp.Navigate(c.url+"/exceptions?lang=en"),
+			chromedp.Navigate(c.url+"/exceptions"),
 			chromedp.WaitVisible(css("#exceptions")),
 			shot("exceptions"),
 		)

@@ -233,7 +233,7 @@ func (h *Handler) shipmentsPerDay(ctx context.Context, q *request) ([]dayCount, 
 
 // atRisk is a deadline of an order that is at risk or breached now.
 type atRisk struct {
-	OrderID string
+	OrderID, ExternalID string
 	tracker.DeadlineView
 }
 
@@ -262,8 +262,16 @@ func (h *Handler) deadlinesAtRisk(ctx context.Context, shopIDs []string) (risk, 
 		if err != nil {
 			return nil, nil, err
 		}
+		ext := ""
 		for _, d := range rows {
-			v := atRisk{OrderID: id, DeadlineView: tracker.DeadlineView{Rule: d.Rule, Name: d.Name, Subject: d.Subject, SubjectID: d.SubjectID,
+			if ext == "" && (d.State == string(sla.StateAtRisk) || (d.State == string(sla.StateBreached) && d.MetAt.IsZero())) {
+				o, err := h.d.Orders.Get(ctx, model.Scope{ShopIDs: shopIDs}, id)
+				if err != nil {
+					return nil, nil, err
+				}
+				ext = o.ExternalID
+			}
+			v := atRisk{OrderID: id, ExternalID: ext, DeadlineView: tracker.DeadlineView{Rule: d.Rule, Name: d.Name, Subject: d.Subject, SubjectID: d.SubjectID,
 				StartAt: d.StartAt, DueAt: d.DueAt, AtRiskAt: d.AtRiskAt, State: d.State, Source: d.Source}}
 			switch d.State {
 			case string(sla.StateAtRisk):
