@@ -176,13 +176,46 @@ func TestBrowserShipsFromTheConsole(t *testing.T) {
 			t.Fatalf("after switching to Chinese: %q", s)
 		}
 
-		do("see the chart",
+		// The carriers report the parcels: one is moving, the other lost.
+		for i, s := range list.Shipments {
+			c.track(s, i == 0)
+		}
+		do("see the charts",
 			chromedp.Navigate(c.url+"/performance"),
 			chromedp.WaitVisible(css("#score-chart svg")),
+			chromedp.WaitVisible(css("#lts-chart svg")),
 			shot("performance"),
 		)
 		if n, title := eval(`document.querySelectorAll('#score-chart svg rect.bar').length`), text("h1"); n != 14 || title != "表现" {
 			t.Fatalf("chart: %d bars, title %q (the page stays in Chinese)", n, title)
+		}
+		if rows, points := eval(`document.querySelectorAll('#score-table tbody th[scope=row]').length`),
+			eval(`document.querySelectorAll('#lts-chart svg circle.point').length`); rows < 1 || points < 1 {
+			t.Fatalf("scores: %d carrier rows, %d points in the LTS trend", rows, points)
+		}
+		do("today's deadlines and exceptions",
+			chromedp.Navigate(c.url+"/?lang=en"),
+			chromedp.WaitVisible(css("#breached")),
+			shot("today-deadlines"),
+		)
+		if n := eval(`document.querySelectorAll('#breached a').length`); n < 1 {
+			t.Fatal("today lists no breached deadline after the carriers reported")
+		}
+		do("the exceptions queue",
+			chromedp.Navigate(c.url+"/exceptions"),
+			chromedp.WaitVisible(css("#exceptions")),
+			shot("exceptions"),
+		)
+		if n := eval(`document.querySelectorAll('#exceptions form.resolve').length`); n < 1 {
+			t.Fatal("the exceptions queue offers no resolve form for the lost parcel")
+		}
+		do("the order's deadlines and tracking",
+			chromedp.Navigate(c.url+"/orders/"+list.Shipments[0].OrderID),
+			chromedp.WaitVisible(css("#deadlines")),
+			shot("order-tracking"),
+		)
+		if n := eval(`document.querySelectorAll('.tracking ol.events li').length`); n < 2 {
+			t.Fatalf("the order page shows %d carrier events, want 2", n)
 		}
 		do("other pages",
 			chromedp.Navigate(c.url+"/stock"), chromedp.WaitVisible(css("table")), shot("stock"),

@@ -54,15 +54,41 @@ var funcs = template.FuncMap{
 		}
 		return msg
 	},
-	"eq":  func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
-	"sub": func(a, b int) int { return a - b },
+	// xtype is an exception type in lang (the type itself when the catalogue lacks it).
+	"xtype": func(lang i18n.Lang, typ string) string {
+		if k := "web.exceptions.type." + typ; i18n.Has(k) {
+			return i18n.T(lang, k, nil)
+		}
+		return typ
+	},
+	// dstate is a deadline state in lang.
+	"dstate": func(lang i18n.Lang, state string) string {
+		if k := "web.deadline.state." + state; i18n.Has(k) {
+			return i18n.T(lang, k, nil)
+		}
+		return state
+	},
+	// dict makes a map of key, value pairs for a sub-template.
+	"dict": func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return m
+	},
+	"hours":      func(h float64) string { return formatFloat(h, 1) },
+	"receivable": receivable,
+	"outcomes":   func() []model.InspectionOutcome { return inspectionOutcomes },
+	"eq":         func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+	"sub":        func(a, b int) int { return a - b },
 }
 
 // pageSize is the orders page's length: server-side paging by the store's (modified_at, id)
 // cursor, which an index serves whatever the number of orders.
 const pageSize = 50
 
-// today lists what needs doing now: orders to confirm, orders to ship, held orders, low stock.
+// today lists what needs doing now: orders to confirm, orders to ship, held orders, low stock,
+// and from the tracker the deadlines at risk or breached and the open exceptions.
 func (h *Handler) today(w http.ResponseWriter, q *request) {
 	ctx, sc := q.r.Context(), q.scope()
 	held := true
@@ -83,7 +109,18 @@ func (h *Handler) today(w http.ResponseWriter, q *request) {
 			ship = append(ship, o)
 		}
 	}
-	h.render(w, q, "today", "web.today.title", map[string]any{"Confirm": confirm, "Ship": ship, "Held": heldOrders, "Low": low})
+	data := map[string]any{"Confirm": confirm, "Ship": ship, "Held": heldOrders, "Low": low}
+	if h.d.Tracker != nil {
+		risk, breached, err1 := h.deadlinesAtRisk(ctx, sc.ShopIDs)
+		open, err2 := h.openExceptions(ctx, sc.ShopIDs)
+		if err := errors.Join(err1, err2); err != nil {
+			h.fail(w, q, err)
+			return
+		}
+		data["AtRiskN"], data["BreachedN"] = len(risk), len(breached)
+		data["AtRisk"], data["Breached"], data["OpenExceptions"], data["Tracked"] = risk[:min(len(risk), 20)], breached[:min(len(breached), 20)], open, true
+	}
+	h.render(w, q, "today", "web.today.title", data)
 }
 
 // orders is the orders list: filter by status and problem (held), one page at a time.
@@ -124,7 +161,7 @@ var allStatuses = []model.Status{model.StatusUnpaid, model.StatusOnHold, model.S
 	model.StatusAwaitingCollection, model.StatusInTransit, model.StatusDelivered, model.StatusCompleted, model.StatusCancelled}
 
 // orderPage shows one order: its problems with the fix form, its address, lines, timeline
-// (history) and shipments.
+// (history), shipments, and from the tracker its deadlines and its shipments' carrier events.
 func (h *Handler) orderPage(w http.ResponseWriter, q *request) {
 	ctx := q.r.Context()
 	o, err := h.d.Orders.Get(ctx, q.scope(), q.r.PathValue("id"))
@@ -137,7 +174,12 @@ func (h *Handler) orderPage(w http.ResponseWriter, q *request) {
 		h.fail(w, q, err)
 		return
 	}
-	h.render(w, q, "order", "web.orders.title", map[string]any{"Order": o, "Shipments": ships})
+	deadlines, tracks, err := h.orderClocks(ctx, q.scope().ShopIDs, o.ID, ships)
+	if err != nil {
+		h.fail(w, q, err)
+		return
+	}
+	h.render(w, q, "order", "web.orders.title", map[string]any{"Order": o, "Shipments": ships, "Deadlines": deadlines, "Tracking": tracks})
 }
 
 // fixOrder corrects the held order's shipping address from the form (a merge patch of the
@@ -365,37 +407,6 @@ func (h *Handler) stockImport(w http.ResponseWriter, q *request) {
 		return
 	}
 	h.showStock(w, q, rec.rows())
-}
-
-// performance draws the shop's shipments per day over the last 14 days as an SVG bar chart.
-func (h *Handler) performance(w http.ResponseWriter, q *request) {
-	ships, err := h.d.Shipping.Shipments(q.r.Context(), store.ShipmentQuery{ShopIDs: q.scope().ShopIDs, Limit: store.MaxQueryRows})
-	if err != nil {
-		h.fail(w, q, err)
-		return
-	}
-	loc := time.UTC
-	if l, err := time.LoadLocation(q.shop.TimeZone); err == nil {
-		loc = l
-	}
-	end := h.d.Now().In(loc)
-	days := make([]dayCount, 14)
-	for i := range days {
-		d := end.AddDate(0, 0, i-13)
-		days[i].Day = d.Format("01-02")
-		days[i].key = d.Format("2006-01-02")
-	}
-	total := 0
-	for _, s := range ships {
-		k := s.CreatedAt.In(loc).Format("2006-01-02")
-		for i := range days {
-			if days[i].key == k {
-				days[i].N++
-				total++
-			}
-		}
-	}
-	h.render(w, q, "performance", "web.performance.title", map[string]any{"Chart": barChart(days), "Total": total, "Days": days})
 }
 
 // settingsPage shows the shop, its users and the language choice.

@@ -30,6 +30,7 @@ import (
 	"lastmile/internal/settings"
 	"lastmile/internal/shipping"
 	"lastmile/internal/store"
+	"lastmile/internal/tracker"
 )
 
 //go:embed templates/*.html
@@ -47,8 +48,10 @@ type Deps struct {
 	Shipping  *shipping.Service
 	Returns   *returns.Service
 	Settings  *settings.Service
-	Log       *slog.Logger
-	Now       func() time.Time
+	// Tracker is tracking, clocks, exceptions and scores; without it the pages leave them out.
+	Tracker *tracker.Service
+	Log     *slog.Logger
+	Now     func() time.Time
 }
 
 // Handler serves the console's pages.
@@ -56,6 +59,7 @@ type Handler struct {
 	d     Deps
 	mux   *http.ServeMux
 	pages map[string]*template.Template
+	weeks weekCache // past weeks' scores for the LTS trend
 }
 
 // Cookie names.
@@ -68,7 +72,7 @@ const (
 )
 
 // paths are the console's top-level paths; everything else is the API's.
-var paths = []string{"/", "/login", "/logout", "/orders", "/ship", "/stock", "/returns", "/performance", "/settings", "/static"}
+var paths = []string{"/", "/login", "/logout", "/orders", "/ship", "/stock", "/returns", "/exceptions", "/performance", "/settings", "/static"}
 
 // Serves reports whether path is the console's (the server sends the rest to the API).
 func Serves(path string) bool {
@@ -120,6 +124,9 @@ func New(d Deps) (*Handler, error) {
 	h.mux.HandleFunc("POST /stock/import", h.session(h.operator(h.stockImport)))
 	h.mux.HandleFunc("GET /returns", h.session(h.returnsPage))
 	h.mux.HandleFunc("POST /returns/{id}/decide", h.session(h.operator(h.decideReturn)))
+	h.mux.HandleFunc("POST /returns/{id}/receive", h.session(h.operator(h.receiveReturn)))
+	h.mux.HandleFunc("GET /exceptions", h.session(h.exceptionsPage))
+	h.mux.HandleFunc("POST /exceptions/{id}/resolve", h.session(h.operator(h.resolveException)))
 	h.mux.HandleFunc("GET /performance", h.session(h.performance))
 	h.mux.HandleFunc("GET /settings", h.session(h.settingsPage))
 	h.mux.HandleFunc("POST /settings/language", h.session(h.saveLanguage))

@@ -93,7 +93,31 @@ func TestEveryFormNeedsCSRF(t *testing.T) {
 		"/settings/language":               {"lang": {"zh-CN"}},
 		"/ship/manifest":                   {},
 		"/returns/ret_x/decide":            {"kind": {"reject"}},
+		"/returns/ret_x/receive":           {"sku_0": {"TSHIRT-RED-M"}, "qty_0": {"1"}, "outcome_0": {"restock"}},
+		"/exceptions/exc_x/resolve":        {"note": {"forged"}},
 		"/logout":                          {},
+	}
+	// Every POST route of the console is in the list (the login form has its own test).
+	src, err := os.ReadFile("web.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	routes := regexp.MustCompile(`HandleFunc\("POST (/[^"]*)"`).FindAllStringSubmatch(string(src), -1)
+	if len(routes) < len(forms) {
+		t.Fatalf("found %d POST routes in web.go: the pattern is broken", len(routes))
+	}
+	for _, r := range routes {
+		if r[1] == "/login" {
+			continue
+		}
+		re := regexp.MustCompile("^" + regexp.MustCompile(`\\\{[a-z]+\\\}`).ReplaceAllString(regexp.QuoteMeta(r[1]), `[^/]+`) + "$")
+		found := false
+		for path := range forms {
+			found = found || re.MatchString(path)
+		}
+		if !found {
+			t.Errorf("POST %s is not in this test's forms", r[1])
+		}
 	}
 	for path, form := range forms {
 		for _, tok := range []string{"", "wrong-token"} {
@@ -213,7 +237,7 @@ func TestEveryPageInBothLanguages(t *testing.T) {
 	b.login(ownerEmail)
 	keyLeft := regexp.MustCompile(`\b(web|api|csv)\.[a-z_]+\.[a-z_.]+\b`)
 	for _, lang := range []string{"en", "zh-CN"} {
-		for _, path := range []string{"/", "/orders", "/orders?problem=held", "/orders/" + o.ID, "/ship", "/stock", "/returns", "/performance", "/settings"} {
+		for _, path := range []string{"/", "/orders", "/orders?problem=held", "/orders/" + o.ID, "/ship", "/stock", "/returns", "/exceptions", "/exceptions?all=1&type=lost", "/performance", "/performance?by=lane", "/settings"} {
 			sep := "?"
 			if strings.Contains(path, "?") {
 				sep = "&"
