@@ -106,6 +106,9 @@ const (
 	EventTransition = "transition" // the status changed
 	EventConfirmed  = "confirmed"  // the seller confirmed (R-ORD-3)
 	EventCorrected  = "corrected"  // the seller corrected the address or line data in lastmile
+	// EventShippingMode: a package of the order ships in another mode than the shop's, with
+	// the reason (R-MODE-4: over the platform's size limits, it ships seller-side).
+	EventShippingMode = "shipping_mode"
 )
 
 // Event is one entry of an order's history: what happened, when, and why.
