@@ -21,3 +21,17 @@ type OrderJobs interface {
 
 // UpsertJobsFunc gives the jobs of a merged batch.
 type UpsertJobsFunc func(results []UpsertResult) ([]Job, error)
+
+// StockJobs is the stock change that enqueues jobs in its own transaction: the transactional
+// outbox of stock.low.
+type StockJobs interface {
+	// ChangeStockJobs is ChangeStock that calls jobs with the balances before the change and
+	// the levels after it, and enqueues what it returns in the same transaction. jobs runs
+	// inside the transaction: it must not use the store. A nil jobs enqueues nothing.
+	ChangeStockJobs(ctx context.Context, shopID string, keys []StockKey,
+		fn func(map[StockKey]model.Balance) ([]model.Movement, error), jobs StockJobsFunc) ([]StockLevel, error)
+}
+
+// StockJobsFunc gives the jobs of a stock change from the balances before it and the levels
+// after it.
+type StockJobsFunc func(before map[StockKey]model.Balance, after []StockLevel) ([]Job, error)
