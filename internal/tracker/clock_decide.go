@@ -346,8 +346,14 @@ func Facts(o model.Order, ships []model.Shipment, states map[string]store.Tracki
 		f.ConfirmedAt = *o.ConfirmedAt
 	}
 	for _, h := range o.History {
-		if h.Kind == model.EventTransition && h.To == model.StatusCancelled {
+		switch {
+		case h.Kind == model.EventTransition && h.To == model.StatusCancelled:
 			f.CancelledAt = h.At
+		case h.Kind == model.EventCancelRequested:
+			// R-ORD-4: the latest request runs the clock; its answer meets it.
+			f.CancelRequestedAt, f.CancelAnsweredAt = h.At, time.Time{}
+		case h.Kind == model.EventCancelAnswered && !f.CancelRequestedAt.IsZero():
+			f.CancelAnsweredAt = h.At
 		}
 	}
 	if m.Code != "" && m.PromiseDays > 0 {
