@@ -67,10 +67,14 @@ func (s *Service) Scores(ctx context.Context, shopIDs []string, period string, b
 	}
 	records := make([]sla.Record, 0, len(states))
 	for i := range states {
-		records = append(records, Record(&states[i]))
+		r := Record(&states[i])
+		if r.EstimateLane.Carrier != "" {
+			r.RateCard, _ = s.rateCard(r.EstimateLane.Carrier, r.EstimateLane.Service, false)
+		}
+		records = append(records, r)
 	}
 	cfg := s.scoreConfig()
-	est, err := tracking.NewEstimator(s.history, tracking.EstimatorOptions{})
+	est, err := s.estimator(ctx)
 	if err != nil {
 		return ScoresReport{}, err
 	}
@@ -140,7 +144,7 @@ func Record(st *store.ClockState) sla.Record {
 			r.Carrier = sh.Carrier
 			wh := st.Warehouses[sh.PackageID]
 			r.Lane = wh + "→" + dest
-			r.EstimateLane = tracking.Lane{Carrier: sh.Carrier, Service: sh.Service, Origin: wh, Destination: dest}
+			r.EstimateLane = LaneOf(sh.Carrier, sh.Service, wh, o.ShippingAddress.Country, o.ShippingAddress.Region)
 			r.RateCard = tracking.RateCardTransit{MinDays: 2, MaxDays: 7}
 		}
 		if sh.TrackingNumber != "" {

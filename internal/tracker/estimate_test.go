@@ -1,0 +1,87 @@
+package tracker_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"lastmile/internal/store"
+	"lastmile/internal/store/storetest"
+	"lastmile/internal/tracker"
+	"lastmile/internal/tracking"
+)
+
+// TestEstimateLearnsFromDeliveredHistory: with no delivered history the estimate is the rate
+// card's transit days; once 30 parcels of the lane (usps ground_advantage, wh_1 → US-NV) are
+// delivered in 2, 3 or 4 days, the estimate is the
+// lane's own window, 2–4 days from the first scan, with its basis.
+func TestEstimateLearnsFromDeliveredHistory(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		f := newFix(t, s, "US", nil)
+		f.svc.SetTransit(func(carrier, service string) (tracking.RateCardTransit, bool) {
+			if carrier == "usps" && service == "ground_advantage" {
+				return tracking.RateCardTransit{MinDays: 2, MaxDays: 5}, true
+			}
+			return tracking.RateCardTransit{}, false
+		})
+		scan := t0.Add(3 * time.Hour)
+		f.now = t0.Add(4 * time.Hour)
+		f.ingest(t, f.ev("OA", scan))
+		v, err := f.svc.Tracking(ctx, []string{f.shop.ID}, f.ship.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := v.Estimated
+		if e.Source != string(tracking.SourceRateCard) || e.LowDays != 2 || e.HighDays != 5 || e.Latest == nil || !e.Latest.Equal(scan.Add(5*24*time.Hour)) {
+			t.Fatalf("without history: %+v, want the rate card's 2–5 days", e)
+		}
+		f.now = t0.Add(10 * 24 * time.Hour) // the history's deliveries are in the past
+		deliver := func(i int) {
+			o := f.newOrder(t, "hist-"+strconv.Itoa(i), nil)
+			sh := f.label(t, o, "9400HIST"+strconv.Itoa(i))
+			days := time.Duration(2+i%3) * 24 * time.Hour
+			if _, err := f.svc.Ingest(ctx, []string{f.shop.ID}, []tracking.Event{evFor(sh.TrackingNumber, "OA", scan),
+				evFor(sh.TrackingNumber, "01", scan.Add(days))}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := range 30 {
+			deliver(i)
+		}
+		if v, err = f.svc.Tracking(ctx, []string{f.shop.ID}, f.ship.ID); err != nil {
+			t.Fatal(err)
+		}
+		e = v.Estimated
+		if e.Source != string(tracking.SourceLane) || e.LowDays != 2 || e.HighDays != 4 || !strings.Contains(e.Basis, "30 deliveries on this lane") ||
+			e.Earliest == nil || !e.Earliest.Equal(scan.Add(48*time.Hour)) || !e.Point.Equal(scan.Add(72*time.Hour)) {
+			t.Errorf("with history: %+v, want the lane's 2–4 days, point 3", e)
+		}
+		// The learnt estimator is kept for an hour, then learnt again.
+		deliver(30)
+		f.now = f.now.Add(30 * time.Minute)
+		if v, _ = f.svc.Tracking(ctx, []string{f.shop.ID}, f.ship.ID); !strings.Contains(v.Estimated.Basis, "30 deliveries") {
+			t.Errorf("within the hour: %+v", v.Estimated)
+		}
+		f.now = f.now.Add(time.Hour)
+		if v, _ = f.svc.Tracking(ctx, []string{f.shop.ID}, f.ship.ID); !strings.Contains(v.Estimated.Basis, "31 deliveries") {
+			t.Errorf("after the hour: %+v", v.Estimated)
+		}
+	})
+}
+
+// TestHistoryOfKeepsTheNewestPerLane: the store's rows, newest first, keep perLane per lane.
+func TestHistoryOfKeepsTheNewestPerLane(t *testing.T) {
+	var rows []store.DeliveredShipment
+	for i := range 5 {
+		rows = append(rows, store.DeliveredShipment{Carrier: "usps", Service: "ga", WarehouseID: "wh", Country: "US", Region: "CA",
+			FirstScanAt: t0, DeliveredAt: t0.Add(time.Duration(10-i) * 24 * time.Hour)})
+	}
+	rows = append(rows, store.DeliveredShipment{Carrier: "usps", Service: "ga", WarehouseID: "wh", Country: "US", FirstScanAt: t0, DeliveredAt: t0.Add(time.Hour)})
+	h := tracker.HistoryOf(rows, 3)
+	if len(h) != 4 || h[0].Lane.Destination != "US-CA" || h[2].TransitDays() != 8 || h[3].Lane.Destination != "US" {
+		t.Errorf("history %+v", h)
+	}
+}
