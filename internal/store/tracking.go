@@ -219,6 +219,9 @@ type ClockChange struct {
 	OrderChanged bool
 	// Tracking, when not nil, replaces the shipment's tracking state.
 	Tracking *TrackingState
+	// ShipmentStatuses move shipments of the order along their lifecycle (in_transit on the
+	// first scan, delivered on delivery): only the status and UpdatedAt are written.
+	ShipmentStatuses []ShipmentStatusChange
 	// Deadlines replace the order's deadlines when ReplaceDeadlines is set.
 	Deadlines        []DeadlineRow
 	ReplaceDeadlines bool
@@ -229,6 +232,13 @@ type ClockChange struct {
 	Alerts []DeadlineAlert
 	// Jobs are enqueued in the same transaction.
 	Jobs []Job
+}
+
+// ShipmentStatusChange is a shipment's new status, decided by the clocks.
+type ShipmentStatusChange struct {
+	ShipmentID string
+	Status     model.ShipmentStatus
+	At         time.Time
 }
 
 // ClockFunc is the clocks' decision for an order.

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"lastmile/internal/model"
 	"lastmile/internal/store"
 	"lastmile/internal/store/storetest"
 	"lastmile/internal/tracker"
@@ -84,4 +85,38 @@ func TestHistoryOfKeepsTheNewestPerLane(t *testing.T) {
 	if len(h) != 4 || h[0].Lane.Destination != "US-CA" || h[2].TransitDays() != 8 || h[3].Lane.Destination != "US" {
 		t.Errorf("history %+v", h)
 	}
+}
+
+// TestShipmentStatusFollowsItsTracking: the shipment itself moves to in_transit at its first
+// scan and to delivered at its delivery, with the tracking state (the lifecycle
+// created → label_purchased → … → in_transit → delivered); a replay moves nothing back.
+func TestShipmentStatusFollowsItsTracking(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		f := newFix(t, s, "US", nil)
+		status := func() model.ShipmentStatus {
+			sh, err := s.GetShipment(ctx, []string{f.shop.ID}, f.ship.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return sh.Status
+		}
+		f.now = t0.Add(70 * time.Hour)
+		f.ingest(t, f.ev("GX", t0.Add(2*time.Hour)))
+		if got := status(); got != model.ShipmentLabelPurchased {
+			t.Errorf("after the carrier's info-received: %s, want label_purchased", got)
+		}
+		f.ingest(t, f.ev("OA", t0.Add(3*time.Hour)))
+		if got := status(); got != model.ShipmentInTransit {
+			t.Errorf("after the first scan: %s, want in_transit", got)
+		}
+		f.ingest(t, f.journey()...)
+		if got := status(); got != model.ShipmentDelivered {
+			t.Errorf("after the delivery: %s, want delivered", got)
+		}
+		f.ingest(t, f.ev("L1", t0.Add(21*time.Hour))) // a late scan of the journey
+		if got := status(); got != model.ShipmentDelivered {
+			t.Errorf("after a late scan: %s, want delivered still", got)
+		}
+	})
 }

@@ -200,6 +200,9 @@ func (s *Store) changeClocks(ctx context.Context, tx pgx.Tx, shopIDs []string, o
 		}
 	}
 	var b pgx.Batch
+	for _, c := range ch.ShipmentStatuses {
+		b.Queue(`UPDATE shipments SET status = $1, updated_at = $2 WHERE id = $3 AND order_id = $4`, string(c.Status), c.At, c.ShipmentID, st.Order.ID)
+	}
 	if t := ch.Tracking; t != nil {
 		b.Queue(`INSERT INTO tracking_states (shipment_id, shop_id, order_id, carrier, tracking_number, status, reason, first_scan_at,
 			last_event_at, delivered_at, summary, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)

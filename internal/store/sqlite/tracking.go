@@ -243,6 +243,12 @@ func (s *Store) changeClocks(ctx context.Context, c *txStmts, shopIDs []string, 
 			return err
 		}
 	}
+	for _, sc := range ch.ShipmentStatuses {
+		if _, err := c.ExecContext(ctx, `UPDATE shipments SET status = ?, updated_at = ? WHERE id = ? AND order_id = ?`,
+			string(sc.Status), micros(sc.At), sc.ShipmentID, st.Order.ID); err != nil {
+			return wrap(err, "status of shipment "+sc.ShipmentID)
+		}
+	}
 	if t := ch.Tracking; t != nil {
 		if _, err := c.ExecContext(ctx, `INSERT INTO tracking_states (shipment_id, shop_id, order_id, carrier, tracking_number, status,
 			reason, first_scan_at, last_event_at, delivered_at, summary, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -21,6 +21,7 @@ func RunTracking(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ExceptionsAndAlerts", testTrackingExceptionsAlerts},
 		{"ChangeRefusals", testTrackingRefusals},
 		{"DeliveryHistory", testDeliveryHistory},
+		{"ShipmentStatus", testTrackingShipmentStatus},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -311,5 +312,35 @@ func testDeliveryHistory(t *testing.T, s store.Store) {
 	}
 	if got, err := s.DeliveryHistory(ctx, at(51), 10); err != nil || len(got) != 0 {
 		t.Errorf("delivered before since: %+v %v", got, err)
+	}
+}
+
+// testTrackingShipmentStatus: a clock change moves the shipment's status with its tracking in
+// one transaction; a status of another order's shipment, or one the clocks may not set, is
+// refused and writes nothing.
+func testTrackingShipmentStatus(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	f := newTrackFix(t, s)
+	move := func(id string, to model.ShipmentStatus) store.ClockFunc {
+		return func(st store.ClockState) (store.ClockChange, error) {
+			ch, err := recordClock(new([]store.ClockState))(st)
+			ch.ShipmentStatuses = []store.ShipmentStatusChange{{ShipmentID: id, Status: to, At: at(4)}}
+			return ch, err
+		}
+	}
+	if _, err := s.IngestTracking(ctx, []string{f.a.ID}, []store.TrackingEvent{trackEvent("9400TRACK1", "OA", 3)}, move(f.sh.ID, model.ShipmentInTransit)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetShipment(ctx, []string{f.a.ID}, f.sh.ID)
+	if err != nil || got.Status != model.ShipmentInTransit || !got.UpdatedAt.Equal(at(4)) {
+		t.Fatalf("shipment after the first scan: %s %v %v", got.Status, got.UpdatedAt, err)
+	}
+	for _, bad := range []store.ClockFunc{move("shp_other", model.ShipmentDelivered), move(f.sh.ID, model.ShipmentVoided)} {
+		if _, err := s.IngestTracking(ctx, []string{f.a.ID}, []store.TrackingEvent{trackEvent("9400TRACK1", "DL", 9)}, bad); !errors.Is(err, model.ErrInvalid) {
+			t.Errorf("a status the clocks may not write: %v", err)
+		}
+	}
+	if got, _ := s.GetShipment(ctx, []string{f.a.ID}, f.sh.ID); got.Status != model.ShipmentInTransit {
+		t.Errorf("a refused change moved the shipment to %s", got.Status)
 	}
 }
