@@ -36,6 +36,7 @@ func (a *App) startTracking(reg *prometheus.Registry) error {
 		}
 	}
 	a.Tracker.SetTransit(carrierTransit(a.Carriers.Carriers()))
+	a.Tracker.SetScoreConfig(tracker.ScoreConfigOf(a.Config.WithDefaults().Scores))
 	for _, c := range a.Carriers.Carriers() {
 		if !webhooks[c.Code()] {
 			a.Tracker.SetPoller(c.Code(), tracker.Poller{Track: c.Track})

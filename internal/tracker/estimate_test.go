@@ -2,12 +2,15 @@ package tracker_test
 
 import (
 	"context"
+	"log/slog"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"lastmile/internal/config"
 	"lastmile/internal/model"
+	"lastmile/internal/sla"
 	"lastmile/internal/store"
 	"lastmile/internal/store/storetest"
 	"lastmile/internal/tracker"
@@ -119,4 +122,45 @@ func TestShipmentStatusFollowsItsTracking(t *testing.T) {
 			t.Errorf("after a late scan: %s, want delivered still", got)
 		}
 	})
+}
+
+// TestAtRiskAtFromTheConfiguration: markets.<CC>.at_risk_at moves every clock's at-risk
+// time; the default is 75% of the window.
+func TestAtRiskAtFromTheConfiguration(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s store.Store) {
+		f := newFix(t, s, "US", nil)
+		d := f.deadlines(t)["R-SHIP-1"]
+		if want := d.StartAt.Add(d.DueAt.Sub(d.StartAt) * 3 / 4); !d.AtRiskAt.Equal(want) {
+			t.Errorf("default at risk %s, want %s (75%%)", d.AtRiskAt, want)
+		}
+		markets := config.DefaultMarkets()
+		us := markets["US"]
+		us.AtRiskAt = 0.5
+		markets["US"] = us
+		codes, _ := tracking.DefaultCodes()
+		f.svc = tracker.New(s, codes, markets, func() time.Time { return f.now }, slog.New(slog.DiscardHandler))
+		d = f.deadlines(t)["R-SHIP-1"]
+		if want := d.StartAt.Add(d.DueAt.Sub(d.StartAt) / 2); !d.AtRiskAt.Equal(want) {
+			t.Errorf("at_risk_at 0.5: at risk %s, want %s", d.AtRiskAt, want)
+		}
+	})
+}
+
+// TestScoreConfigOfTheDefaultsIsThePublishedOne: the scores: section's defaults are the
+// published thresholds and LTS (late fulfilment 40%, R-SLA-3), and its keys reach them.
+func TestScoreConfigOfTheDefaultsIsThePublishedOne(t *testing.T) {
+	if got, want := tracker.ScoreConfigOf(config.DefaultScores()), sla.DefaultScoreConfig(); got != want {
+		t.Errorf("ScoreConfigOf(defaults) = %+v, want %+v", got, want)
+	}
+	c := config.DefaultScores()
+	c.LTSMin, c.ExceptionRateMax, c.TrackingCompletenessMin, c.ConfirmationTimeoutMax = 80, 0.01, 90, 0.04
+	c.LTSLateWeight, c.LTSSellerFaultCancelWeight = 0.45, 0
+	got := tracker.ScoreConfigOf(c)
+	if got.Thresholds.LTSMin != 80 || got.Thresholds.DeliveryExceptionMax != 0.01 || got.Thresholds.CompletenessMin != 90 ||
+		got.Thresholds.ConfirmationTimeoutMax != 0.04 || got.LTS.LateDelivery != 0.45 || got.LTS.SellerFaultCancel != 0 || got.LTS.CompletenessFull != 90 {
+		t.Errorf("ScoreConfigOf: %+v", got)
+	}
+	if err := got.Validate(); err != nil {
+		t.Errorf("a configuration whose weights add up to 1: %v", err)
+	}
 }

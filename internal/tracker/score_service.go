@@ -3,6 +3,7 @@ package tracker
 import (
 	"context"
 	"fmt"
+	"lastmile/internal/config"
 	"time"
 
 	"lastmile/internal/model"
@@ -46,6 +47,23 @@ type ScoresReport struct {
 // ScoreConfig is what the scores are computed and judged by (default: the published LTS and
 // thresholds).
 func (s *Service) SetScoreConfig(c sla.ScoreConfig) { s.scoreCfg = &c }
+
+// ScoreConfigOf is the score configuration of the scores: section (config.Scores): the
+// thresholds and the LTS weights; the LTS zero points stay lastmile's published ones, and the
+// completeness that scores full marks is the completeness threshold (R-TRK-6).
+func ScoreConfigOf(c config.Scores) sla.ScoreConfig {
+	cfg := sla.DefaultScoreConfig()
+	cfg.Thresholds = sla.Thresholds{
+		LTSMin: c.LTSMin, DeliveryExceptionMax: c.ExceptionRateMax, CompletenessMin: c.TrackingCompletenessMin,
+		ConfirmationTimeoutMax: c.ConfirmationTimeoutMax, LateDispatchMax: c.LateDispatchMax, ValidTrackingMin: c.ValidTrackingMin,
+		SellerFaultCancelMax: c.SellerFaultCancelMax, MinCases: c.AlertMinCases,
+	}
+	l := &cfg.LTS
+	l.LateDelivery, l.LateDispatch, l.ValidTracking = c.LTSLateWeight, c.LTSLateDispatchWeight, c.LTSValidTrackingWeight
+	l.DeliveryException, l.Completeness, l.SellerFaultCancel = c.LTSExceptionWeight, c.LTSCompletenessWeight, c.LTSSellerFaultCancelWeight
+	l.CompletenessFull = c.TrackingCompletenessMin
+	return cfg
+}
 
 func (s *Service) scoreConfig() sla.ScoreConfig {
 	if s.scoreCfg != nil {

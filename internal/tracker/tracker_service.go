@@ -132,6 +132,9 @@ func Figures(m config.Market) sla.Figures {
 	if m.LateGrace > 0 {
 		f.LateGrace = m.LateGrace
 	}
+	if m.AtRiskAt > 0 {
+		f.AtRiskAt = m.AtRiskAt
+	}
 	t := tracking.Figures{
 		FirstScanWithin: m.FirstScanWithin, CarrierReportWithin: m.CarrierReportWithin,
 		EventCadenceCertified: m.EventCadenceCertified, EventCadenceCrossBorder: m.EventCadenceCrossBorder, StaleAfter: m.StaleAfter,
