@@ -79,7 +79,9 @@ func (s *Service) Scores(ctx context.Context, shopIDs []string, period string, b
 	if err != nil {
 		return ScoresReport{}, err
 	}
-	states, err := s.st.ListOrderClocks(ctx, shopIDs, p.Start, p.End)
+	// The forecast's base rates pool the PriorDays before the period (Compute counts only the
+	// period's own orders).
+	states, err := s.st.ListOrderClocks(ctx, shopIDs, p.Start.Add(-sla.PriorDays*24*time.Hour), p.End)
 	if err != nil {
 		return ScoresReport{}, err
 	}
