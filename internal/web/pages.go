@@ -409,19 +409,29 @@ func (h *Handler) stockImport(w http.ResponseWriter, q *request) {
 	h.showStock(w, q, rec.rows())
 }
 
-// settingsPage shows the shop, its users and the language choice.
+// settingsPage shows the shop, its figures, its users and the language choice.
 func (h *Handler) settingsPage(w http.ResponseWriter, q *request) {
+	h.showSettings(w, q, nil, nil, "")
+}
+
+// showSettings renders the Settings page; submitted and problems are a refused figures form
+// (status 422), shown again with each problem by its field.
+func (h *Handler) showSettings(w http.ResponseWriter, q *request, submitted, problems map[string]string, problem string) {
 	users, err := h.d.Accounts.ShopUsers(q.r.Context(), q.shop.ID)
 	if err != nil {
 		h.fail(w, q, err)
 		return
 	}
-	eff, err := h.d.Settings.Effective(q.r.Context(), q.scope(), q.shop.ID)
+	rows, eff, err := h.figureRows(q, submitted, problems)
 	if err != nil {
 		h.fail(w, q, err)
 		return
 	}
-	h.render(w, q, "settings", "web.settings.title", map[string]any{"Users": users, "Settings": eff})
+	status := http.StatusOK
+	if problem != "" {
+		status = http.StatusUnprocessableEntity
+	}
+	h.renderStatus(w, q, status, "settings", "web.settings.title", map[string]any{"Users": users, "Settings": eff, "Figures": rows, "Problem": problem})
 }
 
 // returnsPage lists the shop's returns, newest page first.

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"lastmile/internal/account"
+	"lastmile/internal/config"
 	"lastmile/internal/i18n"
 	"lastmile/internal/inventory"
 	"lastmile/internal/model"
@@ -48,6 +49,8 @@ type Deps struct {
 	Shipping  *shipping.Service
 	Returns   *returns.Service
 	Settings  *settings.Service
+	// Markets are the configured markets' figures, shown beside a shop's own.
+	Markets map[model.Market]config.Market
 	// Tracker is tracking, clocks, exceptions and scores; without it the pages leave them out.
 	Tracker *tracker.Service
 	Log     *slog.Logger
@@ -130,6 +133,7 @@ func New(d Deps) (*Handler, error) {
 	h.mux.HandleFunc("GET /performance", h.session(h.performance))
 	h.mux.HandleFunc("GET /settings", h.session(h.settingsPage))
 	h.mux.HandleFunc("POST /settings/language", h.session(h.saveLanguage))
+	h.mux.HandleFunc("POST /settings/figures", h.session(h.owner(h.saveFigures)))
 	return h, nil
 }
 
@@ -303,11 +307,17 @@ func (h *Handler) base(q *request, titleKey, msg string) page {
 
 // render writes a page in the request's language.
 func (h *Handler) render(w http.ResponseWriter, q *request, name, titleKey string, data any) {
+	h.renderStatus(w, q, http.StatusOK, name, titleKey, data)
+}
+
+// renderStatus is render with a status other than 200 (a form refused: 422).
+func (h *Handler) renderStatus(w http.ResponseWriter, q *request, status int, name, titleKey string, data any) {
 	p := h.base(q, titleKey, "")
 	p.Nav, p.Data = name, data
 	w.Header().Set("Content-Language", string(q.lang))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
 	if err := h.pages[name].Execute(w, p); err != nil {
 		h.d.Log.Error("console template", "page", name, "err", err)
 	}

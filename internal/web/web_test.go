@@ -91,6 +91,7 @@ func TestEveryFormNeedsCSRF(t *testing.T) {
 		"/orders/" + ready.ID + "/confirm": {},
 		"/stock/import":                    {},
 		"/settings/language":               {"lang": {"zh-CN"}},
+		"/settings/figures":                {"fig_ship_within": {"1h"}},
 		"/ship/manifest":                   {},
 		"/returns/ret_x/decide":            {"kind": {"reject"}},
 		"/returns/ret_x/receive":           {"sku_0": {"TSHIRT-RED-M"}, "qty_0": {"1"}, "outcome_0": {"restock"}},
