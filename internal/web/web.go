@@ -26,6 +26,7 @@ import (
 	"lastmile/internal/i18n"
 	"lastmile/internal/inventory"
 	"lastmile/internal/model"
+	"lastmile/internal/notify"
 	"lastmile/internal/order"
 	"lastmile/internal/returns"
 	"lastmile/internal/settings"
@@ -53,8 +54,10 @@ type Deps struct {
 	Markets map[model.Market]config.Market
 	// Tracker is tracking, clocks, exceptions and scores; without it the pages leave them out.
 	Tracker *tracker.Service
-	Log     *slog.Logger
-	Now     func() time.Time
+	// Notify is the outbound webhooks; without it the webhooks page is not found.
+	Notify *notify.Service
+	Log    *slog.Logger
+	Now    func() time.Time
 }
 
 // Handler serves the console's pages.
@@ -134,6 +137,10 @@ func New(d Deps) (*Handler, error) {
 	h.mux.HandleFunc("GET /settings", h.session(h.settingsPage))
 	h.mux.HandleFunc("POST /settings/language", h.session(h.saveLanguage))
 	h.mux.HandleFunc("POST /settings/figures", h.session(h.owner(h.saveFigures)))
+	h.mux.HandleFunc("GET /settings/webhooks", h.session(h.operator(h.webhooksPage)))
+	h.mux.HandleFunc("POST /settings/webhooks", h.session(h.operator(h.createWebhook)))
+	h.mux.HandleFunc("POST /settings/webhooks/{id}/enabled", h.session(h.operator(h.toggleWebhook)))
+	h.mux.HandleFunc("POST /settings/webhooks/deliveries/{id}/replay", h.session(h.operator(h.replayDelivery)))
 	return h, nil
 }
 

@@ -86,17 +86,20 @@ func TestEveryFormNeedsCSRF(t *testing.T) {
 	b := c.browser()
 	b.login(ownerEmail)
 	forms := map[string]url.Values{
-		"/ship":                            {"order_id": {ready.ID}, "policy": {"cheapest"}},
-		"/orders/" + held.ID + "/fix":      {"postal_code": {"94043"}},
-		"/orders/" + ready.ID + "/confirm": {},
-		"/stock/import":                    {},
-		"/settings/language":               {"lang": {"zh-CN"}},
-		"/settings/figures":                {"fig_ship_within": {"1h"}},
-		"/ship/manifest":                   {},
-		"/returns/ret_x/decide":            {"kind": {"reject"}},
-		"/returns/ret_x/receive":           {"sku_0": {"TSHIRT-RED-M"}, "qty_0": {"1"}, "outcome_0": {"restock"}},
-		"/exceptions/exc_x/resolve":        {"note": {"forged"}},
-		"/logout":                          {},
+		"/ship":                                      {"order_id": {ready.ID}, "policy": {"cheapest"}},
+		"/orders/" + held.ID + "/fix":                {"postal_code": {"94043"}},
+		"/orders/" + ready.ID + "/confirm":           {},
+		"/stock/import":                              {},
+		"/settings/language":                         {"lang": {"zh-CN"}},
+		"/settings/figures":                          {"fig_ship_within": {"1h"}},
+		"/settings/webhooks":                         {"url": {"https://erp.example.com/h"}, "events": {"*"}},
+		"/settings/webhooks/whs_x/enabled":           {"enabled": {"false"}},
+		"/settings/webhooks/deliveries/whd_x/replay": {},
+		"/ship/manifest":                             {},
+		"/returns/ret_x/decide":                      {"kind": {"reject"}},
+		"/returns/ret_x/receive":                     {"sku_0": {"TSHIRT-RED-M"}, "qty_0": {"1"}, "outcome_0": {"restock"}},
+		"/exceptions/exc_x/resolve":                  {"note": {"forged"}},
+		"/logout":                                    {},
 	}
 	// Every POST route of the console is in the list (the login form has its own test).
 	src, err := os.ReadFile("web.go")
