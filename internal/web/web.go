@@ -32,6 +32,7 @@ import (
 	"lastmile/internal/settings"
 	"lastmile/internal/shipping"
 	"lastmile/internal/store"
+	"lastmile/internal/tiktokshop"
 	"lastmile/internal/tracker"
 )
 
@@ -54,6 +55,9 @@ type Deps struct {
 	Markets map[model.Market]config.Market
 	// Tracker is tracking, clocks, exceptions and scores; without it the pages leave them out.
 	Tracker *tracker.Service
+	// TikTok is the TikTok Shop integration; nil when no app is configured (the page then
+	// shows the connections without a sync button).
+	TikTok *tiktokshop.Service
 	// Notify is the outbound webhooks; without it the webhooks page is not found.
 	Notify *notify.Service
 	Log    *slog.Logger
@@ -137,6 +141,8 @@ func New(d Deps) (*Handler, error) {
 	h.mux.HandleFunc("GET /settings", h.session(h.settingsPage))
 	h.mux.HandleFunc("POST /settings/language", h.session(h.saveLanguage))
 	h.mux.HandleFunc("POST /settings/figures", h.session(h.owner(h.saveFigures)))
+	h.mux.HandleFunc("GET /settings/tiktok", h.session(h.tiktokPage))
+	h.mux.HandleFunc("POST /settings/tiktok/{id}/sync", h.session(h.operator(h.syncConnection)))
 	h.mux.HandleFunc("GET /settings/webhooks", h.session(h.operator(h.webhooksPage)))
 	h.mux.HandleFunc("POST /settings/webhooks", h.session(h.operator(h.createWebhook)))
 	h.mux.HandleFunc("POST /settings/webhooks/{id}/enabled", h.session(h.operator(h.toggleWebhook)))

@@ -92,6 +92,7 @@ func TestEveryFormNeedsCSRF(t *testing.T) {
 		"/stock/import":                              {},
 		"/settings/language":                         {"lang": {"zh-CN"}},
 		"/settings/figures":                          {"fig_ship_within": {"1h"}},
+		"/settings/tiktok/conn_x/sync":               {},
 		"/settings/webhooks":                         {"url": {"https://erp.example.com/h"}, "events": {"*"}},
 		"/settings/webhooks/whs_x/enabled":           {"enabled": {"false"}},
 		"/settings/webhooks/deliveries/whd_x/replay": {},
