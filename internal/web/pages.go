@@ -411,27 +411,35 @@ func (h *Handler) stockImport(w http.ResponseWriter, q *request) {
 
 // settingsPage shows the shop, its figures, its users and the language choice.
 func (h *Handler) settingsPage(w http.ResponseWriter, q *request) {
-	h.showSettings(w, q, nil, nil, "")
+	h.showSettings(w, q, http.StatusOK, settingsForm{})
 }
 
-// showSettings renders the Settings page; submitted and problems are a refused figures form
-// (status 422), shown again with each problem by its field.
-func (h *Handler) showSettings(w http.ResponseWriter, q *request, submitted, problems map[string]string, problem string) {
+// settingsForm is a refused form of the Settings page, shown again (422) with each problem by
+// its field: the figures as typed, or the new user's email and role.
+type settingsForm struct {
+	Figures        map[string]string
+	FigureProblems map[string]string
+	Problem        string
+	UserEmail      string
+	UserRole       string
+	UserProblems   map[string]string
+	UserProblem    string
+}
+
+// showSettings renders the Settings page with status and the refused form f.
+func (h *Handler) showSettings(w http.ResponseWriter, q *request, status int, f settingsForm) {
 	users, err := h.d.Accounts.ShopUsers(q.r.Context(), q.shop.ID)
 	if err != nil {
 		h.fail(w, q, err)
 		return
 	}
-	rows, eff, err := h.figureRows(q, submitted, problems)
+	rows, eff, err := h.figureRows(q, f.Figures, f.FigureProblems)
 	if err != nil {
 		h.fail(w, q, err)
 		return
 	}
-	status := http.StatusOK
-	if problem != "" {
-		status = http.StatusUnprocessableEntity
-	}
-	h.renderStatus(w, q, status, "settings", "web.settings.title", map[string]any{"Users": users, "Settings": eff, "Figures": rows, "Problem": problem})
+	h.renderStatus(w, q, status, "settings", "web.settings.title", map[string]any{"Users": users, "Settings": eff, "Figures": rows,
+		"Problem": f.Problem, "Form": f, "Roles": []model.Role{model.RoleOwner, model.RoleOperator, model.RoleViewer}})
 }
 
 // returnsPage lists the shop's returns, newest page first.

@@ -100,7 +100,7 @@ func (h *Handler) saveFigures(w http.ResponseWriter, q *request) {
 		for _, pr := range ve.Problems {
 			problems[pr.Field] = pr.Field + ": " + problemMessage(q.lang, pr.Code, pr.Field, pr.Message)
 		}
-		h.showSettings(w, q, submitted, problems, problemText(q.lang, ve.Problems))
+		h.showSettings(w, q, http.StatusUnprocessableEntity, settingsForm{Figures: submitted, FigureProblems: problems, Problem: problemText(q.lang, ve.Problems)})
 		return
 	}
 	if err != nil {

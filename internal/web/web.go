@@ -141,6 +141,8 @@ func New(d Deps) (*Handler, error) {
 	h.mux.HandleFunc("GET /settings", h.session(h.settingsPage))
 	h.mux.HandleFunc("POST /settings/language", h.session(h.saveLanguage))
 	h.mux.HandleFunc("POST /settings/figures", h.session(h.owner(h.saveFigures)))
+	h.mux.HandleFunc("POST /settings/users", h.session(h.owner(h.addUser)))
+	h.mux.HandleFunc("POST /settings/users/{id}/role", h.session(h.owner(h.changeRole)))
 	h.mux.HandleFunc("GET /settings/tiktok", h.session(h.tiktokPage))
 	h.mux.HandleFunc("POST /settings/tiktok/{id}/sync", h.session(h.operator(h.syncConnection)))
 	h.mux.HandleFunc("GET /settings/webhooks", h.session(h.operator(h.webhooksPage)))
