@@ -32,6 +32,7 @@ import (
 	"lastmile/internal/settings"
 	"lastmile/internal/shipping"
 	"lastmile/internal/store"
+	"lastmile/internal/tenant"
 	"lastmile/internal/tiktokshop"
 	"lastmile/internal/tracker"
 )
@@ -44,7 +45,9 @@ var staticFiles embed.FS
 
 // Deps is what the console needs from the rest of lastmile.
 type Deps struct {
-	Accounts  *account.Service
+	Accounts *account.Service
+	// Tenants makes and revokes API keys (Settings → API keys).
+	Tenants   *tenant.Service
 	Store     store.Store
 	Orders    *order.Service
 	Inventory *inventory.Service
@@ -143,6 +146,9 @@ func New(d Deps) (*Handler, error) {
 	h.mux.HandleFunc("POST /settings/figures", h.session(h.owner(h.saveFigures)))
 	h.mux.HandleFunc("POST /settings/users", h.session(h.owner(h.addUser)))
 	h.mux.HandleFunc("POST /settings/users/{id}/role", h.session(h.owner(h.changeRole)))
+	h.mux.HandleFunc("GET /settings/keys", h.session(h.owner(h.keysPage)))
+	h.mux.HandleFunc("POST /settings/keys", h.session(h.owner(h.createKey)))
+	h.mux.HandleFunc("POST /settings/keys/revoke", h.session(h.owner(h.revokeKey)))
 	h.mux.HandleFunc("GET /settings/tiktok", h.session(h.tiktokPage))
 	h.mux.HandleFunc("POST /settings/tiktok/{id}/sync", h.session(h.operator(h.syncConnection)))
 	h.mux.HandleFunc("GET /settings/webhooks", h.session(h.operator(h.webhooksPage)))

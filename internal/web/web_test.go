@@ -94,6 +94,8 @@ func TestEveryFormNeedsCSRF(t *testing.T) {
 		"/settings/figures":                          {"fig_ship_within": {"1h"}},
 		"/settings/users":                            {"email": {"forged@example.com"}, "role": {"owner"}, "password": {"correct horse battery"}},
 		"/settings/users/usr_x/role":                 {"role": {"viewer"}},
+		"/settings/keys":                             {"name": {"forged"}},
+		"/settings/keys/revoke":                      {"key_id": {"x"}},
 		"/settings/tiktok/conn_x/sync":               {},
 		"/settings/webhooks":                         {"url": {"https://erp.example.com/h"}, "events": {"*"}},
 		"/settings/webhooks/whs_x/enabled":           {"enabled": {"false"}},
@@ -244,7 +246,7 @@ func TestEveryPageInBothLanguages(t *testing.T) {
 	b.login(ownerEmail)
 	keyLeft := regexp.MustCompile(`\b(web|api|csv)\.[a-z_]+\.[a-z_.]+\b`)
 	for _, lang := range []string{"en", "zh-CN"} {
-		for _, path := range []string{"/", "/orders", "/orders?problem=held", "/orders/" + o.ID, "/ship", "/stock", "/returns", "/exceptions", "/exceptions?all=1&type=lost", "/performance", "/performance?by=lane", "/settings", "/settings/webhooks", "/settings/tiktok"} {
+		for _, path := range []string{"/", "/orders", "/orders?problem=held", "/orders/" + o.ID, "/ship", "/stock", "/returns", "/exceptions", "/exceptions?all=1&type=lost", "/performance", "/performance?by=lane", "/settings", "/settings/webhooks", "/settings/tiktok", "/settings/keys"} {
 			sep := "?"
 			if strings.Contains(path, "?") {
 				sep = "&"
