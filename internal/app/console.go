@@ -18,8 +18,8 @@ func (a *App) startConsole() error {
 		return err
 	}
 	var err error
-	a.Web, err = web.New(web.Deps{Accounts: a.Accounts, Store: a.Store, Orders: a.Orders, Inventory: a.Inventory,
-		Shipping: a.Shipping, Returns: a.Returns, Settings: a.Settings, Tracker: a.Tracker, Log: a.log, Now: a.now})
+	a.Web, err = web.New(web.Deps{Accounts: a.Accounts, Tenants: a.Tenants, Store: a.Store, Orders: a.Orders, Inventory: a.Inventory,
+		Shipping: a.Shipping, Returns: a.Returns, Settings: a.Settings, Markets: a.Config.Markets, Tracker: a.Tracker, Notify: a.Notify, TikTok: a.TikTok, Log: a.log, Now: a.now})
 	return err
 }
 

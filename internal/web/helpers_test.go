@@ -58,8 +58,14 @@ func eachDB(t *testing.T, fn func(t *testing.T, db string)) {
 
 func newConsole(t testing.TB, db string) *console {
 	t.Helper()
+	return newConsoleWith(t, config.Config{DB: db, Addr: "127.0.0.1:0", CarrierNetwork: "sim"})
+}
+
+// newConsoleWith is newConsole with a configuration of its own (a TikTok app, say).
+func newConsoleWith(t testing.TB, cfg config.Config) *console {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, config.Config{DB: db, Addr: "127.0.0.1:0", CarrierNetwork: "sim"}, true, slog.New(slog.DiscardHandler), time.Now)
+	a, err := app.New(ctx, cfg, true, slog.New(slog.DiscardHandler), time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -409,19 +409,37 @@ func (h *Handler) stockImport(w http.ResponseWriter, q *request) {
 	h.showStock(w, q, rec.rows())
 }
 
-// settingsPage shows the shop, its users and the language choice.
+// settingsPage shows the shop, its figures, its users and the language choice.
 func (h *Handler) settingsPage(w http.ResponseWriter, q *request) {
+	h.showSettings(w, q, http.StatusOK, settingsForm{})
+}
+
+// settingsForm is a refused form of the Settings page, shown again (422) with each problem by
+// its field: the figures as typed, or the new user's email and role.
+type settingsForm struct {
+	Figures        map[string]string
+	FigureProblems map[string]string
+	Problem        string
+	UserEmail      string
+	UserRole       string
+	UserProblems   map[string]string
+	UserProblem    string
+}
+
+// showSettings renders the Settings page with status and the refused form f.
+func (h *Handler) showSettings(w http.ResponseWriter, q *request, status int, f settingsForm) {
 	users, err := h.d.Accounts.ShopUsers(q.r.Context(), q.shop.ID)
 	if err != nil {
 		h.fail(w, q, err)
 		return
 	}
-	eff, err := h.d.Settings.Effective(q.r.Context(), q.scope(), q.shop.ID)
+	rows, eff, err := h.figureRows(q, f.Figures, f.FigureProblems)
 	if err != nil {
 		h.fail(w, q, err)
 		return
 	}
-	h.render(w, q, "settings", "web.settings.title", map[string]any{"Users": users, "Settings": eff})
+	h.renderStatus(w, q, status, "settings", "web.settings.title", map[string]any{"Users": users, "Settings": eff, "Figures": rows,
+		"Problem": f.Problem, "Form": f, "Roles": []model.Role{model.RoleOwner, model.RoleOperator, model.RoleViewer}})
 }
 
 // returnsPage lists the shop's returns, newest page first.

@@ -22,14 +22,18 @@ import (
 	"time"
 
 	"lastmile/internal/account"
+	"lastmile/internal/config"
 	"lastmile/internal/i18n"
 	"lastmile/internal/inventory"
 	"lastmile/internal/model"
+	"lastmile/internal/notify"
 	"lastmile/internal/order"
 	"lastmile/internal/returns"
 	"lastmile/internal/settings"
 	"lastmile/internal/shipping"
 	"lastmile/internal/store"
+	"lastmile/internal/tenant"
+	"lastmile/internal/tiktokshop"
 	"lastmile/internal/tracker"
 )
 
@@ -41,17 +45,26 @@ var staticFiles embed.FS
 
 // Deps is what the console needs from the rest of lastmile.
 type Deps struct {
-	Accounts  *account.Service
+	Accounts *account.Service
+	// Tenants makes and revokes API keys (Settings → API keys).
+	Tenants   *tenant.Service
 	Store     store.Store
 	Orders    *order.Service
 	Inventory *inventory.Service
 	Shipping  *shipping.Service
 	Returns   *returns.Service
 	Settings  *settings.Service
+	// Markets are the configured markets' figures, shown beside a shop's own.
+	Markets map[model.Market]config.Market
 	// Tracker is tracking, clocks, exceptions and scores; without it the pages leave them out.
 	Tracker *tracker.Service
-	Log     *slog.Logger
-	Now     func() time.Time
+	// TikTok is the TikTok Shop integration; nil when no app is configured (the page then
+	// shows the connections without a sync button).
+	TikTok *tiktokshop.Service
+	// Notify is the outbound webhooks; without it the webhooks page is not found.
+	Notify *notify.Service
+	Log    *slog.Logger
+	Now    func() time.Time
 }
 
 // Handler serves the console's pages.
@@ -130,6 +143,18 @@ func New(d Deps) (*Handler, error) {
 	h.mux.HandleFunc("GET /performance", h.session(h.performance))
 	h.mux.HandleFunc("GET /settings", h.session(h.settingsPage))
 	h.mux.HandleFunc("POST /settings/language", h.session(h.saveLanguage))
+	h.mux.HandleFunc("POST /settings/figures", h.session(h.owner(h.saveFigures)))
+	h.mux.HandleFunc("POST /settings/users", h.session(h.owner(h.addUser)))
+	h.mux.HandleFunc("POST /settings/users/{id}/role", h.session(h.owner(h.changeRole)))
+	h.mux.HandleFunc("GET /settings/keys", h.session(h.owner(h.keysPage)))
+	h.mux.HandleFunc("POST /settings/keys", h.session(h.owner(h.createKey)))
+	h.mux.HandleFunc("POST /settings/keys/revoke", h.session(h.owner(h.revokeKey)))
+	h.mux.HandleFunc("GET /settings/tiktok", h.session(h.tiktokPage))
+	h.mux.HandleFunc("POST /settings/tiktok/{id}/sync", h.session(h.operator(h.syncConnection)))
+	h.mux.HandleFunc("GET /settings/webhooks", h.session(h.operator(h.webhooksPage)))
+	h.mux.HandleFunc("POST /settings/webhooks", h.session(h.operator(h.createWebhook)))
+	h.mux.HandleFunc("POST /settings/webhooks/{id}/enabled", h.session(h.operator(h.toggleWebhook)))
+	h.mux.HandleFunc("POST /settings/webhooks/deliveries/{id}/replay", h.session(h.operator(h.replayDelivery)))
 	return h, nil
 }
 
@@ -303,11 +328,17 @@ func (h *Handler) base(q *request, titleKey, msg string) page {
 
 // render writes a page in the request's language.
 func (h *Handler) render(w http.ResponseWriter, q *request, name, titleKey string, data any) {
+	h.renderStatus(w, q, http.StatusOK, name, titleKey, data)
+}
+
+// renderStatus is render with a status other than 200 (a form refused: 422).
+func (h *Handler) renderStatus(w http.ResponseWriter, q *request, status int, name, titleKey string, data any) {
 	p := h.base(q, titleKey, "")
 	p.Nav, p.Data = name, data
 	w.Header().Set("Content-Language", string(q.lang))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
 	if err := h.pages[name].Execute(w, p); err != nil {
 		h.d.Log.Error("console template", "page", name, "err", err)
 	}

@@ -86,16 +86,25 @@ func TestEveryFormNeedsCSRF(t *testing.T) {
 	b := c.browser()
 	b.login(ownerEmail)
 	forms := map[string]url.Values{
-		"/ship":                            {"order_id": {ready.ID}, "policy": {"cheapest"}},
-		"/orders/" + held.ID + "/fix":      {"postal_code": {"94043"}},
-		"/orders/" + ready.ID + "/confirm": {},
-		"/stock/import":                    {},
-		"/settings/language":               {"lang": {"zh-CN"}},
-		"/ship/manifest":                   {},
-		"/returns/ret_x/decide":            {"kind": {"reject"}},
-		"/returns/ret_x/receive":           {"sku_0": {"TSHIRT-RED-M"}, "qty_0": {"1"}, "outcome_0": {"restock"}},
-		"/exceptions/exc_x/resolve":        {"note": {"forged"}},
-		"/logout":                          {},
+		"/ship":                                      {"order_id": {ready.ID}, "policy": {"cheapest"}},
+		"/orders/" + held.ID + "/fix":                {"postal_code": {"94043"}},
+		"/orders/" + ready.ID + "/confirm":           {},
+		"/stock/import":                              {},
+		"/settings/language":                         {"lang": {"zh-CN"}},
+		"/settings/figures":                          {"fig_ship_within": {"1h"}},
+		"/settings/users":                            {"email": {"forged@example.com"}, "role": {"owner"}, "password": {"correct horse battery"}},
+		"/settings/users/usr_x/role":                 {"role": {"viewer"}},
+		"/settings/keys":                             {"name": {"forged"}},
+		"/settings/keys/revoke":                      {"key_id": {"x"}},
+		"/settings/tiktok/conn_x/sync":               {},
+		"/settings/webhooks":                         {"url": {"https://erp.example.com/h"}, "events": {"*"}},
+		"/settings/webhooks/whs_x/enabled":           {"enabled": {"false"}},
+		"/settings/webhooks/deliveries/whd_x/replay": {},
+		"/ship/manifest":                             {},
+		"/returns/ret_x/decide":                      {"kind": {"reject"}},
+		"/returns/ret_x/receive":                     {"sku_0": {"TSHIRT-RED-M"}, "qty_0": {"1"}, "outcome_0": {"restock"}},
+		"/exceptions/exc_x/resolve":                  {"note": {"forged"}},
+		"/logout":                                    {},
 	}
 	// Every POST route of the console is in the list (the login form has its own test).
 	src, err := os.ReadFile("web.go")
@@ -237,7 +246,7 @@ func TestEveryPageInBothLanguages(t *testing.T) {
 	b.login(ownerEmail)
 	keyLeft := regexp.MustCompile(`\b(web|api|csv)\.[a-z_]+\.[a-z_.]+\b`)
 	for _, lang := range []string{"en", "zh-CN"} {
-		for _, path := range []string{"/", "/orders", "/orders?problem=held", "/orders/" + o.ID, "/ship", "/stock", "/returns", "/exceptions", "/exceptions?all=1&type=lost", "/performance", "/performance?by=lane", "/settings"} {
+		for _, path := range []string{"/", "/orders", "/orders?problem=held", "/orders/" + o.ID, "/ship", "/stock", "/returns", "/exceptions", "/exceptions?all=1&type=lost", "/performance", "/performance?by=lane", "/settings", "/settings/webhooks", "/settings/tiktok", "/settings/keys"} {
 			sep := "?"
 			if strings.Contains(path, "?") {
 				sep = "&"
