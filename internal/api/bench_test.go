@@ -13,16 +13,29 @@ import (
 	"lastmile/internal/config"
 	"lastmile/internal/demo"
 	"lastmile/internal/model"
+	"lastmile/internal/notify"
 	"lastmile/internal/store/storetest"
 )
 
 // BenchmarkIngestBatch posts batches of 10,000 new orders through the real HTTP stack into
 // SQLite: decode, validate, merge, store, encode the per-item results.
-func BenchmarkIngestBatch(b *testing.B) {
+func BenchmarkIngestBatch(b *testing.B) { benchIngest(b, false) }
+
+// BenchmarkIngestBatchSubscribed is BenchmarkIngestBatch for a shop with a webhook
+// subscription to every event: each new order also enqueues its order.created job.
+func BenchmarkIngestBatchSubscribed(b *testing.B) { benchIngest(b, true) }
+
+func benchIngest(b *testing.B, subscribed bool) {
 	e := newEnv(b, storetest.OpenSQLite(b), config.Config{})
 	sh, err := e.tenants.CreateShop(context.Background(), "bench", "US", "")
 	if err != nil {
 		b.Fatal(err)
+	}
+	if subscribed {
+		if _, err := e.notify.CreateSubscription(context.Background(), model.Scope{ShopIDs: []string{sh.ID}},
+			notify.SubscriptionRequest{URL: "https://erp.example.com/hooks", Events: []string{model.EventAll}}); err != nil {
+			b.Fatal(err)
+		}
 	}
 	key, _, _ := e.tenants.CreateKey(context.Background(), "bench", []string{sh.ID})
 	g := demo.NewGenerator(1)

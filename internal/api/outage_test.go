@@ -65,7 +65,7 @@ func TestOutageAnswers503(t *testing.T) {
 }
 
 // cutAfter is a real store whose database is taken away (cut) right after the nth call of
-// UpsertOrders or ChangeStock returns: the outage strikes in the middle of a request, after
+// UpsertOrders or ChangeStock (or their …Jobs forms, which the services call) returns: the outage strikes in the middle of a request, after
 // some of its transactions committed.
 type cutAfter struct {
 	store.Store
@@ -88,6 +88,16 @@ func (c *cutAfter) after() {
 func (c *cutAfter) UpsertOrders(ctx context.Context, shopID string, orders []model.Order, merge store.MergeFunc) ([]store.UpsertResult, error) {
 	defer c.after()
 	return c.Store.UpsertOrders(ctx, shopID, orders, merge)
+}
+
+func (c *cutAfter) UpsertOrdersJobs(ctx context.Context, shopID string, orders []model.Order, merge store.MergeFunc, jobs store.UpsertJobsFunc) ([]store.UpsertResult, error) {
+	defer c.after()
+	return c.Store.UpsertOrdersJobs(ctx, shopID, orders, merge, jobs)
+}
+
+func (c *cutAfter) ChangeStockJobs(ctx context.Context, shopID string, keys []store.StockKey, fn func(map[store.StockKey]model.Balance) ([]model.Movement, error), jobs store.StockJobsFunc) ([]store.StockLevel, error) {
+	defer c.after()
+	return c.Store.ChangeStockJobs(ctx, shopID, keys, fn, jobs)
 }
 
 func (c *cutAfter) ChangeStock(ctx context.Context, shopID string, keys []store.StockKey, fn func(map[store.StockKey]model.Balance) ([]model.Movement, error)) ([]store.StockLevel, error) {

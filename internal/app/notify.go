@@ -36,6 +36,9 @@ func (a *App) startNotify(opt Options) error {
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
+	// order.created / order.updated and stock.low, for shops with a subscription that takes them.
+	a.Orders.WithEvents(a.Notify.Subscribed)
+	a.Inventory.WithEvents(a.Notify.Subscribed)
 	for _, h := range a.Notify.Jobs() {
 		if err := a.Jobs.Handle(h.Kind, func(ctx context.Context, j worker.Job) error {
 			return h.Run(ctx, notify.Job{ID: j.ID, CreatedAt: j.CreatedAt, Args: j.Args})

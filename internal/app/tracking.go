@@ -35,6 +35,8 @@ func (a *App) startTracking(reg *prometheus.Registry) error {
 			webhooks[code] = true
 		}
 	}
+	a.Tracker.SetTransit(carrierTransit(a.Carriers.Carriers()))
+	a.Tracker.SetScoreConfig(tracker.ScoreConfigOf(a.Config.WithDefaults().Scores))
 	for _, c := range a.Carriers.Carriers() {
 		if !webhooks[c.Code()] {
 			a.Tracker.SetPoller(c.Code(), tracker.Poller{Track: c.Track})
@@ -108,4 +110,19 @@ func (w simWebhook) Verify(header func(string) string, body []byte, now time.Tim
 func (w simWebhook) Parse(body []byte) ([]carrier.Tracking, error) {
 	b, err := sim.ParseWebhook(body)
 	return b.Tracking, err
+}
+
+// carrierTransit is the delivery estimate's fallback: each carrier service's transit days as
+// its rate card gives them.
+func carrierTransit(cs []carrier.Carrier) tracker.TransitFunc {
+	cards := map[[2]string]tracking.RateCardTransit{}
+	for _, c := range cs {
+		for _, sv := range c.Services() {
+			cards[[2]string{c.Code(), sv.Code}] = tracking.RateCardTransit{MinDays: sv.TransitDaysMin, MaxDays: sv.TransitDaysMax, BusinessDays: sv.BusinessDays}
+		}
+	}
+	return func(carrier, service string) (tracking.RateCardTransit, bool) {
+		c, ok := cards[[2]string{carrier, service}]
+		return c, ok
+	}
 }

@@ -64,6 +64,9 @@ type Config struct {
 	CarrierNetwork string
 	// TikTok is the TikTok Shop app shops connect through (tiktok_*; config_tiktok.go).
 	TikTok TikTok
+	// Scores are the score thresholds and the LTS weights (scores.*; config_scores.go); the
+	// zero Scores is every default.
+	Scores Scores
 	// WebhookTimeout bounds one attempt of an outbound webhook delivery (webhook_timeout).
 	WebhookTimeout time.Duration
 	// WebhookRetrySchedule is the wait before each retry of a failed webhook delivery, comma
@@ -159,6 +162,9 @@ func (c Config) BuiltinCards() bool {
 // WithDefaults returns c with every unset field set to its default. Markets are merged: a market
 // c sets replaces that market's defaults as a whole.
 func (c Config) WithDefaults() Config {
+	if c.Scores == (Scores{}) {
+		c.Scores = DefaultScores()
+	}
 	if c.DB == "" {
 		c.DB = "sqlite:./lastmile-data/lastmile.db"
 	}
@@ -242,6 +248,7 @@ func (c Config) Validate() error {
 	if n := c.CarrierNetwork; n != "" && n != "sim" && !strings.HasPrefix(n, "http://") && !strings.HasPrefix(n, "https://") {
 		bad("carrier_network", fmt.Errorf("%q: want sim (in this process) or the http:// URL of a `lastmile sim carriers`", n))
 	}
+	c.Scores.validate(bad)
 	if err := c.checkTikTok(); err != nil {
 		errs = append(errs, err)
 	}

@@ -51,6 +51,17 @@ func TestDocsListEveryKey(t *testing.T) {
 		}
 		delete(rows, k.name)
 	}
+	for _, k := range scoreKeys {
+		name := "scores." + k.name
+		row, ok := rows[name]
+		if !ok || !strings.Contains(row, "| "+k.rule+" |") {
+			t.Errorf("docs/configuration.md: no row for %s with rule %s", name, k.rule)
+		}
+		if def := k.format(k.ptr(&defaults.Scores)); !strings.Contains(row, "`"+def+"`") {
+			t.Errorf("docs/configuration.md: %s does not give its default %s", name, def)
+		}
+		delete(rows, name)
+	}
 	for name := range rows {
 		t.Errorf("docs/configuration.md lists %q, which is not a key", name)
 	}

@@ -37,7 +37,7 @@ func Load(path string) (Config, error) {
 // or is out of range, a market lastmile does not know without its currency and zone.
 func Parse(name string, data []byte) (Config, error) {
 	p := &fileParser{name: name, lines: map[string]int{}}
-	c := Config{Markets: DefaultMarkets()}
+	c := Config{Markets: DefaultMarkets(), Scores: DefaultScores()}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	switch err := dec.Decode(&doc); {
@@ -69,11 +69,13 @@ func Parse(name string, data []byte) (Config, error) {
 			p.shops(v, &c)
 		case "carriers":
 			p.carriers(v, &c)
+		case "scores":
+			p.scores(v, &c)
 		default:
 			pk, ok := findProcessKey(k.Value)
 			if !ok {
 				names, _ := ProcessKeys()
-				p.errorf(k, path, "%s", unknownKeyMsg(k.Value, append(names, "markets", "shops", "carriers")))
+				p.errorf(k, path, "%s", unknownKeyMsg(k.Value, append(names, "markets", "shops", "carriers", "scores")))
 				return
 			}
 			p.scalar(v, path, pk.key, pk.ptr(&c))
@@ -233,6 +235,20 @@ func (p *fileParser) markets(n *yaml.Node, c *Config) {
 			p.errorf(k, path, "lastmile has no defaults for market %s: give its currency and time_zone", code)
 		}
 		c.Markets[code] = m
+	})
+}
+
+func (p *fileParser) scores(n *yaml.Node, c *Config) {
+	if !p.mapping(n, "scores", "score keys such as lts_min:") {
+		return
+	}
+	p.each(n, "scores", func(k, v *yaml.Node, path string) {
+		sk, ok := findScoreKey(k.Value)
+		if !ok {
+			p.errorf(k, path, "%s", unknownKeyMsg(k.Value, ScoreKeys()))
+			return
+		}
+		p.scalar(v, path, sk.key, sk.ptr(&c.Scores))
 	})
 }
 

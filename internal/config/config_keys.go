@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +22,7 @@ const (
 	kindWeekdays             // a list of day codes: [mon, tue]
 	kindCurrency             // an upper-case ISO 4217 code
 	kindZone                 // an IANA time zone
+	kindNumber               // a decimal number: a share 0.75, a score 85
 )
 
 // key is one key of the configuration: its name in the file, what it is and what it affects.
@@ -34,8 +36,9 @@ type key struct {
 	doc string
 	// zero: 0 is a valid value (durations and numbers are otherwise positive).
 	zero bool
-	// max bounds a number (0: no bound beyond the type's).
-	max int64
+	// max bounds a number (0: no bound beyond the type's); fmax a decimal one.
+	max  int64
+	fmax float64
 	// secret: the value is never printed (config print shows it redacted).
 	secret bool
 }
@@ -150,6 +153,8 @@ var marketKeys = []marketKey{
 		func(m *Market) any { return &m.EventCadenceCrossBorder }},
 	{key{name: "stale_after", kind: kindDuration, rule: "R-TRK-5", doc: "no tracking event for longer than this is a logistics exception"}, true,
 		func(m *Market) any { return &m.StaleAfter }},
+	{key{name: "at_risk_at", kind: kindNumber, fmax: 0.99, rule: "R-SHIP-1, R-TRK-1", doc: "the share of a clock's window after which it is at risk and raises its at-risk alert, for every clock"}, true,
+		func(m *Market) any { return &m.AtRiskAt }},
 	{key{name: "certified_carriers_only", kind: kindBool, rule: "R-SHIP-3", doc: "only carriers certified for the market may be quoted and used"}, false,
 		func(m *Market) any { return &m.CertifiedOnly }},
 	{key{name: "qr_label", kind: kindBool, rule: "R-LBL-5", doc: "labels to the market carry the platform's anti-counterfeit QR"}, false,
@@ -233,6 +238,12 @@ func (k key) set(dst any, text string) error {
 			return fmt.Errorf("%q is not a whole number", text)
 		}
 		*p = n
+	case *float64:
+		f, err := strconv.ParseFloat(text, 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return fmt.Errorf("%q is not a number; write e.g. 0.75", text)
+		}
+		*p = f
 	case *bool, **bool:
 		var b bool
 		switch text {
@@ -308,6 +319,13 @@ func (k key) check(src any) error {
 		return k.checkNumber(int64(*p))
 	case *int64:
 		return k.checkNumber(*p)
+	case *float64:
+		switch {
+		case *p < 0 || *p == 0 && !k.zero:
+			return fmt.Errorf("%s must be more than 0", strconv.FormatFloat(*p, 'g', -1, 64))
+		case k.fmax > 0 && *p > k.fmax:
+			return fmt.Errorf("%s is more than %s", strconv.FormatFloat(*p, 'g', -1, 64), strconv.FormatFloat(k.fmax, 'g', -1, 64))
+		}
 	case *Weekdays:
 		if *p == 0 || *p >= 1<<7 {
 			return fmt.Errorf("no day listed; write at least one of mon, tue, wed, thu, fri, sat, sun")
@@ -337,6 +355,8 @@ func (k key) format(src any) string {
 		return strconv.Itoa(*p)
 	case *int64:
 		return strconv.FormatInt(*p, 10)
+	case *float64:
+		return strconv.FormatFloat(*p, 'g', -1, 64)
 	case *bool:
 		return strconv.FormatBool(*p)
 	case **bool:

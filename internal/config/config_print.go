@@ -42,6 +42,14 @@ func (c Config) Marshal() ([]byte, error) {
 	}
 	add(root, "markets", markets)
 
+	scores := &yaml.Node{Kind: yaml.MappingNode}
+	for _, k := range scoreKeys {
+		v := scalarNode(k.key, k.format(k.ptr(&c.Scores)))
+		v.LineComment = k.rule
+		add(scores, k.name, v)
+	}
+	add(root, "scores", scores)
+
 	shops := &yaml.Node{Kind: yaml.MappingNode, Style: flowIfEmpty(len(c.Shops))}
 	for _, id := range sortedShops(c) {
 		sn := &yaml.Node{Kind: yaml.MappingNode, Style: flowIfEmpty(len(c.Shops[id]))}
@@ -110,6 +118,8 @@ func scalarNode(k key, text string) *yaml.Node {
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: text}
 	case kindInt:
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: text}
+	case kindNumber:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float", Value: text}
 	}
 	return &yaml.Node{Kind: yaml.ScalarNode, Value: text}
 }

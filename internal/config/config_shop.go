@@ -146,6 +146,10 @@ func jsonValue(k key, text string) any {
 		}
 	case kindBool:
 		return text == "true"
+	case kindNumber:
+		if f, err := strconv.ParseFloat(text, 64); err == nil {
+			return f
+		}
 	case kindWeekdays:
 		if text == "" {
 			return []string{}
@@ -173,6 +177,12 @@ func OverrideFromJSON(name string, raw json.RawMessage) (string, error) {
 		var n json.Number
 		if json.Unmarshal(raw, &n) != nil || raw[0] == '"' {
 			return "", fmt.Errorf("must be a whole number, e.g. 5, not %s", raw)
+		}
+		text = n.String()
+	case kindNumber:
+		var n json.Number
+		if json.Unmarshal(raw, &n) != nil || raw[0] == '"' {
+			return "", fmt.Errorf("must be a number, e.g. 0.75, not %s", raw)
 		}
 		text = n.String()
 	case kindBool:

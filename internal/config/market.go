@@ -58,6 +58,9 @@ type Market struct {
 	// StaleAfter: no new tracking event for longer than this is a logistics exception
 	// (stale_after, R-TRK-5).
 	StaleAfter time.Duration
+	// AtRiskAt: a clock is at risk, and raises its at-risk alert, once this share of its
+	// window has gone (at_risk_at; every clock's rule, R-SHIP-1, R-TRK-1…; default 0.75).
+	AtRiskAt float64
 	// CertifiedOnly: only carriers certified for this market may carry its orders
 	// (certified_carriers_only, R-SHIP-3).
 	CertifiedOnly bool
@@ -90,6 +93,7 @@ const (
 	defaultCadenceCertified    = 24 * time.Hour // R-TRK-3: certified last mile
 	defaultCadenceCrossBorder  = 48 * time.Hour // R-TRK-3: cross-border
 	defaultStaleAfter          = 72 * time.Hour // R-TRK-5
+	defaultAtRiskAt            = 0.75           // at risk at 75% of a clock's window
 	// defaultPromiseDays applies where R-SLA-1 publishes no figure (it gives UK 5, TH 3, US 7);
 	// the US figure is the most lenient published one, so no market is held to a made-up tighter one.
 	defaultPromiseDays = 7
@@ -180,6 +184,7 @@ func baseMarket(code model.Market) Market {
 		EventCadenceCertified:   defaultCadenceCertified,
 		EventCadenceCrossBorder: defaultCadenceCrossBorder,
 		StaleAfter:              defaultStaleAfter,
+		AtRiskAt:                defaultAtRiskAt,
 		// R-SHIP-6: customs data is checked before shipping.
 		RequireDeclaredName: true,
 	}

@@ -38,6 +38,7 @@ type Service struct {
 	log     *slog.Logger
 	ids     *ident.Generator
 	alert   AlertFunc
+	events  EventGate // nil: no stock.low events
 }
 
 // AlertFunc is told when a balance becomes low: nothing left to sell beyond its safety stock

@@ -82,7 +82,11 @@ func (s *Service) SetStock(ctx context.Context, scope model.Scope, warehouseID, 
 	key := store.StockKey{WarehouseID: w.ID, SKU: sku}
 	now := s.clock()
 	var before model.Balance
-	levels, err := s.store.ChangeStock(ctx, w.ShopID, []store.StockKey{key}, func(bal map[store.StockKey]model.Balance) ([]model.Movement, error) {
+	jobs, err := s.lowJobs(ctx, w.ShopID)
+	if err != nil {
+		return store.StockLevel{}, err
+	}
+	levels, err := s.store.ChangeStockJobs(ctx, w.ShopID, []store.StockKey{key}, func(bal map[store.StockKey]model.Balance) ([]model.Movement, error) {
 		before = bal[key]
 		moves := t.movements(key, before, Actor(scope), now)
 		if len(moves) > 0 && moves[0].Kind == model.MoveAdjust && strings.TrimSpace(t.Reason) == "" {
@@ -90,7 +94,7 @@ func (s *Service) SetStock(ctx context.Context, scope model.Scope, warehouseID, 
 				"on hand changes from %d to %d: say why (e.g. \"cycle count\", \"received PO-123\"), it goes in the stock ledger", before.OnHand, *t.OnHand))
 		}
 		return moves, nil
-	})
+	}, jobs)
 	if err != nil {
 		return store.StockLevel{}, err
 	}
@@ -148,10 +152,14 @@ func (s *Service) Record(ctx context.Context, scope model.Scope, e Entry) (store
 	key := store.StockKey{WarehouseID: w.ID, SKU: e.SKU}
 	m := model.Movement{Kind: e.Kind, WarehouseID: w.ID, SKU: e.SKU, Quantity: e.Quantity, Reason: e.Reason, Actor: Actor(scope), At: s.clock()}
 	var before model.Balance
-	levels, err := s.store.ChangeStock(ctx, w.ShopID, []store.StockKey{key}, func(bal map[store.StockKey]model.Balance) ([]model.Movement, error) {
+	jobs, err := s.lowJobs(ctx, w.ShopID)
+	if err != nil {
+		return store.StockLevel{}, err
+	}
+	levels, err := s.store.ChangeStockJobs(ctx, w.ShopID, []store.StockKey{key}, func(bal map[store.StockKey]model.Balance) ([]model.Movement, error) {
 		before = bal[key]
 		return []model.Movement{m}, nil
-	})
+	}, jobs)
 	if err != nil {
 		return store.StockLevel{}, err
 	}
@@ -225,7 +233,11 @@ func (s *Service) SetStocks(ctx context.Context, scope model.Scope, shopID strin
 	now, actor := s.clock(), Actor(scope)
 	var before map[store.StockKey]model.Balance
 	out := make([]CountResult, len(counts))
-	_, err := s.store.ChangeStock(ctx, shopID, uniq, func(bal map[store.StockKey]model.Balance) ([]model.Movement, error) {
+	jobs, err := s.lowJobs(ctx, shopID)
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.store.ChangeStockJobs(ctx, shopID, uniq, func(bal map[store.StockKey]model.Balance) ([]model.Movement, error) {
 		before = maps.Clone(bal)
 		var moves []model.Movement
 		for i, c := range counts {
@@ -242,7 +254,7 @@ func (s *Service) SetStocks(ctx context.Context, scope model.Scope, shopID strin
 			moves = append(moves, ms...)
 		}
 		return moves, nil
-	})
+	}, jobs)
 	if err != nil {
 		return nil, err
 	}

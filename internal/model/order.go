@@ -106,6 +106,13 @@ const (
 	EventTransition = "transition" // the status changed
 	EventConfirmed  = "confirmed"  // the seller confirmed (R-ORD-3)
 	EventCorrected  = "corrected"  // the seller corrected the address or line data in lastmile
+	// EventShippingMode: a package of the order ships in another mode than the shop's, with
+	// the reason (R-MODE-4: over the platform's size limits, it ships seller-side).
+	EventShippingMode = "shipping_mode"
+	// EventCancelRequested: the buyer asked to cancel (R-ORD-4: the answer's clock starts at
+	// At); EventCancelAnswered: the seller accepted or rejected the request (the clock is met).
+	EventCancelRequested = "cancel_requested"
+	EventCancelAnswered  = "cancel_answered"
 )
 
 // Event is one entry of an order's history: what happened, when, and why.

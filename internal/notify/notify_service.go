@@ -42,6 +42,7 @@ type Service struct {
 	cfg    Config
 	ids    *ident.Generator
 	client *http.Client
+	subs   subsCache // Subscribed's reads
 }
 
 // NewService checks the configuration and returns the service.
@@ -149,6 +150,7 @@ func (s *Service) CreateSubscription(ctx context.Context, scope model.Scope, req
 	if err := s.d.Store.CreateWebhookSubscription(ctx, sub); err != nil {
 		return model.WebhookSubscription{}, err
 	}
+	s.forget(shop)
 	return sub, nil
 }
 
@@ -203,6 +205,7 @@ func (s *Service) UpdateSubscription(ctx context.Context, scope model.Scope, id 
 
 // DeleteSubscription removes a subscription and its delivery log.
 func (s *Service) DeleteSubscription(ctx context.Context, scope model.Scope, id string) error {
+	defer s.forget("")
 	return s.d.Store.DeleteWebhookSubscription(ctx, scope.ShopIDs, id)
 }
 

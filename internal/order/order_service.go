@@ -32,6 +32,7 @@ type Service struct {
 	now     func() time.Time
 	log     *slog.Logger
 	ids     *ident.Generator
+	events  EventGate // nil: no order events
 }
 
 // NewService returns a Service over st. now is the clock; markets the per-market rules.
@@ -140,7 +141,11 @@ func (s *Service) Upsert(ctx context.Context, scope model.Scope, orders []model.
 		for j, i := range idx {
 			batch[j] = orders[i]
 		}
-		res, err := s.store.UpsertOrders(ctx, shop, batch, merge)
+		var res []store.UpsertResult
+		jobs, err := s.upsertJobs(ctx, shop)
+		if err == nil {
+			res, err = s.store.UpsertOrdersJobs(ctx, shop, batch, merge, jobs)
+		}
 		if err != nil && k > 0 {
 			// The shops before this one are committed: failing the whole call would tell the
 			// caller they were not. The orders of this shop and the next fail alone.
@@ -265,7 +270,7 @@ func (s *Service) List(ctx context.Context, scope model.Scope, q ListQuery) ([]m
 // Confirm confirms the order (R-ORD-3). Confirming twice is not an error.
 func (s *Service) Confirm(ctx context.Context, scope model.Scope, id, cause string) (model.Order, error) {
 	now := s.clock()
-	return s.store.UpdateOrder(ctx, scope.ShopIDs, id, func(o *model.Order) (bool, error) {
+	return s.update(ctx, scope, id, func(o *model.Order) (bool, error) {
 		return Confirm(o, now, cause)
 	})
 }
@@ -280,7 +285,7 @@ func (s *Service) Correct(ctx context.Context, scope model.Scope, id string, p P
 	if err != nil {
 		return model.Order{}, err
 	}
-	return s.store.UpdateOrder(ctx, scope.ShopIDs, id, func(o *model.Order) (bool, error) {
+	return s.update(ctx, scope, id, func(o *model.Order) (bool, error) {
 		changed, err := Correct(o, p, now, cause)
 		if err != nil || !changed {
 			return false, err
@@ -305,7 +310,7 @@ func (s *Service) Cancel(ctx context.Context, scope model.Scope, id, reason, cau
 			Message: fmt.Sprintf("reason is at most %d bytes", maxReasonLen)}}}
 	}
 	now := s.clock()
-	return s.store.UpdateOrder(ctx, scope.ShopIDs, id, func(o *model.Order) (bool, error) {
+	return s.update(ctx, scope, id, func(o *model.Order) (bool, error) {
 		return Cancel(o, reason, now, cause)
 	})
 }

@@ -92,3 +92,10 @@ func touch(o *model.Order, at time.Time) {
 	o.ModifiedAt = at
 	o.Version++
 }
+
+// Record adds an event of kind to o's history with its cause and reason, without a change of
+// status (e.g. model.EventShippingMode).
+func Record(o *model.Order, at time.Time, kind, cause, reason string) {
+	o.History = append(o.History, model.Event{At: at, Kind: kind, Cause: cause, Reason: reason})
+	touch(o, at)
+}

@@ -112,6 +112,9 @@ type plannedPackage struct {
 	pkg              model.Package
 	carrier, service string
 	quote            *model.Cost
+	// fallback, when not empty, says why a package of a platform-mode shop ships seller-side
+	// (R-MODE-4); the order's history records it.
+	fallback string
 }
 
 // planPackage decides one package: its lines, box, size and weight, and, seller-shipped, the
@@ -128,12 +131,32 @@ func planPackage(in planInput) (plannedPackage, error) {
 		box, parcel, ok := smallestBox(lines, in.cfg.Boxes)
 		fillParcel(&pkg, box, parcel)
 		// R-MODE-4: a package over the platform's size limits ships seller-side.
-		if ok && within(parcel, in.cfg.limits(o.Market)) {
+		lim := in.cfg.limits(o.Market)
+		if ok && within(parcel, lim) {
 			return plannedPackage{pkg: pkg, carrier: "platform"}, nil
 		}
 		pkg.Mode = model.ModeSeller
+		pp, err := rateSeller(in, pkg, lines)
+		if err != nil {
+			return pp, err
+		}
+		pp.fallback = fallbackReason(warehouseName(&in.warehouse), o.Market, parcel, lim, ok)
+		return pp, nil
 	}
 	return rateSeller(in, pkg, lines)
+}
+
+// fallbackReason says why the package from warehouse wh ships seller-side in a platform-mode
+// shop (R-MODE-4): over the platform's limits, or in no box of the catalogue.
+func fallbackReason(wh string, market model.Market, p rating.Parcel, l Limits, boxed bool) string {
+	if !boxed {
+		return fmt.Sprintf("R-MODE-4: the package from %s fits no box of the catalogue, so the platform's size limits cannot be checked; it ships seller-side", wh)
+	}
+	sides := []int64{p.LengthMM, p.WidthMM, p.HeightMM}
+	slices.Sort(sides)
+	girth := sides[2] + 2*(sides[0]+sides[1])
+	return fmt.Sprintf("R-MODE-4: the package from %s (%d g, longest side %d mm, length plus girth %d mm) is over the platform-logistics limits of %s (%d g, %d mm, %d mm); it ships seller-side",
+		wh, p.WeightG, sides[2], girth, market, l.MaxWeightG, l.MaxSideMM, l.MaxGirthMM)
 }
 
 // rateSeller rates the package against the configured carriers' cards, choosing the box with

@@ -222,6 +222,11 @@ func (s *Service) plan(ctx context.Context, scope model.Scope, orderID string, o
 				}
 				ch.NewPackages = append(ch.NewPackages, pp.pkg)
 				pkg = &pp.pkg
+				if pp.fallback != "" {
+					// R-MODE-4: the order's history says why this package ships seller-side.
+					order.Record(&o, now, model.EventShippingMode, actor(scope), pp.fallback)
+					ch.Order, ch.OrderChanged = o, true
+				}
 			}
 			sh := model.Shipment{ID: s.ids.New("shp", now), ShopID: o.ShopID, OrderID: o.ID, PackageID: pkg.ID,
 				Status: model.ShipmentCreated, Mode: pkg.Mode, Carrier: pp.carrier, Service: pp.service, Quote: pp.quote,

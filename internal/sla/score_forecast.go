@@ -26,6 +26,10 @@ func (e EstimateOutlook) OnTime(r *Record, now time.Time) float64 {
 	return e.Estimator.OnTimeProbability(r.EstimateLane, r.ShippedAt, now, r.LateAt, r.RateCard)
 }
 
+// PriorDays are the days before a period whose decided cases the forecast pools with the
+// period's own for its base rates.
+const PriorDays = 28
+
 // Forecast is the expected scores of period once every pending case is decided, as of now: the
 // decided cases as Compute counts them, plus each pending one by its probability. A pending
 // delivery counts on time with the Outlook's probability; the other pending cases (dispatch,
@@ -36,6 +40,18 @@ func (e EstimateOutlook) OnTime(r *Record, now time.Time) float64 {
 func Forecast(records []Record, p Period, by GroupBy, now time.Time, cfg ScoreConfig, o Outlook) []Scores {
 	decided := Compute(records, p, by, now, cfg)
 	all := Compute(records, p, GroupAll, now, cfg)
+	// The base rates pool the period's decided cases with those of the PriorDays before it
+	// (when records holds them): early in a week, its few decided cases alone are noise.
+	prior := Period{Label: "prior", Start: p.Start.Add(-PriorDays * 24 * time.Hour), End: p.Start}
+	priorGroups := map[string]*Scores{}
+	pg := Compute(records, prior, by, now, cfg)
+	for i := range pg {
+		priorGroups[pg[i].Group] = &pg[i]
+	}
+	var priorAll *Scores
+	if pa := Compute(records, prior, GroupAll, now, cfg); len(pa) == 1 {
+		priorAll = &pa[0]
+	}
 	var overall *Scores
 	if len(all) == 1 {
 		overall = &all[0]
@@ -44,14 +60,22 @@ func Forecast(records []Record, p Period, by GroupBy, now time.Time, cfg ScoreCo
 	for i := range decided {
 		groups[decided[i].Group] = &decided[i]
 	}
+	pooled := func(a, b *Scores, get func(*Scores) Rate) (float64, bool) {
+		var r Rate
+		for _, s := range []*Scores{a, b} {
+			if s != nil {
+				g := get(s)
+				r.Num, r.Den = r.Num+g.Num, r.Den+g.Den
+			}
+		}
+		return r.Value()
+	}
 	base := func(s *Scores, get func(*Scores) Rate, none float64) float64 {
-		if v, ok := get(s).Value(); ok {
+		if v, ok := pooled(s, priorGroups[s.Group], get); ok {
 			return v
 		}
-		if overall != nil {
-			if v, ok := get(overall).Value(); ok {
-				return v
-			}
+		if v, ok := pooled(overall, priorAll, get); ok {
+			return v
 		}
 		return none
 	}

@@ -63,6 +63,10 @@ type Store interface {
 	ShopSettings
 	// Jobs enqueues background work (job.go).
 	Jobs
+	// OrderJobs are the order writes with jobs in their transaction (order_jobs.go).
+	OrderJobs
+	// StockJobs is the stock change with jobs in its transaction (order_jobs.go).
+	StockJobs
 	// Shipping holds packages, shipments, label documents, batches and manifests (shipping.go).
 	Shipping
 	// Returns holds return requests, their labels and inspections, and the return rules

@@ -67,6 +67,22 @@ type Tracking interface {
 	// ListOrderClocks returns the orders of shopIDs with a deadline due in [from, to), each
 	// with its deadlines and the tracking states of its shipments: what the scores read.
 	ListOrderClocks(ctx context.Context, shopIDs []string, from, to time.Time) ([]ClockState, error)
+	// DeliveryHistory returns the delivered shipments of every shop (first scan and delivery
+	// known) delivered at or after since, newest delivery first, at most limit (capped at
+	// MaxDeliveryHistory): what the delivery estimate learns from.
+	DeliveryHistory(ctx context.Context, since time.Time, limit int) ([]DeliveredShipment, error)
+}
+
+// MaxDeliveryHistory caps one DeliveryHistory read.
+const MaxDeliveryHistory = 200000
+
+// DeliveredShipment is one delivered shipment of the history: its lane (carrier, service,
+// ship-from warehouse and destination) and its first scan and delivery.
+type DeliveredShipment struct {
+	ShipmentID, Carrier, Service, WarehouseID string
+	// Country and Region are the order's destination ("US", "CA"); Region may be empty.
+	Country, Region          string
+	FirstScanAt, DeliveredAt time.Time
 }
 
 // OrderRef names an order and its shop.
@@ -203,6 +219,9 @@ type ClockChange struct {
 	OrderChanged bool
 	// Tracking, when not nil, replaces the shipment's tracking state.
 	Tracking *TrackingState
+	// ShipmentStatuses move shipments of the order along their lifecycle (in_transit on the
+	// first scan, delivered on delivery): only the status and UpdatedAt are written.
+	ShipmentStatuses []ShipmentStatusChange
 	// Deadlines replace the order's deadlines when ReplaceDeadlines is set.
 	Deadlines        []DeadlineRow
 	ReplaceDeadlines bool
@@ -213,6 +232,13 @@ type ClockChange struct {
 	Alerts []DeadlineAlert
 	// Jobs are enqueued in the same transaction.
 	Jobs []Job
+}
+
+// ShipmentStatusChange is a shipment's new status, decided by the clocks.
+type ShipmentStatusChange struct {
+	ShipmentID string
+	Status     model.ShipmentStatus
+	At         time.Time
 }
 
 // ClockFunc is the clocks' decision for an order.

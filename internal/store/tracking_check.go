@@ -49,6 +49,11 @@ func CheckClockChange(st ClockState, ch ClockChange) error {
 	if ch.Tracking != nil && !ships[ch.Tracking.ShipmentID] {
 		return bad("tracking of shipment %s", ch.Tracking.ShipmentID)
 	}
+	for _, c := range ch.ShipmentStatuses {
+		if !ships[c.ShipmentID] || (c.Status != model.ShipmentInTransit && c.Status != model.ShipmentDelivered) {
+			return bad("status %q of shipment %s", c.Status, c.ShipmentID)
+		}
+	}
 	for _, x := range ch.Exceptions {
 		if !ships[x.ShipmentID] || x.ID == "" || x.Key == "" {
 			return bad("exception %q of shipment %s", x.Key, x.ShipmentID)

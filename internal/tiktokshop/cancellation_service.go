@@ -136,10 +136,14 @@ func (s *Service) ApproveCancellation(ctx context.Context, scope model.Scope, id
 		if err := sc.ApproveCancellation(ctx, cancelID, "lastmile-approve-"+cancelID); err != nil {
 			return Cancellation{}, decisionError(err)
 		}
-		cn.CancelStatus = tiktok.CancellationSuccess
+		cn.CancelStatus, cn.UpdateTime = tiktok.CancellationSuccess, s.now().Unix()
 	}
 	out := s.cancellation(ctx, c, cn, s.now())
 	if out.OrderID != "" {
+		// R-ORD-4: the answer meets the clock, before the cancel stops it.
+		if err := s.recordCancel(ctx, c.ShopID, out.OrderID, cn, CauseTikTok); err != nil {
+			return out, fmt.Errorf("record the answer to cancellation %s on order %s: %w", id, out.OrderID, err)
+		}
 		if _, err := s.d.Orders.Cancel(ctx, model.Scope{ShopIDs: []string{c.ShopID}}, out.OrderID, "buyer_request", CauseTikTok); err != nil && !errors.Is(err, model.ErrConflict) {
 			return out, fmt.Errorf("cancel order %s after approving the buyer's request: %w", out.OrderID, err)
 		}
@@ -165,7 +169,14 @@ func (s *Service) RejectCancellation(ctx context.Context, scope model.Scope, id,
 	if err != nil || len(page.Cancellations) == 0 {
 		return Cancellation{ID: id, ConnectionID: c.ID, ShopID: c.ShopID, CancelID: cancelID, Status: tiktok.CancellationCancel}, nil
 	}
-	return s.cancellation(ctx, c, page.Cancellations[0], s.now()), nil
+	out := s.cancellation(ctx, c, page.Cancellations[0], s.now())
+	if out.OrderID != "" {
+		// R-ORD-4: the answer meets the clock.
+		if err := s.recordCancel(ctx, c.ShopID, out.OrderID, page.Cancellations[0], CauseTikTok); err != nil {
+			return out, fmt.Errorf("record the answer to cancellation %s on order %s: %w", id, out.OrderID, err)
+		}
+	}
+	return out, nil
 }
 
 // decisionError makes the platform's refusal of a decision a 409 naming why.

@@ -181,6 +181,7 @@ func (s *Service) store(ctx context.Context, c model.Connection, orders []tiktok
 		}
 	}
 	s.m.ordersSynced.WithLabelValues(source).Add(float64(stored))
+	s.recordCancelRequests(ctx, c, orders) // R-ORD-4: the clock's start and answer
 	return stored, refused, nil
 }
 

@@ -3,6 +3,7 @@ package tracker
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -89,6 +90,9 @@ func (s *Service) decide(st store.ClockState, figs func(string, model.Market) sl
 		row, err := stateRow(shipment, &t, f.Tracking, now)
 		if err != nil {
 			return ch, err
+		}
+		if next, ok := shipmentStatus(shipment.Status, row); ok {
+			ch.ShipmentStatuses = []store.ShipmentStatusChange{{ShipmentID: shipment.ID, Status: next, At: now}}
 		}
 		prev := states[shipment.ID]
 		states = cloneStates(states)
@@ -292,6 +296,27 @@ func SummaryOf(t store.TrackingState) Summary {
 	return s
 }
 
+// shipmentStatus moves a shipment along its lifecycle (created → label_purchased →
+// manifested → handed_over → in_transit → delivered) with its tracking: in_transit at the
+// first scan, delivered at the delivery. Never backwards, and never a voided or failed one.
+func shipmentStatus(cur model.ShipmentStatus, t store.TrackingState) (model.ShipmentStatus, bool) {
+	if !cur.Labelled() {
+		return cur, false
+	}
+	next := cur
+	switch {
+	case !t.DeliveredAt.IsZero():
+		next = model.ShipmentDelivered
+	case !t.FirstScanAt.IsZero():
+		next = model.ShipmentInTransit
+	}
+	at := func(s model.ShipmentStatus) int { return slices.Index(model.ShipmentStatuses, s) }
+	if at(next) <= at(cur) {
+		return cur, false
+	}
+	return next, true
+}
+
 // orderStatus moves the order along with its parcels: IN_TRANSIT at the first scan of a live
 // shipment, DELIVERED once every live labelled shipment is delivered.
 func orderStatus(o model.Order, ships []model.Shipment, states map[string]store.TrackingState, now time.Time) (model.Order, bool, error) {
@@ -346,8 +371,14 @@ func Facts(o model.Order, ships []model.Shipment, states map[string]store.Tracki
 		f.ConfirmedAt = *o.ConfirmedAt
 	}
 	for _, h := range o.History {
-		if h.Kind == model.EventTransition && h.To == model.StatusCancelled {
+		switch {
+		case h.Kind == model.EventTransition && h.To == model.StatusCancelled:
 			f.CancelledAt = h.At
+		case h.Kind == model.EventCancelRequested:
+			// R-ORD-4: the latest request runs the clock; its answer meets it.
+			f.CancelRequestedAt, f.CancelAnsweredAt = h.At, time.Time{}
+		case h.Kind == model.EventCancelAnswered && !f.CancelRequestedAt.IsZero():
+			f.CancelAnsweredAt = h.At
 		}
 	}
 	if m.Code != "" && m.PromiseDays > 0 {

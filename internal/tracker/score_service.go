@@ -3,6 +3,7 @@ package tracker
 import (
 	"context"
 	"fmt"
+	"lastmile/internal/config"
 	"time"
 
 	"lastmile/internal/model"
@@ -47,6 +48,23 @@ type ScoresReport struct {
 // thresholds).
 func (s *Service) SetScoreConfig(c sla.ScoreConfig) { s.scoreCfg = &c }
 
+// ScoreConfigOf is the score configuration of the scores: section (config.Scores): the
+// thresholds and the LTS weights; the LTS zero points stay lastmile's published ones, and the
+// completeness that scores full marks is the completeness threshold (R-TRK-6).
+func ScoreConfigOf(c config.Scores) sla.ScoreConfig {
+	cfg := sla.DefaultScoreConfig()
+	cfg.Thresholds = sla.Thresholds{
+		LTSMin: c.LTSMin, DeliveryExceptionMax: c.ExceptionRateMax, CompletenessMin: c.TrackingCompletenessMin,
+		ConfirmationTimeoutMax: c.ConfirmationTimeoutMax, LateDispatchMax: c.LateDispatchMax, ValidTrackingMin: c.ValidTrackingMin,
+		SellerFaultCancelMax: c.SellerFaultCancelMax, MinCases: c.AlertMinCases,
+	}
+	l := &cfg.LTS
+	l.LateDelivery, l.LateDispatch, l.ValidTracking = c.LTSLateWeight, c.LTSLateDispatchWeight, c.LTSValidTrackingWeight
+	l.DeliveryException, l.Completeness, l.SellerFaultCancel = c.LTSExceptionWeight, c.LTSCompletenessWeight, c.LTSSellerFaultCancelWeight
+	l.CompletenessFull = c.TrackingCompletenessMin
+	return cfg
+}
+
 func (s *Service) scoreConfig() sla.ScoreConfig {
 	if s.scoreCfg != nil {
 		return *s.scoreCfg
@@ -61,16 +79,22 @@ func (s *Service) Scores(ctx context.Context, shopIDs []string, period string, b
 	if err != nil {
 		return ScoresReport{}, err
 	}
-	states, err := s.st.ListOrderClocks(ctx, shopIDs, p.Start, p.End)
+	// The forecast's base rates pool the PriorDays before the period (Compute counts only the
+	// period's own orders).
+	states, err := s.st.ListOrderClocks(ctx, shopIDs, p.Start.Add(-sla.PriorDays*24*time.Hour), p.End)
 	if err != nil {
 		return ScoresReport{}, err
 	}
 	records := make([]sla.Record, 0, len(states))
 	for i := range states {
-		records = append(records, Record(&states[i]))
+		r := Record(&states[i])
+		if r.EstimateLane.Carrier != "" {
+			r.RateCard, _ = s.rateCard(r.EstimateLane.Carrier, r.EstimateLane.Service, false)
+		}
+		records = append(records, r)
 	}
 	cfg := s.scoreConfig()
-	est, err := tracking.NewEstimator(s.history, tracking.EstimatorOptions{})
+	est, err := s.estimator(ctx)
 	if err != nil {
 		return ScoresReport{}, err
 	}
@@ -140,7 +164,7 @@ func Record(st *store.ClockState) sla.Record {
 			r.Carrier = sh.Carrier
 			wh := st.Warehouses[sh.PackageID]
 			r.Lane = wh + "→" + dest
-			r.EstimateLane = tracking.Lane{Carrier: sh.Carrier, Service: sh.Service, Origin: wh, Destination: dest}
+			r.EstimateLane = LaneOf(sh.Carrier, sh.Service, wh, o.ShippingAddress.Country, o.ShippingAddress.Region)
 			r.RateCard = tracking.RateCardTransit{MinDays: 2, MaxDays: 7}
 		}
 		if sh.TrackingNumber != "" {

@@ -71,7 +71,9 @@ type Service struct {
 	markets  map[model.Market]config.Market
 	figures  config.Figures // nil: the markets' figures without shop overrides
 	ids      *ident.Generator
-	history  []tracking.Delivery // delivered history the estimate learns from
+	history  []tracking.Delivery // fixed delivered history (SetHistory); nil: learnt from the store
+	transit  TransitFunc
+	estCache estimatorCache
 	webhooks map[string]WebhookReceiver
 	pollers  map[string]Poller
 	scoreCfg *sla.ScoreConfig
@@ -89,7 +91,8 @@ func (s *Service) WithFigures(f config.Figures) *Service {
 	return s
 }
 
-// SetHistory gives the delivery estimate lastmile's delivered history to learn from.
+// SetHistory fixes the history the delivery estimate learns from (tests, the demo); without
+// it the estimate learns from the store's delivered history (DeliveryHistory).
 func (s *Service) SetHistory(h []tracking.Delivery) { s.history = h }
 
 // Now is the service's clock.
@@ -128,6 +131,9 @@ func Figures(m config.Market) sla.Figures {
 	}
 	if m.LateGrace > 0 {
 		f.LateGrace = m.LateGrace
+	}
+	if m.AtRiskAt > 0 {
+		f.AtRiskAt = m.AtRiskAt
 	}
 	t := tracking.Figures{
 		FirstScanWithin: m.FirstScanWithin, CarrierReportWithin: m.CarrierReportWithin,

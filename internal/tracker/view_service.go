@@ -86,30 +86,45 @@ func (s *Service) Tracking(ctx context.Context, shopIDs []string, shipmentID str
 	for _, m := range t.Missing.List() {
 		v.Missing = append(v.Missing, m.String())
 	}
-	v.Estimated = s.estimate(st, &t)
+	if v.Estimated, err = s.estimate(ctx, shopIDs, st, &t); err != nil {
+		return TrackingView{}, err
+	}
 	return v, nil
 }
 
 // estimate is the delivery estimate of a shipment: delivered ones show their delivery;
-// otherwise the rate card's transit days from the hand-over (lastmile's delivered history
-// feeds a tracking.Estimator when there is enough of it).
-func (s *Service) estimate(st store.TrackingState, t *tracking.ShipmentTracking) EstimateView {
+// otherwise the estimate learnt from lastmile's delivered history on the shipment's lane
+// (carrier, service, warehouse → destination region), else on its carrier service, else the
+// rate card's transit days, with its basis.
+func (s *Service) estimate(ctx context.Context, shopIDs []string, st store.TrackingState, t *tracking.ShipmentTracking) (EstimateView, error) {
 	if !t.DeliveredAt.IsZero() {
 		d := t.DeliveredAt.UTC()
-		return EstimateView{Earliest: &d, Latest: &d, Point: &d, Source: "delivered", Basis: "delivered " + d.Format(time.RFC3339)}
+		return EstimateView{Earliest: &d, Latest: &d, Point: &d, Source: "delivered", Basis: "delivered " + d.Format(time.RFC3339)}, nil
 	}
-	card := tracking.RateCardTransit{MinDays: 2, MaxDays: 7}
-	if t.CrossBorder {
-		card = tracking.RateCardTransit{MinDays: 5, MaxDays: 12}
-	}
-	est, err := tracking.NewEstimator(s.history, tracking.EstimatorOptions{})
+	sh, err := s.st.GetShipment(ctx, shopIDs, st.ShipmentID)
 	if err != nil {
-		return EstimateView{Source: string(tracking.SourceNone), Basis: err.Error()}
+		return EstimateView{}, fmt.Errorf("shipment of the estimate: %w", err)
 	}
-	lane := tracking.Lane{Carrier: st.Carrier}
+	o, err := s.st.GetOrder(ctx, shopIDs, sh.OrderID)
+	if err != nil {
+		return EstimateView{}, fmt.Errorf("order of the estimate: %w", err)
+	}
+	wh := ""
+	if p, err := s.st.GetPackage(ctx, shopIDs, sh.PackageID); err == nil {
+		wh = p.WarehouseID
+	}
+	est, err := s.estimator(ctx)
+	if err != nil {
+		return EstimateView{}, err
+	}
+	card, known := s.rateCard(sh.Carrier, sh.Service, t.CrossBorder)
+	lane := LaneOf(sh.Carrier, sh.Service, wh, o.ShippingAddress.Country, o.ShippingAddress.Region)
 	e := est.Estimate(lane, t.FirstScanAt, card)
+	if e.Source == tracking.SourceRateCard && !known {
+		e.Source, e.Basis = "default", "no rate card transit for "+sh.Carrier+" "+sh.Service+" and thin history: default "+e.Basis[len("rate card: "):]
+	}
 	return EstimateView{Earliest: tptr(e.Earliest), Latest: tptr(e.Latest), Point: tptr(e.Point), LowDays: e.LowDays,
-		HighDays: e.HighDays, Source: string(e.Source), Basis: e.Basis}
+		HighDays: e.HighDays, Source: string(e.Source), Basis: e.Basis}, nil
 }
 
 // DeadlineView is one clock as GET /v1/orders/{id}/deadlines shows it.

@@ -22,6 +22,11 @@ var orderColumns = strings.Join(orderColumnList, ", ")
 // does not exist yet is held too, so two nodes cannot both create it. Stored rows are then locked
 // FOR UPDATE against concurrent UpdateOrder calls. New rows go in with COPY.
 func (s *Store) UpsertOrders(ctx context.Context, shopID string, orders []model.Order, merge store.MergeFunc) ([]store.UpsertResult, error) {
+	return s.UpsertOrdersJobs(ctx, shopID, orders, merge, nil)
+}
+
+// UpsertOrdersJobs implements store.OrderJobs.
+func (s *Store) UpsertOrdersJobs(ctx context.Context, shopID string, orders []model.Order, merge store.MergeFunc, jobs store.UpsertJobsFunc) ([]store.UpsertResult, error) {
 	keys := make([]string, 0, len(orders))
 	seen := make(map[string]bool, len(orders))
 	for _, o := range orders {
@@ -57,7 +62,14 @@ func (s *Store) UpsertOrders(ctx context.Context, shopID string, orders []model.
 		if err := copyOrders(ctx, tx, inserts); err != nil {
 			return err
 		}
-		return updateOrders(ctx, tx, updates)
+		if err := updateOrders(ctx, tx, updates); err != nil || jobs == nil {
+			return err
+		}
+		js, err := jobs(results)
+		if err != nil {
+			return err
+		}
+		return s.insertJobs(ctx, tx, js)
 	})
 	if err != nil {
 		return nil, err
@@ -143,19 +155,32 @@ func (s *Store) GetOrder(ctx context.Context, shopIDs []string, id string) (mode
 
 // UpdateOrder implements store.Store.
 func (s *Store) UpdateOrder(ctx context.Context, shopIDs []string, id string, fn func(*model.Order) (bool, error)) (model.Order, error) {
+	return s.UpdateOrderJobs(ctx, shopIDs, id, func(o *model.Order) (bool, []store.Job, error) {
+		changed, err := fn(o)
+		return changed, nil, err
+	})
+}
+
+// UpdateOrderJobs implements store.OrderJobs.
+func (s *Store) UpdateOrderJobs(ctx context.Context, shopIDs []string, id string, fn func(*model.Order) (bool, []store.Job, error)) (model.Order, error) {
 	var out model.Order
 	err := s.inTx(ctx, "update order", func(tx pgx.Tx) error {
 		o, err := scanOrder(tx.QueryRow(ctx, `SELECT `+orderColumns+` FROM orders WHERE id = $1 AND shop_id = ANY($2) FOR UPDATE`, id, shopIDs))
 		if err != nil {
 			return wrap(err, "order "+id)
 		}
-		changed, err := fn(&o)
+		changed, jobs, err := fn(&o)
 		if err != nil {
 			return err
 		}
 		if changed {
 			if err := updateOrders(ctx, tx, []model.Order{o}); err != nil {
 				return err
+			}
+			if len(jobs) > 0 {
+				if err := s.insertJobs(ctx, tx, jobs); err != nil {
+					return err
+				}
 			}
 		}
 		out = o

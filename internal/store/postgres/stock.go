@@ -123,11 +123,28 @@ func scanWarehouse(r pgx.Row) (model.Warehouse, error) {
 // commit, so that, as in every driver, a balance without a ledger has no row.
 func (s *Store) ChangeStock(ctx context.Context, shopID string, keys []store.StockKey,
 	fn func(map[store.StockKey]model.Balance) ([]model.Movement, error)) ([]store.StockLevel, error) {
+	return s.ChangeStockJobs(ctx, shopID, keys, fn, nil)
+}
+
+// ChangeStockJobs implements store.StockJobs.
+func (s *Store) ChangeStockJobs(ctx context.Context, shopID string, keys []store.StockKey,
+	fn func(map[store.StockKey]model.Balance) ([]model.Movement, error), jobs store.StockJobsFunc) ([]store.StockLevel, error) {
 	var out []store.StockLevel
 	err := s.inTx(ctx, "change stock", func(tx pgx.Tx) error {
+		var before map[store.StockKey]model.Balance
 		var err error
-		out, err = changeStockTx(ctx, tx, shopID, keys, fn)
-		return err
+		out, err = changeStockTx(ctx, tx, shopID, keys, func(b map[store.StockKey]model.Balance) ([]model.Movement, error) {
+			before = maps.Clone(b)
+			return fn(b)
+		})
+		if err != nil || jobs == nil {
+			return err
+		}
+		js, err := jobs(before, out)
+		if err != nil {
+			return err
+		}
+		return s.insertJobs(ctx, tx, js)
 	})
 	return out, err
 }

@@ -200,6 +200,9 @@ func (s *Store) changeClocks(ctx context.Context, tx pgx.Tx, shopIDs []string, o
 		}
 	}
 	var b pgx.Batch
+	for _, c := range ch.ShipmentStatuses {
+		b.Queue(`UPDATE shipments SET status = $1, updated_at = $2 WHERE id = $3 AND order_id = $4`, string(c.Status), c.At, c.ShipmentID, st.Order.ID)
+	}
 	if t := ch.Tracking; t != nil {
 		b.Queue(`INSERT INTO tracking_states (shipment_id, shop_id, order_id, carrier, tracking_number, status, reason, first_scan_at,
 			last_event_at, delivered_at, summary, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
@@ -615,4 +618,33 @@ func (s *Store) ListOrderClocks(ctx context.Context, shopIDs []string, from, to 
 		return nil
 	})
 	return out, wrap(err, "read clocks")
+}
+
+// DeliveryHistory implements store.Tracking. It reads tracking_states without an index on
+// delivered_at: the tracker reads it rarely (its estimator is cached) and bounds it by since
+// and limit.
+func (s *Store) DeliveryHistory(ctx context.Context, since time.Time, limit int) ([]store.DeliveredShipment, error) {
+	if limit <= 0 || limit > store.MaxDeliveryHistory {
+		limit = store.MaxDeliveryHistory
+	}
+	rows, err := s.pool.Query(ctx, `SELECT t.shipment_id, s.carrier, s.service, p.warehouse_id,
+		COALESCE(o.doc->'shipping_address'->>'country', ''), COALESCE(o.doc->'shipping_address'->>'region', ''),
+		t.first_scan_at, t.delivered_at
+		FROM tracking_states t JOIN shipments s ON s.id = t.shipment_id JOIN packages p ON p.id = s.package_id
+		JOIN orders o ON o.id = t.order_id
+		WHERE t.delivered_at >= $1 AND t.first_scan_at IS NOT NULL
+		ORDER BY t.delivered_at DESC, t.shipment_id LIMIT $2`, since, limit)
+	if err != nil {
+		return nil, wrap(err, "delivery history")
+	}
+	out, err := collect(rows, func(r pgx.Row) (store.DeliveredShipment, error) {
+		var d store.DeliveredShipment
+		err := r.Scan(&d.ShipmentID, &d.Carrier, &d.Service, &d.WarehouseID, &d.Country, &d.Region, &d.FirstScanAt, &d.DeliveredAt)
+		d.FirstScanAt, d.DeliveredAt = d.FirstScanAt.UTC(), d.DeliveredAt.UTC()
+		return d, err
+	})
+	if err != nil {
+		return nil, wrap(err, "delivery history")
+	}
+	return out, nil
 }

@@ -19,6 +19,11 @@ const lookupChunk = 500
 // UpsertOrders implements store.Store. The whole batch is one write transaction, so the
 // writer's exclusivity holds every key of the batch.
 func (s *Store) UpsertOrders(ctx context.Context, shopID string, orders []model.Order, merge store.MergeFunc) ([]store.UpsertResult, error) {
+	return s.UpsertOrdersJobs(ctx, shopID, orders, merge, nil)
+}
+
+// UpsertOrdersJobs implements store.OrderJobs.
+func (s *Store) UpsertOrdersJobs(ctx context.Context, shopID string, orders []model.Order, merge store.MergeFunc, jobs store.UpsertJobsFunc) ([]store.UpsertResult, error) {
 	var results []store.UpsertResult
 	err := s.inTx(ctx, "upsert orders", func(tx *sql.Tx) error {
 		stored, err := loadByExternalIDs(ctx, tx, shopID, orders)
@@ -35,7 +40,14 @@ func (s *Store) UpsertOrders(ctx context.Context, shopID string, orders []model.
 				return err
 			}
 		}
-		return nil
+		if jobs == nil {
+			return nil
+		}
+		js, err := jobs(results)
+		if err != nil {
+			return err
+		}
+		return s.insertJobs(ctx, tx, js)
 	})
 	if err != nil {
 		return nil, err
@@ -190,19 +202,32 @@ func getOrder(ctx context.Context, q querier, shopIDs []string, id string) (mode
 
 // UpdateOrder implements store.Store.
 func (s *Store) UpdateOrder(ctx context.Context, shopIDs []string, id string, fn func(*model.Order) (bool, error)) (model.Order, error) {
+	return s.UpdateOrderJobs(ctx, shopIDs, id, func(o *model.Order) (bool, []store.Job, error) {
+		changed, err := fn(o)
+		return changed, nil, err
+	})
+}
+
+// UpdateOrderJobs implements store.OrderJobs.
+func (s *Store) UpdateOrderJobs(ctx context.Context, shopIDs []string, id string, fn func(*model.Order) (bool, []store.Job, error)) (model.Order, error) {
 	var out model.Order
 	err := s.inTx(ctx, "update order", func(tx *sql.Tx) error {
 		o, err := getOrder(ctx, tx, shopIDs, id)
 		if err != nil {
 			return err
 		}
-		changed, err := fn(&o)
+		changed, jobs, err := fn(&o)
 		if err != nil {
 			return err
 		}
 		if changed {
 			if err := updateOrder(ctx, tx, &o); err != nil {
 				return err
+			}
+			if len(jobs) > 0 {
+				if err := s.insertJobs(ctx, tx, jobs); err != nil {
+					return err
+				}
 			}
 		}
 		out = o

@@ -129,6 +129,12 @@ func scanWarehouse(r scanner) (model.Warehouse, error) {
 // ChangeStock implements store.Stock.
 func (s *Store) ChangeStock(ctx context.Context, shopID string, keys []store.StockKey,
 	fn func(map[store.StockKey]model.Balance) ([]model.Movement, error)) ([]store.StockLevel, error) {
+	return s.ChangeStockJobs(ctx, shopID, keys, fn, nil)
+}
+
+// ChangeStockJobs implements store.StockJobs.
+func (s *Store) ChangeStockJobs(ctx context.Context, shopID string, keys []store.StockKey,
+	fn func(map[store.StockKey]model.Balance) ([]model.Movement, error), jobs store.StockJobsFunc) ([]store.StockLevel, error) {
 	var out []store.StockLevel
 	err := s.inTx(ctx, "change stock", func(tx *sql.Tx) error {
 		if err := checkWarehouses(ctx, tx, shopID, keys); err != nil {
@@ -138,6 +144,7 @@ func (s *Store) ChangeStock(ctx context.Context, shopID string, keys []store.Sto
 		if err != nil {
 			return err
 		}
+		before := maps.Clone(balances)
 		moves, err := fn(maps.Clone(balances))
 		if err != nil {
 			return err
@@ -153,7 +160,14 @@ func (s *Store) ChangeStock(ctx context.Context, shopID string, keys []store.Sto
 		for i, k := range keys {
 			out[i] = store.NewStockLevel(shopID, k, balances[k], stamps[k])
 		}
-		return nil
+		if jobs == nil {
+			return nil
+		}
+		js, err := jobs(before, out)
+		if err != nil {
+			return err
+		}
+		return s.insertJobs(ctx, tx, js)
 	})
 	return out, err
 }

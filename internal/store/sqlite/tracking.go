@@ -243,6 +243,12 @@ func (s *Store) changeClocks(ctx context.Context, c *txStmts, shopIDs []string, 
 			return err
 		}
 	}
+	for _, sc := range ch.ShipmentStatuses {
+		if _, err := c.ExecContext(ctx, `UPDATE shipments SET status = ?, updated_at = ? WHERE id = ? AND order_id = ?`,
+			string(sc.Status), micros(sc.At), sc.ShipmentID, st.Order.ID); err != nil {
+			return wrap(err, "status of shipment "+sc.ShipmentID)
+		}
+	}
 	if t := ch.Tracking; t != nil {
 		if _, err := c.ExecContext(ctx, `INSERT INTO tracking_states (shipment_id, shop_id, order_id, carrier, tracking_number, status,
 			reason, first_scan_at, last_event_at, delivered_at, summary, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -710,6 +716,40 @@ func (s *Store) ListOrderClocks(ctx context.Context, shopIDs []string, from, to 
 			return nil, wrap(err, "clocks of order "+id)
 		}
 		out = append(out, st)
+	}
+	return out, nil
+}
+
+// DeliveryHistory implements store.Tracking. It reads tracking_states without an index on
+// delivered_at: the tracker reads it rarely (its estimator is cached) and bounds it by since
+// and limit.
+func (s *Store) DeliveryHistory(ctx context.Context, since time.Time, limit int) ([]store.DeliveredShipment, error) {
+	if limit <= 0 || limit > store.MaxDeliveryHistory {
+		limit = store.MaxDeliveryHistory
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT t.shipment_id, s.carrier, s.service, p.warehouse_id,
+		COALESCE(json_extract(o.doc, '$.shipping_address.country'), ''), COALESCE(json_extract(o.doc, '$.shipping_address.region'), ''),
+		t.first_scan_at, t.delivered_at
+		FROM tracking_states t JOIN shipments s ON s.id = t.shipment_id JOIN packages p ON p.id = s.package_id
+		JOIN orders o ON o.id = t.order_id
+		WHERE t.delivered_at >= ? AND t.first_scan_at IS NOT NULL
+		ORDER BY t.delivered_at DESC, t.shipment_id LIMIT ?`, micros(since), limit)
+	if err != nil {
+		return nil, wrap(err, "delivery history")
+	}
+	defer rows.Close()
+	var out []store.DeliveredShipment
+	for rows.Next() {
+		var d store.DeliveredShipment
+		var first, delivered int64
+		if err := rows.Scan(&d.ShipmentID, &d.Carrier, &d.Service, &d.WarehouseID, &d.Country, &d.Region, &first, &delivered); err != nil {
+			return nil, wrap(err, "delivery history")
+		}
+		d.FirstScanAt, d.DeliveredAt = fromMicros(first), fromMicros(delivered)
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap(err, "delivery history")
 	}
 	return out, nil
 }

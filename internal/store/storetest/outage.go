@@ -82,6 +82,10 @@ func expectUnavailable(t *testing.T, s store.Store, shopID, orderID string) {
 		{"GetWarehouse", func() error { _, err := s.GetWarehouse(ctx, shops, "wh_gone"); return err }},
 		{"ListWarehouses", func() error { _, err := s.ListWarehouses(ctx, shops); return err }},
 		{"ChangeStock", func() error { _, err := s.ChangeStock(ctx, shopID, []store.StockKey{key}, noMoves); return err }},
+		{"ChangeStockJobs", func() error {
+			_, err := s.ChangeStockJobs(ctx, shopID, []store.StockKey{key}, noMoves, nil)
+			return err
+		}},
 		{"ListStock", func() error { _, err := s.ListStock(ctx, store.StockQuery{ShopIDs: shops, Limit: 10}); return err }},
 		{"ListMovements", func() error {
 			_, err := s.ListMovements(ctx, store.MovementQuery{ShopIDs: shops, Limit: 10})

@@ -20,6 +20,8 @@ func RunTracking(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"DueIndex", testTrackingDueIndex},
 		{"ExceptionsAndAlerts", testTrackingExceptionsAlerts},
 		{"ChangeRefusals", testTrackingRefusals},
+		{"DeliveryHistory", testDeliveryHistory},
+		{"ShipmentStatus", testTrackingShipmentStatus},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -266,5 +268,79 @@ func testTrackingRefusals(t *testing.T, s store.Store) {
 	var ve *model.ValidationError
 	if !errors.As(err, &ve) {
 		t.Errorf("NUL in a code: %v", err)
+	}
+}
+
+// testDeliveryHistory: a delivered shipment is read back with its lane and times; one not
+// delivered, or delivered before since, is not.
+func testDeliveryHistory(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	f := newTrackFix(t, s)
+	if got, err := s.DeliveryHistory(ctx, at(0), 10); err != nil || len(got) != 0 {
+		t.Fatalf("empty history: %+v %v", got, err)
+	}
+	deliver := func(delivered time.Time) store.ClockFunc {
+		return func(st store.ClockState) (store.ClockChange, error) {
+			last := st.Events[len(st.Events)-1]
+			return store.ClockChange{Tracking: &store.TrackingState{ShipmentID: st.ShipmentID, Carrier: last.Carrier,
+				TrackingNumber: last.TrackingNumber, Status: last.Status, FirstScanAt: st.Events[0].OccurredAt, LastEventAt: last.OccurredAt,
+				DeliveredAt: delivered, Summary: []byte(`{}`), UpdatedAt: last.ReceivedAt}}, nil
+		}
+	}
+	if _, err := s.IngestTracking(ctx, []string{f.a.ID}, []store.TrackingEvent{trackEvent("9400TRACK1", "OA", 2)}, deliver(time.Time{})); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.DeliveryHistory(ctx, at(0), 10); err != nil || len(got) != 0 {
+		t.Fatalf("an undelivered shipment is in the history: %+v %v", got, err)
+	}
+	if _, err := s.IngestTracking(ctx, []string{f.a.ID}, []store.TrackingEvent{trackEvent("9400TRACK1", "DL", 50)}, deliver(at(50))); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.DeliveryHistory(ctx, at(0), 10)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("history: %+v %v", got, err)
+	}
+	d := got[0]
+	want := store.DeliveredShipment{ShipmentID: f.sh.ID, Carrier: f.sh.Carrier, Service: f.sh.Service, WarehouseID: "wh_1",
+		Country: f.o.ShippingAddress.Country, Region: f.o.ShippingAddress.Region, FirstScanAt: at(2), DeliveredAt: at(50)}
+	if d.ShipmentID != want.ShipmentID || d.Carrier != want.Carrier || d.Service != want.Service || d.WarehouseID != want.WarehouseID ||
+		d.Country != want.Country || d.Region != want.Region || !d.FirstScanAt.Equal(want.FirstScanAt) || !d.DeliveredAt.Equal(want.DeliveredAt) {
+		t.Errorf("history row %+v, want %+v", d, want)
+	}
+	if want.Country == "" {
+		t.Error("the fixture's order has no destination country: the test proves nothing about it")
+	}
+	if got, err := s.DeliveryHistory(ctx, at(51), 10); err != nil || len(got) != 0 {
+		t.Errorf("delivered before since: %+v %v", got, err)
+	}
+}
+
+// testTrackingShipmentStatus: a clock change moves the shipment's status with its tracking in
+// one transaction; a status of another order's shipment, or one the clocks may not set, is
+// refused and writes nothing.
+func testTrackingShipmentStatus(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	f := newTrackFix(t, s)
+	move := func(id string, to model.ShipmentStatus) store.ClockFunc {
+		return func(st store.ClockState) (store.ClockChange, error) {
+			ch, err := recordClock(new([]store.ClockState))(st)
+			ch.ShipmentStatuses = []store.ShipmentStatusChange{{ShipmentID: id, Status: to, At: at(4)}}
+			return ch, err
+		}
+	}
+	if _, err := s.IngestTracking(ctx, []string{f.a.ID}, []store.TrackingEvent{trackEvent("9400TRACK1", "OA", 3)}, move(f.sh.ID, model.ShipmentInTransit)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetShipment(ctx, []string{f.a.ID}, f.sh.ID)
+	if err != nil || got.Status != model.ShipmentInTransit || !got.UpdatedAt.Equal(at(4)) {
+		t.Fatalf("shipment after the first scan: %s %v %v", got.Status, got.UpdatedAt, err)
+	}
+	for _, bad := range []store.ClockFunc{move("shp_other", model.ShipmentDelivered), move(f.sh.ID, model.ShipmentVoided)} {
+		if _, err := s.IngestTracking(ctx, []string{f.a.ID}, []store.TrackingEvent{trackEvent("9400TRACK1", "DL", 9)}, bad); !errors.Is(err, model.ErrInvalid) {
+			t.Errorf("a status the clocks may not write: %v", err)
+		}
+	}
+	if got, _ := s.GetShipment(ctx, []string{f.a.ID}, f.sh.ID); got.Status != model.ShipmentInTransit {
+		t.Errorf("a refused change moved the shipment to %s", got.Status)
 	}
 }

@@ -1,0 +1,206 @@
+package sla_test
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"lastmile/internal/carrier"
+	"lastmile/internal/carrier/carriertest"
+	"lastmile/internal/carrier/sim"
+	"lastmile/internal/sla"
+	"lastmile/internal/tracking"
+)
+
+// simOrder is one order of the simulated weeks: when it was paid and confirmed, and its parcel.
+type simOrder struct {
+	paid, confirmed time.Time
+	client          *sim.Client
+	lane            tracking.Lane
+	card            tracking.RateCardTransit
+	number          string
+}
+
+// TestMondayForecastOnSimulatedWeeks measures the forecast as a seller would read it: on
+// Monday 09:00 of each simulated week, the forecast of that week's LTS from what is known then
+// (parcels tracked up to that moment, the delivery estimate learnt from the deliveries before
+// it), against the week's final LTS once every deadline of the week has passed. Orders are
+// paid every day, confirmed 1–30 h later (some past R-ORD-3's 24 h), labelled 0–3 days after
+// confirmation (some past R-SHIP-1's 72 h) and carried by the simulated carriers' realistic
+// journey; the promise is 7 days plus R-SLA-2's 24 h. The goal is within 3 points; the figures
+// are reported (docs/benchmarks.md): go test ./internal/sla/ -run MondayForecast -v
+func TestMondayForecastOnSimulatedWeeks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("ships thousands of simulated parcels")
+	}
+	codes, err := tracking.DefaultCodes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	start := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC) // a Monday
+	var mu sync.Mutex
+	now := start
+	setNow := func(t time.Time) { mu.Lock(); now = t; mu.Unlock() }
+	n, err := sim.Start(ctx, sim.Options{Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }, Seed: 21, Journey: sim.DefaultJourney()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	type service struct {
+		c    *sim.Client
+		sv   carrier.Service
+		addr carriertest.Addresses
+	}
+	var services []service
+	for _, code := range sim.Codes() {
+		c, err := sim.NewClient(sim.ClientConfig{URL: n.URL(), APIKey: n.APIKey(), Carrier: code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !c.Capabilities().Has(carrier.CanTrack) {
+			continue
+		}
+		for _, sv := range c.Services() {
+			if len(sv.Markets) == 0 {
+				continue
+			}
+			if a, ok := carriertest.SampleAddresses(sv.Markets[0]); ok {
+				services = append(services, service{c, sv, a})
+			}
+		}
+	}
+	const weeks, perDay = 9, 40
+	rng := rand.New(rand.NewPCG(3, 4))
+	// Each day's labels are bought at 10:00 that day: an order is labelled on the day its
+	// seller gets to it.
+	labelDays := map[int][]*simOrder{}
+	var orders []*simOrder
+	for day := range weeks * 7 {
+		for range perDay {
+			paid := start.AddDate(0, 0, day).Add(time.Duration(rng.IntN(24*60)) * time.Minute)
+			confirmed := paid.Add(time.Hour + time.Duration(rng.IntN(29*60))*time.Minute)
+			sv := services[rng.IntN(len(services))]
+			o := &simOrder{paid: paid, confirmed: confirmed, client: sv.c, card: tracking.RateCardTransit{MinDays: sv.sv.TransitDaysMin,
+				MaxDays: sv.sv.TransitDaysMax, BusinessDays: sv.sv.BusinessDays},
+				lane: tracking.Lane{Carrier: sv.c.Code(), Service: sv.sv.Code, Origin: "wh_" + sv.addr.From.Country, Destination: sv.addr.To.Country}}
+			delay := []int{0, 0, 0, 1, 1, 2, 3}[rng.IntN(7)] // days after confirmation
+			labelDay := int(confirmed.Sub(start).Hours()/24) + delay
+			labelDays[labelDay] = append(labelDays[labelDay], o)
+			orders = append(orders, o)
+		}
+	}
+	seq := 0
+	for day := range weeks*7 + 7 {
+		setNow(start.AddDate(0, 0, day).Add(10 * time.Hour))
+		for _, o := range labelDays[day] {
+			seq++
+			addr := services[0].addr
+			for _, sv := range services {
+				if sv.c == o.client && sv.sv.Code == o.lane.Service {
+					addr = sv.addr
+				}
+			}
+			ref := "pkg_" + strconv.Itoa(seq)
+			l, err := o.client.Purchase(ctx, carrier.PurchaseRequest{IdempotencyKey: ref, Reference: ref, Service: o.lane.Service,
+				From: addr.From, To: addr.To, Parcel: carrier.Parcel{WeightG: 450}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			o.number = l.TrackingNumber
+			if o.client.Capabilities().Has(carrier.CanManifest) {
+				if _, err := o.client.Manifest(ctx, carrier.ManifestRequest{ShipDate: now, From: addr.From, TrackingNumbers: []string{o.number}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	// track folds every parcel as its carrier reports it at the moment at.
+	track := func(at time.Time) map[string]tracking.ShipmentTracking {
+		setNow(at)
+		byClient := map[*sim.Client][]string{}
+		for _, o := range orders {
+			byClient[o.client] = append(byClient[o.client], o.number)
+		}
+		out := map[string]tracking.ShipmentTracking{}
+		for c, ns := range byClient {
+			ts, err := c.Track(ctx, ns)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tr := range ts {
+				out[tr.TrackingNumber] = tracking.Apply(tracking.ShipmentTracking{TrackingNumber: tr.TrackingNumber, Carrier: c.Code()},
+					codes.Events(c.Code(), tr))
+			}
+		}
+		return out
+	}
+	records := func(states map[string]tracking.ShipmentTracking, at time.Time) []sla.Record {
+		out := make([]sla.Record, 0, len(orders))
+		for i, o := range orders {
+			r := sla.Record{OrderID: strconv.Itoa(i), Shop: "shop", Carrier: o.lane.Carrier, Market: "US", PaidAt: o.paid,
+				ConfirmDueAt: o.paid.Add(24 * time.Hour), ShipDueAt: o.confirmed.Add(72 * time.Hour),
+				LateAt: o.paid.Add(8 * 24 * time.Hour), EstimateLane: o.lane, RateCard: o.card}
+			if !o.confirmed.After(at) {
+				r.ConfirmedAt = o.confirmed
+			}
+			if s, ok := states[o.number]; ok && o.number != "" {
+				r.HasTracking = true
+				if !s.FirstScanAt.IsZero() {
+					r.ValidTracking, r.ShippedAt = true, s.FirstScanAt
+				}
+				if s.Status == tracking.StatusDelivered {
+					r.DeliveredAt = s.DeliveredAt
+					r.MilestonesPresent, r.MilestonesExpected = tracking.Completeness(&s, tracking.DefaultFigures())
+				}
+				r.DeliveryException = s.HadDeliveryException()
+			}
+			out = append(out, r)
+		}
+		return out
+	}
+	cfg := sla.DefaultScoreConfig()
+	final := records(track(start.AddDate(0, 0, weeks*7+60)), start.AddDate(0, 0, weeks*7+60))
+	worst, sum, measured := 0.0, 0.0, 0
+	for w := 3; w < weeks-1; w++ { // weeks with history before them and every order of theirs in the simulation
+		monday := start.AddDate(0, 0, 7*w).Add(9 * time.Hour)
+		y, wk := monday.ISOWeek()
+		p, err := sla.ISOWeek(y, wk, time.UTC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		states := track(monday)
+		var history []tracking.Delivery
+		for _, o := range orders {
+			if s := states[o.number]; s.Status == tracking.StatusDelivered && !s.FirstScanAt.IsZero() {
+				history = append(history, tracking.Delivery{Lane: o.lane, HandedOverAt: s.FirstScanAt, DeliveredAt: s.DeliveredAt})
+			}
+		}
+		est, err := tracking.NewEstimator(history, tracking.EstimatorOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fc := sla.Forecast(records(states, monday), p, sla.GroupAll, monday, cfg, sla.EstimateOutlook{Estimator: est})
+		fin := sla.Compute(final, p, sla.GroupAll, start.AddDate(0, 0, weeks*7+60), cfg)
+		if len(fc) != 1 || len(fin) != 1 || !fc[0].LTSOK || !fin[0].LTSOK {
+			t.Fatalf("week %s: forecast %+v, final %+v", p.Label, fc, fin)
+		}
+		diff := fc[0].LTS - fin[0].LTS
+		t.Logf("%s: Monday's forecast LTS %.2f, final %.2f, off by %+.2f (%d orders)", p.Label, fc[0].LTS, fin[0].LTS, diff, fin[0].Orders)
+		rate := func(r sla.Rate) string { v, _ := r.Value(); return strconv.FormatFloat(100*v, 'f', 1, 64) }
+		t.Logf("   on time %s%% → %s%%, late dispatch %s%% → %s%%, valid tracking %s%% → %s%%, exceptions %s%% → %s%%",
+			rate(fc[0].OnTimeDelivery), rate(fin[0].OnTimeDelivery), rate(fc[0].LateDispatch), rate(fin[0].LateDispatch),
+			rate(fc[0].ValidTracking), rate(fin[0].ValidTracking), rate(fc[0].DeliveryException), rate(fin[0].DeliveryException))
+		worst, sum, measured = math.Max(worst, math.Abs(diff)), sum+math.Abs(diff), measured+1
+	}
+	t.Logf("%d weeks: mean absolute error %.2f points, worst %.2f", measured, sum/float64(measured), worst)
+	// The goal is 3 points in every week; it is not met yet (docs/benchmarks.md). This guards
+	// the figure reached against regressions.
+	if mean := sum / float64(measured); mean > 5 {
+		t.Errorf("Monday's forecast misses the week's LTS by %.2f points on average, worse than the 4.24 measured", mean)
+	}
+}
