@@ -31,7 +31,7 @@ const (
 	// KindPoll polls one parcel's carrier (carriers without webhooks).
 	KindPoll = "tracking.poll"
 	// KindNotify is the notify package's kind: one domain event for outbound webhooks.
-	KindNotify = "notify.event"
+	KindNotify = model.KindNotifyEvent
 
 	EventTrackingUpdated  = "tracking.updated"
 	EventDeadlineAtRisk   = "deadline.at_risk"
@@ -42,18 +42,8 @@ const (
 // MaxBatch is the most events one batch may carry.
 const MaxBatch = 10000
 
-// NotifyEvent is a notify.event job's arguments: {"type","shop_id","order_id","id","data"}, the
-// shape internal/returns uses.
-type NotifyEvent struct {
-	Type    string          `json:"type"`
-	ShopID  string          `json:"shop_id"`
-	OrderID string          `json:"order_id"`
-	ID      string          `json:"id"`
-	Data    json.RawMessage `json:"data"`
-}
-
-// Kind implements store.JobArgs.
-func (NotifyEvent) Kind() string { return KindNotify }
+// NotifyEvent is a notify.event job's arguments, the one shape every emitter uses.
+type NotifyEvent = model.NotifyEvent
 
 // Metrics are the counters the service keeps, for Prometheus.
 type Metrics struct {
