@@ -75,8 +75,17 @@ func (s *Service) Jobs() []JobHandler {
 			}
 			if ev.OrderID != "" && ev.ShopID != "" {
 				// An earlier event of the same order is fanned out first: the order's
-				// deliveries are queued in the order of its events.
-				waiting, err := s.d.Store.EarlierNotifyEventWaiting(ctx, ev.ShopID, ev.OrderID, j.ID)
+				// deliveries are queued in the order of its events. An event no subscription
+				// takes has no delivery to order (and a shop nobody listens to does not pay
+				// for the look at the job table, which grows with the events in flight).
+				subscribed, err := s.Subscribed(ctx, ev.ShopID, ev.Type)
+				if err != nil {
+					return err
+				}
+				waiting := false
+				if subscribed {
+					waiting, err = s.d.Store.EarlierNotifyEventWaiting(ctx, ev.ShopID, ev.OrderID, j.ID)
+				}
 				if err != nil {
 					return err
 				}
