@@ -274,11 +274,7 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
 	resp := struct {
 		Orders     []model.Order `json:"orders"`
 		NextCursor *string       `json:"next_cursor"`
-	}{Orders: orders}
-	if next != nil {
-		c := encodeCursor(*next)
-		resp.NextCursor = &c
-	}
+	}{Orders: orders, NextCursor: nextPageToken(next)}
 	writeJSON(w, http.StatusOK, resp)
 }
 
@@ -325,6 +321,15 @@ func parseListQuery(q url.Values) (order.ListQuery, []model.FieldError) {
 		lq.Limit = n
 	}
 	return lq, problems
+}
+
+// nextPageToken is the next_cursor of a listing whose store answered next: nil on the last page.
+func nextPageToken(next *store.Cursor) *string {
+	if next == nil {
+		return nil
+	}
+	c := encodeCursor(*next)
+	return &c
 }
 
 // encodeCursor makes an opaque page token of a listing position: base64url("micros.id").

@@ -10,7 +10,6 @@ import (
 
 	"lastmile/internal/model"
 	"lastmile/internal/returns"
-	"lastmile/internal/store"
 )
 
 // createReturn is POST /v1/returns {"order_id","lines":[{"sku","quantity"}],"reason"}: the
@@ -91,11 +90,7 @@ func (s *Server) listReturns(w http.ResponseWriter, r *http.Request) {
 	resp := struct {
 		Returns    []model.Return `json:"returns"`
 		NextCursor *string        `json:"next_cursor"`
-	}{Returns: list}
-	if next != nil {
-		c := encodeCursor(store.Cursor{ModifiedAt: next.ModifiedAt, ID: next.ID})
-		resp.NextCursor = &c
-	}
+	}{Returns: list, NextCursor: nextPageToken(next)}
 	writeJSON(w, http.StatusOK, resp)
 }
 

@@ -7,7 +7,6 @@ import (
 
 	"lastmile/internal/model"
 	"lastmile/internal/notify"
-	"lastmile/internal/store"
 )
 
 // webhookRoutes are the outbound webhooks for ERPs (subscriptions and the delivery log) and the
@@ -146,11 +145,7 @@ func (s *Server) listWebhookDeliveries(w http.ResponseWriter, r *http.Request) {
 	resp := struct {
 		Deliveries []model.WebhookDelivery `json:"deliveries"`
 		NextCursor *string                 `json:"next_cursor"`
-	}{Deliveries: list}
-	if next != nil {
-		c := encodeCursor(store.Cursor{ModifiedAt: next.ModifiedAt, ID: next.ID})
-		resp.NextCursor = &c
-	}
+	}{Deliveries: list, NextCursor: nextPageToken(next)}
 	writeJSON(w, http.StatusOK, resp)
 }
 
