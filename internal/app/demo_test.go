@@ -48,7 +48,15 @@ func TestDemoShowsOrdersAtOnce(t *testing.T) {
 	db := "sqlite:" + filepath.Join(t.TempDir(), "demo.db")
 	for run := range 2 {
 		ctx, cancel := context.WithCancel(context.Background())
-		a, err := New(ctx, config.Config{DB: db, Addr: "127.0.0.1:0"}, true, slog.New(slog.DiscardHandler), time.Now)
+		// The demo's warnings (a return it could not make, a parcel it could not send) are
+		// shown when the test fails, so that a failure on a loaded CI machine says why.
+		var logs syncBuffer
+		t.Cleanup(func() {
+			if t.Failed() {
+				t.Logf("run %d: demo log:\n%s", run, logs.String())
+			}
+		})
+		a, err := New(ctx, config.Config{DB: db, Addr: "127.0.0.1:0"}, true, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn})), time.Now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,14 +117,18 @@ func TestDemoShowsOrdersAtOnce(t *testing.T) {
 			t.Fatalf("run %d: demo scores %+v %v", run, rep.Rows, err)
 		}
 		// A few buyers asked for returns, decided by the rules; one came back and was restocked.
-		var rets []model.Return
-		for deadline := time.Now().Add(30 * time.Second); len(rets) == 0 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-			if rets, _, err = a.Returns.List(ctx, model.Scope{ShopIDs: demoShops()}, returns.ListQuery{}); err != nil {
-				t.Fatal(err)
-			}
+		// The demo prints its returns line once its parcels and returns are all made; the
+		// background sweep may show a stale parcel well before that on a loaded machine, so
+		// wait for the line (bounded generously: under -race beside other packages, sending
+		// 24 parcels has taken over 30 s) and then read the returns.
+		for deadline := time.Now().Add(120 * time.Second); !strings.Contains(out.String(), "asked for a return") && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		}
+		rets, _, err := a.Returns.List(ctx, model.Scope{ShopIDs: demoShops()}, returns.ListQuery{})
+		if err != nil {
+			t.Fatal(err)
 		}
 		if len(rets) == 0 {
-			t.Fatalf("run %d: no return in the demo", run)
+			t.Fatalf("run %d: no return in the demo; it printed:\n%s", run, out.String())
 		}
 		for _, r := range rets {
 			if r.Decision == nil || r.Decision.Kind == "" {
