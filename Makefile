@@ -17,7 +17,7 @@ test: vet
 		echo "*** LASTMILE_TEST_POSTGRES is not set: the PostgreSQL tests will be SKIPPED."; \
 		echo "*** Run them with LASTMILE_TEST_POSTGRES='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' make test"; \
 	fi
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 	@$(MAKE) --no-print-directory test-norace
 
 ## test-norace: the second pass. A test that cannot run as written under the race detector
@@ -29,7 +29,7 @@ test-norace:
 	@pkgs=$$(grep -rlE --include='*.go' '^//go:build.*[ !(]race\b' cmd internal | xargs -r -n1 dirname | sort -u | sed 's|^|./|'); \
 	if [ -z "$$pkgs" ]; then echo "no package depends on the race detector"; exit 0; fi; \
 	echo "$(GO) test -count=1" $$pkgs; \
-	$(GO) test -count=1 $$pkgs
+	$(GO) test -count=1 -timeout 30m $$pkgs
 
 vet:
 	$(GO) vet ./...
