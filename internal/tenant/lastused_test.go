@@ -107,3 +107,26 @@ func BenchmarkAuthenticate(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTouchEveryRequest is what recording the last use on every request would cost on
+// SQLite: one UPDATE each (the time moves two minutes a request, so every call writes).
+func BenchmarkTouchEveryRequest(b *testing.B) {
+	ctx := context.Background()
+	st := storetest.OpenSQLite(b)
+	svc := tenant.NewService(st, config.DefaultMarkets(), time.Now, 5*time.Second)
+	shop, err := svc.CreateShop(ctx, "A", "US", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, key, err := svc.CreateKey(ctx, "bench", []string{shop.ID})
+	if err != nil {
+		b.Fatal(err)
+	}
+	at := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	for b.Loop() {
+		at = at.Add(2 * time.Minute)
+		if wrote, err := st.TouchAPIKey(ctx, key.ID, at, time.Minute); err != nil || !wrote {
+			b.Fatal(wrote, err)
+		}
+	}
+}
