@@ -120,7 +120,7 @@ func (s *Service) CreateUser(ctx context.Context, email, password, shopID string
 		return u, false, fmt.Errorf("shop %s: %w", shopID, err)
 	}
 	if old, err := s.st.GetUserByEmail(ctx, email); err == nil {
-		if err := s.st.SetUserRole(ctx, old.ID, shopID, role); err != nil {
+		if err := s.st.ChangeShopRole(ctx, old.ID, shopID, role); err != nil { // the last owner kept
 			return u, false, err
 		}
 		u, err = s.st.GetUser(ctx, old.ID)

@@ -173,6 +173,7 @@ func (s *Server) routes() []route {
 		s.trackingRoutes(),
 		s.connectionRoutes(),
 		s.webhookRoutes(),
+		s.apiKeyRoutes(),
 	)
 }
 

@@ -160,7 +160,7 @@ func NewWith(ctx context.Context, cfg config.Config, migrate bool, log *slog.Log
 		Config:    cfg,
 		Store:     st,
 		Orders:    order.NewService(st, cfg.Markets, now, log).WithFigures(figures),
-		Tenants:   tenant.NewService(st, cfg.Markets, now, cfg.AuthCacheTTL),
+		Tenants:   tenant.NewService(st, cfg.Markets, now, cfg.AuthCacheTTL).WithLog(log),
 		Settings:  figures,
 		RateCards: cards,
 		log:       log,

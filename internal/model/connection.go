@@ -48,6 +48,9 @@ type Connection struct {
 	SyncCursor    time.Time  `json:"sync_cursor"`
 	LastSyncAt    *time.Time `json:"last_sync_at,omitempty"`
 	LastSyncError string     `json:"last_sync_error,omitempty"`
+	// SyncStartedAt is when the pull now running started; nil when none is running (the pull
+	// clears it when it ends, and a pull that died with its node is run again and ends).
+	SyncStartedAt *time.Time `json:"sync_started_at,omitempty"`
 	// OrdersSynced counts the orders the pull sync and the webhooks stored or updated.
 	OrdersSynced int64     `json:"orders_synced"`
 	CreatedAt    time.Time `json:"created_at"`

@@ -22,6 +22,8 @@ type APIKey struct {
 	ShopIDs   []string // one shop, or several for an operator key
 	CreatedAt time.Time
 	RevokedAt *time.Time
+	// LastUsedAt is when the key last authenticated a request, to within a minute (nil: never).
+	LastUsedAt *time.Time
 }
 
 // Scope is the set of shops a caller may see. Every read and write is filtered by it, so a key

@@ -83,6 +83,8 @@ type Store interface {
 	Messages
 	// Console holds the console's users, roles and sessions (console.go).
 	Console
+	// ConsoleAdmin holds a shop's keys, role changes and the console's listings (console_admin.go).
+	ConsoleAdmin
 }
 
 // MergeFunc is the domain's decision for one incoming order (see order.Merge).

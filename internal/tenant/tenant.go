@@ -9,6 +9,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -38,7 +39,16 @@ type Service struct {
 	cacheTTL time.Duration
 	mu       sync.Mutex
 	cache    map[string]cachedKey
+	// touched is when this node last wrote each key's last use (keys that authenticated only).
+	touched map[string]time.Time
+	log     *slog.Logger
 }
+
+// lastUsedEvery is how often a key's last use is written: at most once per key and node in
+// this interval, and the store skips the write when another node made it within the interval,
+// so a busy key costs one UPDATE a minute, not one per request. The time shown is therefore
+// accurate to a minute.
+const lastUsedEvery = time.Minute
 
 type cachedKey struct {
 	key     model.APIKey
@@ -47,7 +57,67 @@ type cachedKey struct {
 
 // NewService returns a Service over st. now is the clock; cacheTTL as in Service.
 func NewService(st store.Store, markets map[model.Market]config.Market, now func() time.Time, cacheTTL time.Duration) *Service {
-	return &Service{store: st, markets: markets, now: now, cacheTTL: cacheTTL, cache: map[string]cachedKey{}}
+	return &Service{store: st, markets: markets, now: now, cacheTTL: cacheTTL, cache: map[string]cachedKey{},
+		touched: map[string]time.Time{}, log: slog.New(slog.DiscardHandler)}
+}
+
+// WithLog sets the logger that reports a key's last use that could not be written; it returns s.
+func (s *Service) WithLog(log *slog.Logger) *Service {
+	s.log = log
+	return s
+}
+
+// Keys lists the keys that grant any of the scope's shops, newest first, revoked ones
+// included. Each key's ShopIDs are cut to the scope's, and Shared says it grants other shops
+// too: a caller never learns which.
+func (s *Service) Keys(ctx context.Context, scope model.Scope) ([]ListedKey, error) {
+	keys, err := s.store.ListShopAPIKeys(ctx, scope.ShopIDs)
+	if err != nil {
+		return nil, fmt.Errorf("list api keys: %w", err)
+	}
+	out := make([]ListedKey, 0, len(keys))
+	for _, k := range keys {
+		l := ListedKey{APIKey: k}
+		l.ShopIDs = nil
+		for _, id := range k.ShopIDs {
+			if scope.Has(id) {
+				l.ShopIDs = append(l.ShopIDs, id)
+			} else {
+				l.Shared = true
+			}
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// ListedKey is a key as a listing shows it: never its hash.
+type ListedKey struct {
+	model.APIKey
+	// Shared: the key grants shops outside the caller's scope too.
+	Shared bool
+}
+
+// Prefix is the start of the key's secret that identifies it ("lm_" and its id), as shown in
+// listings.
+func Prefix(id string) string { return keyPrefix + id + "_" }
+
+// touch records the key's use now, at most once per lastUsedEvery on this node. A failed write
+// is logged, never the request's failure: the last use is a hint for the key's owner.
+func (s *Service) touch(ctx context.Context, id string, now time.Time) {
+	s.mu.Lock()
+	last, ok := s.touched[id]
+	due := !ok || now.Sub(last) > lastUsedEvery
+	if due {
+		s.touched[id] = now
+	}
+	s.mu.Unlock()
+	if !due {
+		return
+	}
+	if _, err := s.store.TouchAPIKey(ctx, id, now.UTC().Truncate(time.Microsecond), lastUsedEvery); err != nil {
+		s.log.Warn("api key last use not recorded", "key_id", id, "err", err)
+	}
 }
 
 // CreateShop creates a shop on market. timeZone defaults to the market's.
@@ -129,6 +199,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (model.Scope,
 	if subtle.ConstantTimeCompare(sum[:], key.Hash) != 1 || key.RevokedAt != nil {
 		return model.Scope{}, fmt.Errorf("unknown or revoked API key: %w", model.ErrUnauthorized)
 	}
+	s.touch(ctx, key.ID, s.now())
 	return model.Scope{KeyID: key.ID, ShopIDs: key.ShopIDs}, nil
 }
 

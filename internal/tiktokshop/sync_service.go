@@ -78,6 +78,7 @@ func (s *Service) Sync(ctx context.Context, id string) (SyncResult, error) {
 		return SyncResult{}, nil
 	}
 	now := s.now()
+	s.markSyncStarted(ctx, id, now)
 	// update_time is in whole seconds and the upper bound is exclusive: the window ends after
 	// the current second, so an order updated just now is read now.
 	r := SyncResult{To: now.Truncate(time.Second).Add(time.Second)}
@@ -120,13 +121,25 @@ func (s *Service) Sync(ctx context.Context, id string) (SyncResult, error) {
 	return r, nil
 }
 
+// markSyncStarted records that a pull of the connection started at: a "sync now" made while it
+// runs joins it (the job is unique per connection) and says since when it runs.
+func (s *Service) markSyncStarted(ctx context.Context, id string, at time.Time) {
+	_, err := s.d.Store.UpdateConnection(ctx, id, func(c *model.Connection) (bool, error) {
+		c.SyncStartedAt = &at
+		return true, nil
+	})
+	if err != nil {
+		s.d.Log.Error("record a tiktok sync's start", "connection", id, "err", err)
+	}
+}
+
 func (s *Service) recordSync(ctx context.Context, id string, cursor *time.Time, r SyncResult, syncErr error) {
 	_, err := s.d.Store.UpdateConnection(ctx, id, func(c *model.Connection) (bool, error) {
 		now := s.now()
 		if cursor != nil && cursor.After(c.SyncCursor) {
 			c.SyncCursor = *cursor
 		}
-		c.LastSyncAt, c.UpdatedAt = &now, now
+		c.LastSyncAt, c.UpdatedAt, c.SyncStartedAt = &now, now, nil
 		c.LastSyncError = ""
 		if syncErr != nil {
 			c.LastSyncError = syncErr.Error()

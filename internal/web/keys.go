@@ -14,10 +14,22 @@ import (
 // maxKeyName bounds an API key's name.
 const maxKeyName = 100
 
-// keysPage is the owner's API keys page: create a key for this shop (its secret shown once) and
-// revoke one by its id.
+// keysPage is the owner's API keys page: the keys that reach this shop (name, prefix, shops,
+// created, last used, revoked), a form to create one (its secret shown once) and a revoke
+// button on each key of this shop only.
 func (h *Handler) keysPage(w http.ResponseWriter, q *request) {
-	h.render(w, q, "keys", "web.keys.title", map[string]any{})
+	h.renderKeys(w, q, http.StatusOK, map[string]any{})
+}
+
+// renderKeys renders the keys page with data and the shop's keys.
+func (h *Handler) renderKeys(w http.ResponseWriter, q *request, status int, data map[string]any) {
+	keys, err := h.d.Tenants.Keys(q.r.Context(), model.Scope{ShopIDs: []string{q.shop.ID}})
+	if err != nil {
+		h.fail(w, q, err)
+		return
+	}
+	data["Keys"] = keys
+	h.renderStatus(w, q, status, "keys", "web.keys.title", data)
 }
 
 // createKey makes an API key for this shop only and shows its secret once.
@@ -31,7 +43,7 @@ func (h *Handler) createKey(w http.ResponseWriter, q *request) {
 		problem = &model.FieldError{Code: "too_long", Field: "name", Message: fmt.Sprintf("name has %d characters: at most %d", utf8.RuneCountInString(name), maxKeyName)}
 	}
 	if problem != nil {
-		h.renderStatus(w, q, http.StatusUnprocessableEntity, "keys", "web.keys.title", map[string]any{"Name": name,
+		h.renderKeys(w, q, http.StatusUnprocessableEntity, map[string]any{"Name": name,
 			"Problem": problem.Field + ": " + problemMessage(q.lang, problem.Code, problem.Field, problem.Message)})
 		return
 	}
@@ -40,7 +52,7 @@ func (h *Handler) createKey(w http.ResponseWriter, q *request) {
 		h.fail(w, q, err)
 		return
 	}
-	h.render(w, q, "keys", "web.keys.title", map[string]any{"Created": key, "Secret": secret})
+	h.renderKeys(w, q, http.StatusOK, map[string]any{"Created": key, "Secret": secret})
 }
 
 // revokeKey revokes a key of this shop. A key of other shops is not found (404); a key that

@@ -111,14 +111,19 @@ func (h *Handler) today(w http.ResponseWriter, q *request) {
 	}
 	data := map[string]any{"Confirm": confirm, "Ship": ship, "Held": heldOrders, "Low": low}
 	if h.d.Tracker != nil {
-		risk, breached, err1 := h.deadlinesAtRisk(ctx, sc.ShopIDs)
-		open, err2 := h.openExceptions(ctx, sc.ShopIDs)
-		if err := errors.Join(err1, err2); err != nil {
+		v := q.r.URL.Query()
+		risk, riskNext, err1 := h.deadlinesAtRisk(ctx, sc, store.DeadlineAtRisk, v.Get("risk_after"))
+		breached, breachedNext, err2 := h.deadlinesAtRisk(ctx, sc, store.DeadlineBreached, v.Get("breached_after"))
+		riskN, breachedN, err3 := h.d.Store.CountOpenDeadlines(ctx, sc.ShopIDs)
+		open, err4 := h.openExceptions(ctx, sc.ShopIDs)
+		if err := errors.Join(err1, err2, err3, err4); err != nil {
 			h.fail(w, q, err)
 			return
 		}
-		data["AtRiskN"], data["BreachedN"] = len(risk), len(breached)
-		data["AtRisk"], data["Breached"], data["OpenExceptions"], data["Tracked"] = risk[:min(len(risk), 20)], breached[:min(len(breached), 20)], open, true
+		data["AtRiskN"], data["BreachedN"] = riskN, breachedN
+		data["AtRisk"], data["Breached"], data["OpenExceptions"], data["Tracked"] = risk, breached, open, true
+		data["RiskNext"], data["BreachedNext"] = riskNext, breachedNext
+		data["RiskPaged"], data["BreachedPaged"] = v.Get("risk_after") != "", v.Get("breached_after") != ""
 	}
 	h.render(w, q, "today", "web.today.title", data)
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"time"
 
 	"lastmile/internal/i18n"
 	"lastmile/internal/model"
@@ -20,14 +21,26 @@ func (h *Handler) tiktokPage(w http.ResponseWriter, q *request) {
 }
 
 // syncConnection pulls the connection's orders now (the API's POST /v1/connections/{id}/sync);
-// a connection that is not connected is refused with 422 saying to connect it again.
+// a connection that is not connected is refused with 422 saying to connect it again. A click
+// while a pull runs joins that pull and reports when it started.
 func (h *Handler) syncConnection(w http.ResponseWriter, q *request) {
 	if h.d.TikTok == nil {
 		h.fail(w, q, fmt.Errorf("the TikTok Shop integration is not configured (tiktok_app_key): %w", model.ErrNotFound))
 		return
 	}
-	if _, err := h.d.TikTok.SyncNow(q.r.Context(), q.scope(), q.r.PathValue("id")); err != nil {
+	c, err := h.d.TikTok.SyncNow(q.r.Context(), q.scope(), q.r.PathValue("id"))
+	if err != nil {
 		h.fail(w, q, err)
+		return
+	}
+	if c.SyncStartedAt != nil {
+		// The pull job is unique per connection: while one runs, the click joins it rather than
+		// queueing another, and says so.
+		at := *c.SyncStartedAt
+		if l, err := time.LoadLocation(q.shop.TimeZone); err == nil {
+			at = at.In(l)
+		}
+		redirect(w, q.r, "/settings/tiktok", i18n.T(q.lang, "web.tiktok.sync_running", i18n.Args{"at": at.Format("2006-01-02 15:04:05")}))
 		return
 	}
 	redirect(w, q.r, "/settings/tiktok", i18n.T(q.lang, "web.tiktok.sync_started", nil))

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -237,56 +236,39 @@ type atRisk struct {
 	tracker.DeadlineView
 }
 
-// maxAlertOrders bounds how many alerted orders the today page looks at.
-const maxAlertOrders = 50
+// atRiskPage is how many deadlines at risk (and how many breached) Today shows a page.
+const atRiskPage = 20
 
-// deadlinesAtRisk are the shop's deadlines at risk and breached now: the orders of the latest
-// deadline alerts the tracker raised, and of their deadlines those still at risk, or breached
-// and still not met (a deadline met since its alert, even late, is left out).
-func (h *Handler) deadlinesAtRisk(ctx context.Context, shopIDs []string) (risk, breached []atRisk, err error) {
-	alerts, err := h.d.Tracker.Alerts(ctx, store.AlertQuery{ShopIDs: shopIDs, Limit: 200})
+// deadlinesAtRisk is one page of the shop's deadlines in state (at risk: earliest due first;
+// breached and not met: latest due first), read from the store's index of open deadlines, after
+// the cursor after ("" for the first page); next is the next page's cursor, "" on the last.
+func (h *Handler) deadlinesAtRisk(ctx context.Context, scope model.Scope, state, after string) (list []atRisk, next string, err error) {
+	q := store.OpenDeadlineQuery{ShopIDs: scope.ShopIDs, State: state, Limit: atRiskPage + 1}
+	if c, ok := decodeCursor(after); ok {
+		q.After = &store.DeadlineCursor{DueAt: c.ModifiedAt, Key: c.ID}
+	}
+	rows, err := h.d.Store.ListOpenDeadlines(ctx, q)
 	if err != nil {
-		return nil, nil, err
+		return nil, "", err
 	}
-	var orders []string
-	for _, a := range alerts {
-		if a.OrderID != "" && !slices.Contains(orders, a.OrderID) && len(orders) < maxAlertOrders {
-			orders = append(orders, a.OrderID)
-		}
+	if len(rows) > atRiskPage {
+		rows = rows[:atRiskPage]
+		last := rows[len(rows)-1]
+		next = encodeCursor(store.Cursor{ModifiedAt: last.DueAt, ID: last.Key})
 	}
-	for _, id := range orders {
-		rows, err := h.d.Store.ListDeadlines(ctx, shopIDs, id)
-		if errors.Is(err, model.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		ext := ""
-		for _, d := range rows {
-			if ext == "" && (d.State == string(sla.StateAtRisk) || (d.State == string(sla.StateBreached) && d.MetAt.IsZero())) {
-				o, err := h.d.Orders.Get(ctx, model.Scope{ShopIDs: shopIDs}, id)
-				if err != nil {
-					return nil, nil, err
-				}
-				ext = o.ExternalID
+	ext := map[string]string{}
+	for _, d := range rows {
+		if _, ok := ext[d.OrderID]; !ok {
+			o, err := h.d.Orders.Get(ctx, scope, d.OrderID)
+			if err != nil {
+				return nil, "", err
 			}
-			v := atRisk{OrderID: id, ExternalID: ext, DeadlineView: tracker.DeadlineView{Rule: d.Rule, Name: d.Name, Subject: d.Subject, SubjectID: d.SubjectID,
-				StartAt: d.StartAt, DueAt: d.DueAt, AtRiskAt: d.AtRiskAt, State: d.State, Source: d.Source}}
-			switch d.State {
-			case string(sla.StateAtRisk):
-				risk = append(risk, v)
-			case string(sla.StateBreached):
-				if d.MetAt.IsZero() { // done late is history; not done yet still needs someone
-					breached = append(breached, v)
-				}
-			}
+			ext[d.OrderID] = o.ExternalID
 		}
+		list = append(list, atRisk{OrderID: d.OrderID, ExternalID: ext[d.OrderID], DeadlineView: tracker.DeadlineView{Rule: d.Rule, Name: d.Name,
+			Subject: d.Subject, SubjectID: d.SubjectID, StartAt: d.StartAt, DueAt: d.DueAt, AtRiskAt: d.AtRiskAt, State: d.State, Source: d.Source}})
 	}
-	due := func(a, b atRisk) int { return a.DueAt.Compare(b.DueAt) }
-	slices.SortFunc(risk, due)
-	slices.SortFunc(breached, func(a, b atRisk) int { return -due(a, b) })
-	return risk, breached, nil
+	return list, next, nil
 }
 
 // openExceptions counts the shop's open exceptions (up to the store's page).

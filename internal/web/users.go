@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"lastmile/internal/i18n"
 	"lastmile/internal/model"
+	"lastmile/internal/store"
 )
 
 // addUser gives a person a role in the shop (owner only): a new email gets an account with the
@@ -17,6 +19,9 @@ func (h *Handler) addUser(w http.ResponseWriter, q *request) {
 	email := strings.TrimSpace(q.r.PostFormValue("email"))
 	role := model.Role(q.r.PostFormValue("role"))
 	_, created, err := h.d.Accounts.CreateUser(q.r.Context(), email, q.r.PostFormValue("password"), q.shop.ID, role)
+	if errors.Is(err, store.ErrLastOwner) {
+		err = fmt.Errorf("%s: %w", i18n.T(q.lang, "web.users.last_owner", i18n.Args{"email": email}), model.ErrConflict)
+	}
 	var ve *model.ValidationError
 	if errors.As(err, &ve) {
 		problems := map[string]string{}
@@ -40,6 +45,7 @@ func (h *Handler) addUser(w http.ResponseWriter, q *request) {
 
 // changeRole sets a user's role in the shop (owner only). The user must have a role in the
 // shop (else 404), and the shop's last owner keeps it (409): someone must be able to manage it.
+// The store checks the owners and changes the role in one transaction (store.ChangeShopRole).
 func (h *Handler) changeRole(w http.ResponseWriter, q *request) {
 	role := model.Role(q.r.PostFormValue("role"))
 	if !role.Valid() {
@@ -47,6 +53,19 @@ func (h *Handler) changeRole(w http.ResponseWriter, q *request) {
 			Message: fmt.Sprintf("role %q is not one of owner, operator, viewer", role)}}})
 		return
 	}
+	h.setRole(w, q, role, "web.saved")
+}
+
+// removeRole takes the user's role in the shop away (owner only): the person can no longer
+// open the shop; their account and their roles in other shops stay. The last owner keeps the
+// role (409), as with changeRole.
+func (h *Handler) removeRole(w http.ResponseWriter, q *request) {
+	h.setRole(w, q, "", "web.users.removed")
+}
+
+// setRole changes (or, with role "", removes) the role of the user in the path, which must have
+// one in the shop.
+func (h *Handler) setRole(w http.ResponseWriter, q *request, role model.Role, doneKey string) {
 	ctx := q.r.Context()
 	users, err := h.d.Accounts.ShopUsers(ctx, q.shop.ID)
 	if err != nil {
@@ -54,27 +73,19 @@ func (h *Handler) changeRole(w http.ResponseWriter, q *request) {
 		return
 	}
 	id := q.r.PathValue("id")
-	var target *model.User
-	owners := 0
-	for i, u := range users {
-		if u.Roles[q.shop.ID] == model.RoleOwner {
-			owners++
-		}
-		if u.ID == id {
-			target = &users[i]
-		}
-	}
-	if target == nil {
+	i := slices.IndexFunc(users, func(u model.User) bool { return u.ID == id })
+	if i < 0 {
 		h.fail(w, q, fmt.Errorf("user %s in shop %s: %w", id, q.shop.ID, model.ErrNotFound))
 		return
 	}
-	if target.Roles[q.shop.ID] == model.RoleOwner && role != model.RoleOwner && owners == 1 {
-		h.fail(w, q, fmt.Errorf("%s: %w", i18n.T(q.lang, "web.users.last_owner", i18n.Args{"email": target.Email}), model.ErrConflict))
-		return
+	target := users[i]
+	err = h.d.Store.ChangeShopRole(ctx, id, q.shop.ID, role)
+	if errors.Is(err, store.ErrLastOwner) {
+		err = fmt.Errorf("%s: %w", i18n.T(q.lang, "web.users.last_owner", i18n.Args{"email": target.Email}), model.ErrConflict)
 	}
-	if err := h.d.Store.SetUserRole(ctx, id, q.shop.ID, role); err != nil {
+	if err != nil {
 		h.fail(w, q, err)
 		return
 	}
-	redirect(w, q.r, "/settings", i18n.T(q.lang, "web.saved", nil))
+	redirect(w, q.r, "/settings", i18n.T(q.lang, doneKey, i18n.Args{"email": target.Email}))
 }

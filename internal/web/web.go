@@ -146,6 +146,7 @@ func New(d Deps) (*Handler, error) {
 	h.mux.HandleFunc("POST /settings/figures", h.session(h.owner(h.saveFigures)))
 	h.mux.HandleFunc("POST /settings/users", h.session(h.owner(h.addUser)))
 	h.mux.HandleFunc("POST /settings/users/{id}/role", h.session(h.owner(h.changeRole)))
+	h.mux.HandleFunc("POST /settings/users/{id}/remove", h.session(h.owner(h.removeRole)))
 	h.mux.HandleFunc("GET /settings/keys", h.session(h.owner(h.keysPage)))
 	h.mux.HandleFunc("POST /settings/keys", h.session(h.owner(h.createKey)))
 	h.mux.HandleFunc("POST /settings/keys/revoke", h.session(h.owner(h.revokeKey)))

@@ -94,6 +94,7 @@ func TestEveryFormNeedsCSRF(t *testing.T) {
 		"/settings/figures":                          {"fig_ship_within": {"1h"}},
 		"/settings/users":                            {"email": {"forged@example.com"}, "role": {"owner"}, "password": {"correct horse battery"}},
 		"/settings/users/usr_x/role":                 {"role": {"viewer"}},
+		"/settings/users/usr_x/remove":               {},
 		"/settings/keys":                             {"name": {"forged"}},
 		"/settings/keys/revoke":                      {"key_id": {"x"}},
 		"/settings/tiktok/conn_x/sync":               {},

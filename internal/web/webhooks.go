@@ -4,13 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 
 	"lastmile/internal/i18n"
 	"lastmile/internal/model"
 	"lastmile/internal/notify"
-	"lastmile/internal/store"
 )
 
 // recentDeliveries is how many deliveries the webhooks page shows, newest first.
@@ -34,25 +32,12 @@ func (h *Handler) showWebhooks(w http.ResponseWriter, q *request, status int, ex
 		h.fail(w, q, err)
 		return
 	}
-	// The log is oldest first: read it to the end and keep the newest.
-	var recent []model.WebhookDelivery
-	var after *store.Cursor
-	for {
-		list, next, err := h.d.Notify.ListDeliveries(ctx, q.scope(), notify.DeliveryQuery{After: after})
-		if err != nil {
-			h.fail(w, q, err)
-			return
-		}
-		recent = append(recent, list...)
-		if len(recent) > recentDeliveries {
-			recent = recent[len(recent)-recentDeliveries:]
-		}
-		if next == nil {
-			break
-		}
-		after = next
+	// The newest first, read backwards from the shop's index: the cost does not grow with the log.
+	recent, err := h.d.Store.LatestWebhookDeliveries(ctx, q.scope().ShopIDs, recentDeliveries)
+	if err != nil {
+		h.fail(w, q, err)
+		return
 	}
-	slices.Reverse(recent)
 	extra["Subscriptions"] = subs
 	extra["Deliveries"] = recent
 	extra["EventTypes"] = model.EventTypes

@@ -164,12 +164,12 @@ func (s *Store) CreateAPIKey(ctx context.Context, k model.APIKey) error {
 // GetAPIKey implements store.Store.
 func (s *Store) GetAPIKey(ctx context.Context, id string) (model.APIKey, error) {
 	var k model.APIKey
-	err := s.pool.QueryRow(ctx, `SELECT k.id, k.name, k.hash, k.created_at, k.revoked_at,
+	err := s.pool.QueryRow(ctx, `SELECT k.id, k.name, k.hash, k.created_at, k.revoked_at, k.last_used_at,
 			COALESCE(array_agg(g.shop_id ORDER BY g.shop_id) FILTER (WHERE g.shop_id IS NOT NULL), '{}')
 		FROM api_keys k LEFT JOIN api_key_shops g ON g.key_id = k.id WHERE k.id = $1 GROUP BY k.id`, id).
-		Scan(&k.ID, &k.Name, &k.Hash, &k.CreatedAt, &k.RevokedAt, &k.ShopIDs)
+		Scan(&k.ID, &k.Name, &k.Hash, &k.CreatedAt, &k.RevokedAt, &k.LastUsedAt, &k.ShopIDs)
 	k.CreatedAt = k.CreatedAt.UTC()
-	k.RevokedAt = utcPtr(k.RevokedAt)
+	k.RevokedAt, k.LastUsedAt = utcPtr(k.RevokedAt), utcPtr(k.LastUsedAt)
 	return k, wrap(err, "get api key "+id)
 }
 

@@ -135,13 +135,13 @@ func (s *Store) CreateAPIKey(ctx context.Context, k model.APIKey) error {
 func (s *Store) GetAPIKey(ctx context.Context, id string) (model.APIKey, error) {
 	var k model.APIKey
 	var created int64
-	var revoked sql.NullInt64
-	err := s.r.QueryRowContext(ctx, `SELECT id, name, hash, created_at, revoked_at FROM api_keys WHERE id = ?`, id).
-		Scan(&k.ID, &k.Name, &k.Hash, &created, &revoked)
+	var revoked, used sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `SELECT id, name, hash, created_at, revoked_at, last_used_at FROM api_keys WHERE id = ?`, id).
+		Scan(&k.ID, &k.Name, &k.Hash, &created, &revoked, &used)
 	if err != nil {
 		return k, wrap(err, "get api key "+id)
 	}
-	k.CreatedAt, k.RevokedAt = fromMicros(created), fromNullMicros(revoked)
+	k.CreatedAt, k.RevokedAt, k.LastUsedAt = fromMicros(created), fromNullMicros(revoked), fromNullMicros(used)
 	rows, err := s.r.QueryContext(ctx, `SELECT shop_id FROM api_key_shops WHERE key_id = ? ORDER BY shop_id`, id)
 	if err != nil {
 		return k, wrap(err, "get api key shops "+id)
