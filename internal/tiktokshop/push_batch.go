@@ -145,6 +145,11 @@ func (s *Service) pushChunk(ctx context.Context, c model.Connection, sc *tiktok.
 			it.err = errRefused{msg: fmt.Sprintf("TikTok does not know order %s in shop %s", it.o.ExternalID, c.ExternalShopID)}
 			continue
 		}
+		if p.Status == tiktok.OrderCancelled {
+			it.err = errRefused{msg: fmt.Sprintf("TikTok cancelled order %s%s: the platform takes no tracking number for it; stop the parcel if it has not left",
+				it.o.ExternalID, suffix(p.CancelReason))}
+			continue
+		}
 		if p.ShippingType == tiktok.ShippingTypeTikTok {
 			it.note = "platform logistics: the platform has the label and number"
 			continue

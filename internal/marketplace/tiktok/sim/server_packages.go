@@ -158,7 +158,11 @@ func (s *Sim) handleBatchShip(c *call) (any, *apiErr) {
 		Errors []itemErr `json:"errors"`
 	}{Errors: []itemErr{}}
 	for _, it := range b.Packages {
-		if e := s.shipPackage(c.shop, it.ID, it.wireShipBody, c.now); e != nil {
+		e := s.itemFault(it.ID)
+		if e == nil {
+			e = s.shipPackage(c.shop, it.ID, it.wireShipBody, c.now)
+		}
+		if e != nil {
 			out.Errors = append(out.Errors, itemErr{Code: e.code, Message: e.msg, Detail: detail{PackageID: it.ID}})
 		}
 	}

@@ -325,3 +325,27 @@ func (s *Sim) PackageTracking(id string) string {
 	}
 	return ""
 }
+
+// OrderTracking is the tracking number and shipping provider name the platform has for order
+// id ("" when it has none), as GET orders shows them.
+func (s *Sim) OrderTracking(id string) (number, provider string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if o := s.orders[id]; o != nil {
+		return o.w.TrackingNumber, o.w.ShippingProvider
+	}
+	return "", ""
+}
+
+// OrderPackages lists the ids of order id's packages.
+func (s *Sim) OrderPackages(id string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	if o := s.orders[id]; o != nil {
+		for _, p := range o.pkgs {
+			out = append(out, p.id)
+		}
+	}
+	return out
+}
