@@ -113,9 +113,9 @@ type Deps struct {
 
 // Service is the TikTok Shop integration's use cases.
 type Service struct {
-	d     Deps
-	cfg   Config
-	m     *metrics
+	d      Deps
+	cfg    Config
+	m      *metrics
 	group  *groupEnqueuer // the webhooks' jobs, committed together
 	pushes *pushGroup     // a shop's pushes running at once, sent together
 }

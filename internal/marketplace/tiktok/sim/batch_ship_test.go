@@ -31,7 +31,7 @@ func TestBatchShipPerItemErrors(t *testing.T) {
 	body, _ := json.Marshal(map[string]any{"packages": []any{
 		item(pkg(0), "9400111000000000000017"),
 		item("1100000000000000999", "9400111000000000000024"), // no such package
-		item(pkg(1), "9400 1110（0000）31"),                      // R-SHIP-4: dropped silently
+		item(pkg(1), "9400 1110（0000）31"),                     // R-SHIP-4: dropped silently
 		item(pkg(2), "9400111000000000000048"),
 	}})
 	a := newSigned(s, "POST", "/fulfillment/202309/packages/ship", nil, body, token, cipher).send(t, s)

@@ -244,9 +244,9 @@ type Stats struct {
 	// Ships counts packages shipped (one per package of a batch); TrackingDropped the
 	// tracking numbers silently dropped for illegal characters (R-SHIP-4); ShippingInfoUpdates
 	// the tracking numbers replaced.
-	Ships               int64 `json:"ships"`
+	Ships int64 `json:"ships"`
 	// BatchShipCalls counts POST packages/ship calls answered (their packages count in Ships).
-	BatchShipCalls int64 `json:"batch_ship_calls"`
+	BatchShipCalls      int64 `json:"batch_ship_calls"`
 	TrackingDropped     int64 `json:"tracking_dropped"`
 	ShippingInfoUpdates int64 `json:"shipping_info_updates"`
 	// Documents counts shipping documents issued; DocumentDownloads the files served.
