@@ -2,11 +2,13 @@ package tiktokshop
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"lastmile/internal/carrier"
 	"lastmile/internal/marketplace/tiktok"
 	"lastmile/internal/marketplace/tiktok/sim"
 	"lastmile/internal/model"
@@ -401,5 +403,25 @@ func TestFollowUp(t *testing.T) {
 	sh.Mode = model.ModePlatform
 	if jobs, _ := e.svc.FollowUp(o, sh); len(jobs) != 0 {
 		t.Fatalf("a platform label got push jobs %+v", jobs)
+	}
+}
+
+// TestCertifiedCarriersMatchAProvider: every carrier lastmile certifies by default in a market
+// (R-SHIP-3) is matched to exactly one of the (simulated) platform's providers there, so the
+// demo and default setups push the right carrier without a mapping.
+func TestCertifiedCarriersMatchAProvider(t *testing.T) {
+	for market, codes := range carrier.DefaultCertification() {
+		var list []tiktok.ShippingProvider
+		for i, n := range sim.ProviderNames(market) {
+			list = append(list, tiktok.ShippingProvider{ID: fmt.Sprint(i), Name: n})
+		}
+		for _, code := range codes {
+			if strings.HasPrefix(code, "tiktok-shipping") {
+				continue // the platform's own logistics: no push
+			}
+			if _, err := MatchProvider(code, market, "", list); err != nil {
+				t.Errorf("%s in %s: %v", code, market, err)
+			}
+		}
 	}
 }
