@@ -3,6 +3,7 @@ package tiktokshop
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -154,7 +155,7 @@ func (s *Service) pushChunk(ctx context.Context, c model.Connection, sc *tiktok.
 			it.note = "platform logistics: the platform has the label and number"
 			continue
 		}
-		pkgID, current, err := s.platformPackage(ctx, p, it.sh)
+		pkgID, current, err := s.platformPackage(ctx, p, it.sh, it.number, taken)
 		if err != nil {
 			it.err = err
 			continue
@@ -288,9 +289,11 @@ func (s *Service) platformOrders(ctx context.Context, sc *tiktok.ShopClient, ite
 }
 
 // platformPackage finds the platform package a shipment ships and the tracking number the
-// platform has for it. An order with one package ships it; with several, the package is the one
-// whose line items are the shipment's SKUs (lastmile's package of the shipment).
-func (s *Service) platformPackage(ctx context.Context, p tiktok.Order, sh model.Shipment) (id, tracking string, err error) {
+// platform has for it. An order with one package ships it. With several (the platform split
+// it, and lastmile packed it the same way: Order.Packing), it is the package whose goods are
+// those of lastmile's package (else the one holding them all); among equal ones, the one with
+// this number, else one with none that no other shipment of this push took.
+func (s *Service) platformPackage(ctx context.Context, p tiktok.Order, sh model.Shipment, number string, taken map[string]*pushItem) (id, tracking string, err error) {
 	var live []string
 	for _, pk := range p.Packages {
 		if pk.ID != "" {
@@ -307,23 +310,56 @@ func (s *Service) platformPackage(ctx context.Context, p tiktok.Order, sh model.
 	if err != nil {
 		return "", "", fmt.Errorf("package %s of shipment %s: %w", sh.PackageID, sh.ID, err)
 	}
-	for _, id := range live {
-		skus := map[string]bool{}
+	goods := func(id string) map[string]int64 {
+		m := map[string]int64{}
 		for _, li := range p.LineItems {
-			if li.PackageID == id {
-				skus[cmpOr(strings.TrimSpace(li.SellerSKU), strings.TrimSpace(li.SKUID))] = true
+			if li.PackageID == id && li.PackageStatus != tiktok.LineCancelled {
+				m[cmpOr(strings.TrimSpace(li.SellerSKU), strings.TrimSpace(li.SKUID))] += max(li.Quantity, 1)
 			}
 		}
-		all := len(pkg.Lines) > 0
-		for _, l := range pkg.Lines {
-			all = all && skus[l.SKU]
+		return m
+	}
+	ours := map[string]int64{}
+	for _, l := range pkg.Lines {
+		ours[l.SKU] += l.Quantity
+	}
+	var exact, holding []string
+	for _, id := range live {
+		g := goods(id)
+		if maps.Equal(g, ours) {
+			exact = append(exact, id)
+		}
+		all := len(ours) > 0
+		for sku, q := range ours {
+			all = all && g[sku] >= q
 		}
 		if all {
-			return id, packageTracking(p, id), nil
+			holding = append(holding, id)
 		}
 	}
-	return "", "", errRefused{msg: fmt.Sprintf("TikTok order %s has %d packages and none holds the SKUs of lastmile's package %s: "+
-		"the platform split or combined the order since it was packed (webhook type 4); pack it again as TikTok lists it", p.ID, len(live), pkg.ID)}
+	cands := exact
+	if len(cands) == 0 {
+		cands = holding
+	}
+	for _, id := range cands {
+		if packageTracking(p, id) == number {
+			return id, number, nil
+		}
+	}
+	for _, id := range cands {
+		if packageTracking(p, id) == "" && taken[id] == nil {
+			return id, "", nil
+		}
+	}
+	if len(cands) == 1 {
+		return cands[0], packageTracking(p, cands[0]), nil // shipped with another number: replace it
+	}
+	if len(cands) > 1 {
+		return "", "", errRefused{msg: fmt.Sprintf("TikTok order %s has %d packages with the goods of lastmile's package %s and each has a tracking number already: "+
+			"void the extra label", p.ID, len(cands), pkg.ID)}
+	}
+	return "", "", errRefused{msg: fmt.Sprintf("TikTok order %s has %d packages and none holds the goods of lastmile's package %s: "+
+		"the platform split or combined the order after it was packed (webhook type 4); void the label and ship again, and lastmile packs it as TikTok does", p.ID, len(live), pkg.ID)}
 }
 
 // packageTracking is the tracking number the platform has for package id of order p: its line
