@@ -12,7 +12,9 @@ import (
 // whole.
 func TestSplitByPacking(t *testing.T) {
 	line := func(sku string, q int64) model.StockLine { return model.StockLine{SKU: sku, Quantity: q} }
-	group := func(id string, lines ...model.PackageLine) model.PackingGroup { return model.PackingGroup{ExternalID: id, Lines: lines} }
+	group := func(id string, lines ...model.PackageLine) model.PackingGroup {
+		return model.PackingGroup{ExternalID: id, Lines: lines}
+	}
 	pl := func(sku string, q int64) model.PackageLine { return model.PackageLine{SKU: sku, Quantity: q} }
 	a := model.Allocation{WarehouseID: "wh_1", Lines: []model.StockLine{line("A", 3), line("B", 1), line("C", 2)}}
 	cases := []struct {
