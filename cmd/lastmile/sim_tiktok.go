@@ -13,7 +13,9 @@ const simTikTokSynopsis = `sim tiktok [--addr HOST:PORT] [--app-key K] [--app-se
 
 Runs the simulated TikTok Shop platform alone (docs/tiktok.md): the Partner API's paths, signatures,
 tokens, rate limits and error codes, with shops in six markets receiving orders, signed webhooks
-sent to --webhook-url, orders that move along when shipped, and A6 platform labels. Point lastmile
+of the types each shop subscribed (lastmile subscribes its tiktok_webhook_url on connecting;
+--webhook-url subscribes every type of every shop there at start), orders that move along when
+shipped, and A6 platform labels. Point lastmile
 at it with LASTMILE_TIKTOK_API_BASE=http://HOST:PORT and the app key and secret it prints. Its
 sim-only endpoints: POST /sim/authorize {"shop_id"} issues an authorisation code, GET /sim/stats
 counts what happened, GET /sim/shops lists the shops.`
@@ -25,7 +27,7 @@ func runSimTikTok(ctx context.Context, args []string, s stdio) int {
 	addr := fs.String("addr", "127.0.0.1:8082", "listen address")
 	appKey := fs.String("app-key", tiktoksim.DefaultAppKey, "the app key the sim accepts")
 	appSecret := fs.String("app-secret", tiktoksim.DefaultAppSecret, "the app secret requests are signed with")
-	webhookURL := fs.String("webhook-url", "", "where webhooks go unless a shop subscribes elsewhere (lastmile's POST /webhooks/tiktok)")
+	webhookURL := fs.String("webhook-url", "", "subscribe every shop to every webhook type here at start, as an app callback (lastmile's POST /webhooks/tiktok); a shop's own subscription replaces it type by type")
 	rate := fs.Float64("order-rate", def.OrderRate, "new orders a second over all shops")
 	peak := fs.Bool("peak", false, "peak mode: ten times the order rate")
 	unpaid := fs.Float64("unpaid-share", def.UnpaidShare, "share of new orders that start unpaid, 0 to 1")
@@ -74,7 +76,7 @@ func runSimTikTok(ctx context.Context, args []string, s stdio) int {
 	if *peak {
 		peakNote = "on"
 	}
-	hooks := "none until a shop subscribes"
+	hooks := "the types each shop subscribes, at its address"
 	if *webhookURL != "" {
 		hooks = *webhookURL
 	}

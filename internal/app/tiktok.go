@@ -33,8 +33,12 @@ func (a *App) newTikTok(reg prometheus.Registerer) error {
 	if err != nil {
 		return err
 	}
+	providers, err := t.ProviderMap()
+	if err != nil {
+		return fmt.Errorf("tiktok_providers: %w", err)
+	}
 	a.TikTok, err = tiktokshop.NewService(tiktokshop.Deps{Store: a.Store, Orders: a.Orders, Client: client, Sealer: sealer,
-		Config: tiktokshop.Config{SyncInterval: t.SyncInterval}, Registry: reg, Now: a.now, Log: a.log})
+		Config: tiktokshop.Config{SyncInterval: t.SyncInterval, Providers: providers, WebhookURL: t.WebhookURL}, Registry: reg, Now: a.now, Log: a.log})
 	if err != nil {
 		return fmt.Errorf("tiktok: %w", err)
 	}

@@ -27,16 +27,19 @@ type DemoTikTok struct {
 }
 
 // StartDemoTikTok starts the simulated platform and points cfg's TikTok app at it (call it
-// before New): webhooks go to cfg.Addr's /webhooks/tiktok, the pull runs every 30 s. Its shops
+// before New): lastmile subscribes each shop's webhooks at cfg.Addr's /webhooks/tiktok, the
+// pull runs every 30 s. Its shops
 // create orders at orderRate a second altogether (the demo's --interval sets it).
 func StartDemoTikTok(ctx context.Context, cfg *config.Config, seed uint64, orderRate float64, log *slog.Logger) (*DemoTikTok, error) {
 	opts := tiktoksim.DefaultOptions()
 	opts.OrderRate, opts.Seed, opts.Logger = orderRate, seed, log
-	if host, port, err := net.SplitHostPort(cfg.Addr); err == nil && port != "0" {
+	// The sim sends a shop only the webhook types lastmile subscribed, at the address it
+	// subscribed: lastmile's /webhooks/tiktok, which it subscribes on connecting.
+	if host, port, err := net.SplitHostPort(cfg.Addr); err == nil && port != "0" && cfg.TikTok.WebhookURL == "" {
 		if host == "" || host == "0.0.0.0" || host == "::" {
 			host = "127.0.0.1"
 		}
-		opts.WebhookURL = "http://" + net.JoinHostPort(host, port) + "/webhooks/tiktok"
+		cfg.TikTok.WebhookURL = "http://" + net.JoinHostPort(host, port) + "/webhooks/tiktok"
 	}
 	sm, err := tiktoksim.Start(ctx, opts)
 	if err != nil {

@@ -125,7 +125,9 @@ func TestTikTokOrderShipsAndComesBackShipped(t *testing.T) {
 	// The push job tells the platform; its order leaves Pending Shipment.
 	for deadline := time.Now().Add(20 * time.Second); sm.OrderStatus(ids[0]) != tiktok.OrderAwaitingCollection; time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("the platform's order is still %s: the tracking number was not pushed", sm.OrderStatus(ids[0]))
+			var now model.Order
+			json.Unmarshal(do("GET", "/v1/orders/"+o.ID, nil, http.StatusOK), &now)
+			t.Fatalf("the platform's order is still %s: the tracking number (carrier %s) was not pushed; problems %+v", sm.OrderStatus(ids[0]), shipped.Shipments[0].Carrier, now.Problems)
 		}
 	}
 	// The next pull brings the platform's status back.

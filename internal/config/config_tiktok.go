@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -23,6 +24,37 @@ type TikTok struct {
 	// SyncInterval is how often every connected shop's orders are pulled by update_time, the
 	// safety net under the webhooks (tiktok_sync_interval, R-API-1).
 	SyncInterval time.Duration
+	// WebhookURL is the public URL of lastmile's POST /webhooks/tiktok, the address every
+	// connected shop is subscribed to for the events lastmile acts on (tiktok_webhook_url).
+	// Empty: no subscription is made, and each connection says so (the pull alone finds the
+	// orders, up to tiktok_sync_interval late).
+	WebhookURL string
+	// Providers maps lastmile's carrier codes to the TikTok shipping providers a push names, as
+	// comma-separated carrier=provider pairs, the provider by its name or id
+	// ("jt-th=J&T Express, usps=USPS"; tiktok_providers). Carriers not listed are matched by
+	// name and known aliases; one that matches no provider fails its push (R-API-3).
+	Providers string
+}
+
+// ProviderMap reads Providers: carrier code (lower case) → provider name or id.
+func (t TikTok) ProviderMap() (map[string]string, error) {
+	out := map[string]string{}
+	for _, part := range strings.Split(t.Providers, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		c, p, ok := strings.Cut(part, "=")
+		c, p = strings.ToLower(strings.TrimSpace(c)), strings.TrimSpace(p)
+		if !ok || c == "" || p == "" {
+			return nil, fmt.Errorf("%q: want carrier=provider pairs separated by commas, e.g. jt-th=J&T Express, usps=USPS", part)
+		}
+		if _, dup := out[c]; dup {
+			return nil, fmt.Errorf("carrier %q is mapped twice", c)
+		}
+		out[c] = p
+	}
+	return out, nil
 }
 
 // Enabled reports whether a TikTok app is configured.
@@ -43,6 +75,14 @@ func (t TikTok) check() []error {
 	}
 	if t.TokenKey != "" && len(t.TokenKey) < 16 {
 		bad("tiktok_token_key", "at least 16 characters: it seals the sellers' tokens at rest (LASTMILE_TIKTOK_TOKEN_KEY; e.g. the output of `openssl rand -base64 32`)")
+	}
+	if _, err := t.ProviderMap(); err != nil {
+		bad("tiktok_providers", err.Error()+" (LASTMILE_TIKTOK_PROVIDERS)")
+	}
+	if t.WebhookURL != "" {
+		if u, err := url.Parse(t.WebhookURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("tiktok_webhook_url", fmt.Sprintf("%q: want the public http(s) URL of lastmile's POST /webhooks/tiktok, e.g. https://lastmile.example.com/webhooks/tiktok", t.WebhookURL))
+		}
 	}
 	if t.APIBase != "" {
 		if u, err := url.Parse(t.APIBase); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

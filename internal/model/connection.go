@@ -52,7 +52,14 @@ type Connection struct {
 	// clears it when it ends, and a pull that died with its node is run again and ends).
 	SyncStartedAt *time.Time `json:"sync_started_at,omitempty"`
 	// OrdersSynced counts the orders the pull sync and the webhooks stored or updated.
-	OrdersSynced int64     `json:"orders_synced"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	OrdersSynced int64 `json:"orders_synced"`
+	// WebhookAddress is the address the platform sends the shop's webhooks to, as lastmile
+	// subscribed it (WebhookEvents are the event types), "" while none is; WebhookWarning says
+	// why the shop gets no webhooks and what to do (no public URL configured, or the
+	// subscription failed): its orders then arrive by the pull alone.
+	WebhookAddress string    `json:"webhook_address,omitempty"`
+	WebhookEvents  []string  `json:"webhook_events,omitempty"`
+	WebhookWarning string    `json:"webhook_warning,omitempty"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 }

@@ -56,6 +56,12 @@ type Order struct {
 	// delivery_due_time, delivery_sla_time, cancel_order_sla_time). Where one is given it
 	// overrides lastmile's default clock for the same rule (R-SHIP-1, R-SLA-1, R-ORD-4…).
 	Deadlines map[string]time.Time `json:"deadlines,omitempty"`
+	// Packing is how the marketplace packed the order when it split it into several packages
+	// (TikTok's packages, changed by its split and combine, webhook type 4): each package's id
+	// and SKUs with their quantities. Shipping packs the order the same way, so that each
+	// package's tracking number has a package of the marketplace's to go to; empty: one package
+	// per warehouse.
+	Packing []PackingGroup `json:"packing,omitempty"`
 
 	// ConfirmedAt is when the seller confirmed the order; it starts the fulfilment clock (R-ORD-3).
 	ConfirmedAt *time.Time `json:"confirmed_at,omitempty"`
@@ -135,3 +141,9 @@ const (
 	OutcomeUnchanged WriteOutcome = "unchanged" // a replay of the stored version: nothing changed
 	OutcomeStale     WriteOutcome = "stale"     // older than the stored version: ignored
 )
+
+// PackingGroup is one of the marketplace's packages of an order: its id there and its goods.
+type PackingGroup struct {
+	ExternalID string        `json:"external_id"`
+	Lines      []PackageLine `json:"lines"`
+}

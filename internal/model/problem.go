@@ -16,6 +16,25 @@ type Problem struct {
 	Message    string `json:"message"`
 	Suggestion string `json:"suggestion,omitempty"`
 	Severity   string `json:"severity"`
+	// Source names what raised the problem when it is not the order checks (R-ORD-6): "tiktok"
+	// for a shipment the platform would not take (R-API-3). The checks, run again on a newer
+	// version of the order, keep such a problem; only its source clears it.
+	Source string `json:"source,omitempty"`
+}
+
+// KeepSourced returns ps followed by the problems of prev that a Source raised, and whether any
+// problem of the result is an error (the order's NeedsAttention).
+func KeepSourced(ps, prev []Problem) ([]Problem, bool) {
+	for _, p := range prev {
+		if p.Source != "" {
+			ps = append(ps, p)
+		}
+	}
+	held := false
+	for _, p := range ps {
+		held = held || p.Severity == SeverityError
+	}
+	return ps, held
 }
 
 // Corrections are what a seller fixed in lastmile on top of the source's order (marketplace, API

@@ -17,7 +17,8 @@ var batteryWords = []string{"battery", "batteries", "power bank", "powerbank", "
 
 // Check runs the checks an order must pass before it ships (R-ORD-6): the shipping address and
 // phone (R-LBL-4), line data for customs and rating, the battery flag (R-SHIP-6) and COD
-// (R-MKT-2). It sets o.Problems and o.NeedsAttention, which is true when any problem is an error.
+// (R-MKT-2). It sets o.Problems and o.NeedsAttention, which is true when any problem is an error;
+// the problems in o.Problems that name a Source are kept.
 // o.ShippingAddress must already be normalised (address.Normalize).
 func Check(o *model.Order, mk config.Market) {
 	var ps []model.Problem
@@ -64,12 +65,9 @@ func Check(o *model.Order, mk config.Market) {
 			"send the order as prepaid (cod: null), or check the market")
 	}
 
-	o.Problems, o.NeedsAttention = ps, false
-	for _, p := range ps {
-		if p.Severity == model.SeverityError {
-			o.NeedsAttention = true
-		}
-	}
+	// A problem another capability raised (a push the marketplace refused, R-API-3) is not the
+	// checks' to clear: it stays until its source clears it.
+	o.Problems, o.NeedsAttention = model.KeepSourced(ps, o.Problems)
 }
 
 func mentionsBattery(l model.Line) bool {

@@ -19,7 +19,8 @@ import (
 // lastmile's own fields (id, shop, confirmation, cancel reason, history, received time) always
 // survive a merge, and so do the seller's corrections, laid over the new content: the marketplace
 // still has the address the seller fixed. in.ID must be set: it becomes the id of a created
-// order. Problems are not Merge's business: the caller checks the merged order.
+// order. Checking is not Merge's business (the caller checks the merged order), but the stored
+// problems that name a Source survive it.
 func Merge(existing *model.Order, in model.Order, now time.Time, cause string) (model.Order, model.WriteOutcome, error) {
 	if existing == nil {
 		in.ReceivedAt = now
@@ -45,6 +46,11 @@ func Merge(existing *model.Order, in model.Order, now time.Time, cause string) (
 	out.Version = existing.Version
 	out.Corrections = existing.Corrections
 	ApplyCorrections(&out)
+	// The incoming version's problems are the checks' verdict on it; a problem another
+	// capability raised on the stored order (a refused push, R-API-3) stays until it is cleared.
+	var held bool
+	out.Problems, held = model.KeepSourced(in.Problems, existing.Problems)
+	out.NeedsAttention = in.NeedsAttention || held
 	out.History = append(existing.History[:len(existing.History):len(existing.History)], model.Event{})
 	event := &out.History[len(out.History)-1]
 	*event = model.Event{At: now, Kind: model.EventUpdated, Cause: cause}

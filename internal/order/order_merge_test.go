@@ -3,9 +3,11 @@ package order_test
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
+	"lastmile/internal/config"
 	"lastmile/internal/model"
 	"lastmile/internal/order"
 )
@@ -288,5 +290,29 @@ func TestMergeOrderIndependent(t *testing.T) {
 			t.Errorf("after %v: status %s updated_at %v, want IN_TRANSIT at %v",
 				[]model.Status{seq[0].Status, seq[1].Status, seq[2].Status}, cur.Status, cur.UpdatedAt, v3.UpdatedAt)
 		}
+	}
+}
+
+// TestMergeKeepsSourcedProblems: a problem another capability raised on the stored order (a
+// push the marketplace refused, R-API-3) survives a newer version and the checks run on it; the
+// checks' own problems follow the newer version.
+func TestMergeKeepsSourcedProblems(t *testing.T) {
+	stored := storedOrder(model.StatusAwaitingShipment)
+	pushed := model.Problem{Code: "tiktok_push_failed", Field: "tracking_number", Message: "refused", Severity: model.SeverityWarning, Source: "tiktok"}
+	stored.Problems = []model.Problem{{Code: "missing_weight", Field: "lines[0].weight_g", Severity: model.SeverityError}, pushed}
+	stored.NeedsAttention = true
+	in := *storedOrder(model.StatusAwaitingShipment)
+	in.UpdatedAt = mergeStored.Add(time.Hour)
+	in.Problems, in.NeedsAttention = nil, false
+	out, outcome, err := order.Merge(stored, in, mergeNow, "tiktok")
+	if err != nil || outcome != model.OutcomeUpdated {
+		t.Fatalf("merge: %v %v", outcome, err)
+	}
+	if !reflect.DeepEqual(out.Problems, []model.Problem{pushed}) || out.NeedsAttention {
+		t.Fatalf("problems %+v, needs attention %v: want the push problem alone, not held", out.Problems, out.NeedsAttention)
+	}
+	order.Check(&out, config.DefaultMarkets()["US"])
+	if !slices.ContainsFunc(out.Problems, func(p model.Problem) bool { return p.Source == "tiktok" }) {
+		t.Fatalf("the checks dropped the push problem: %+v", out.Problems)
 	}
 }

@@ -224,7 +224,7 @@ func (s *Service) prepare(scope model.Scope, o *model.Order, marketOf marketFunc
 	}
 	// lastmile owns these; an incoming value is ignored, never trusted.
 	o.History, o.ConfirmedAt, o.CancelReason, o.Version = nil, nil, "", 0
-	o.Corrections = nil
+	o.Corrections, o.Problems = nil, nil
 	o.ShippingAddress = address.Normalize(o.ShippingAddress)
 	Check(o, marketOf(o.ShopID, o.Market))
 	return nil

@@ -241,7 +241,7 @@ func (s *Service) failItem(ctx context.Context, scope model.Scope, args ShipOrde
 	_, err := s.d.Shipping.ChangeShipping(ctx, scope.ShopIDs, args.OrderID, func(st store.ShippingState) (store.ShippingChange, error) {
 		// An order shipped in an earlier run of this job keeps its success.
 		for _, sh := range liveShipments(st.Shipments) {
-			if sh.BatchID == args.BatchID && sh.Status.Labelled() && allLabelled(st.Packages, st.Shipments) {
+			if sh.BatchID == args.BatchID && sh.Status.Labelled() && allLabelled(currentPackages(st), st.Shipments) {
 				return store.ShippingChange{}, nil
 			}
 		}

@@ -35,7 +35,8 @@ type purchase struct {
 // returned as it is (the shipment stays created for the retry); a refusal fails the shipment
 // with the reason.
 func (s *Service) buy(ctx context.Context, scope model.Scope, st store.ShippingState, sh model.Shipment, batch *batchRef) (store.ShippingState, error) {
-	pkg, idx := packageByID(st.Packages, sh.PackageID)
+	pkgs := currentPackages(st) // a package superseded by the marketplace's repacking is not counted
+	pkg, idx := packageByID(pkgs, sh.PackageID)
 	if idx < 0 {
 		return st, fmt.Errorf("shipment %s: package %s not loaded", sh.ID, sh.PackageID)
 	}
@@ -47,7 +48,7 @@ func (s *Service) buy(ctx context.Context, scope model.Scope, st store.ShippingS
 	if !ok {
 		return st, refuse(st.Order.ID, RefusedWarehouse, "warehouse_id", true, "warehouse %s of package %s no longer exists", pkg.WarehouseID, pkg.ID)
 	}
-	ref := labelRef{order: &st.Order, pkg: &pkg, wh: &wh, index: idx + 1, count: len(st.Packages)}
+	ref := labelRef{order: &st.Order, pkg: &pkg, wh: &wh, index: idx + 1, count: len(pkgs)}
 	// Never buy a label that cannot be printed: check the label's content first.
 	if sh.Mode == model.ModeSeller {
 		if fe := precheck(ref); fe != nil {
@@ -181,7 +182,7 @@ func (s *Service) record(ctx context.Context, scope model.Scope, orderID, shipme
 		sh := st.Shipments[i]
 		if sh.Status != model.ShipmentCreated {
 			orphan = sh.Status != model.ShipmentLabelPurchased || sh.TrackingNumber != p.tracking
-			if !orphan && batch != nil && allLabelled(st.Packages, st.Shipments) {
+			if !orphan && batch != nil && allLabelled(currentPackages(st), st.Shipments) {
 				// Another run recorded this very label first (two batches holding the same
 				// order, each buying it with the shipment's idempotency key): this batch's
 				// item still needs its outcome, or the batch would never finish.
@@ -210,7 +211,7 @@ func (s *Service) record(ctx context.Context, scope model.Scope, orderID, shipme
 			}
 			ch.Jobs = append(ch.Jobs, jobs...)
 		}
-		if allLabelled(st.Packages, st.Shipments) {
+		if allLabelled(currentPackages(st), st.Shipments) {
 			o := st.Order
 			if o.Status == model.StatusAwaitingShipment || o.Status == model.StatusPartiallyShipping {
 				if err := order.Transition(&o, model.StatusAwaitingCollection, now, actor(scope), "every package has its label"); err != nil {

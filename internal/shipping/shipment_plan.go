@@ -3,6 +3,7 @@ package shipping
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -330,6 +331,73 @@ func handoverOf(w *model.Warehouse, m config.Market) *rating.HandoverSpec {
 		h.TimeZone = m.TimeZone
 	}
 	return h
+}
+
+// splitByPacking divides one warehouse's allocation into the marketplace's packages when it
+// split the order (o.Packing): one allocation per marketplace package that holds any of its
+// goods, in the marketplace's order, so that each parcel's tracking number has a package of the
+// marketplace's to go to. Goods no package names go with the last. Without a split it is the
+// allocation alone.
+func splitByPacking(a model.Allocation, packing []model.PackingGroup) []model.Allocation {
+	if len(packing) < 2 {
+		return []model.Allocation{a}
+	}
+	left := map[string]int64{}
+	for _, l := range a.Lines {
+		left[l.SKU] += l.Quantity
+	}
+	var out []model.Allocation
+	for _, g := range packing {
+		sub := a
+		sub.Lines = nil
+		for _, gl := range g.Lines {
+			if q := min(gl.Quantity, left[gl.SKU]); q > 0 {
+				sub.Lines = append(sub.Lines, model.StockLine{SKU: gl.SKU, Quantity: q})
+				left[gl.SKU] -= q
+			}
+		}
+		if len(sub.Lines) > 0 {
+			out = append(out, sub)
+		}
+	}
+	var rest []model.StockLine
+	for _, l := range a.Lines {
+		if q := left[l.SKU]; q > 0 {
+			rest = append(rest, model.StockLine{SKU: l.SKU, Quantity: q})
+			left[l.SKU] = 0
+		}
+	}
+	switch {
+	case len(rest) == 0:
+	case len(out) == 0:
+		sub := a
+		sub.Lines = rest
+		out = append(out, sub)
+	default:
+		last := &out[len(out)-1]
+		last.Lines = append(slices.Clip(last.Lines), rest...)
+	}
+	return out
+}
+
+// sameLines reports whether a package holds exactly the allocation's goods.
+func sameLines(p model.Package, a model.Allocation) bool {
+	count := func(add func(func(sku string, q int64))) map[string]int64 {
+		m := map[string]int64{}
+		add(func(sku string, q int64) { m[sku] += q })
+		return m
+	}
+	pm := count(func(f func(string, int64)) {
+		for _, l := range p.Lines {
+			f(l.SKU, l.Quantity)
+		}
+	})
+	am := count(func(f func(string, int64)) {
+		for _, l := range a.Lines {
+			f(l.SKU, l.Quantity)
+		}
+	})
+	return maps.Equal(pm, am)
 }
 
 // packageLines are the order's lines with the allocation's quantities: what the package holds.

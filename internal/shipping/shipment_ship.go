@@ -200,12 +200,27 @@ func (s *Service) plan(ctx context.Context, scope model.Scope, orderID string, o
 				"the order holds no stock; allocate it (POST /v1/orders/%s/allocate)", o.ID)
 		}
 		var ch store.ShippingChange
+		var allocs []model.Allocation
 		for _, a := range st.Allocation.Decision.Allocations {
+			subs := splitByPacking(a, o.Packing)
+			if len(subs) > 1 {
+				if err := checkRepacked(o, st, a.WarehouseID, subs); err != nil {
+					return ch, err
+				}
+			}
+			allocs = append(allocs, subs...)
+		}
+		split := len(o.Packing) > 1
+		for _, a := range allocs {
 			wh, ok := whs[a.WarehouseID]
 			if !ok {
 				return ch, refuse(o.ID, RefusedWarehouse, "warehouse_id", true, "warehouse %s of the allocation no longer exists", a.WarehouseID)
 			}
 			pkg := packageOf(st.Packages, a.WarehouseID)
+			if split {
+				// The marketplace's packages: one of ours per its package, matched by the goods.
+				pkg = packageWith(st.Packages, a)
+			}
 			if pkg != nil && liveShipment(st.Shipments, pkg.ID) != nil {
 				continue
 			}
@@ -320,6 +335,40 @@ func packageOf(pkgs []model.Package, warehouseID string) *model.Package {
 	return nil
 }
 
+// packageWith is the order's package from the allocation's warehouse holding exactly its goods.
+func packageWith(pkgs []model.Package, a model.Allocation) *model.Package {
+	for i := range pkgs {
+		if pkgs[i].WarehouseID == a.WarehouseID && sameLines(pkgs[i], a) {
+			return &pkgs[i]
+		}
+	}
+	return nil
+}
+
+// checkRepacked refuses to ship the marketplace's packages of a warehouse while a package of
+// ours from it that they do not match still has a live shipment: the marketplace split or
+// combined the order after lastmile began shipping it, and shipping the new packages as well
+// would send the goods twice. Void that shipment first; its package is then left behind.
+func checkRepacked(o model.Order, st store.ShippingState, warehouseID string, subs []model.Allocation) error {
+	for _, p := range st.Packages {
+		if p.WarehouseID != warehouseID {
+			continue
+		}
+		sh := liveShipment(st.Shipments, p.ID)
+		if sh == nil || slices.ContainsFunc(subs, func(a model.Allocation) bool { return sameLines(p, a) }) {
+			continue
+		}
+		what := "is being labelled"
+		if sh.Status.Labelled() {
+			what = fmt.Sprintf("has label %s %s", sh.Carrier, sh.TrackingNumber)
+		}
+		return refuse(o.ID, RefusedRepacked, "packing", true,
+			"the marketplace repacked order %s into %d packages after lastmile packed it: package %s %s; void shipment %s (POST /v1/shipments/%s/void) and ship again to pack it as the marketplace does",
+			o.ExternalID, len(o.Packing), p.ID, what, sh.ID, sh.ID)
+	}
+	return nil
+}
+
 func packageByID(pkgs []model.Package, id string) (model.Package, int) {
 	for i, p := range pkgs {
 		if p.ID == id {
@@ -349,6 +398,29 @@ func liveShipments(shs []model.Shipment) []model.Shipment {
 }
 
 // allLabelled reports whether every package of st has a labelled live shipment.
+// currentPackages are the order's packages but those the marketplace's repacking superseded:
+// made before the split, their shipment voided, matching none of the packages the order now
+// ships in (checkRepacked). They ship nothing and wait for nothing.
+func currentPackages(st store.ShippingState) []model.Package {
+	if len(st.Order.Packing) < 2 || st.Allocation == nil {
+		return st.Packages
+	}
+	var subs []model.Allocation
+	for _, a := range st.Allocation.Decision.Allocations {
+		subs = append(subs, splitByPacking(a, st.Order.Packing)...)
+	}
+	out := make([]model.Package, 0, len(st.Packages))
+	for _, p := range st.Packages {
+		if liveShipment(st.Shipments, p.ID) == nil && !slices.ContainsFunc(subs, func(a model.Allocation) bool {
+			return a.WarehouseID == p.WarehouseID && sameLines(p, a)
+		}) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
 func allLabelled(pkgs []model.Package, shs []model.Shipment) bool {
 	for _, p := range pkgs {
 		sh := liveShipment(shs, p.ID)

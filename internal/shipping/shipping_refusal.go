@@ -22,6 +22,7 @@ const (
 	RefusedLabel         = "label_unrenderable"
 	RefusedPlatform      = "platform_logistics_unavailable" // R-MODE-2: no marketplace connection issues labels
 	RefusedWarehouse     = "warehouse_unavailable"
+	RefusedRepacked      = "marketplace_repacked" // the marketplace split or combined the order's packages after lastmile began shipping it
 )
 
 // RefusalError is why an order (or one of its packages) cannot ship, and what to fix. It

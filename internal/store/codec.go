@@ -21,6 +21,8 @@ type orderDoc struct {
 	Corrections     *model.Corrections `json:"corrections,omitempty"`
 	// Deadlines are the marketplace's own deadlines on the order (the clocks read them).
 	Deadlines map[string]time.Time `json:"deadlines,omitempty"`
+	// Packing is the marketplace's packing of a split order.
+	Packing []model.PackingGroup `json:"packing,omitempty"`
 }
 
 // EncodeOrderDoc returns the JSON document a driver stores for o.
@@ -28,7 +30,7 @@ func EncodeOrderDoc(o *model.Order) ([]byte, error) {
 	b, err := json.Marshal(orderDoc{
 		Buyer: o.Buyer, ShippingAddress: o.ShippingAddress, Lines: o.Lines, COD: o.COD,
 		History: o.History, CancelReason: o.CancelReason, Problems: o.Problems, Corrections: o.Corrections,
-		Deadlines: o.Deadlines,
+		Deadlines: o.Deadlines, Packing: o.Packing,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("encode order %s: %w", o.ID, err)
@@ -45,6 +47,7 @@ func DecodeOrderDoc(b []byte, o *model.Order) error {
 	o.Buyer, o.ShippingAddress, o.Lines, o.COD = d.Buyer, d.ShippingAddress, d.Lines, d.COD
 	o.History, o.CancelReason, o.Problems, o.Corrections = d.History, d.CancelReason, d.Problems, d.Corrections
 	o.Deadlines = d.Deadlines
+	o.Packing = d.Packing
 	return nil
 }
 

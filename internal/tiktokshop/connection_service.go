@@ -27,7 +27,8 @@ type ConnectRequest struct {
 
 // Connect exchanges the authorisation code for the seller's tokens, finds the shop's cipher
 // (GET /authorization/202309/shops), stores the connection with its tokens sealed and enqueues
-// its first pull. Connecting a platform shop again replaces its tokens and keeps its id.
+// its first pull, which subscribes the shop's webhooks at tiktok_webhook_url (the connection
+// warns when none is configured). Connecting a platform shop again replaces its tokens and keeps its id.
 func (s *Service) Connect(ctx context.Context, scope model.Scope, r ConnectRequest) (model.Connection, error) {
 	var problems []model.FieldError
 	if strings.TrimSpace(r.AuthCode) == "" {
@@ -74,6 +75,7 @@ func (s *Service) Connect(ctx context.Context, scope model.Scope, r ConnectReque
 		OpenID: tok.OpenID, SellerName: tok.SellerName, SealedTokens: sealed,
 		AccessExpiresAt: tok.AccessExpiresAt(), RefreshExpiresAt: tok.RefreshExpiresAt(),
 		Status: model.ConnectionConnected, CreatedAt: now, UpdatedAt: now,
+		WebhookWarning: s.webhookWarning(),
 	}
 	if old, err := s.d.Store.GetConnectionByExternal(ctx, model.PlatformTikTok, pick.ID); err == nil {
 		if !scope.Has(old.ShopID) {
@@ -81,6 +83,8 @@ func (s *Service) Connect(ctx context.Context, scope model.Scope, r ConnectReque
 				Message: fmt.Sprintf("TikTok shop %s is connected to another lastmile shop; disconnect it there first", pick.ID)}}}
 		}
 		c.SyncCursor, c.OrdersSynced, c.AuthExpiresAt = old.SyncCursor, old.OrdersSynced, old.AuthExpiresAt
+		// The platform keeps the shop's subscriptions across authorisations.
+		c.WebhookAddress, c.WebhookEvents = old.WebhookAddress, old.WebhookEvents
 	} else if !errors.Is(err, model.ErrNotFound) {
 		return model.Connection{}, err
 	}

@@ -6,6 +6,8 @@
 // jobs (Jobs) on the worker.
 //
 // Files: connection_seal.go (AES-GCM of the tokens), connection_service.go (connect, list,
-// tokens), webhook_service.go (POST /webhooks/tiktok), sync_service.go (the pull and the order
-// fetch), push_service.go (tracking numbers back to the platform).
+// tokens), webhook_service.go (POST /webhooks/tiktok), webhook_subscribe.go (the shops'
+// subscriptions at tiktok_webhook_url), sync_service.go (the pull and the order fetch),
+// push_service.go and push_batch.go (tracking numbers back to the platform, many in one
+// packages/ship call), provider_match.go (carrier → the platform's shipping provider).
 package tiktokshop

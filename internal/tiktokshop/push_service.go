@@ -6,12 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
-	"lastmile/internal/marketplace/tiktok"
 	"lastmile/internal/model"
 	"lastmile/internal/store"
-	"lastmile/internal/trackno"
 )
 
 // ProblemPush is the code of the order problem that says a shipment could not be pushed to
@@ -34,13 +31,16 @@ func (PushArgs) Kind() string { return KindPush }
 const pushAttempts = 15
 
 // FollowUp is shipping's hook: a newly labelled seller-shipped shipment gets a push job, in
-// the label's transaction (R-API-3). Platform-logistics shipments need none: the platform
-// issued their label and number. A shop with no TikTok connection makes the job a no-op.
+// the label's transaction (R-API-3). The job waits PushDelay, so that the labels of a batch
+// shipping run, bought within moments of each other, are pushed together in one
+// packages/ship call (Push). Platform-logistics shipments need none: the platform issued their
+// label and number. A shop with no TikTok connection makes the job a no-op.
 func (s *Service) FollowUp(o model.Order, sh model.Shipment) ([]store.Job, error) {
 	if sh.Mode == model.ModePlatform || sh.TrackingNumber == "" {
 		return nil, nil
 	}
-	j, err := store.NewJob(PushArgs{ShopID: o.ShopID, OrderID: o.ID, ShipmentID: sh.ID}, store.UniqueBy(sh.ID), store.MaxAttempts(pushAttempts))
+	j, err := store.NewJob(PushArgs{ShopID: o.ShopID, OrderID: o.ID, ShipmentID: sh.ID}, store.UniqueBy(sh.ID),
+		store.MaxAttempts(pushAttempts), store.RunAt(s.now().Add(s.cfg.PushDelay)))
 	if err != nil {
 		return nil, err
 	}
@@ -55,54 +55,45 @@ func (s *Service) runPush(ctx context.Context, raw json.RawMessage) error {
 	return s.Push(ctx, a)
 }
 
-// errRefused is a push the platform (or lastmile before it) refused: retrying cannot help.
-type errRefused struct{ msg string }
+// errRefused is a push the platform (or lastmile before it) refused. Retrying it unchanged
+// cannot help, except when retry says the fix is outside the shipment (the configuration's
+// carrier mapping): then the job retries while the problem shows on the order.
+type errRefused struct {
+	msg   string
+	retry bool
+}
 
 func (e errRefused) Error() string { return e.msg }
 
-// Push sends a shipment's carrier and tracking number to the platform: ship the package with
-// self_shipment, or, when it shipped already with another number, update its shipping info. It
-// is idempotent: a package that carries the number already is done. The number is checked
-// before it is sent (R-SHIP-4: one the platform would drop silently is refused here, never
-// sent). A refusal is recorded on the order as a problem and counted; a transient failure is
-// returned, for the job to retry with backoff.
+// Push sends one shipment's carrier and tracking number to the platform and returns its own
+// outcome. Pushes of one shop that run at the same time (the jobs of a batch shipping run) go
+// together: one of them sends the group in one packages/ship call (PushMany) and each gets its
+// own item's result, so only the failed ones are retried. A crash loses nothing: every
+// shipment's job stays until its own push succeeded or was refused.
 func (s *Service) Push(ctx context.Context, a PushArgs) error {
-	conns, err := s.d.Store.ListConnections(ctx, []string{a.ShopID})
-	if err != nil {
-		return err
-	}
-	i := slices.IndexFunc(conns, func(c model.Connection) bool {
-		return c.Platform == model.PlatformTikTok && c.Status == model.ConnectionConnected
-	})
-	if i < 0 {
-		return nil // not a TikTok shop, or disconnected: nothing to tell
-	}
-	c := conns[i]
-	o, err := s.d.Store.GetOrder(ctx, []string{a.ShopID}, a.OrderID)
-	if err != nil {
-		return err
-	}
-	sh, err := s.d.Store.GetShipment(ctx, []string{a.ShopID}, a.ShipmentID)
-	if err != nil {
-		return err
-	}
-	if !sh.Status.Labelled() {
-		return nil // voided since: its replacement has a job of its own
-	}
-	if !fromTikTok(o) {
-		return nil // an order of the shop's that came another way (the API, a file): not the platform's
-	}
-	err = s.push(ctx, c, o, sh)
+	return s.pushes.add(ctx, a)
+}
+
+// finish records one push's outcome: metrics, the log, and the order's problem, set on a
+// refusal and cleared on success. It returns what the shipment's job returns.
+func (s *Service) finish(ctx context.Context, c model.Connection, it *pushItem) error {
+	o, sh, err := it.o, it.sh, it.err
 	var ref errRefused
 	switch {
 	case err == nil:
 		s.m.pushes.WithLabelValues("pushed").Inc()
-		s.d.Log.Info("tiktok shipment pushed", "order", o.ID, "tiktok_order", o.ExternalID, "tracking_number", sh.TrackingNumber)
+		s.d.Log.Info("tiktok shipment pushed", "order", o.ID, "tiktok_order", o.ExternalID, "tracking_number", sh.TrackingNumber, "done", it.note)
 		return s.setPushProblem(ctx, o, "")
 	case errors.As(err, &ref):
 		s.m.pushes.WithLabelValues("refused").Inc()
 		s.d.Log.Warn("tiktok shipment push refused", "order", o.ID, "tiktok_order", o.ExternalID, "err", err)
-		return s.setPushProblem(ctx, o, ref.msg)
+		if perr := s.setPushProblem(ctx, o, ref.msg); perr != nil {
+			return perr
+		}
+		if ref.retry {
+			return fmt.Errorf("push shipment %s of order %s to tiktok: %w", sh.ID, o.ID, err)
+		}
+		return nil
 	default:
 		s.m.pushes.WithLabelValues("failed").Inc()
 		s.markReauth(ctx, c.ID, err)
@@ -110,93 +101,9 @@ func (s *Service) Push(ctx context.Context, a PushArgs) error {
 	}
 }
 
-func (s *Service) push(ctx context.Context, c model.Connection, o model.Order, sh model.Shipment) error {
-	number, err := trackno.Normalize(sh.TrackingNumber)
-	if err != nil || !tiktok.ValidTrackingNumber(number) {
-		msg := fmt.Sprintf("tracking number %q cannot go to TikTok: the platform keeps only 1 to 64 letters, digits and hyphens and would drop it silently, leaving the order Pending Shipment (R-SHIP-4)", sh.TrackingNumber)
-		if err != nil {
-			msg += ": " + err.Error()
-		}
-		return errRefused{msg + "; void the label and ship again"}
-	}
-	sc, err := s.shopClient(c)
-	if err != nil {
-		return err
-	}
-	orders, err := sc.GetOrders(ctx, []string{o.ExternalID})
-	if err != nil {
-		return refusedOr(err)
-	}
-	if len(orders) == 0 {
-		return errRefused{fmt.Sprintf("TikTok does not know order %s in shop %s", o.ExternalID, c.ExternalShopID)}
-	}
-	p := orders[0]
-	if p.ShippingType == tiktok.ShippingTypeTikTok {
-		return nil // platform logistics: the platform has the label and number
-	}
-	if p.TrackingNumber == number {
-		return nil // pushed already
-	}
-	if len(p.Packages) == 0 {
-		return errRefused{fmt.Sprintf("TikTok order %s has no package to ship", o.ExternalID)}
-	}
-	provider, err := s.provider(ctx, sc, p.DeliveryOptionID, sh.Carrier)
-	if err != nil {
-		return err
-	}
-	self := tiktok.SelfShipment{ShippingProviderID: provider, TrackingNumber: number}
-	pkgID := p.Packages[0].ID
-	if p.TrackingNumber == "" {
-		err = sc.ShipPackage(ctx, pkgID, tiktok.ShipRequest{SelfShipment: &self})
-	} else {
-		err = sc.UpdateShippingInfo(ctx, pkgID, self)
-	}
-	if err != nil {
-		return refusedOr(err)
-	}
-	// The platform answers success even for a number it drops (R-SHIP-4): read it back.
-	again, err := sc.GetOrders(ctx, []string{o.ExternalID})
-	if err != nil {
-		return refusedOr(err)
-	}
-	if len(again) == 1 && again[0].TrackingNumber == "" {
-		return errRefused{fmt.Sprintf("TikTok accepted tracking number %s for order %s but did not keep it (R-SHIP-4)", number, o.ExternalID)}
-	}
-	return nil
-}
-
-// provider finds the platform's shipping provider for a carrier: the one whose name matches
-// the carrier's code or name, else the delivery option's first (logged).
-func (s *Service) provider(ctx context.Context, sc *tiktok.ShopClient, deliveryOption, carrier string) (string, error) {
-	list, err := sc.ShippingProviders(ctx, deliveryOption)
-	if err != nil {
-		return "", refusedOr(err)
-	}
-	if len(list) == 0 {
-		return "", errRefused{fmt.Sprintf("TikTok lists no shipping provider for delivery option %s", deliveryOption)}
-	}
-	norm := func(v string) string {
-		return strings.ToLower(strings.NewReplacer(" ", "", "-", "", "_", "").Replace(v))
-	}
-	for _, p := range list {
-		if n := norm(p.Name); n != "" && (n == norm(carrier) || strings.Contains(norm(carrier), n) || strings.Contains(n, norm(carrier))) {
-			return p.ID, nil
-		}
-	}
-	s.d.Log.Warn("no TikTok shipping provider matches the carrier; using the delivery option's first", "carrier", carrier,
-		"provider", list[0].Name, "delivery_option", deliveryOption)
-	return list[0].ID, nil
-}
-
-// refusedOr makes a platform refusal an errRefused; other errors stay, to be retried.
-func refusedOr(err error) error {
-	if tiktok.KindOf(err) == tiktok.Refuse {
-		return errRefused{"TikTok refused the push: " + err.Error()}
-	}
-	return err
-}
-
-// setPushProblem records msg as the order's push problem, or clears it when msg is "".
+// setPushProblem records msg as the order's push problem, or clears it when msg is "". The
+// problem names its source, so that the checks run on a newer version of the order keep it
+// until a push succeeds.
 func (s *Service) setPushProblem(ctx context.Context, o model.Order, msg string) error {
 	_, err := s.d.Store.UpdateOrder(ctx, []string{o.ShopID}, o.ID, func(o *model.Order) (bool, error) {
 		i := slices.IndexFunc(o.Problems, func(p model.Problem) bool { return p.Code == ProblemPush })
@@ -205,13 +112,14 @@ func (s *Service) setPushProblem(ctx context.Context, o model.Order, msg string)
 			return false, nil
 		case msg == "":
 			o.Problems = slices.Delete(o.Problems, i, i+1)
-		case i >= 0 && o.Problems[i].Message == msg:
+		case i >= 0 && o.Problems[i].Message == msg && o.Problems[i].Source == CauseTikTok:
 			return false, nil
 		case i >= 0:
-			o.Problems[i].Message = msg
+			o.Problems[i].Message, o.Problems[i].Source = msg, CauseTikTok
 		default:
 			o.Problems = append(o.Problems, model.Problem{Code: ProblemPush, Field: "tracking_number", Message: msg,
-				Severity: model.SeverityWarning, Suggestion: "fix the shipment (void and ship again), then the push runs again"})
+				Severity: model.SeverityWarning, Source: CauseTikTok,
+				Suggestion: "fix what the message names (the shipment: void and ship again; the carrier mapping: tiktok_providers); the problem stays until a push succeeds"})
 		}
 		o.ModifiedAt = s.now()
 		return true, nil

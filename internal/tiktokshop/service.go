@@ -27,6 +27,12 @@ const (
 	DefaultRefreshAhead    = 24 * time.Hour
 	DefaultWarnAhead       = 30 * 24 * time.Hour
 	DefaultTokenSweep      = 10 * time.Minute
+	// DefaultPushBatchSize: TIKTOK.md documents packages/ship without naming its limit; 50 is
+	// the platform's bound on its other many-item calls (50 order ids, 50 packages a page), and
+	// the GET orders call that reads a batch's orders before and after takes 50 ids.
+	DefaultPushBatchSize = 50
+	DefaultPushDelay     = 2 * time.Second
+	DefaultPushGather    = 100 * time.Millisecond
 )
 
 // Config holds the integration's timing; zero fields take the defaults.
@@ -46,6 +52,21 @@ type Config struct {
 	WarnAhead time.Duration
 	// TokenSweep is how often the token sweep runs (10 min).
 	TokenSweep time.Duration
+	// PushBatchSize is the most shipments one POST packages/ship carries (50, at most 50).
+	PushBatchSize int
+	// PushDelay is how long after its label a shipment's push job waits, so that the labels of
+	// a batch shipping run are pushed together (2 s; the platform allows 72 h).
+	PushDelay time.Duration
+	// PushGather is how long the first of a shop's pushes waits for others running at the same
+	// moment to join its packages/ship call (100 ms).
+	PushGather time.Duration
+	// Providers maps lastmile carrier codes (lower case) to the TikTok shipping provider (name
+	// or id) a push names (tiktok_providers); carriers not in it are matched by MatchProvider.
+	Providers map[string]string
+	// WebhookURL is the public URL of lastmile's POST /webhooks/tiktok that every connected
+	// shop is subscribed at (tiktok_webhook_url); "" subscribes none, and each connection says
+	// so.
+	WebhookURL string
 }
 
 func (c Config) withDefaults() Config {
@@ -60,6 +81,15 @@ func (c Config) withDefaults() Config {
 	set(&c.RefreshAhead, DefaultRefreshAhead)
 	set(&c.WarnAhead, DefaultWarnAhead)
 	set(&c.TokenSweep, DefaultTokenSweep)
+	set(&c.PushDelay, DefaultPushDelay)
+	if c.PushGather < 0 {
+		c.PushGather = 0
+	} else if c.PushGather == 0 {
+		c.PushGather = DefaultPushGather
+	}
+	if c.PushBatchSize <= 0 || c.PushBatchSize > tiktok.MaxOrderIDs {
+		c.PushBatchSize = DefaultPushBatchSize
+	}
 	return c
 }
 
@@ -83,10 +113,11 @@ type Deps struct {
 
 // Service is the TikTok Shop integration's use cases.
 type Service struct {
-	d     Deps
-	cfg   Config
-	m     *metrics
-	group *groupEnqueuer // the webhooks' jobs, committed together
+	d      Deps
+	cfg    Config
+	m      *metrics
+	group  *groupEnqueuer // the webhooks' jobs, committed together
+	pushes *pushGroup     // a shop's pushes running at once, sent together
 }
 
 // NewService checks d and returns the Service.
@@ -104,7 +135,9 @@ func NewService(d Deps) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{d: d, cfg: d.Config.withDefaults(), m: m, group: &groupEnqueuer{st: d.Store}}, nil
+	svc := &Service{d: d, cfg: d.Config.withDefaults(), m: m, group: &groupEnqueuer{st: d.Store}}
+	svc.pushes = &pushGroup{svc: svc}
+	return svc, nil
 }
 
 // UseCatalogue sets Deps.Catalogue; call it before the jobs start.
@@ -122,6 +155,7 @@ type metrics struct {
 	ordersSynced   *prometheus.CounterVec // by source: webhook, pull
 	orderRefused   prometheus.Counter
 	pushes         *prometheus.CounterVec // by outcome: pushed, failed, refused
+	batchShips     prometheus.Counter
 	tokenRefreshes *prometheus.CounterVec // by outcome: refreshed, failed
 	authWarnings   prometheus.Counter
 }
@@ -138,13 +172,15 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Help: "TikTok orders that could not be mapped or stored (logged with the reason)."}),
 		pushes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "lastmile_tiktok_pushes_total",
 			Help: "Shipments pushed to TikTok, by outcome: pushed, failed (retried), refused (not retried: fix the order)."}, []string{"outcome"}),
+		batchShips: prometheus.NewCounter(prometheus.CounterOpts{Name: "lastmile_tiktok_batch_ship_calls_total",
+			Help: "POST packages/ship calls that carried shipments to TikTok (each with up to tiktok push batch size packages)."}),
 		tokenRefreshes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "lastmile_tiktok_token_refreshes_total",
 			Help: "TikTok access-token refreshes, by outcome."}, []string{"outcome"}),
 		authWarnings: prometheus.NewCounter(prometheus.CounterOpts{Name: "lastmile_tiktok_authorization_warnings_total",
 			Help: "Warnings that a seller's TikTok authorisation or refresh token ends soon (R-API-2)."}),
 	}
 	if reg != nil {
-		for _, c := range []prometheus.Collector{m.webhooks, m.webhookTypes, m.ordersSynced, m.orderRefused, m.pushes, m.tokenRefreshes, m.authWarnings} {
+		for _, c := range []prometheus.Collector{m.webhooks, m.webhookTypes, m.ordersSynced, m.orderRefused, m.pushes, m.batchShips, m.tokenRefreshes, m.authWarnings} {
 			if err := reg.Register(c); err != nil {
 				return nil, fmt.Errorf("tiktokshop metrics: %w", err)
 			}

@@ -77,6 +77,9 @@ func (s *Service) Sync(ctx context.Context, id string) (SyncResult, error) {
 		s.setStatus(ctx, id, model.ConnectionNeedsReauth, err.Error())
 		return SyncResult{}, nil
 	}
+	// The first pull after connecting, and the first after tiktok_webhook_url changed,
+	// subscribes the shop's webhooks (R-ORD-1: orders within seconds, not at the next pull).
+	s.ensureWebhooks(ctx, c, sc)
 	now := s.now()
 	s.markSyncStarted(ctx, id, now)
 	// update_time is in whole seconds and the upper bound is exclusive: the window ends after

@@ -170,6 +170,7 @@ func ToOrder(p Order, shopID string) (Mapped, error) {
 			m.PackageIDs = append(m.PackageIDs, pk.ID)
 		}
 	}
+	o.Packing = packing(m.PackageIDs, p.LineItems)
 	if err := pr.err(); err != nil {
 		return Mapped{}, err
 	}
@@ -245,6 +246,40 @@ func mapLines(m *Mapped, items []LineItem, scale int, currencyOK bool, pr *mapPr
 	if len(o.Lines) == 0 {
 		pr.add("missing_field", "line_items", "the order has no line items")
 	}
+}
+
+// packing is the order's packages with their SKUs and quantities, when the platform packed it
+// in two or more (a split, webhook type 4); nil for one package, which needs no instruction.
+func packing(ids []string, items []LineItem) []model.PackingGroup {
+	if len(ids) < 2 {
+		return nil
+	}
+	out := make([]model.PackingGroup, 0, len(ids))
+	for _, id := range ids {
+		g := model.PackingGroup{ExternalID: id}
+		for _, it := range items {
+			if it.PackageID != id || cancelledItem(it) {
+				continue
+			}
+			sku := strings.TrimSpace(it.SellerSKU)
+			if sku == "" {
+				sku = strings.TrimSpace(it.SKUID)
+			}
+			qty := max(it.Quantity, 1)
+			if j := slices.IndexFunc(g.Lines, func(l model.PackageLine) bool { return l.SKU == sku }); j >= 0 {
+				g.Lines[j].Quantity += qty
+			} else {
+				g.Lines = append(g.Lines, model.PackageLine{SKU: sku, Quantity: qty})
+			}
+		}
+		if len(g.Lines) > 0 {
+			out = append(out, g)
+		}
+	}
+	if len(out) < 2 {
+		return nil
+	}
+	return out
 }
 
 func cancelledItem(it LineItem) bool {

@@ -311,3 +311,39 @@ func BenchmarkToOrder(b *testing.B) {
 		}
 	}
 }
+
+// TestToOrderPacking: an order the platform packed in two packages (a split, webhook type 4)
+// carries each package's SKUs and units, one line item per unit; one package needs no packing.
+func TestToOrderPacking(t *testing.T) {
+	t.Parallel()
+	p := readOrder(t, "order_us.json")
+	if len(p.LineItems) == 0 {
+		t.Fatal("sample without line items")
+	}
+	base := p.LineItems[0]
+	item := func(id, sku, pkg string) LineItem {
+		it := base
+		it.ID, it.SellerSKU, it.PackageID, it.PackageStatus, it.DisplayStatus = id, sku, pkg, LineToFulfill, OrderAwaitingShipment
+		return it
+	}
+	p.LineItems = []LineItem{item("1", "A", "p1"), item("2", "A", "p2"), item("3", "B", "p2"), item("4", "A", "p1")}
+	p.Packages = []PackageRef{{ID: "p1"}, {ID: "p2"}}
+	m, err := ToOrder(p, "shop_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []model.PackingGroup{
+		{ExternalID: "p1", Lines: []model.PackageLine{{SKU: "A", Quantity: 2}}},
+		{ExternalID: "p2", Lines: []model.PackageLine{{SKU: "A", Quantity: 1}, {SKU: "B", Quantity: 1}}},
+	}
+	if !reflect.DeepEqual(m.Order.Packing, want) {
+		t.Fatalf("packing %+v, want %+v", m.Order.Packing, want)
+	}
+	p.Packages = p.Packages[:1]
+	for i := range p.LineItems {
+		p.LineItems[i].PackageID = "p1"
+	}
+	if m, _ := ToOrder(p, "shop_1"); m.Order.Packing != nil {
+		t.Fatalf("one package: packing %+v, want none", m.Order.Packing)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 )
 
@@ -39,6 +40,20 @@ var eventNames = map[int]string{
 // EventName is the subscription name of webhook type t ("ORDER_STATUS_CHANGE"), "" for a type
 // lastmile does not know.
 func EventName(t int) string { return eventNames[t] }
+
+// EventNames lists the subscription names of every webhook type the client knows, by type.
+func EventNames() []string {
+	types := make([]int, 0, len(eventNames))
+	for t := range eventNames {
+		types = append(types, t)
+	}
+	slices.Sort(types)
+	out := make([]string, len(types))
+	for i, t := range types {
+		out[i] = eventNames[t]
+	}
+	return out
+}
 
 // EventType is the webhook type of a subscription name, 0 when unknown.
 func EventType(name string) int {

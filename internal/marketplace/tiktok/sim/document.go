@@ -31,14 +31,16 @@ var warehouses = map[model.Market]model.Address{
 	"FR": {Name: "Sunrise Fulfilment FR", Line1: "5 Rue de la Logistique", City: "Lyon", PostalCode: "69007", Country: "FR"},
 }
 
-// providerNames are the carriers a seller-shipped package may name, by market.
+// providerNames are the carriers a seller-shipped package may name, by market: every carrier
+// certified there by default (R-SHIP-3, internal/carrier's DefaultCertification) is among them,
+// under the platform's name for it.
 var providerNames = map[string][]string{
-	"US": {"USPS", "UPS", "FedEx", "DHL eCommerce"},
+	"US": {"USPS", "UPS", "FedEx", "DHL eCommerce", "J&T Express"},
 	"GB": {"Royal Mail", "Evri", "DPD", "Yodel"},
 	"DE": {"DHL", "DPD", "GLS", "Hermes"},
 	"FR": {"Colissimo", "Chronopost", "DPD"},
 	"ID": {"J&T Express", "Ninja Van", "SiCepat"},
-	"TH": {"Flash Express", "Kerry Express", "J&T Express"},
+	"TH": {"Flash Express", "Kerry Express", "J&T Express", "Ninja Van"},
 	"MY": {"J&T Express", "Ninja Van", "Pos Malaysia"},
 	"VN": {"Giao Hang Nhanh", "J&T Express", "Ninja Van"},
 	"PH": {"J&T Express", "Ninja Van", "Flash Express"},
@@ -155,4 +157,14 @@ func (s *Sim) handleDocument(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", `inline; filename="label-`+l.TrackingNumber+`.pdf"`)
 	_, _ = w.Write(b)
+}
+
+// ProviderNames lists the shipping providers the sim's delivery options offer in market, by
+// name, as GET shipping_providers answers them.
+func ProviderNames(market string) []string {
+	out := []string{}
+	for _, p := range providersOf(market) {
+		out = append(out, p.Name)
+	}
+	return out
 }

@@ -93,8 +93,10 @@ type Options struct {
 	// UnpaidShare is the share of new orders, 0 to 1, that start UNPAID and are paid 1 to 10
 	// minutes later (DefaultOptions: 0.1); the others are paid when placed.
 	UnpaidShare float64
-	// WebhookURL receives every shop's webhooks unless the shop subscribed another address
-	// (PUT /event/202309/webhooks); "" sends none until a shop subscribes.
+	// WebhookURL is the app's callback as if every shop had subscribed it for every event type
+	// before the sim started; a shop's own subscription (PUT /event/202309/webhooks) replaces it
+	// type by type. "" subscribes nothing: a shop then gets only the types it subscribed, at the
+	// address it subscribed, as on the platform. Types without a subscription name go here.
 	WebhookURL string
 	// WebhookDrop, WebhookDuplicate and WebhookLate are the shares of webhooks, 0 to 1, never
 	// sent, sent twice, and sent up to WebhookLateBy late (zero is DefaultWebhookLateBy, 2 min).

@@ -310,6 +310,10 @@ type Fault struct {
 	Message string `json:"message"`
 	// RetryAfter, in seconds, is sent as Retry-After when positive.
 	RetryAfter int `json:"retry_after"`
+	// PackageID, when set, makes the fault a per-item one: the next Count batch ships
+	// (POST packages/ship) that carry this package answer code 0 and list it in data.errors[]
+	// with Code and Message, unshipped; the request itself is served.
+	PackageID string `json:"package_id"`
 }
 
 // InjectFault adds f.
@@ -342,10 +346,25 @@ func (s *Sim) InjectFault(f Fault) error {
 	return nil
 }
 
+// itemFault returns the injected per-item failure of package id in a batch ship, if any.
+func (s *Sim) itemFault(id string) *apiErr {
+	for i, f := range s.faults {
+		if f.PackageID == id {
+			f.Count--
+			if f.Count <= 0 {
+				s.faults = append(s.faults[:i], s.faults[i+1:]...)
+			}
+			s.stats.Faults++
+			return &apiErr{code: f.Code, status: f.HTTPStatus, msg: f.Message}
+		}
+	}
+	return nil
+}
+
 // fault returns the injected or random failure of c, if any, and the Retry-After to send.
 func (s *Sim) fault(c *call) (*apiErr, int) {
 	for i, f := range s.faults {
-		if strings.HasPrefix(c.r.URL.Path, f.Path) {
+		if f.PackageID == "" && strings.HasPrefix(c.r.URL.Path, f.Path) {
 			f.Count--
 			if f.Count <= 0 {
 				s.faults = append(s.faults[:i], s.faults[i+1:]...)

@@ -12,6 +12,11 @@ import (
 // platformProvider is the carrier of platform-logistics packages.
 var platformProvider = provider{ID: stableID("provider/TikTok Shipping", 19), Name: "TikTok Shipping"}
 
+// MaxShipBatch is the most packages one POST packages/ship takes. The platform's documentation
+// as collected names no figure; 50 is its bound on its other many-item calls (50 order ids, 50
+// packages a page), and lastmile's pushes keep to it.
+const MaxShipBatch = 50
+
 // updateWindow is how long after shipping a seller may replace the tracking number.
 const updateWindow = 72 * time.Hour
 
@@ -121,7 +126,9 @@ func (s *Sim) handleShip(c *call) (any, *apiErr) {
 }
 
 // handleBatchShip is POST /fulfillment/202309/packages/ship: code 0, with the packages that
-// failed in data.errors[].
+// failed in data.errors[] ({code, message, detail: {package_id}}); the others shipped. An
+// illegal tracking number is not an error here either: it is dropped silently (R-SHIP-4), its
+// package left to ship.
 func (s *Sim) handleBatchShip(c *call) (any, *apiErr) {
 	var b struct {
 		Packages []struct {
@@ -132,9 +139,13 @@ func (s *Sim) handleBatchShip(c *call) (any, *apiErr) {
 	if e := c.decode(&b); e != nil {
 		return nil, e
 	}
-	if len(b.Packages) == 0 {
+	switch {
+	case len(b.Packages) == 0:
 		return nil, errParam("packages is required: the packages to ship")
+	case len(b.Packages) > MaxShipBatch:
+		return nil, errParam("packages: %d packages, at most %d a call; split them", len(b.Packages), MaxShipBatch)
 	}
+	s.stats.BatchShipCalls++
 	type detail struct {
 		PackageID string `json:"package_id"`
 	}
@@ -147,7 +158,11 @@ func (s *Sim) handleBatchShip(c *call) (any, *apiErr) {
 		Errors []itemErr `json:"errors"`
 	}{Errors: []itemErr{}}
 	for _, it := range b.Packages {
-		if e := s.shipPackage(c.shop, it.ID, it.wireShipBody, c.now); e != nil {
+		e := s.itemFault(it.ID)
+		if e == nil {
+			e = s.shipPackage(c.shop, it.ID, it.wireShipBody, c.now)
+		}
+		if e != nil {
 			out.Errors = append(out.Errors, itemErr{Code: e.code, Message: e.msg, Detail: detail{PackageID: it.ID}})
 		}
 	}

@@ -10,12 +10,14 @@
 // fails now and then (HTTP 500, 36009003). Its shops, in several markets and under two
 // sellers, receive orders at a configurable rate (ten times more in peak mode) with realistic
 // content (internal/demo's generator); the platform's deadlines are set on each order. It
-// sends signed webhooks to a configured URL (ORDER_STATUS_CHANGE with the CANCEL spelling,
+// sends signed webhooks of the types each shop subscribed (PUT /event/202309/webhooks) to the
+// subscribed address, or to a configured URL (ORDER_STATUS_CHANGE with the CANCEL spelling,
 // sometimes duplicated, late or dropped; the other types on demand), moves orders along when
 // they are shipped (AWAITING_COLLECTION, then IN_TRANSIT, DELIVERED and COMPLETED on its
 // clock), silently drops a tracking number with illegal characters the way the platform
 // does (R-SHIP-4: the order stays AWAITING_SHIPMENT), cancels orders not shipped by their
-// shipping_due_time, answers batch ships with per-item errors under code 0, and serves
+// shipping_due_time, answers batch ships (at most MaxShipBatch packages) with per-item errors
+// under code 0, and serves
 // platform labels as A6 PDFs that scan.
 //
 // What the platform leaves to its partners' consent pages is replaced by sim-only endpoints
@@ -36,6 +38,7 @@ import (
 	"time"
 
 	"lastmile/internal/demo"
+	"lastmile/internal/marketplace/tiktok"
 )
 
 // Sim is a running simulated platform.
@@ -141,6 +144,13 @@ func newSim(opts Options) *Sim {
 			warehouseID:      stableID("warehouse/"+sh.ID, 19),
 			providers:        providersOf(string(sh.Market)),
 		}
+		if opts.WebhookURL != "" {
+			// The app's callback, as if the shop had subscribed it for every type before the sim
+			// started; a subscription of the shop's own replaces it type by type.
+			for _, ev := range tiktok.EventNames() {
+				st.subs[ev] = opts.WebhookURL
+			}
+		}
 		sl.shops = append(sl.shops, st)
 		s.shops = append(s.shops, st)
 		s.shopByID[sh.ID] = st
@@ -234,7 +244,9 @@ type Stats struct {
 	// Ships counts packages shipped (one per package of a batch); TrackingDropped the
 	// tracking numbers silently dropped for illegal characters (R-SHIP-4); ShippingInfoUpdates
 	// the tracking numbers replaced.
-	Ships               int64 `json:"ships"`
+	Ships int64 `json:"ships"`
+	// BatchShipCalls counts POST packages/ship calls answered (their packages count in Ships).
+	BatchShipCalls      int64 `json:"batch_ship_calls"`
 	TrackingDropped     int64 `json:"tracking_dropped"`
 	ShippingInfoUpdates int64 `json:"shipping_info_updates"`
 	// Documents counts shipping documents issued; DocumentDownloads the files served.
@@ -312,4 +324,28 @@ func (s *Sim) PackageTracking(id string) string {
 		return p.tracking
 	}
 	return ""
+}
+
+// OrderTracking is the tracking number and shipping provider name the platform has for order
+// id ("" when it has none), as GET orders shows them.
+func (s *Sim) OrderTracking(id string) (number, provider string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if o := s.orders[id]; o != nil {
+		return o.w.TrackingNumber, o.w.ShippingProvider
+	}
+	return "", ""
+}
+
+// OrderPackages lists the ids of order id's packages.
+func (s *Sim) OrderPackages(id string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	if o := s.orders[id]; o != nil {
+		for _, p := range o.pkgs {
+			out = append(out, p.id)
+		}
+	}
+	return out
 }

@@ -39,8 +39,8 @@ func (s *Sim) emitStatus(o *order, now time.Time) {
 	s.emit(o.shop, tiktok.WebhookOrderStatusChange, wireStatusChange{IsOnHoldOrder: o.w.IsOnHoldOrder, OrderID: o.w.ID, OrderStatus: st, UpdateTime: now.Unix()}, now)
 }
 
-// emit sends a webhook of type typ about shop sh, signed, to the shop's address for the type
-// (or Options.WebhookURL), dropping, duplicating or delaying it at the configured rates. It
+// emit sends a webhook of type typ about shop sh, signed, to the address the shop subscribed
+// for the type (none: not sent, counted in WebhooksNoAddress), dropping, duplicating or delaying it at the configured rates. It
 // returns the notification id.
 func (s *Sim) emit(sh *shopState, typ int, data any, now time.Time) string {
 	return s.emitWith(sh, typ, data, now, false)
@@ -50,8 +50,11 @@ func (s *Sim) emit(sh *shopState, typ int, data any, now time.Time) string {
 // on time whatever the rates.
 func (s *Sim) emitWith(sh *shopState, typ int, data any, now time.Time, reliable bool) string {
 	id := s.nextID("73")
-	addr := sh.subs[tiktok.EventName(typ)]
-	if addr == "" {
+	// Only subscribed types are sent, each to its subscribed address. A type the subscription
+	// API has no name for cannot be subscribed: it goes to Options.WebhookURL, if any.
+	name := tiktok.EventName(typ)
+	addr := sh.subs[name]
+	if name == "" {
 		addr = s.opts.WebhookURL
 	}
 	if addr == "" {
