@@ -36,8 +36,8 @@ func (a *App) startNotify(opt Options) error {
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
-	// order.created / order.updated and stock.low, for shops with a subscription that takes them.
-	a.Orders.WithEvents(a.Notify.Subscribed)
+	// stock.low, for shops with a subscription that takes it (the store enqueues order.created
+	// and order.updated itself, store.OrderWrites).
 	a.Inventory.WithEvents(a.Notify.Subscribed)
 	for _, h := range a.Notify.Jobs() {
 		if err := a.Jobs.Handle(h.Kind, func(ctx context.Context, j worker.Job) error {

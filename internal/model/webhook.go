@@ -11,6 +11,10 @@ import (
 // out to the shops' webhook subscriptions (and buyer messages).
 const KindNotifyEvent = "notify.event"
 
+// KindNotifyEvents is the job kind of several domain events of one shop from one transaction
+// (NotifyEventBatch): a bulk write enqueues its events as a few jobs rather than one per event.
+const KindNotifyEvents = "notify.events"
+
 // Event types a webhook subscription may name; "*" names them all.
 const (
 	EventOrderCreated      = "order.created"
@@ -45,6 +49,18 @@ type NotifyEvent struct {
 
 // Kind implements store.JobArgs.
 func (NotifyEvent) Kind() string { return KindNotifyEvent }
+
+// NotifyEventBatch is a notify.events job's arguments: events of one shop, in the order they
+// happened, and the distinct order ids they name (so that a later event of one of those orders
+// can find the batch and wait for its fan-out).
+type NotifyEventBatch struct {
+	ShopID   string        `json:"shop_id"`
+	OrderIDs []string      `json:"order_ids"`
+	Events   []NotifyEvent `json:"events"`
+}
+
+// Kind implements store.JobArgs.
+func (NotifyEventBatch) Kind() string { return KindNotifyEvents }
 
 // WebhookSubscription is an ERP's endpoint that receives a shop's events of the types it names.
 type WebhookSubscription struct {
