@@ -16,7 +16,9 @@ import (
 )
 
 // notifyEvents are the events enqueued in s, in order.
-func notifyEvents(t *testing.T, s store.Store) []model.NotifyEvent { return storetest.NotifyEvents(t, s) }
+func notifyEvents(t *testing.T, s store.Store) []model.NotifyEvent {
+	return storetest.NotifyEvents(t, s)
+}
 
 // TestOrderEventsEnqueuedWithTheChange: a listened-to shop's new order gives order.created, a
 // newer version, a confirmation and a cancellation order.updated, each a notify.event job with
