@@ -21,7 +21,12 @@ func (s *Store) orderEvents(ctx context.Context, tx pgx.Tx, w store.OrderWrites)
 
 // orderEventJobs returns the jobs of w's events, for a write that enqueues its jobs together.
 func orderEventJobs(ctx context.Context, tx pgx.Tx, w store.OrderWrites) ([]store.Job, error) {
-	return w.Jobs(func(shopID string) ([]model.WebhookSubscription, error) {
+	return w.Jobs(txSubscriptions(ctx, tx))
+}
+
+// txSubscriptions reads a shop's webhook subscriptions in tx.
+func txSubscriptions(ctx context.Context, tx pgx.Tx) store.SubscriptionsFunc {
+	return func(shopID string) ([]model.WebhookSubscription, error) {
 		rows, err := tx.Query(ctx, `SELECT `+subscriptionColumns+` FROM webhook_subscriptions WHERE shop_id = $1`, shopID)
 		if err != nil {
 			return nil, err
@@ -36,5 +41,5 @@ func orderEventJobs(ctx context.Context, tx pgx.Tx, w store.OrderWrites) ([]stor
 			out = append(out, sub)
 		}
 		return out, rows.Err()
-	})
+	}
 }

@@ -20,11 +20,16 @@ func (s *Store) orderEvents(ctx context.Context, tx *sql.Tx, w store.OrderWrites
 
 // orderEventJobs returns the jobs of w's events, for a write that enqueues its jobs together.
 func orderEventJobs(ctx context.Context, tx *sql.Tx, w store.OrderWrites) ([]store.Job, error) {
-	return w.Jobs(func(shopID string) ([]model.WebhookSubscription, error) {
+	return w.Jobs(txSubscriptions(ctx, tx))
+}
+
+// txSubscriptions reads a shop's webhook subscriptions in tx.
+func txSubscriptions(ctx context.Context, tx *sql.Tx) store.SubscriptionsFunc {
+	return func(shopID string) ([]model.WebhookSubscription, error) {
 		rows, err := tx.QueryContext(ctx, `SELECT `+subscriptionColumns+` FROM webhook_subscriptions WHERE shop_id = ?`, shopID)
 		if err != nil {
 			return nil, err
 		}
 		return scanAll(rows, scanSubscription)
-	})
+	}
 }
