@@ -87,7 +87,11 @@ func (s *Service) Jobs() []JobHandler {
 			if err := json.Unmarshal(j.Args, &b); err != nil {
 				return permanent{fmt.Errorf("%s args: %w", KindEvents, err)}
 			}
-			return s.runEvents(ctx, j, b.ShopID, b.OrderIDs, b.Events, true)
+			evs, err := b.Events()
+			if err != nil {
+				return permanent{fmt.Errorf("%s: %w", KindEvents, err)}
+			}
+			return s.runEvents(ctx, j, b.ShopID, b.OrderIDs, evs, true)
 		}},
 		{Kind: KindSendMessage, Run: func(ctx context.Context, j Job) error {
 			var a SendArgs

@@ -115,11 +115,15 @@ func TestOrderEventsOfABatchInAFewJobs(t *testing.T) {
 				if err := json.Unmarshal(j.EncodedArgs, &b); err != nil {
 					t.Fatal(err)
 				}
-				sizes = append(sizes, len(b.Events))
-				if b.ShopID != "shop_a" || len(b.OrderIDs) != len(b.Events) {
-					t.Fatalf("batch of shop %q names %d orders for %d events", b.ShopID, len(b.OrderIDs), len(b.Events))
+				evs, err := b.Events()
+				if err != nil {
+					t.Fatal(err)
 				}
-				for k, ev := range b.Events {
+				sizes = append(sizes, len(evs))
+				if b.ShopID != "shop_a" || len(b.OrderIDs) != len(evs) {
+					t.Fatalf("batch of shop %q names %d orders for %d events", b.ShopID, len(b.OrderIDs), len(evs))
+				}
+				for k, ev := range evs {
 					if ev.Type != model.EventOrderCreated || ev.OrderID != b.OrderIDs[k] {
 						t.Fatalf("event %d: %s of %s, want order.created of %s", k, ev.Type, ev.OrderID, b.OrderIDs[k])
 					}

@@ -37,7 +37,10 @@ func NotifyJobs(events []model.NotifyEvent) ([]Job, error) {
 		for len(evs) > 0 {
 			chunk := evs[:min(NotifyBatchSize, len(evs))]
 			evs = evs[len(chunk):]
-			b := model.NotifyEventBatch{ShopID: shop, Events: chunk}
+			b := model.NotifyEventBatch{ShopID: shop}
+			if err := b.PackEvents(chunk); err != nil {
+				return nil, err
+			}
 			seen := map[string]bool{}
 			for _, ev := range chunk {
 				if ev.OrderID != "" && !seen[ev.OrderID] {

@@ -30,7 +30,11 @@ func NotifyEvents(t testing.TB, s store.Store) []model.NotifyEvent {
 			if err := json.Unmarshal(j.EncodedArgs, &b); err != nil {
 				t.Fatal(err)
 			}
-			out = append(out, b.Events...)
+			evs, err := b.Events()
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, evs...)
 		}
 	}
 	return out
