@@ -65,8 +65,12 @@ func (a *App) buyerChannels(opt Options) []notify.Channel {
 	if c.BuyerWebhookURL != "" {
 		chs = append(chs, notify.WebhookChannel{URL: c.BuyerWebhookURL, Secret: c.BuyerWebhookSecret, Now: a.now})
 	}
-	if opt.BuyerMessenger != nil {
+	switch {
+	case opt.BuyerMessenger != nil:
 		chs = append(chs, notify.MarketplaceChannel{Messenger: opt.BuyerMessenger})
+	case a.TikTok != nil:
+		// TikTok Shop's Customer Service API, for the shops connected to TikTok.
+		chs = append(chs, notify.MarketplaceChannel{Messenger: a.TikTok})
 	}
 	return chs
 }
