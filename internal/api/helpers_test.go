@@ -86,7 +86,6 @@ func newEnvWith(t testing.TB, st store.Store, cfg config.Config, tune func(*Deps
 	d.Returns = newReturns(t, st, cfg, c.now)
 	d.Tracker = newTracker(t, st, cfg, c.now)
 	d.Notify = newNotify(t, st, c.now)
-	d.Orders.WithEvents(d.Notify.Subscribed) // as the app wires it
 	d.Inventory.WithEvents(d.Notify.Subscribed)
 	if tune != nil {
 		tune(&d)

@@ -36,8 +36,8 @@ func (a *App) startNotify(opt Options) error {
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
-	// order.created / order.updated and stock.low, for shops with a subscription that takes them.
-	a.Orders.WithEvents(a.Notify.Subscribed)
+	// stock.low, for shops with a subscription that takes it (the store enqueues order.created
+	// and order.updated itself, store.OrderWrites).
 	a.Inventory.WithEvents(a.Notify.Subscribed)
 	for _, h := range a.Notify.Jobs() {
 		if err := a.Jobs.Handle(h.Kind, func(ctx context.Context, j worker.Job) error {
@@ -65,8 +65,12 @@ func (a *App) buyerChannels(opt Options) []notify.Channel {
 	if c.BuyerWebhookURL != "" {
 		chs = append(chs, notify.WebhookChannel{URL: c.BuyerWebhookURL, Secret: c.BuyerWebhookSecret, Now: a.now})
 	}
-	if opt.BuyerMessenger != nil {
+	switch {
+	case opt.BuyerMessenger != nil:
 		chs = append(chs, notify.MarketplaceChannel{Messenger: opt.BuyerMessenger})
+	case a.TikTok != nil:
+		// TikTok Shop's Customer Service API, for the shops connected to TikTok.
+		chs = append(chs, notify.MarketplaceChannel{Messenger: a.TikTok})
 	}
 	return chs
 }

@@ -2,7 +2,6 @@ package inventory
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"lastmile/internal/model"
@@ -50,12 +49,11 @@ func (s *Service) lowJobs(ctx context.Context, shopID string) (store.StockJobsFu
 	}, nil
 }
 
-// stockLowEvent is the stock.low job of level l: its data is the level as the API shows it,
-// its id "WAREHOUSE_ID/SKU".
+// stockLowEvent is the stock.low job of level l (store.StockLowEvent).
 func stockLowEvent(l store.StockLevel) (store.Job, error) {
-	data, err := json.Marshal(l)
+	ev, err := store.StockLowEvent(l)
 	if err != nil {
-		return store.Job{}, fmt.Errorf("stock.low event of %s/%s: %w", l.WarehouseID, l.SKU, err)
+		return store.Job{}, err
 	}
-	return store.NewJob(model.NotifyEvent{Type: model.EventStockLow, ShopID: l.ShopID, ID: l.WarehouseID + "/" + l.SKU, Data: data})
+	return store.NewJob(ev)
 }

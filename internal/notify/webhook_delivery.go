@@ -22,6 +22,9 @@ import (
 const (
 	// KindEvent is one domain event (model.NotifyEvent), fanned out to the subscriptions.
 	KindEvent = model.KindNotifyEvent
+	// KindEvents is several domain events of one shop (model.NotifyEventBatch), from one
+	// transaction, fanned out together.
+	KindEvents = model.KindNotifyEvents
 	// KindDeliver makes one attempt of one webhook delivery.
 	KindDeliver = "notify.deliver_webhook"
 )
@@ -73,32 +76,22 @@ func (s *Service) Jobs() []JobHandler {
 			if err := json.Unmarshal(j.Args, &ev); err != nil {
 				return permanent{fmt.Errorf("%s args: %w", KindEvent, err)}
 			}
-			if ev.OrderID != "" && ev.ShopID != "" {
-				// An earlier event of the same order is fanned out first: the order's
-				// deliveries are queued in the order of its events. An event no subscription
-				// takes has no delivery to order (and a shop nobody listens to does not pay
-				// for the look at the job table, which grows with the events in flight).
-				subscribed, err := s.Subscribed(ctx, ev.ShopID, ev.Type)
-				if err != nil {
-					return err
-				}
-				waiting := false
-				if subscribed {
-					waiting, err = s.d.Store.EarlierNotifyEventWaiting(ctx, ev.ShopID, ev.OrderID, j.ID)
-				}
-				if err != nil {
-					return err
-				}
-				if waiting {
-					return snooze{after: earlierEventWait}
-				}
+			var orders []string
+			if ev.OrderID != "" {
+				orders = []string{ev.OrderID}
 			}
-			id := EventID(j.ID, j.CreatedAt)
-			if _, err := s.FanOut(ctx, id, j.CreatedAt, ev); err != nil {
-				return err
+			return s.runEvents(ctx, j, ev.ShopID, orders, []model.NotifyEvent{ev}, false)
+		}},
+		{Kind: KindEvents, Run: func(ctx context.Context, j Job) error {
+			var b model.NotifyEventBatch
+			if err := json.Unmarshal(j.Args, &b); err != nil {
+				return permanent{fmt.Errorf("%s args: %w", KindEvents, err)}
 			}
-			_, err := s.Messages(ctx, id, ev)
-			return err
+			evs, err := b.Events()
+			if err != nil {
+				return permanent{fmt.Errorf("%s: %w", KindEvents, err)}
+			}
+			return s.runEvents(ctx, j, b.ShopID, b.OrderIDs, evs, true)
 		}},
 		{Kind: KindSendMessage, Run: func(ctx context.Context, j Job) error {
 			var a SendArgs
@@ -115,6 +108,65 @@ func (s *Service) Jobs() []JobHandler {
 			return s.Deliver(ctx, a)
 		}},
 	}
+}
+
+// runEvents fans out the events of one notify.event or notify.events job of shopID, naming
+// orders, and writes their buyer messages. Each event's id is made from the job's and its place
+// in the job, the same on every run, so that a run after a crash adds only what the crashed one
+// did not (the deliveries of one job are added in one transaction, the messages are unique per
+// event).
+func (s *Service) runEvents(ctx context.Context, j Job, shopID string, orders []string, evs []model.NotifyEvent, batch bool) error {
+	if shopID != "" && len(orders) > 0 {
+		// An earlier event of the same orders is fanned out first: an order's deliveries are
+		// queued in the order of its events. Events no subscription takes have no delivery to
+		// order (and a shop nobody listens to does not pay for the look at the job table, which
+		// grows with the events in flight).
+		subscribed := false
+		for _, ev := range evs {
+			ok, err := s.Subscribed(ctx, shopID, ev.Type)
+			if err != nil {
+				return err
+			}
+			if ok {
+				subscribed = true
+				break
+			}
+		}
+		if subscribed {
+			waiting, err := s.d.Store.EarlierNotifyEventWaiting(ctx, shopID, orders, j.ID)
+			if err != nil {
+				return err
+			}
+			if waiting {
+				return snooze{after: earlierEventWait}
+			}
+		}
+	}
+	base := EventID(j.ID, j.CreatedAt)
+	list := make([]idEvent, 0, len(evs))
+	for i, ev := range evs {
+		id := base
+		if batch {
+			id += "_" + strconv.FormatInt(int64(i), 36)
+		}
+		if strings.TrimSpace(ev.Type) == "" || strings.TrimSpace(ev.ShopID) == "" || ev.ShopID != shopID {
+			if !batch {
+				return permanent{fmt.Errorf("%s %s: type and shop_id are required", KindEvent, id)}
+			}
+			s.d.Log.Error("notify event skipped: type and the batch's shop_id are required", "event", id, "type", ev.Type, "shop", ev.ShopID)
+			continue
+		}
+		list = append(list, idEvent{id: id, ev: ev})
+	}
+	if _, err := s.fanOut(ctx, j.CreatedAt, list); err != nil {
+		return err
+	}
+	for _, e := range list {
+		if _, err := s.Messages(ctx, e.id, e.ev); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // EventID is the id of the event that the notify.event job jobID, enqueued at created, carries:
@@ -156,32 +208,52 @@ func (s *Service) FanOut(ctx context.Context, eventID string, createdAt time.Tim
 	if strings.TrimSpace(ev.Type) == "" || strings.TrimSpace(ev.ShopID) == "" {
 		return 0, permanent{fmt.Errorf("%s %s: type and shop_id are required", KindEvent, eventID)}
 	}
-	subs, err := s.d.Store.ListWebhookSubscriptions(ctx, []string{ev.ShopID})
+	return s.fanOut(ctx, createdAt, []idEvent{{id: eventID, ev: ev}})
+}
+
+// idEvent is an event with its id.
+type idEvent struct {
+	id string
+	ev model.NotifyEvent
+}
+
+// fanOut is FanOut for events of one shop, in the order they happened, in one transaction.
+func (s *Service) fanOut(ctx context.Context, createdAt time.Time, evs []idEvent) (int, error) {
+	if len(evs) == 0 {
+		return 0, nil
+	}
+	subs, err := s.d.Store.ListWebhookSubscriptions(ctx, []string{evs[0].ev.ShopID})
 	if err != nil {
 		return 0, err
 	}
-	data := ev.Data
-	if len(bytes.TrimSpace(data)) == 0 {
-		data = json.RawMessage(`{}`)
-	}
-	body, err := json.Marshal(Payload{Type: ev.Type, ID: eventID, CreatedAt: createdAt.UTC(), Data: data})
-	if err != nil {
-		return 0, permanent{fmt.Errorf("%s %s: %w", KindEvent, eventID, err)}
-	}
 	now := s.clock()
 	var ds []model.WebhookDelivery
-	for _, sub := range subs {
-		if !sub.Enabled || !sub.Wants(ev.Type) {
-			continue
+	for _, e := range evs {
+		ev := e.ev
+		var body []byte
+		for _, sub := range subs {
+			if !sub.Enabled || !sub.Wants(ev.Type) {
+				continue
+			}
+			if body == nil {
+				data := ev.Data
+				if len(bytes.TrimSpace(data)) == 0 {
+					data = json.RawMessage(`{}`)
+				}
+				if body, err = json.Marshal(Payload{Type: ev.Type, ID: e.id, CreatedAt: createdAt.UTC(), Data: data}); err != nil {
+					return 0, permanent{fmt.Errorf("%s %s: %w", KindEvent, e.id, err)}
+				}
+			}
+			ds = append(ds, model.WebhookDelivery{ID: s.ids.New("whd", now), ShopID: ev.ShopID, SubscriptionID: sub.ID, EventID: e.id,
+				EventType: ev.Type, OrderID: ev.OrderID, Body: body, CreatedAt: now})
 		}
-		ds = append(ds, model.WebhookDelivery{ID: s.ids.New("whd", now), ShopID: ev.ShopID, SubscriptionID: sub.ID, EventID: eventID,
-			EventType: ev.Type, OrderID: ev.OrderID, Body: body, CreatedAt: now})
 	}
 	if len(ds) == 0 {
 		return 0, nil
 	}
-	// One order of locks for every fan-out, so that two of them cannot deadlock.
-	slices.SortFunc(ds, func(a, b model.WebhookDelivery) int { return strings.Compare(a.SubscriptionID, b.SubscriptionID) })
+	// One order of locks for every fan-out, so that two of them cannot deadlock; stable, so
+	// that a subscription's deliveries keep the order of their events.
+	slices.SortStableFunc(ds, func(a, b model.WebhookDelivery) int { return strings.Compare(a.SubscriptionID, b.SubscriptionID) })
 	return s.d.Store.AddWebhookDeliveries(ctx, ds, s.deliverJob)
 }
 

@@ -3,6 +3,7 @@ package order_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"testing"
 	"time"
@@ -14,21 +15,9 @@ import (
 	"lastmile/internal/store/storetest"
 )
 
-// notifyEvents are the notify.event jobs enqueued in s, in order.
+// notifyEvents are the events enqueued in s, in order.
 func notifyEvents(t *testing.T, s store.Store) []model.NotifyEvent {
-	t.Helper()
-	var out []model.NotifyEvent
-	for _, j := range storetest.ListJobs(t, s) {
-		if j.Kind != model.KindNotifyEvent {
-			continue
-		}
-		var ev model.NotifyEvent
-		if err := json.Unmarshal(j.EncodedArgs, &ev); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, ev)
-	}
-	return out
+	return storetest.NotifyEvents(t, s)
 }
 
 // TestOrderEventsEnqueuedWithTheChange: a listened-to shop's new order gives order.created, a
@@ -43,12 +32,9 @@ func TestOrderEventsEnqueuedWithTheChange(t *testing.T) {
 			}
 		}
 		clock := &fakeClock{t: clockStart}
-		asked := 0
-		svc := order.NewService(st, config.DefaultMarkets(), clock.Now, slog.New(slog.DiscardHandler)).WithEvents(
-			func(_ context.Context, shopID, typ string) (bool, error) {
-				asked++
-				return shopID == "shop_a", nil
-			})
+		storetest.Subscribe(t, st, "shop_a", model.EventOrderCreated, model.EventOrderUpdated)
+		storetest.Subscribe(t, st, "shop_b", model.EventStockLow) // listened to, but not for orders
+		svc := order.NewService(st, config.DefaultMarkets(), clock.Now, slog.New(slog.DiscardHandler))
 		a := upsertOK(t, svc, scopeOf("shop_a"), svcOrder("shop_a", "A-1"))
 		upsertOK(t, svc, scopeOf("shop_b"), svcOrder("shop_b", "B-1"))
 		upsertOK(t, svc, scopeOf("shop_a"), svcOrder("shop_a", "A-1")) // a replay: unchanged
@@ -85,17 +71,80 @@ func TestOrderEventsEnqueuedWithTheChange(t *testing.T) {
 		if last.Status != model.StatusCancelled {
 			t.Fatalf("the last event's order is %s, want CANCELLED", last.Status)
 		}
-		if asked == 0 {
-			t.Fatal("the gate was never asked")
-		}
 	})
 }
 
-// TestOrderEventsOffWithoutGate: a service without a gate enqueues no order events.
-func TestOrderEventsOffWithoutGate(t *testing.T) {
+// TestOrderEventsOffWithoutSubscription: a shop without a subscription gets no order events.
+func TestOrderEventsOffWithoutSubscription(t *testing.T) {
 	svc, st, _ := newService(t, "shop_a")
 	upsertOK(t, svc, scopeOf("shop_a"), svcOrder("shop_a", "A-1"))
 	if evs := notifyEvents(t, st); len(evs) != 0 {
-		t.Fatalf("events %+v without a gate", evs)
+		t.Fatalf("events %+v without a subscription", evs)
 	}
+}
+
+// TestOrderEventsOfABatchInAFewJobs: a batch of 1,201 new orders enqueues its order.created
+// events as three notify.events jobs (500, 500, 201 events, store.NotifyBatchSize), each
+// naming its orders, every order once; a lone change is one notify.event job.
+func TestOrderEventsOfABatchInAFewJobs(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st store.Store) {
+		ctx := context.Background()
+		if err := st.CreateShop(ctx, model.Shop{ID: "shop_a", Name: "a", Market: "US", TimeZone: "America/Los_Angeles", CreatedAt: contractCreated}); err != nil {
+			t.Fatal(err)
+		}
+		storetest.Subscribe(t, st, "shop_a", model.EventAll)
+		clock := &fakeClock{t: clockStart}
+		svc := order.NewService(st, config.DefaultMarkets(), clock.Now, slog.New(slog.DiscardHandler))
+		const n = 1201
+		orders := make([]model.Order, n)
+		for i := range orders {
+			orders[i] = svcOrder("shop_a", fmt.Sprintf("B-%04d", i))
+		}
+		res, err := svc.Upsert(ctx, scopeOf("shop_a"), orders, order.CauseAPI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sizes []int
+		seen := map[string]int{}
+		for _, j := range storetest.ListJobs(t, st) {
+			switch j.Kind {
+			case model.KindNotifyEvent:
+				t.Fatalf("a lone notify.event job for a batch: %s", j.EncodedArgs)
+			case model.KindNotifyEvents:
+				var b model.NotifyEventBatch
+				if err := json.Unmarshal(j.EncodedArgs, &b); err != nil {
+					t.Fatal(err)
+				}
+				evs, err := b.Events()
+				if err != nil {
+					t.Fatal(err)
+				}
+				sizes = append(sizes, len(evs))
+				if b.ShopID != "shop_a" || len(b.OrderIDs) != len(evs) {
+					t.Fatalf("batch of shop %q names %d orders for %d events", b.ShopID, len(b.OrderIDs), len(evs))
+				}
+				for k, ev := range evs {
+					if ev.Type != model.EventOrderCreated || ev.OrderID != b.OrderIDs[k] {
+						t.Fatalf("event %d: %s of %s, want order.created of %s", k, ev.Type, ev.OrderID, b.OrderIDs[k])
+					}
+					seen[ev.OrderID]++
+				}
+			}
+		}
+		if fmt.Sprint(sizes) != "[500 500 201]" {
+			t.Fatalf("batches of %v events, want [500 500 201]", sizes)
+		}
+		for _, r := range res {
+			if seen[r.Order.ID] != 1 {
+				t.Fatalf("order %s has %d events, want 1", r.Order.ID, seen[r.Order.ID])
+			}
+		}
+		if _, err := svc.Confirm(ctx, scopeOf("shop_a"), res[0].Order.ID, order.CauseAPI); err != nil {
+			t.Fatal(err)
+		}
+		jobs := storetest.ListJobs(t, st)
+		if last := jobs[len(jobs)-1]; last.Kind != model.KindNotifyEvent {
+			t.Fatalf("a confirmation enqueued %s, want one %s", last.Kind, model.KindNotifyEvent)
+		}
+	})
 }

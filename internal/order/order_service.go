@@ -32,7 +32,6 @@ type Service struct {
 	now     func() time.Time
 	log     *slog.Logger
 	ids     *ident.Generator
-	events  EventGate // nil: no order events
 }
 
 // NewService returns a Service over st. now is the clock; markets the per-market rules.
@@ -141,11 +140,8 @@ func (s *Service) Upsert(ctx context.Context, scope model.Scope, orders []model.
 		for j, i := range idx {
 			batch[j] = orders[i]
 		}
-		var res []store.UpsertResult
-		jobs, err := s.upsertJobs(ctx, shop)
-		if err == nil {
-			res, err = s.store.UpsertOrdersJobs(ctx, shop, batch, merge, jobs)
-		}
+		// The store enqueues the batch's order.created and order.updated events (store.OrderWrites).
+		res, err := s.store.UpsertOrders(ctx, shop, batch, merge)
 		if err != nil && k > 0 {
 			// The shops before this one are committed: failing the whole call would tell the
 			// caller they were not. The orders of this shop and the next fail alone.

@@ -51,3 +51,42 @@ func TestShipmentEvents(t *testing.T) {
 		}
 	})
 }
+
+// TestOrderUpdatedOnShippingMoves: for a shop listening to order.updated, shipping's move of a
+// confirmed order to AWAITING_COLLECTION with its label enqueues one order.updated carrying the
+// order as it became; shipping it again and voiding the label, which leave its status, add none.
+func TestOrderUpdatedOnShippingMoves(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st store.Store) {
+		ctx := context.Background()
+		e := newEnv(t, st)
+		e.warehouse(t, "LAX1", 5, "TS-RED-M")
+		o := e.put(t, true, e.usOrder("EV-2", line("TS-RED-M", 1)))[0]
+		storetest.Subscribe(t, st, o.ShopID, model.EventOrderUpdated)
+		res, err := e.ship.Ship(ctx, e.scope, o.ID, shipping.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.ship.Ship(ctx, e.scope, o.ID, shipping.Options{}); err != nil { // again: already shipped
+			t.Fatal(err)
+		}
+		if _, err := e.ship.Void(ctx, e.scope, res.Shipments[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		var statuses []model.Status
+		for _, ev := range storetest.NotifyEvents(t, st) {
+			if ev.Type != model.EventOrderUpdated {
+				continue
+			}
+			var data model.Order
+			if err := json.Unmarshal(ev.Data, &data); err != nil || data.ID != o.ID || ev.OrderID != o.ID {
+				t.Fatalf("event %+v: want order %s", ev, o.ID)
+			}
+			statuses = append(statuses, data.Status)
+		}
+		// The order was confirmed when put; a second Ship finds it shipped and a void leaves
+		// its status: one move, one event.
+		if len(statuses) != 1 || statuses[0] != model.StatusAwaitingCollection {
+			t.Fatalf("order.updated events carry %v, want [AWAITING_COLLECTION]", statuses)
+		}
+	})
+}

@@ -49,11 +49,12 @@ type Webhooks interface {
 	// job(delivery); ErrNotFound outside shopIDs, ErrConflict when it is queued or pending.
 	ReplayWebhookDelivery(ctx context.Context, shopIDs []string, id string, at time.Time, job WebhookJobFunc) (model.WebhookDelivery, error)
 	// EarlierNotifyEventWaiting reports whether a notify.event job (model.KindNotifyEvent) of
-	// the shop and order with an id below jobID has not finished (completed, cancelled or given
-	// up): the fan-out of jobID's event waits for it, so that the deliveries of one order are
+	// the shop and one of orderIDs, or a notify.events job (model.KindNotifyEvents) of the shop
+	// naming one of them, with an id below jobID has not finished (completed, cancelled or given
+	// up): the fan-out of jobID's events waits for it, so that the deliveries of one order are
 	// queued in the order of its events. Changes of one order lock it, so their jobs' ids follow
-	// their commits.
-	EarlierNotifyEventWaiting(ctx context.Context, shopID, orderID string, jobID int64) (bool, error)
+	// their commits. No orderIDs: false.
+	EarlierNotifyEventWaiting(ctx context.Context, shopID string, orderIDs []string, jobID int64) (bool, error)
 }
 
 // WebhookJobFunc is the job that makes a pending delivery's next attempt.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -69,8 +70,16 @@ func (s *Store) ChangeAllocations(ctx context.Context, shopIDs []string, orderID
 		if err != nil {
 			return err
 		}
+		before := maps.Clone(b.Balances)
 		res, entries, writes := b.Run(orderIDs, fn)
 		if err := writeLedger(ctx, tx, entries, b.Stamps, writes); err != nil {
+			return err
+		}
+		low, err := store.AllocationLowJobs(before, entries, txSubscriptions(ctx, tx))
+		if err != nil {
+			return err
+		}
+		if err := s.insertJobs(ctx, tx, low); err != nil {
 			return err
 		}
 		results = res

@@ -62,7 +62,10 @@ func (s *Store) UpsertOrdersJobs(ctx context.Context, shopID string, orders []mo
 		if err := copyOrders(ctx, tx, inserts); err != nil {
 			return err
 		}
-		if err := updateOrders(ctx, tx, updates); err != nil || jobs == nil {
+		if err := updateOrders(ctx, tx, updates); err != nil {
+			return err
+		}
+		if err := s.orderEvents(ctx, tx, store.OrderWrites{Created: inserts, Updated: updates}); err != nil || jobs == nil {
 			return err
 		}
 		js, err := jobs(results)
@@ -175,6 +178,9 @@ func (s *Store) UpdateOrderJobs(ctx context.Context, shopIDs []string, id string
 		}
 		if changed {
 			if err := updateOrders(ctx, tx, []model.Order{o}); err != nil {
+				return err
+			}
+			if err := s.orderEvents(ctx, tx, store.OrderWrites{Updated: []model.Order{o}}); err != nil {
 				return err
 			}
 			if len(jobs) > 0 {

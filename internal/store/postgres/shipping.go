@@ -53,6 +53,9 @@ func (s *Store) ChangeShipping(ctx context.Context, shopIDs []string, orderID st
 			if err := updateOrders(ctx, tx, []model.Order{ch.Order}); err != nil {
 				return err
 			}
+			if err := s.orderEvents(ctx, tx, store.OrderWrites{Updated: []model.Order{ch.Order}}); err != nil {
+				return err
+			}
 		}
 		if err := writeShipping(ctx, tx, st, ch); err != nil {
 			return err

@@ -198,6 +198,11 @@ func (s *Store) changeClocks(ctx context.Context, tx pgx.Tx, shopIDs []string, o
 		if err := updateOrders(ctx, tx, []model.Order{ch.Order}); err != nil {
 			return err
 		}
+		evs, err := orderEventJobs(ctx, tx, store.OrderWrites{Updated: []model.Order{ch.Order}})
+		if err != nil {
+			return err
+		}
+		*jobs = append(*jobs, evs...)
 	}
 	var b pgx.Batch
 	for _, c := range ch.ShipmentStatuses {

@@ -157,6 +157,7 @@ func (s *Store) AddWebhookDeliveries(ctx context.Context, ds []model.WebhookDeli
 	added := 0
 	err := s.inTx(ctx, "add webhook deliveries", func(tx pgx.Tx) error {
 		added = 0
+		var jobs []store.Job
 		for _, d := range ds {
 			var enabled bool
 			err := tx.QueryRow(ctx, `SELECT enabled FROM webhook_subscriptions WHERE id = $1 FOR UPDATE`, d.SubscriptionID).Scan(&enabled)
@@ -198,12 +199,14 @@ func (s *Store) AddWebhookDeliveries(ctx context.Context, ds []model.WebhookDeli
 			}
 			added++
 			if d.Status == model.DeliveryPending {
-				if err := s.deliveryJob(ctx, tx, d, job); err != nil {
+				j, err := job(d)
+				if err != nil {
 					return err
 				}
+				jobs = append(jobs, j)
 			}
 		}
-		return nil
+		return s.insertJobs(ctx, tx, jobs) // one multi-row insert for a batch's fan-out
 	})
 	return added, textError(err)
 }
@@ -404,11 +407,14 @@ func (s *Store) ReplayWebhookDelivery(ctx context.Context, shopIDs []string, id 
 }
 
 // EarlierNotifyEventWaiting implements store.Webhooks on River's job table.
-func (s *Store) EarlierNotifyEventWaiting(ctx context.Context, shopID, orderID string, jobID int64) (bool, error) {
+func (s *Store) EarlierNotifyEventWaiting(ctx context.Context, shopID string, orderIDs []string, jobID int64) (bool, error) {
+	if len(orderIDs) == 0 {
+		return false, nil
+	}
 	var waiting bool
-	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM river_job WHERE kind = $1 AND id < $2
+	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM river_job WHERE kind = ANY($1) AND id < $2
 		AND state NOT IN ('completed', 'cancelled', 'discarded')
-		AND args->>'shop_id' = $3 AND args->>'order_id' = $4)`,
-		model.KindNotifyEvent, jobID, shopID, orderID).Scan(&waiting)
+		AND args->>'shop_id' = $3 AND (args->>'order_id' = ANY($4) OR args->'order_ids' ?| $4))`,
+		[]string{model.KindNotifyEvent, model.KindNotifyEvents}, jobID, shopID, orderIDs).Scan(&waiting)
 	return waiting, wrap(err, "earlier notify events")
 }

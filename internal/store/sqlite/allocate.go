@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -32,11 +33,19 @@ func (s *Store) ChangeAllocations(ctx context.Context, shopIDs []string, orderID
 			return err
 		}
 		results = nil
+		before := maps.Clone(b.Balances)
 		res, entries, writes := b.Run(orderIDs, fn)
 		if err := writeLedger(ctx, tx, entries, b.Stamps); err != nil {
 			return err
 		}
 		if err := writeAllocations(ctx, tx, writes); err != nil {
+			return err
+		}
+		low, err := store.AllocationLowJobs(before, entries, txSubscriptions(ctx, tx))
+		if err != nil {
+			return err
+		}
+		if err := s.insertJobs(ctx, tx, low); err != nil {
 			return err
 		}
 		results = res

@@ -40,6 +40,9 @@ func (s *Store) UpsertOrdersJobs(ctx context.Context, shopID string, orders []mo
 				return err
 			}
 		}
+		if err := s.orderEvents(ctx, tx, store.OrderWrites{Created: inserts, Updated: updates}); err != nil {
+			return err
+		}
 		if jobs == nil {
 			return nil
 		}
@@ -222,6 +225,9 @@ func (s *Store) UpdateOrderJobs(ctx context.Context, shopIDs []string, id string
 		}
 		if changed {
 			if err := updateOrder(ctx, tx, &o); err != nil {
+				return err
+			}
+			if err := s.orderEvents(ctx, tx, store.OrderWrites{Updated: []model.Order{o}}); err != nil {
 				return err
 			}
 			if len(jobs) > 0 {

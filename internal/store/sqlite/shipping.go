@@ -49,6 +49,11 @@ func (s *Store) ChangeShipping(ctx context.Context, shopIDs []string, orderID st
 		if err := writeShipping(ctx, tx, st, ch); err != nil {
 			return err
 		}
+		if ch.OrderChanged {
+			if err := s.orderEvents(ctx, tx, store.OrderWrites{Updated: []model.Order{ch.Order}}); err != nil {
+				return err
+			}
+		}
 		if err := s.insertJobs(ctx, tx, ch.Jobs); err != nil {
 			return err
 		}

@@ -242,6 +242,11 @@ func (s *Store) changeClocks(ctx context.Context, c *txStmts, shopIDs []string, 
 		if err := updateOrder(ctx, c.tx, &ch.Order); err != nil {
 			return err
 		}
+		evs, err := orderEventJobs(ctx, c.tx, store.OrderWrites{Updated: []model.Order{ch.Order}})
+		if err != nil {
+			return err
+		}
+		*jobs = append(*jobs, evs...)
 	}
 	for _, sc := range ch.ShipmentStatuses {
 		if _, err := c.ExecContext(ctx, `UPDATE shipments SET status = ?, updated_at = ? WHERE id = ? AND order_id = ?`,

@@ -168,6 +168,7 @@ func (s *Store) AddWebhookDeliveries(ctx context.Context, ds []model.WebhookDeli
 	added := 0
 	err := s.inTx(ctx, "add webhook deliveries", func(tx *sql.Tx) error {
 		added = 0
+		var jobs []store.Job
 		for _, d := range ds {
 			var exists int
 			err := tx.QueryRowContext(ctx, `SELECT 1 FROM webhook_deliveries WHERE subscription_id = ? AND event_id = ?`,
@@ -211,12 +212,14 @@ func (s *Store) AddWebhookDeliveries(ctx context.Context, ds []model.WebhookDeli
 			}
 			added++
 			if d.Status == model.DeliveryPending {
-				if err := s.deliveryJob(ctx, tx, d, job); err != nil {
+				j, err := job(d)
+				if err != nil {
 					return err
 				}
+				jobs = append(jobs, j)
 			}
 		}
-		return nil
+		return s.insertJobs(ctx, tx, jobs) // one multi-row insert for a batch's fan-out
 	})
 	return added, err
 }
@@ -418,11 +421,20 @@ func (s *Store) ReplayWebhookDelivery(ctx context.Context, shopIDs []string, id 
 }
 
 // EarlierNotifyEventWaiting implements store.Webhooks on River's job table.
-func (s *Store) EarlierNotifyEventWaiting(ctx context.Context, shopID, orderID string, jobID int64) (bool, error) {
+func (s *Store) EarlierNotifyEventWaiting(ctx context.Context, shopID string, orderIDs []string, jobID int64) (bool, error) {
+	if len(orderIDs) == 0 {
+		return false, nil
+	}
+	ids, err := json.Marshal(orderIDs)
+	if err != nil {
+		return false, err
+	}
 	var waiting bool
-	err := s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM river_job WHERE kind = ? AND id < ?
+	err = s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM river_job WHERE kind IN (?, ?) AND id < ?
 		AND state NOT IN ('completed', 'cancelled', 'discarded')
-		AND json_extract(args, '$.shop_id') = ? AND json_extract(args, '$.order_id') = ?)`,
-		model.KindNotifyEvent, jobID, shopID, orderID).Scan(&waiting)
+		AND json_extract(args, '$.shop_id') = ?
+		AND (json_extract(args, '$.order_id') IN (SELECT value FROM json_each(?))
+			OR EXISTS (SELECT 1 FROM json_each(args, '$.order_ids') AS e WHERE e.value IN (SELECT value FROM json_each(?)))))`,
+		model.KindNotifyEvent, model.KindNotifyEvents, jobID, shopID, string(ids), string(ids)).Scan(&waiting)
 	return waiting, wrap(err, "earlier notify events")
 }

@@ -26,6 +26,8 @@ func RunWebhooks(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"DeliveryQueue", testDeliveryQueue},
 		{"DeliveryReplay", testDeliveryReplay},
 		{"BuyerMessagesOnce", testBuyerMessagesOnce},
+		{"OrderWritesEmitOnce", testOrderWritesEmitOnce},
+		{"EarlierNotifyEvents", testEarlierNotifyEvents},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

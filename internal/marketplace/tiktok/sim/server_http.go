@@ -98,6 +98,7 @@ func (s *Sim) routes() http.Handler {
 	api("POST /return_refund/202309/returns/{id}/reject", true, s.handleReturnReject)
 	api("PUT /event/202309/webhooks", true, s.handleSubscribe)
 	api("GET /event/202309/webhooks", true, s.handleSubscriptions)
+	s.customerServiceRoutes(mux, api)
 	// Sim-only.
 	mux.HandleFunc("POST /sim/authorize", s.handleSimAuthorize)
 	mux.HandleFunc("GET /sim/stats", s.handleSimStats)
