@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"lastmile/internal/model"
@@ -80,6 +81,7 @@ func CheckClockBatch(refs []OrderRef) error {
 func DiffingClockFunc(fn ClockFunc) (diff *DeadlineDiff, replace *bool, wrapped ClockFunc) {
 	diff, replace = &DeadlineDiff{}, new(bool)
 	wrapped = func(st ClockState) (ClockChange, error) {
+		stored := slices.Clone(st.Deadlines) // fn may change the rows it is given
 		ch, err := fn(st)
 		*replace = false
 		if err != nil || !ch.ReplaceDeadlines {
@@ -88,7 +90,7 @@ func DiffingClockFunc(fn ClockFunc) (diff *DeadlineDiff, replace *bool, wrapped 
 		if err := CheckClockChange(st, ch); err != nil {
 			return ch, err
 		}
-		*diff, *replace = DiffDeadlines(st.Deadlines, ch.Deadlines), true
+		*diff, *replace = DiffDeadlines(stored, ch.Deadlines), true
 		ch.Deadlines, ch.ReplaceDeadlines = nil, false
 		return ch, nil
 	}
