@@ -2,9 +2,11 @@ package tracker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
+	"lastmile/internal/model"
 	"lastmile/internal/store"
 )
 
@@ -107,8 +109,8 @@ func (s *Service) RefreshBatch(ctx context.Context, refs []store.OrderRef) error
 		if err == nil {
 			continue
 		}
-		if ctx.Err() != nil {
-			return err
+		if ctx.Err() != nil || errors.Is(err, model.ErrUnavailable) {
+			return err // the store, not an order: the next sweep tries again
 		}
 		for _, r := range chunk {
 			if err := s.st.ChangeClocksBatch(ctx, []store.OrderRef{r}, func(st store.ClockState) (store.ClockChange, error) {
