@@ -61,6 +61,12 @@ type Market struct {
 	// AtRiskAt: a clock is at risk, and raises its at-risk alert, once this share of its
 	// window has gone (at_risk_at; every clock's rule, R-SHIP-1, R-TRK-1…; default 0.75).
 	AtRiskAt float64
+	// OldBreachGrace: a clock lastmile first computes when it has been breached for longer
+	// than this (an order older than the clocks: tracking turned on for a store with old
+	// orders, an upgrade) is recorded breached without an alert or notification
+	// (old_breach_grace; every clock's rule, R-ORD-2 … R-SLA-2; default 24 h; 0s alerts every
+	// breach).
+	OldBreachGrace time.Duration
 	// CertifiedOnly: only carriers certified for this market may carry its orders
 	// (certified_carriers_only, R-SHIP-3).
 	CertifiedOnly bool
@@ -94,6 +100,7 @@ const (
 	defaultCadenceCrossBorder  = 48 * time.Hour // R-TRK-3: cross-border
 	defaultStaleAfter          = 72 * time.Hour // R-TRK-5
 	defaultAtRiskAt            = 0.75           // at risk at 75% of a clock's window
+	defaultOldBreachGrace      = 24 * time.Hour // no alert for a clock first seen breached longer ago
 	// defaultPromiseDays applies where R-SLA-1 publishes no figure (it gives UK 5, TH 3, US 7);
 	// the US figure is the most lenient published one, so no market is held to a made-up tighter one.
 	defaultPromiseDays = 7
@@ -185,6 +192,7 @@ func baseMarket(code model.Market) Market {
 		EventCadenceCrossBorder: defaultCadenceCrossBorder,
 		StaleAfter:              defaultStaleAfter,
 		AtRiskAt:                defaultAtRiskAt,
+		OldBreachGrace:          defaultOldBreachGrace,
 		// R-SHIP-6: customs data is checked before shipping.
 		RequireDeclaredName: true,
 	}

@@ -1,5 +1,7 @@
 package sla
 
+import "time"
+
 // AlertKind is what a deadline alert says.
 type AlertKind string
 
@@ -37,4 +39,15 @@ func Raise(d Deadline, already Raised) ([]AlertKind, Raised) {
 		}
 	}
 	return out, already
+}
+
+// OldBreach reports whether a deadline's breach is recorded without an alert: lastmile
+// computes the clock for the first time (firstSeen: no stored row has its key) when it has been
+// breached for longer than grace already. That is an order older than lastmile's clocks: the
+// clocks turned on for a store with old orders, an upgrade that adds a clock, an old order
+// imported late. Its breach is long past and nothing can meet it any more, so it is stored
+// breached (it counts in the scores like any other) but raises neither an alert nor a
+// notification; a breach within grace still alerts. A zero grace alerts every breach.
+func OldBreach(d Deadline, firstSeen bool, now time.Time, grace time.Duration) bool {
+	return firstSeen && grace > 0 && d.State == StateBreached && d.DueAt.Add(grace).Before(now)
 }

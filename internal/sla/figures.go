@@ -22,6 +22,9 @@ const (
 	DefaultLateGrace           = 24 * time.Hour // R-SLA-2
 	// DefaultAtRiskAt: a clock is at risk once 75% of its window has gone.
 	DefaultAtRiskAt = 0.75
+	// DefaultOldBreachGrace: a clock first computed more than 24 h after it breached is
+	// recorded breached without an alert (OldBreach).
+	DefaultOldBreachGrace = 24 * time.Hour
 )
 
 // seaMarkets are South-East Asia's markets, where R-ORD-5 gives 72 h.
@@ -50,6 +53,10 @@ type Figures struct {
 	// AtRiskAt is the share of a clock's window after which it is at risk, 0 to 1
 	// (at_risk_at; default 0.75).
 	AtRiskAt float64
+	// OldBreachGrace: a clock lastmile first computes when it has been breached for longer
+	// than this is recorded breached without an alert (old_breach_grace; default 24 h; zero
+	// alerts every breach). See OldBreach.
+	OldBreachGrace time.Duration
 }
 
 // DefaultFigures are the published figures of market: 48 h to ship in the UK (R-SHIP-1), 72 h
@@ -59,6 +66,7 @@ func DefaultFigures(market model.Market) Figures {
 		UnpaidCancelAfter: DefaultUnpaidCancelAfter, ConfirmWithin: DefaultConfirmWithin,
 		CancelRequestWithin: DefaultCancelRequestWithin, PrintWithin: DefaultPrintWithin, ShipWithin: DefaultShipWithin,
 		Tracking: tracking.DefaultFigures(), LateGrace: DefaultLateGrace, AtRiskAt: DefaultAtRiskAt,
+		OldBreachGrace: DefaultOldBreachGrace,
 	}
 	if market == "GB" {
 		f.ShipWithin = UKShipWithin
@@ -108,6 +116,9 @@ func (f Figures) Validate() error {
 	}
 	if f.LateGrace < 0 {
 		errs = append(errs, fmt.Errorf("late_grace (R-SLA-2) is %s: want zero or more", f.LateGrace))
+	}
+	if f.OldBreachGrace < 0 {
+		errs = append(errs, fmt.Errorf("old_breach_grace is %s: want zero or more", f.OldBreachGrace))
 	}
 	if !(f.AtRiskAt > 0 && f.AtRiskAt < 1) {
 		errs = append(errs, fmt.Errorf("at_risk_at is %v: want a share of the window between 0 and 1, such as 0.75", f.AtRiskAt))

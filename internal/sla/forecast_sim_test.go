@@ -31,12 +31,34 @@ type simOrder struct {
 // it), against the week's final LTS once every deadline of the week has passed. Orders are
 // paid every day, confirmed 1–30 h later (some past R-ORD-3's 24 h), labelled 0–3 days after
 // confirmation (some past R-SHIP-1's 72 h) and carried by the simulated carriers' realistic
-// journey; the promise is 7 days plus R-SLA-2's 24 h. The goal is within 3 points; the figures
-// are reported (docs/benchmarks.md): go test ./internal/sla/ -run MondayForecast -v
+// journey; the promise is 7 days plus R-SLA-2's 24 h. Three simulated networks (seeds) of 9
+// weeks each, 5 measured weeks each. The goal is within 3 points; the figures are reported
+// (docs/tracking.md, "Forecast"): go test ./internal/sla/ -run MondayForecast -v
 func TestMondayForecastOnSimulatedWeeks(t *testing.T) {
 	if testing.Short() {
 		t.Skip("ships thousands of simulated parcels")
 	}
+	var diffs []float64
+	for _, seed := range []uint64{21, 22, 23} {
+		diffs = append(diffs, simulatedWeeks(t, seed)...)
+	}
+	worst, sum := 0.0, 0.0
+	for _, d := range diffs {
+		worst, sum = math.Max(worst, math.Abs(d)), sum+math.Abs(d)
+	}
+	mean := sum / float64(len(diffs))
+	t.Logf("%d weeks (3 simulated networks): mean absolute error %.2f points, worst %.2f", len(diffs), mean, worst)
+	// The goal is 3 points; it is not met (4.00 measured, docs/tracking.md says why: at 40
+	// orders a day, the week's late-dispatch and exception counts swing more than Monday can
+	// know). This guards the figure reached against regressions.
+	if mean > 4.5 {
+		t.Errorf("Monday's forecast misses the week's LTS by %.2f points on average, worse than the 4.00 measured", mean)
+	}
+}
+
+// simulatedWeeks runs 9 weeks of orders on a simulated network seeded with seed and returns,
+// for the 5 weeks with history before them, Monday's forecast LTS minus the final one.
+func simulatedWeeks(t *testing.T, seed uint64) []float64 {
 	codes, err := tracking.DefaultCodes()
 	if err != nil {
 		t.Fatal(err)
@@ -46,7 +68,7 @@ func TestMondayForecastOnSimulatedWeeks(t *testing.T) {
 	var mu sync.Mutex
 	now := start
 	setNow := func(t time.Time) { mu.Lock(); now = t; mu.Unlock() }
-	n, err := sim.Start(ctx, sim.Options{Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }, Seed: 21, Journey: sim.DefaultJourney()})
+	n, err := sim.Start(ctx, sim.Options{Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }, Seed: seed, Journey: sim.DefaultJourney()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +97,7 @@ func TestMondayForecastOnSimulatedWeeks(t *testing.T) {
 		}
 	}
 	const weeks, perDay = 9, 40
-	rng := rand.New(rand.NewPCG(3, 4))
+	rng := rand.New(rand.NewPCG(seed, 4))
 	// Each day's labels are bought at 10:00 that day: an order is labelled on the day its
 	// seller gets to it.
 	labelDays := map[int][]*simOrder{}
@@ -165,7 +187,7 @@ func TestMondayForecastOnSimulatedWeeks(t *testing.T) {
 	}
 	cfg := sla.DefaultScoreConfig()
 	final := records(track(start.AddDate(0, 0, weeks*7+60)), start.AddDate(0, 0, weeks*7+60))
-	worst, sum, measured := 0.0, 0.0, 0
+	var diffs []float64
 	for w := 3; w < weeks-1; w++ { // weeks with history before them and every order of theirs in the simulation
 		monday := start.AddDate(0, 0, 7*w).Add(9 * time.Hour)
 		y, wk := monday.ISOWeek()
@@ -190,17 +212,12 @@ func TestMondayForecastOnSimulatedWeeks(t *testing.T) {
 			t.Fatalf("week %s: forecast %+v, final %+v", p.Label, fc, fin)
 		}
 		diff := fc[0].LTS - fin[0].LTS
-		t.Logf("%s: Monday's forecast LTS %.2f, final %.2f, off by %+.2f (%d orders)", p.Label, fc[0].LTS, fin[0].LTS, diff, fin[0].Orders)
+		t.Logf("seed %d %s: Monday's forecast LTS %.2f, final %.2f, off by %+.2f (%d orders)", seed, p.Label, fc[0].LTS, fin[0].LTS, diff, fin[0].Orders)
 		rate := func(r sla.Rate) string { v, _ := r.Value(); return strconv.FormatFloat(100*v, 'f', 1, 64) }
 		t.Logf("   on time %s%% → %s%%, late dispatch %s%% → %s%%, valid tracking %s%% → %s%%, exceptions %s%% → %s%%",
 			rate(fc[0].OnTimeDelivery), rate(fin[0].OnTimeDelivery), rate(fc[0].LateDispatch), rate(fin[0].LateDispatch),
 			rate(fc[0].ValidTracking), rate(fin[0].ValidTracking), rate(fc[0].DeliveryException), rate(fin[0].DeliveryException))
-		worst, sum, measured = math.Max(worst, math.Abs(diff)), sum+math.Abs(diff), measured+1
+		diffs = append(diffs, diff)
 	}
-	t.Logf("%d weeks: mean absolute error %.2f points, worst %.2f", measured, sum/float64(measured), worst)
-	// The goal is 3 points in every week; it is not met yet (docs/benchmarks.md). This guards
-	// the figure reached against regressions.
-	if mean := sum / float64(measured); mean > 5 {
-		t.Errorf("Monday's forecast misses the week's LTS by %.2f points on average, worse than the 4.24 measured", mean)
-	}
+	return diffs
 }

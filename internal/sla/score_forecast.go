@@ -39,7 +39,6 @@ const PriorDays = 28
 // tracking completeness are taken as they stand.
 func Forecast(records []Record, p Period, by GroupBy, now time.Time, cfg ScoreConfig, o Outlook) []Scores {
 	decided := Compute(records, p, by, now, cfg)
-	all := Compute(records, p, GroupAll, now, cfg)
 	// The base rates pool the period's decided cases with those of the PriorDays before it
 	// (when records holds them): early in a week, its few decided cases alone are noise.
 	prior := Period{Label: "prior", Start: p.Start.Add(-PriorDays * 24 * time.Hour), End: p.Start}
@@ -52,9 +51,23 @@ func Forecast(records []Record, p Period, by GroupBy, now time.Time, cfg ScoreCo
 	if pa := Compute(records, prior, GroupAll, now, cfg); len(pa) == 1 {
 		priorAll = &pa[0]
 	}
+	// The period's own cases join the base rates only once their deadline has passed: before
+	// it, the decided ones are a biased few (a parcel scanned early is decided, one still
+	// waiting is not), which would pull a Monday's rates toward the good outcome.
+	elapsed := Period{Label: "elapsed", Start: p.Start, End: p.End}
+	if now.Before(elapsed.End) {
+		elapsed.End = now
+	}
+	elapsedGroups := map[string]*Scores{}
 	var overall *Scores
-	if len(all) == 1 {
-		overall = &all[0]
+	if elapsed.End.After(elapsed.Start) {
+		eg := Compute(records, elapsed, by, now, cfg)
+		for i := range eg {
+			elapsedGroups[eg[i].Group] = &eg[i]
+		}
+		if ea := Compute(records, elapsed, GroupAll, now, cfg); len(ea) == 1 {
+			overall = &ea[0]
+		}
 	}
 	groups := make(map[string]*Scores, len(decided))
 	for i := range decided {
@@ -71,7 +84,7 @@ func Forecast(records []Record, p Period, by GroupBy, now time.Time, cfg ScoreCo
 		return r.Value()
 	}
 	base := func(s *Scores, get func(*Scores) Rate, none float64) float64 {
-		if v, ok := pooled(s, priorGroups[s.Group], get); ok {
+		if v, ok := pooled(elapsedGroups[s.Group], priorGroups[s.Group], get); ok {
 			return v
 		}
 		if v, ok := pooled(overall, priorAll, get); ok {
@@ -79,14 +92,19 @@ func Forecast(records []Record, p Period, by GroupBy, now time.Time, cfg ScoreCo
 		}
 		return none
 	}
+	hist := newForecastHistory(records, p, by, now)
 	type pending struct {
 		s            *Scores
+		group        string
 		rec          *Record
 		confirm      bool
 		dispatch     bool
 		trackingCase bool
 		delivery     bool
 		exception    bool
+		// unscanned: the tracking number was not scanned by its ship deadline, which has
+		// passed; the carrier may still scan it, and the final figure counts it valid then.
+		unscanned bool
 	}
 	var todo []pending
 	for i := range records {
@@ -95,11 +113,12 @@ func Forecast(records []Record, p Period, by GroupBy, now time.Time, cfg ScoreCo
 			rec: r, confirm: confirmCase(r, p, now) == outPending, dispatch: dispatchCase(r, p, now) == outPending,
 			trackingCase: trackingCase(r, p, now) == outPending, delivery: deliveryCase(r, p, now) == outPending,
 			exception: exceptionCase(r, p, now) == outPending,
+			unscanned: trackingCase(r, p, now) == outBad, group: by.of(r),
 		}
-		if !pd.confirm && !pd.dispatch && !pd.trackingCase && !pd.delivery && !pd.exception {
+		if !pd.confirm && !pd.dispatch && !pd.trackingCase && !pd.delivery && !pd.exception && !pd.unscanned {
 			continue
 		}
-		if pd.s = groups[by.of(r)]; pd.s != nil {
+		if pd.s = groups[pd.group]; pd.s != nil {
 			todo = append(todo, pd)
 		}
 	}
@@ -125,7 +144,17 @@ func Forecast(records []Record, p Period, by GroupBy, now time.Time, cfg ScoreCo
 			expect(&s.LateDispatch, b.dispatch)
 		}
 		if pd.trackingCase {
-			expect(&s.ValidTracking, b.valid)
+			// Valid if scanned by the deadline, or scanned after it as the late ones were.
+			valid := b.valid
+			if later, ok := hist.scannedLate(pd.rec, pd.group, pd.rec.ShipDueAt); ok {
+				valid += (1 - valid) * later
+			}
+			expect(&s.ValidTracking, valid)
+		}
+		if pd.unscanned {
+			if later, ok := hist.scannedLate(pd.rec, pd.group, now); ok {
+				s.ValidTracking.Num += later
+			}
 		}
 		if pd.delivery {
 			onTime := clamp01(o.OnTime(pd.rec, now))

@@ -2,6 +2,7 @@ package sla
 
 import (
 	"math"
+	"strconv"
 	"testing"
 	"time"
 
@@ -228,15 +229,17 @@ func TestForecast(t *testing.T) {
 	// Deliveries: f1 on time, f2 late (past its late time), f3 0.8, f4 0.3.
 	checkRate(t, "on-time delivery", s.OnTimeDelivery, 2.1, 4)
 	checkRate(t, "late delivery", s.LateDelivery, 1.9, 4)
-	// Exceptions: f2 of the decided two, so 0.5 for each of f3 and f4.
-	checkRate(t, "delivery exceptions", s.DeliveryException, 2, 4)
+	// Exceptions: of the cases whose late time has passed, f2 alone (an exception), so 1 for
+	// each of f3 and f4. f1, delivered but its late time still ahead, is left out of the base
+	// rate: counting the early-decided cases alone would bias it.
+	checkRate(t, "delivery exceptions", s.DeliveryException, 3, 4)
 	// Dispatch: f4 late of the decided four, so 0.25 for f5.
 	checkRate(t, "late dispatch", s.LateDispatch, 1.25, 5)
 	checkRate(t, "valid tracking", s.ValidTracking, 4, 4)
 	if s.LateDelivery.Pending != 0 || s.LateDispatch.Pending != 0 {
 		t.Errorf("pending left: %+v %+v", s.LateDelivery, s.LateDispatch)
 	}
-	// LTS: late 47.5% → 0, dispatch 25% → 0, tracking valid → 100, exceptions 50% → 0,
+	// LTS: late 47.5% → 0, dispatch 25% → 0, tracking valid → 100, exceptions 75% → 0,
 	// completeness 100 → 100, no cancellations: (0.15×100 + 0.1×100) ÷ 0.95.
 	if !closeTo(s.LTS, 25/0.95) {
 		t.Errorf("LTS %v, want %v", s.LTS, 25/0.95)
@@ -284,4 +287,38 @@ func BenchmarkCompute(b *testing.B) {
 		_ = Compute(recs, p, GroupShop, d(10, 0), DefaultScoreConfig())
 	}
 	b.ReportMetric(float64(len(recs)*b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+// TestForecastCountsLateScans: a tracking number not scanned by its ship deadline may still be
+// scanned, and the final valid-tracking rate counts it then. The forecast counts it valid with
+// the share of the prior weeks' numbers, unscanned at their deadline and as long after it,
+// that were scanned in the end.
+func TestForecastCountsLateScans(t *testing.T) {
+	now := d(2, 0)
+	recs := []Record{{OrderID: "late", ShipDueAt: d(1, 0), HasTracking: true}} // unscanned 24 h past its deadline
+	prior := func(i int, scanAfter time.Duration) Record {
+		due := d(-10, float64(i))
+		r := Record{OrderID: "p" + strconv.Itoa(i), ShipDueAt: due, HasTracking: true}
+		if scanAfter > 0 {
+			r.ShippedAt, r.ValidTracking = due.Add(scanAfter), true
+		}
+		return r
+	}
+	for i := range 20 {
+		recs = append(recs, prior(i, 48*time.Hour)) // scanned 2 days late: counted, scanned
+	}
+	for i := 20; i < 30; i++ {
+		recs = append(recs, prior(i, 0)) // never scanned
+	}
+	for i := 30; i < 35; i++ {
+		recs = append(recs, prior(i, 2*time.Hour)) // scanned within 24 h of the deadline: not comparable
+	}
+	fc := Forecast(recs, week49(t), GroupAll, now, DefaultScoreConfig(), outlookOf{})
+	if len(fc) != 1 {
+		t.Fatalf("%+v", fc)
+	}
+	checkRate(t, "valid tracking", fc[0].ValidTracking, 20.0/30, 1)
+	// With fewer than MinHistory comparable numbers, an unscanned one stays invalid.
+	fc = Forecast(recs[:15], week49(t), GroupAll, now, DefaultScoreConfig(), outlookOf{})
+	checkRate(t, "valid tracking, thin history", fc[0].ValidTracking, 0, 1)
 }

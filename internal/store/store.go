@@ -75,6 +75,8 @@ type Store interface {
 	// Tracking holds tracking events and states, the clocks' due-time index, exceptions and
 	// deadline alerts (tracking.go).
 	Tracking
+	// ClockBatch computes the clocks of many orders in one transaction (clock_batch.go).
+	ClockBatch
 	// Connections holds marketplace connections (connections.go).
 	Connections
 	// Webhooks holds outbound webhook subscriptions and their deliveries (webhooks.go).

@@ -122,6 +122,10 @@ func (s *Service) decide(st store.ClockState, figs func(string, model.Market) sl
 	ds := sla.Deadlines(facts, ships, f, Platform(o.Deadlines), now)
 	ch.ReplaceDeadlines = true
 	ch.Deadlines = make([]store.DeadlineRow, 0, len(ds))
+	stored := make(map[string]store.DeadlineRow, len(st.Deadlines))
+	for _, d := range st.Deadlines {
+		stored[d.Key] = d
+	}
 	storedEx := map[string]store.TrackingException{}
 	for _, x := range st.Exceptions {
 		storedEx[x.Key] = x
@@ -154,9 +158,13 @@ func (s *Service) decide(st store.ClockState, figs func(string, model.Market) sl
 			Key: d.Key, Rule: string(d.Rule), Name: d.Name, Subject: d.Of, SubjectID: d.ID, StartAt: d.StartAt, DueAt: d.DueAt,
 			AtRiskAt: d.AtRiskAt, Source: d.Source, MetAt: d.MetAt, State: string(d.State), NextCheckAt: sla.NextCheck(d, now),
 		})
-		kinds, _ := sla.Raise(d, sla.Raised{
+		raised := sla.Raised{
 			AtRisk: st.Alerted[d.Key+"/"+string(sla.AlertAtRisk)], Breached: st.Alerted[d.Key+"/"+string(sla.AlertBreached)],
-		})
+		}
+		if was, ok := stored[d.Key]; (ok && was.State == string(sla.StateBreached)) || sla.OldBreach(d, !ok, now, f.OldBreachGrace) {
+			raised = sla.Raised{AtRisk: true, Breached: true} // a breach stored already, or an old one: no alert
+		}
+		kinds, _ := sla.Raise(d, raised)
 		for _, k := range kinds {
 			a := store.DeadlineAlert{
 				ID: s.ids.New("alr", now), Key: d.Key, Kind: string(k), Rule: string(d.Rule), Name: d.Name, Subject: d.Of,

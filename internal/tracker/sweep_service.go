@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"lastmile/internal/model"
 	"lastmile/internal/store"
@@ -11,6 +12,10 @@ import (
 
 // SweepLimit is how many due orders one sweep pass takes.
 const SweepLimit = 1000
+
+// SweepChunk is how many orders one transaction of the sweep computes: one transaction per
+// chunk, not per order, and short enough not to hold SQLite's writer for long.
+const SweepChunk = 250
 
 // markChanged is the sweep's place among changed orders.
 const markChanged = "tracking.sweep.changed"
@@ -36,14 +41,13 @@ func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
 		if err != nil {
 			return res, err
 		}
-		for _, r := range refs {
-			if err := s.Refresh(ctx, []string{r.ShopID}, r.ID); err != nil && !errors.Is(err, model.ErrNotFound) {
-				return res, fmt.Errorf("clocks of order %s: %w", r.ID, err)
-			}
-			res.Changed++
-			mark = store.Cursor{ModifiedAt: r.ModifiedAt, ID: r.ID}
+		if err := s.RefreshBatch(ctx, refs); err != nil {
+			return res, err
 		}
+		res.Changed += len(refs)
 		if len(refs) > 0 {
+			last := refs[len(refs)-1]
+			mark = store.Cursor{ModifiedAt: last.ModifiedAt, ID: last.ID}
 			if err := s.st.PutMark(ctx, markChanged, mark); err != nil {
 				return res, err
 			}
@@ -66,20 +70,55 @@ func (s *Service) SweepDue(ctx context.Context) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		fresh := 0
-		for _, r := range refs {
-			if seen[r.ID] {
-				continue // computed already in this sweep: due again only by a clock's own edge
-			}
-			seen[r.ID] = true
-			fresh++
-			if err := s.Refresh(ctx, []string{r.ShopID}, r.ID); err != nil {
-				return n, fmt.Errorf("clocks of order %s: %w", r.ID, err)
-			}
-			n++
-		}
-		if fresh == 0 {
+		// An order computed already in this sweep is due again only by a clock's own edge.
+		refs = slices.DeleteFunc(refs, func(r store.OrderRef) bool { return seen[r.ID] })
+		if len(refs) == 0 {
 			return n, nil
 		}
+		for _, r := range refs {
+			seen[r.ID] = true
+		}
+		if err := s.RefreshBatch(ctx, refs); err != nil {
+			return n, err
+		}
+		n += len(refs)
 	}
+}
+
+// RefreshBatch computes again the clocks of the orders refs (each in its own shop) at now,
+// SweepChunk orders per transaction. When a chunk fails, its orders are computed one by one,
+// so that one order that cannot be computed holds back only itself; the first such error is
+// returned after the others are done.
+func (s *Service) RefreshBatch(ctx context.Context, refs []store.OrderRef) error {
+	var first error
+	for chunk := range slices.Chunk(refs, SweepChunk) {
+		shops := make([]string, 0, 1)
+		for _, r := range chunk {
+			if !slices.Contains(shops, r.ShopID) {
+				shops = append(shops, r.ShopID)
+			}
+		}
+		figs, err := s.figuresOf(ctx, shops)
+		if err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		err = s.st.ChangeClocksBatch(ctx, chunk, func(st store.ClockState) (store.ClockChange, error) {
+			return s.decide(st, figs, now)
+		})
+		if err == nil {
+			continue
+		}
+		if ctx.Err() != nil || errors.Is(err, model.ErrUnavailable) {
+			return err // the store, not an order: the next sweep tries again
+		}
+		for _, r := range chunk {
+			if err := s.st.ChangeClocksBatch(ctx, []store.OrderRef{r}, func(st store.ClockState) (store.ClockChange, error) {
+				return s.decide(st, figs, now)
+			}); err != nil && first == nil {
+				first = fmt.Errorf("clocks of order %s: %w", r.ID, err)
+			}
+		}
+	}
+	return first
 }

@@ -125,6 +125,7 @@ func Figures(m config.Market) sla.Figures {
 	if m.AtRiskAt > 0 {
 		f.AtRiskAt = m.AtRiskAt
 	}
+	f.OldBreachGrace = m.OldBreachGrace // zero: every breach alerts
 	t := tracking.Figures{
 		FirstScanWithin: m.FirstScanWithin, CarrierReportWithin: m.CarrierReportWithin,
 		EventCadenceCertified: m.EventCadenceCertified, EventCadenceCrossBorder: m.EventCadenceCrossBorder, StaleAfter: m.StaleAfter,

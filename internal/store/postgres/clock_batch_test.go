@@ -1,0 +1,13 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"lastmile/internal/store"
+	"lastmile/internal/store/storetest"
+)
+
+func TestClockBatch(t *testing.T) {
+	storetest.PostgresURL(t)
+	storetest.RunClockBatch(t, func(t *testing.T) store.Store { return storetest.OpenPostgres(t) })
+}
