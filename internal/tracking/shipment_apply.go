@@ -68,7 +68,8 @@ func (t *MilestoneTimes) At(m Milestone) time.Time {
 	return time.Time{}
 }
 
-func (t *MilestoneTimes) set(m Milestone, at time.Time) {
+// Set records that milestone m was reached at at.
+func (t *MilestoneTimes) Set(m Milestone, at time.Time) {
 	switch m {
 	case MilestoneExportCustoms:
 		t.ExportCustoms = at
@@ -242,7 +243,7 @@ func (s *ShipmentTracking) step(e *Event, prev *time.Time) {
 	for m := range numMilestones {
 		if e.Milestones.Has(m) && !s.Reached.Has(m) {
 			s.Reached |= Of(m)
-			s.Milestones.set(m, e.OccurredAt)
+			s.Milestones.Set(m, e.OccurredAt)
 		}
 	}
 	if s.Status == StatusDelivered && !overridesDelivered(e.Status) {
