@@ -75,6 +75,7 @@ type Store interface {
 	// Tracking holds tracking events and states, the clocks' due-time index, exceptions and
 	// deadline alerts (tracking.go).
 	Tracking
+	CarrierDeliveries
 	// Connections holds marketplace connections (connections.go).
 	Connections
 	// Webhooks holds outbound webhook subscriptions and their deliveries (webhooks.go).
