@@ -148,7 +148,8 @@ func eventError(err error) *apiError {
 }
 
 // carrierWebhook is POST /webhooks/carriers/{carrier}: a carrier account's signed tracking
-// push. A forged, altered or replayed delivery is 401.
+// push. A forged or altered delivery, or one signed outside the 5-minute window, is 401; a
+// delivery taken already (a replay inside the window) is 409. Neither stores anything.
 func (s *Server) carrierWebhook(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
@@ -160,6 +161,10 @@ func (s *Server) carrierWebhook(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, tracker.ErrWebhookRefused):
 		s.fail(w, r, &apiError{Status: http.StatusUnauthorized, Code: "webhook_signature", Field: "signature",
 			Message: err.Error() + "; sign the body with the carrier account's secret and send it at once (docs/tracking.md)"})
+		return
+	case errors.Is(err, tracker.ErrWebhookReplay):
+		s.fail(w, r, &apiError{Status: http.StatusConflict, Code: "webhook_replay", Field: "body",
+			Message: err.Error() + "; a delivery is taken once, send new events in a new delivery (docs/tracking.md)"})
 		return
 	case errors.Is(err, tracker.ErrWebhookBody):
 		s.fail(w, r, &apiError{Status: http.StatusUnprocessableEntity, Code: "webhook_body", Message: err.Error()})

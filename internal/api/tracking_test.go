@@ -257,9 +257,28 @@ func TestCarrierWebhookRefusesForgedAndReplayed(t *testing.T) {
 		if r.status != http.StatusOK || !strings.Contains(string(r.body), `"created":1`) {
 			t.Fatalf("signed delivery: %d %s", r.status, r.body)
 		}
-		// The same delivery again (a retry) changes nothing.
-		if r := post(sim.SignWebhook(testWebhookSecret, now, body), body); !strings.Contains(string(r.body), `"duplicates":1`) {
-			t.Errorf("retry: %d %s", r.status, r.body)
+		// The same delivery again inside its window (a replay, re-signed or not) is refused with
+		// 409, stores nothing and is counted; past the memory it meets the signature's window.
+		for i, sig := range []string{sim.SignWebhook(testWebhookSecret, now, body), sim.SignWebhook(testWebhookSecret, now.Add(4*time.Minute), body)} {
+			e.clock.advance(time.Duration(i*4) * time.Minute)
+			if r := post(sig, body); r.status != http.StatusConflict || !strings.Contains(string(r.body), "webhook_replay") {
+				t.Errorf("replay %d inside the window: %d %s, want 409 webhook_replay", i, r.status, r.body)
+			}
+		}
+		if n := e.tracker.Metrics.WebhookReplays.Load(); n != 2 {
+			t.Errorf("replays counted: %d, want 2", n)
+		}
+		if n := e.tracker.Metrics.EventsDuplicate.Load(); n != 0 {
+			t.Errorf("a refused replay reached the ingest: %d duplicates", n)
+		}
+		e.clock.advance(tracker.DeliveryMemory + time.Minute - 4*time.Minute)
+		if r := post(sim.SignWebhook(testWebhookSecret, now, body), body); r.status != http.StatusUnauthorized {
+			t.Errorf("replay after the window: %d %s, want 401", r.status, r.body)
+		}
+		// Another delivery of the same events is taken, and changes nothing.
+		other := bytes.Replace(body, []byte(`"d1"`), []byte(`"d2"`), 1)
+		if r := post(sim.SignWebhook(testWebhookSecret, e.clock.now(), other), other); r.status != http.StatusOK || !strings.Contains(string(r.body), `"duplicates":1`) {
+			t.Errorf("a new delivery of the same event: %d %s, want 200 and a duplicate", r.status, r.body)
 		}
 	})
 }

@@ -363,13 +363,19 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	return nil
 }
 
-// sweepIdempotencyKeys deletes expired Idempotency-Key records (hourly, on the job engine).
+// sweepIdempotencyKeys deletes expired Idempotency-Key records and forgets the carrier webhook
+// deliveries past their replay window (hourly, on the job engine).
 func (a *App) sweepIdempotencyKeys(ctx context.Context) error {
 	n, err := a.Store.DeleteIdempotencyKeysBefore(ctx, a.now().Add(-a.Config.IdempotencyTTL))
 	if n > 0 {
 		a.log.Info("swept expired idempotency keys", "count", n)
 	}
-	return err
+	// The carrier webhook deliveries remembered against replays, once past their window.
+	d, derr := a.Store.ForgetDeliveriesBefore(ctx, a.now())
+	if d > 0 {
+		a.log.Info("swept expired carrier webhook deliveries", "count", d)
+	}
+	return errors.Join(err, derr)
 }
 
 // settleInterval is how often the settler looks for stock held by cancelled or shipped orders.

@@ -75,6 +75,8 @@ func registerTrackingMetrics(reg *prometheus.Registry, t *tracker.Service, count
 			Help: "Tracking events stored (new ones; duplicates not counted)."}, func() float64 { return float64(m.EventsIngested.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "lastmile_tracking_events_duplicate_total",
 			Help: "Tracking events that were already stored (replays, webhook and poll both)."}, func() float64 { return float64(m.EventsDuplicate.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "lastmile_tracking_webhook_replays_total",
+			Help: "Carrier webhook deliveries refused as replays of one already taken."}, func() float64 { return float64(m.WebhookReplays.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "lastmile_deadline_at_risk_total",
 			Help: "At-risk alerts raised (once per clock)."}, func() float64 { return float64(m.AtRiskRaised.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "lastmile_deadline_breaches_total",

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 
 	"lastmile/internal/model"
 )
@@ -29,37 +28,6 @@ type ClockBatch interface {
 type DeadlineDiff struct {
 	Removed []string
 	Written []DeadlineRow
-}
-
-// DiffDeadlines compares an order's stored deadlines with the decided ones. Times are
-// compared to the microsecond, the precision both stores keep.
-func DiffDeadlines(stored, next []DeadlineRow) DeadlineDiff {
-	var d DeadlineDiff
-	old := make(map[string]DeadlineRow, len(stored))
-	for _, r := range stored {
-		old[r.Key] = r
-	}
-	keep := make(map[string]bool, len(next))
-	for _, r := range next {
-		keep[r.Key] = true
-		if o, ok := old[r.Key]; ok && sameDeadline(o, r) {
-			continue
-		}
-		d.Written = append(d.Written, r)
-	}
-	for _, r := range stored {
-		if !keep[r.Key] {
-			d.Removed = append(d.Removed, r.Key)
-		}
-	}
-	return d
-}
-
-func sameDeadline(a, b DeadlineRow) bool {
-	same := func(x, y time.Time) bool { return x.Truncate(time.Microsecond).Equal(y.Truncate(time.Microsecond)) }
-	return a.Rule == b.Rule && a.Name == b.Name && a.Subject == b.Subject && a.SubjectID == b.SubjectID &&
-		a.Source == b.Source && a.State == b.State && same(a.StartAt, b.StartAt) && same(a.DueAt, b.DueAt) &&
-		same(a.AtRiskAt, b.AtRiskAt) && same(a.MetAt, b.MetAt) && same(a.NextCheckAt, b.NextCheckAt)
 }
 
 // CheckClockBatch refuses a batch that is too large or names an order without its shop.
@@ -90,7 +58,8 @@ func DiffingClockFunc(fn ClockFunc) (diff *DeadlineDiff, replace *bool, wrapped 
 		if err := CheckClockChange(st, ch); err != nil {
 			return ch, err
 		}
-		*diff, *replace = DiffDeadlines(stored, ch.Deadlines), true
+		gone, changed := DiffDeadlines(stored, ch.Deadlines)
+		*diff, *replace = DeadlineDiff{Removed: gone, Written: changed}, true
 		ch.Deadlines, ch.ReplaceDeadlines = nil, false
 		return ch, nil
 	}

@@ -77,6 +77,8 @@ type Store interface {
 	Tracking
 	// ClockBatch computes the clocks of many orders in one transaction (clock_batch.go).
 	ClockBatch
+	// CarrierDeliveries remembers the carrier webhook deliveries taken, against replays.
+	CarrierDeliveries
 	// Connections holds marketplace connections (connections.go).
 	Connections
 	// Webhooks holds outbound webhook subscriptions and their deliveries (webhooks.go).

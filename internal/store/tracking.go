@@ -24,7 +24,9 @@ type Tracking interface {
 	// tracking number, raw code, OccurredAt to the second) is stored already is
 	// TrackingDuplicate and changes nothing. For every shipment that got at least one new
 	// event, in the order of first appearance, fn is called with the order's clock state
-	// (its events included) and what it returns is written as ChangeClocks writes it. The
+	// (the shipment's new events, and LoadEvents for all of them) and what it returns is
+	// written as ChangeClocks writes it; a later shipment of the same order sees what the
+	// earlier one's fn decided. Every order is read once per batch. The
 	// result has one entry per event, in input order. fn may run more than once (PostgreSQL
 	// retries a transaction it aborted); it must only decide.
 	IngestTracking(ctx context.Context, shopIDs []string, events []TrackingEvent, fn ClockFunc) ([]TrackingIngestResult, error)
@@ -202,9 +204,12 @@ type ClockState struct {
 	// Tracking are the states of the order's shipments that have events, by shipment id.
 	Tracking map[string]TrackingState
 	// ShipmentID is the shipment whose events IngestTracking is applying ("" otherwise), and
-	// Events all its stored events, the new ones included, oldest first.
+	// Events its events new in this batch (stored now, duplicates left out), oldest first.
+	// LoadEvents reads all its stored events, the new ones included, oldest first, in the
+	// same transaction: for a fold that cannot continue from the stored tracking state.
 	ShipmentID string
 	Events     []TrackingEvent
+	LoadEvents func() ([]TrackingEvent, error)
 	// Deadlines are the order's stored deadlines; Alerts the keys already alerted
 	// (key + "/" + kind); Exceptions the order's stored exceptions.
 	Deadlines  []DeadlineRow
@@ -222,7 +227,8 @@ type ClockChange struct {
 	// ShipmentStatuses move shipments of the order along their lifecycle (in_transit on the
 	// first scan, delivered on delivery): only the status and UpdatedAt are written.
 	ShipmentStatuses []ShipmentStatusChange
-	// Deadlines replace the order's deadlines when ReplaceDeadlines is set.
+	// Deadlines replace the order's deadlines when ReplaceDeadlines is set; the store writes
+	// only the rows that differ from the stored ones.
 	Deadlines        []DeadlineRow
 	ReplaceDeadlines bool
 	// Exceptions are inserted, or update the stored one with their key (its closed time,

@@ -2,7 +2,9 @@ package store
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
+	"time"
 
 	"lastmile/internal/model"
 )
@@ -78,4 +80,101 @@ func CheckClockChange(st ClockState, ch ClockChange) error {
 		return err
 	}
 	return ValidateJobs(ch.Jobs)
+}
+
+// DiffDeadlines is what replacing an order's stored deadlines with next writes: the keys of
+// the stored rows next drops, and the rows of next that are new or differ from the stored
+// row of their key (the shop and order ids, which the store sets, aside).
+func DiffDeadlines(stored, next []DeadlineRow) (gone []string, changed []DeadlineRow) {
+	old := make(map[string]DeadlineRow, len(stored))
+	for _, d := range stored {
+		old[d.Key] = d
+	}
+	keep := make(map[string]bool, len(next))
+	for _, d := range next {
+		keep[d.Key] = true
+		if o, ok := old[d.Key]; !ok || !sameDeadline(o, d) {
+			changed = append(changed, d)
+		}
+	}
+	for _, d := range stored {
+		if !keep[d.Key] {
+			gone = append(gone, d.Key)
+		}
+	}
+	return gone, changed
+}
+
+func sameDeadline(a, b DeadlineRow) bool {
+	return a.Rule == b.Rule && a.Name == b.Name && a.Subject == b.Subject && a.SubjectID == b.SubjectID &&
+		sameMicro(a.StartAt, b.StartAt) && sameMicro(a.DueAt, b.DueAt) && sameMicro(a.AtRiskAt, b.AtRiskAt) && a.Source == b.Source &&
+		sameMicro(a.MetAt, b.MetAt) && a.State == b.State && sameMicro(a.NextCheckAt, b.NextCheckAt)
+}
+
+// sameMicro compares times as both stores keep them: to the microsecond.
+func sameMicro(a, b time.Time) bool {
+	return a.Truncate(time.Microsecond).Equal(b.Truncate(time.Microsecond))
+}
+
+// ApplyClockChange is st once ch is written, as a store reads it back: what a later shipment
+// of the same order sees within one IngestTracking batch. st's maps and slices are not
+// changed in place.
+func ApplyClockChange(st ClockState, ch ClockChange) ClockState {
+	o := st.Order
+	if ch.OrderChanged {
+		st.Order = ch.Order
+	}
+	if t := ch.Tracking; t != nil {
+		m := make(map[string]TrackingState, len(st.Tracking)+1)
+		for k, v := range st.Tracking {
+			m[k] = v
+		}
+		row := *t
+		row.ShopID, row.OrderID = o.ShopID, o.ID
+		m[t.ShipmentID] = row
+		st.Tracking = m
+	}
+	if len(ch.ShipmentStatuses) > 0 {
+		ships := append([]model.Shipment(nil), st.Shipments...)
+		for _, sc := range ch.ShipmentStatuses {
+			for i := range ships {
+				if ships[i].ID == sc.ShipmentID {
+					ships[i].Status, ships[i].UpdatedAt = sc.Status, sc.At
+				}
+			}
+		}
+		st.Shipments = ships
+	}
+	if ch.ReplaceDeadlines {
+		ds := make([]DeadlineRow, len(ch.Deadlines))
+		for i, d := range ch.Deadlines {
+			d.ShopID, d.OrderID = o.ShopID, o.ID
+			ds[i] = d
+		}
+		st.Deadlines = ds
+	}
+	if len(ch.Exceptions) > 0 {
+		xs := append([]TrackingException(nil), st.Exceptions...)
+		for _, x := range ch.Exceptions {
+			i := slices.IndexFunc(xs, func(y TrackingException) bool { return y.Key == x.Key })
+			if i < 0 {
+				x.ShopID, x.OrderID, x.ResolvedAt, x.Note = o.ShopID, o.ID, time.Time{}, ""
+				xs = append(xs, x)
+				continue
+			}
+			xs[i].ClosedAt, xs[i].Description, xs[i].Action = x.ClosedAt, x.Description, x.Action
+		}
+		st.Exceptions = xs
+	}
+	if len(ch.Alerts) > 0 {
+		m := make(map[string]bool, len(st.Alerted)+len(ch.Alerts))
+		for k, v := range st.Alerted {
+			m[k] = v
+		}
+		for _, a := range ch.Alerts {
+			m[a.Key+"/"+a.Kind] = true
+		}
+		st.Alerted = m
+	}
+	return st
 }

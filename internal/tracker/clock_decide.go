@@ -28,6 +28,76 @@ type Summary struct {
 	Expected          int  `json:"expected,omitempty"`
 	UnknownCodes      int  `json:"unknown_codes,omitempty"`
 	DeliveryException bool `json:"delivery_exception,omitempty"`
+	// LongestGap is tracking.ShipmentTracking's; Resumable marks a summary that carries every
+	// derived field a later fold continues from (tracking.Extend): a state written before it
+	// existed is folded again from its events.
+	LongestGap time.Duration `json:"longest_gap,omitempty"`
+	Resumable  bool          `json:"resumable,omitempty"`
+}
+
+// foldNew is the tracking of shipment sh once st.Events, its new events, are in. It continues
+// from the stored state (tracking.Extend) and reads every stored event again (LoadEvents) only
+// when it cannot: a new event out of order, a state without what a fold carries, or a
+// delivered parcel, whose tracking completeness (R-TRK-6) reads the gaps between all its
+// events. A shipment without a stored state has no older event: IngestTracking writes the
+// state with the first events, in their transaction.
+func foldNew(st store.ClockState, sh model.Shipment) (tracking.ShipmentTracking, error) {
+	prev, ok := st.Tracking[sh.ID]
+	if !ok {
+		return Fold(st.Events), nil
+	}
+	if sum := SummaryOf(prev); sum.Resumable {
+		news := make([]tracking.Event, len(st.Events))
+		for i := range st.Events {
+			news[i] = EventOf(st.Events[i])
+		}
+		base := resumeState(prev, sum, st.Exceptions)
+		base.CrossBorder = sum.CrossBorder || crossBorder(news)
+		if t, ok := tracking.Extend(base, news); ok && t.Status != tracking.StatusDelivered {
+			return t, nil
+		}
+	}
+	if st.LoadEvents == nil {
+		return tracking.ShipmentTracking{}, fmt.Errorf("shipment %s: the store gave no way to read its events", sh.ID)
+	}
+	rows, err := st.LoadEvents()
+	if err != nil {
+		return tracking.ShipmentTracking{}, fmt.Errorf("events of shipment %s: %w", sh.ID, err)
+	}
+	return Fold(rows), nil
+}
+
+// resumeState is a stored tracking state as the fold left it, its events omitted: the columns,
+// the summary, and the shipment's carrier exceptions (oldest first) from the exceptions queue.
+func resumeState(t store.TrackingState, sum Summary, stored []store.TrackingException) tracking.ShipmentTracking {
+	s := tracking.ShipmentTracking{
+		TrackingNumber: t.TrackingNumber, Carrier: t.Carrier, CrossBorder: sum.CrossBorder,
+		Status: tracking.Status(t.Status), Reason: tracking.Reason(t.Reason), StatusAt: sum.StatusAt,
+		FirstScanAt: t.FirstScanAt, LastEventAt: t.LastEventAt, DeliveredAt: t.DeliveredAt,
+		UnknownCodes: sum.UnknownCodes, LongestGap: sum.LongestGap,
+	}
+	for name, at := range sum.Milestones {
+		if m, ok := tracking.ParseMilestone(name); ok {
+			s.Reached |= tracking.Of(m)
+			s.Milestones.Set(m, at)
+		}
+	}
+	for _, x := range stored {
+		if x.ShipmentID != t.ShipmentID || !isCarrierException(x) {
+			continue
+		}
+		s.Exceptions = append(s.Exceptions, tracking.Exception{Reason: tracking.Reason(x.Type), OpenedAt: x.OpenedAt,
+			ClosedAt: x.ClosedAt, RawCode: x.RawCode, Description: x.Description})
+	}
+	slices.SortStableFunc(s.Exceptions, func(a, b tracking.Exception) int { return a.OpenedAt.Compare(b.OpenedAt) })
+	return s
+}
+
+// isCarrierException reports whether x was opened by a carrier's event (its key is reason /
+// shipment / opening second, as decide writes it), not by the stale or late rule.
+func isCarrierException(x store.TrackingException) bool {
+	return x.Key == x.Type+"/"+x.ShipmentID+"/"+strconv.FormatInt(x.OpenedAt.Unix(), 10) &&
+		x.Type != string(tracking.ReasonStale) && x.Type != string(tracking.ReasonLate)
 }
 
 // crossBorder reports whether a shipment's events show a border: a customs or destination
@@ -85,7 +155,10 @@ func (s *Service) decide(st store.ClockState, figs func(string, model.Market) sl
 				shipment = sh
 			}
 		}
-		t := Fold(st.Events)
+		t, err := foldNew(st, shipment)
+		if err != nil {
+			return ch, err
+		}
 		folded = &t
 		row, err := stateRow(shipment, &t, f.Tracking, now)
 		if err != nil {
@@ -278,7 +351,7 @@ func cloneStates(m map[string]store.TrackingState) map[string]store.TrackingStat
 // stateRow is the stored state of a shipment's tracking.
 func stateRow(sh model.Shipment, t *tracking.ShipmentTracking, f tracking.Figures, now time.Time) (store.TrackingState, error) {
 	sum := Summary{CrossBorder: t.CrossBorder, Milestones: map[string]time.Time{}, Missing: []string{}, StatusAt: t.StatusAt,
-		UnknownCodes: t.UnknownCodes, DeliveryException: t.HadDeliveryException()}
+		UnknownCodes: t.UnknownCodes, DeliveryException: t.HadDeliveryException(), LongestGap: t.LongestGap, Resumable: true}
 	for _, m := range t.Reached.List() {
 		sum.Milestones[m.String()] = t.Milestones.At(m)
 	}

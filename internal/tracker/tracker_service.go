@@ -50,6 +50,8 @@ type Metrics struct {
 	EventsIngested, EventsDuplicate atomic.Int64
 	AtRiskRaised, BreachesRaised    atomic.Int64
 	ExceptionsOpened, Sweeps        atomic.Int64
+	// WebhookReplays counts carrier webhook deliveries refused as replays.
+	WebhookReplays atomic.Int64
 }
 
 // Service is the tracking and clocks service.

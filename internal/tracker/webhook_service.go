@@ -2,6 +2,8 @@ package tracker
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -14,6 +16,15 @@ import (
 // ErrWebhookRefused wraps every refusal of a webhook delivery's signature: forged, altered,
 // replayed, or for a carrier without a webhook account. The API answers 401.
 var ErrWebhookRefused = errors.New("webhook delivery refused")
+
+// ErrWebhookReplay refuses a delivery whose signature is right but that was taken already
+// within its memory (DeliveryMemory): a replay. It stores nothing; the API answers 409.
+var ErrWebhookReplay = errors.New("webhook delivery replayed")
+
+// DeliveryMemory is how long a delivery taken is remembered against replays: twice the
+// 5-minute signature window on either side of the server's clock, so a copy is refused for as
+// long as its signature's time could pass.
+const DeliveryMemory = 10 * time.Minute
 
 // ErrWebhookBody wraps a delivery whose signature is right but whose body is not the
 // carrier's format. The API answers 422.
@@ -49,9 +60,34 @@ func (s *Service) Webhook(ctx context.Context, carrierCode string, header func(n
 	if !ok {
 		return res, fmt.Errorf("%w: carrier %q has no webhook account configured", ErrWebhookRefused, carrierCode)
 	}
-	if err := r.Verify(header, body, s.now()); err != nil {
+	now := s.now()
+	if err := r.Verify(header, body, now); err != nil {
 		return res, fmt.Errorf("%w: %w", ErrWebhookRefused, err)
 	}
+	// A delivery is known by its signed body (its id and time are in it; an unsigned header
+	// could be changed by whoever replays it). It is remembered once taken, not before: a
+	// retry of a delivery that failed half-way is taken again.
+	sum := sha256.Sum256(body)
+	key := carrierCode + "/" + hex.EncodeToString(sum[:])
+	if seen, err := s.st.DeliverySeen(ctx, key, now); err != nil {
+		return res, err
+	} else if seen {
+		s.Metrics.WebhookReplays.Add(1)
+		return res, fmt.Errorf("%w: this delivery of %s was taken already; its events are stored", ErrWebhookReplay, carrierCode)
+	}
+	res, err := s.ingestDelivery(ctx, carrierCode, r, body)
+	if err != nil {
+		return res, err
+	}
+	if err := s.st.RememberDelivery(ctx, key, now.Add(DeliveryMemory)); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// ingestDelivery reads and ingests a verified delivery's events.
+func (s *Service) ingestDelivery(ctx context.Context, carrierCode string, r WebhookReceiver, body []byte) (WebhookResult, error) {
+	var res WebhookResult
 	ts, err := r.Parse(body)
 	if err != nil {
 		return res, fmt.Errorf("%w: %w", ErrWebhookBody, err)

@@ -68,7 +68,8 @@ func (t *MilestoneTimes) At(m Milestone) time.Time {
 	return time.Time{}
 }
 
-func (t *MilestoneTimes) set(m Milestone, at time.Time) {
+// Set records that milestone m was reached at at.
+func (t *MilestoneTimes) Set(m Milestone, at time.Time) {
 	switch m {
 	case MilestoneExportCustoms:
 		t.ExportCustoms = at
@@ -210,49 +211,107 @@ func derive(s *ShipmentTracking) {
 
 	var prev time.Time // the previous event from the first scan on
 	for i := range s.Events {
-		e := &s.Events[i]
-		if e.OccurredAt.After(s.LastEventAt) {
-			s.LastEventAt = e.OccurredAt
-		}
-		if !prev.IsZero() {
-			if gap := e.OccurredAt.Sub(prev); gap > s.LongestGap {
-				s.LongestGap = gap
-			}
-		}
-		if e.Reason == ReasonUnknownCode {
-			s.UnknownCodes++
-			if !s.FirstScanAt.IsZero() {
-				prev = e.OccurredAt
-			}
-			continue
-		}
-		if s.FirstScanAt.IsZero() && e.Status.Scanned() {
-			s.FirstScanAt = e.OccurredAt
-		}
-		if !s.FirstScanAt.IsZero() {
-			prev = e.OccurredAt
-		}
-		for m := range numMilestones {
-			if e.Milestones.Has(m) && !s.Reached.Has(m) {
-				s.Reached |= Of(m)
-				s.Milestones.set(m, e.OccurredAt)
-			}
-		}
-		if s.Status == StatusDelivered && !overridesDelivered(e.Status) {
-			continue // a stray scan after delivery
-		}
-		s.Status, s.Reason, s.StatusAt = e.Status, e.Reason, e.OccurredAt
-		switch {
-		case e.Status == StatusException:
-			s.openException(e)
-		case e.Status.moving():
-			s.closeExceptions(e.OccurredAt)
+		s.step(&s.Events[i], &prev)
+	}
+	s.finish()
+}
+
+// step folds one more event, later than (or ranked after) every event folded before it, into
+// the derived fields; prev is the previous event's time from the first scan on.
+func (s *ShipmentTracking) step(e *Event, prev *time.Time) {
+	if e.OccurredAt.After(s.LastEventAt) {
+		s.LastEventAt = e.OccurredAt
+	}
+	if !prev.IsZero() {
+		if gap := e.OccurredAt.Sub(*prev); gap > s.LongestGap {
+			s.LongestGap = gap
 		}
 	}
+	if e.Reason == ReasonUnknownCode {
+		s.UnknownCodes++
+		if !s.FirstScanAt.IsZero() {
+			*prev = e.OccurredAt
+		}
+		return
+	}
+	if s.FirstScanAt.IsZero() && e.Status.Scanned() {
+		s.FirstScanAt = e.OccurredAt
+	}
+	if !s.FirstScanAt.IsZero() {
+		*prev = e.OccurredAt
+	}
+	for m := range numMilestones {
+		if e.Milestones.Has(m) && !s.Reached.Has(m) {
+			s.Reached |= Of(m)
+			s.Milestones.Set(m, e.OccurredAt)
+		}
+	}
+	if s.Status == StatusDelivered && !overridesDelivered(e.Status) {
+		return // a stray scan after delivery
+	}
+	s.Status, s.Reason, s.StatusAt = e.Status, e.Reason, e.OccurredAt
+	switch {
+	case e.Status == StatusException:
+		s.openException(e)
+	case e.Status.moving():
+		s.closeExceptions(e.OccurredAt)
+	}
+}
+
+// finish computes the fields that follow from the whole fold.
+func (s *ShipmentTracking) finish() {
+	s.DeliveredAt = time.Time{}
 	if s.Status == StatusDelivered {
 		s.DeliveredAt = s.StatusAt
 	}
 	s.Missing = missing(s.Reached, Required(s.CrossBorder))
+}
+
+// Extend continues a fold: s is a shipment's derived tracking (as Apply left it, its Events
+// possibly omitted: a stored state), and events are new ones. When every new event of s's
+// parcel is in a later second than s.LastEventAt, folding them one by one from s's derived
+// fields gives exactly what Apply would give from all the events, without reading the old ones:
+// Extend returns that state (its Events are s.Events plus the new ones) and true. Otherwise
+// (an event arrived out of order, or in the same second as the last one, where the rank
+// decides) it returns s unchanged and false, and the caller folds every event with Apply.
+//
+// s.CrossBorder is a fact the caller sets (it may follow from the new events). LongestGap and
+// the exceptions carry on from s's, so s must carry them (every exception, oldest first).
+func Extend(s ShipmentTracking, events []Event) (ShipmentTracking, bool) {
+	if s.TrackingNumber == "" && s.Carrier == "" && len(events) > 0 {
+		s.TrackingNumber, s.Carrier = events[0].TrackingNumber, events[0].Carrier
+	}
+	var add []Event
+	for i := range events {
+		e := &events[i]
+		if e.TrackingNumber != s.TrackingNumber || e.Carrier != s.Carrier {
+			continue
+		}
+		if !s.LastEventAt.IsZero() && e.OccurredAt.Unix() <= s.LastEventAt.Unix() {
+			return s, false
+		}
+		if j, ok := find(add, e); ok {
+			if m := mergeDuplicate(add[j], *e); m.Status == add[j].Status {
+				add[j] = m
+				continue
+			}
+			return s, false
+		}
+		j := sort.Search(len(add), func(j int) bool { return before(e, &add[j]) })
+		add = slices.Insert(add, j, *e)
+	}
+	out := s
+	out.Events = slices.Concat(s.Events, add)
+	out.Exceptions = slices.Clone(s.Exceptions)
+	var prev time.Time
+	if !s.FirstScanAt.IsZero() {
+		prev = s.LastEventAt
+	}
+	for i := range add {
+		out.step(&add[i], &prev)
+	}
+	out.finish()
+	return out, true
 }
 
 // overridesDelivered reports whether an event of status st, after a delivery, changes the

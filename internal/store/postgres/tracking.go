@@ -40,80 +40,6 @@ func fromZ(t *time.Time) time.Time {
 
 type shipKey struct{ carrier, number string }
 
-// IngestTracking implements store.Tracking.
-func (s *Store) IngestTracking(ctx context.Context, shopIDs []string, events []store.TrackingEvent, fn store.ClockFunc) ([]store.TrackingIngestResult, error) {
-	if err := store.CheckTrackingEvents(shopIDs, events); err != nil {
-		return nil, err
-	}
-	var results []store.TrackingIngestResult
-	err := s.inTx(ctx, fmt.Sprintf("ingest %d tracking events", len(events)), func(tx pgx.Tx) error {
-		results = make([]store.TrackingIngestResult, len(events))
-		ships, err := findShipments(ctx, tx, shopIDs, events)
-		if err != nil {
-			return err
-		}
-		// One round trip inserts every event; RETURNING tells the new ones from the duplicates.
-		var b pgx.Batch
-		idx := make([]int, 0, len(events))
-		for i, e := range events {
-			sh := ships[shipKey{e.Carrier, e.TrackingNumber}]
-			if sh == nil {
-				results[i] = store.TrackingIngestResult{Outcome: store.TrackingNoShipment}
-				continue
-			}
-			results[i] = store.TrackingIngestResult{Outcome: store.TrackingDuplicate, ShipmentID: sh.ID, OrderID: sh.OrderID}
-			loc := string(e.Location)
-			b.Queue(`INSERT INTO tracking_events (carrier, tracking_number, raw_code, occurred_sec, occurred_at, shipment_id, shop_id,
-				description, location, status, reason, milestones, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-				ON CONFLICT DO NOTHING`, e.Carrier, e.TrackingNumber, e.RawCode, e.OccurredAt.Unix(), e.OccurredAt, sh.ID, sh.ShopID,
-				e.Description, loc, e.Status, e.Reason, e.Milestones, e.ReceivedAt)
-			idx = append(idx, i)
-		}
-		touched := map[string]*model.Shipment{}
-		if len(idx) > 0 {
-			br := tx.SendBatch(ctx, &b)
-			for _, i := range idx {
-				tag, err := br.Exec()
-				if err != nil {
-					br.Close()
-					return textError(err)
-				}
-				if tag.RowsAffected() == 1 {
-					results[i].Outcome = store.TrackingCreated
-					sh := ships[shipKey{events[i].Carrier, events[i].TrackingNumber}]
-					touched[sh.ID] = sh
-				}
-			}
-			if err := br.Close(); err != nil {
-				return err
-			}
-		}
-		order := make([]*model.Shipment, 0, len(touched))
-		for _, sh := range touched {
-			order = append(order, sh)
-		}
-		slices.SortFunc(order, func(a, b *model.Shipment) int {
-			if c := strings.Compare(a.OrderID, b.OrderID); c != 0 {
-				return c
-			}
-			return strings.Compare(a.ID, b.ID)
-		})
-		var jobs []store.Job
-		for _, sh := range order {
-			if err := s.changeClocks(ctx, tx, []string{sh.ShopID}, sh.OrderID, sh.ID, fn, &jobs); err != nil {
-				return fmt.Errorf("shipment %s: %w", sh.ID, err)
-			}
-		}
-		return s.insertJobs(ctx, tx, jobs)
-	})
-	if err != nil {
-		return nil, textError(err)
-	}
-	return results, nil
-}
-
-// findShipments finds the live (else latest) shipment of each event's carrier and tracking
-// number in shopIDs, in one query.
 func findShipments(ctx context.Context, tx pgx.Tx, shopIDs []string, events []store.TrackingEvent) (map[shipKey]*model.Shipment, error) {
 	out := map[shipKey]*model.Shipment{}
 	if len(shopIDs) == 0 {
@@ -191,12 +117,47 @@ func (s *Store) changeClocks(ctx context.Context, tx pgx.Tx, shopIDs []string, o
 	if err != nil {
 		return err
 	}
+	var w clockWrites
+	if err := w.queue(ctx, tx, st, ch, jobs); err != nil {
+		return err
+	}
+	return w.send(ctx, tx)
+}
+
+// clockWrites are the writes of one or more clock changes, sent in one round trip.
+type clockWrites struct {
+	b      pgx.Batch
+	orders []model.Order // changed, each once (the latest)
+}
+
+// send writes the changed orders and the queued statements.
+func (w *clockWrites) send(ctx context.Context, tx pgx.Tx) error {
+	if len(w.orders) > 0 {
+		if err := updateOrders(ctx, tx, w.orders); err != nil {
+			return err
+		}
+	}
+	if w.b.Len() > 0 {
+		if err := tx.SendBatch(ctx, &w.b).Close(); err != nil {
+			return fmt.Errorf("write clocks: %w", err)
+		}
+	}
+	return nil
+}
+
+// queue checks what the clocks decided for the order of st and queues its writes (a changed
+// order's order.updated event is read from tx and added to jobs): deadlines
+// only where they differ from st's.
+func (w *clockWrites) queue(ctx context.Context, tx pgx.Tx, st store.ClockState, ch store.ClockChange, jobs *[]store.Job) error {
 	if err := store.CheckClockChange(st, ch); err != nil {
 		return err
 	}
 	if ch.OrderChanged {
-		if err := updateOrders(ctx, tx, []model.Order{ch.Order}); err != nil {
-			return err
+		i := slices.IndexFunc(w.orders, func(o model.Order) bool { return o.ID == ch.Order.ID })
+		if i < 0 {
+			w.orders = append(w.orders, ch.Order)
+		} else {
+			w.orders[i] = ch.Order
 		}
 		evs, err := orderEventJobs(ctx, tx, store.OrderWrites{Updated: []model.Order{ch.Order}})
 		if err != nil {
@@ -204,7 +165,7 @@ func (s *Store) changeClocks(ctx context.Context, tx pgx.Tx, shopIDs []string, o
 		}
 		*jobs = append(*jobs, evs...)
 	}
-	var b pgx.Batch
+	b := &w.b
 	for _, c := range ch.ShipmentStatuses {
 		b.Queue(`UPDATE shipments SET status = $1, updated_at = $2 WHERE id = $3 AND order_id = $4`, string(c.Status), c.At, c.ShipmentID, st.Order.ID)
 	}
@@ -218,10 +179,17 @@ func (s *Store) changeClocks(ctx context.Context, tx pgx.Tx, shopIDs []string, o
 			ztime(t.FirstScanAt), ztime(t.LastEventAt), ztime(t.DeliveredAt), string(orEmptyJSON(t.Summary)), t.UpdatedAt)
 	}
 	if ch.ReplaceDeadlines {
-		b.Queue(`DELETE FROM deadlines WHERE order_id = $1`, st.Order.ID)
-		for _, d := range ch.Deadlines {
+		gone, changed := store.DiffDeadlines(st.Deadlines, ch.Deadlines)
+		if len(gone) > 0 {
+			b.Queue(`DELETE FROM deadlines WHERE order_id = $1 AND key = ANY($2)`, st.Order.ID, gone)
+		}
+		for _, d := range changed {
 			b.Queue(`INSERT INTO deadlines (key, shop_id, order_id, rule, name, subject, subject_id, start_at, due_at, at_risk_at, source,
-				met_at, state, next_check_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+				met_at, state, next_check_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+				ON CONFLICT (key) DO UPDATE SET rule = excluded.rule, name = excluded.name, subject = excluded.subject,
+				subject_id = excluded.subject_id, start_at = excluded.start_at, due_at = excluded.due_at, at_risk_at = excluded.at_risk_at,
+				source = excluded.source, met_at = excluded.met_at, state = excluded.state, next_check_at = excluded.next_check_at
+				WHERE deadlines.order_id = excluded.order_id`,
 				d.Key, st.Order.ShopID, st.Order.ID, d.Rule, d.Name, d.Subject, d.SubjectID, d.StartAt, d.DueAt, d.AtRiskAt, d.Source,
 				ztime(d.MetAt), d.State, ztime(d.NextCheckAt))
 		}
@@ -237,11 +205,6 @@ func (s *Store) changeClocks(ctx context.Context, tx pgx.Tx, shopIDs []string, o
 		b.Queue(`INSERT INTO deadline_alerts (id, key, kind, shop_id, order_id, rule, name, subject, subject_id, due_at, raised_at, message)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (key, kind) DO NOTHING`,
 			a.ID, a.Key, a.Kind, st.Order.ShopID, st.Order.ID, a.Rule, a.Name, a.Subject, a.SubjectID, a.DueAt, a.RaisedAt, a.Message)
-	}
-	if b.Len() > 0 {
-		if err := tx.SendBatch(ctx, &b).Close(); err != nil {
-			return fmt.Errorf("write clocks of order %s: %w", st.Order.ID, err)
-		}
 	}
 	*jobs = append(*jobs, ch.Jobs...)
 	return nil

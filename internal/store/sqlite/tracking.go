@@ -86,91 +86,6 @@ func (c *txStmts) QueryRowContext(ctx context.Context, query string, args ...any
 	return st.QueryRowContext(ctx, args...)
 }
 
-// IngestTracking implements store.Tracking.
-func (s *Store) IngestTracking(ctx context.Context, shopIDs []string, events []store.TrackingEvent, fn store.ClockFunc) ([]store.TrackingIngestResult, error) {
-	if err := store.CheckTrackingEvents(shopIDs, events); err != nil {
-		return nil, err
-	}
-	var results []store.TrackingIngestResult
-	err := s.inTx(ctx, fmt.Sprintf("ingest %d tracking events", len(events)), func(tx *sql.Tx) error {
-		results = make([]store.TrackingIngestResult, len(events))
-		ships := map[shipKey]*model.Shipment{}
-		var touched []string
-		seen := map[string]bool{}
-		if len(shopIDs) == 0 {
-			for i := range results {
-				results[i].Outcome = store.TrackingNoShipment
-			}
-			return nil
-		}
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO tracking_events (carrier, tracking_number, raw_code, occurred_sec, occurred_at,
-			shipment_id, shop_id, description, location, status, reason, milestones, received_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
-		if err != nil {
-			return err
-		}
-		defer ins.Close()
-		for i, e := range events {
-			k := shipKey{e.Carrier, e.TrackingNumber}
-			sh, ok := ships[k]
-			if !ok {
-				cond, args := inShops("shop_id", shopIDs, []any{e.TrackingNumber, e.Carrier})
-				got, err := scanShipment(tx.QueryRowContext(ctx, `SELECT `+shipmentColumns+` FROM shipments
-					WHERE tracking_number = ? AND carrier = ? AND `+cond+`
-					ORDER BY status IN ('voided', 'failed'), created_at DESC, seq DESC LIMIT 1`, args...))
-				switch {
-				case err == nil:
-					sh = &got
-				case err != sql.ErrNoRows:
-					return err
-				}
-				ships[k] = sh
-			}
-			if sh == nil {
-				results[i] = store.TrackingIngestResult{Outcome: store.TrackingNoShipment}
-				continue
-			}
-			res, err := ins.ExecContext(ctx, e.Carrier, e.TrackingNumber, e.RawCode, e.OccurredAt.Unix(), micros(e.OccurredAt),
-				sh.ID, sh.ShopID, e.Description, string(e.Location), e.Status, e.Reason, e.Milestones, micros(e.ReceivedAt))
-			if err != nil {
-				return err
-			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return err
-			}
-			results[i] = store.TrackingIngestResult{Outcome: store.TrackingDuplicate, ShipmentID: sh.ID, OrderID: sh.OrderID}
-			if n == 1 {
-				results[i].Outcome = store.TrackingCreated
-				if !seen[sh.ID] {
-					seen[sh.ID] = true
-					touched = append(touched, sh.ID)
-				}
-			}
-		}
-		byID := map[string]*model.Shipment{}
-		for _, sh := range ships {
-			if sh != nil {
-				byID[sh.ID] = sh
-			}
-		}
-		c := newTxStmts(tx)
-		defer c.close()
-		var jobs []store.Job
-		for _, id := range touched {
-			sh := byID[id]
-			if err := s.changeClocks(ctx, c, []string{sh.ShopID}, sh.OrderID, sh.ID, fn, &jobs); err != nil {
-				return fmt.Errorf("shipment %s: %w", id, err)
-			}
-		}
-		return s.insertJobs(ctx, tx, jobs)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return results, nil
-}
-
 // ShopsOfParcels implements store.Tracking.
 func (s *Store) ShopsOfParcels(ctx context.Context, carrier string, numbers []string) ([]string, error) {
 	if err := store.CheckScope(numbers, "carrier", carrier); err != nil {
@@ -235,6 +150,12 @@ func (s *Store) changeClocks(ctx context.Context, c *txStmts, shopIDs []string, 
 	if err != nil {
 		return err
 	}
+	return writeClockChange(ctx, c, st, ch, jobs)
+}
+
+// writeClockChange writes what the clocks decided for the order of st: deadlines only where
+// they differ from st's.
+func writeClockChange(ctx context.Context, c *txStmts, st store.ClockState, ch store.ClockChange, jobs *[]store.Job) error {
 	if err := store.CheckClockChange(st, ch); err != nil {
 		return err
 	}
@@ -266,12 +187,19 @@ func (s *Store) changeClocks(ctx context.Context, c *txStmts, shopIDs []string, 
 		}
 	}
 	if ch.ReplaceDeadlines {
-		if _, err := c.ExecContext(ctx, `DELETE FROM deadlines WHERE order_id = ?`, st.Order.ID); err != nil {
-			return err
+		gone, changed := store.DiffDeadlines(st.Deadlines, ch.Deadlines)
+		for _, key := range gone {
+			if _, err := c.ExecContext(ctx, `DELETE FROM deadlines WHERE key = ? AND order_id = ?`, key, st.Order.ID); err != nil {
+				return err
+			}
 		}
-		for _, d := range ch.Deadlines {
+		for _, d := range changed {
 			if _, err := c.ExecContext(ctx, `INSERT INTO deadlines (key, shop_id, order_id, rule, name, subject, subject_id, start_at,
-				due_at, at_risk_at, source, met_at, state, next_check_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				due_at, at_risk_at, source, met_at, state, next_check_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (key) DO UPDATE SET rule = excluded.rule,
+				name = excluded.name, subject = excluded.subject, subject_id = excluded.subject_id, start_at = excluded.start_at,
+				due_at = excluded.due_at, at_risk_at = excluded.at_risk_at, source = excluded.source, met_at = excluded.met_at,
+				state = excluded.state, next_check_at = excluded.next_check_at WHERE deadlines.order_id = excluded.order_id`,
 				d.Key, st.Order.ShopID, st.Order.ID, d.Rule, d.Name, d.Subject, d.SubjectID, micros(d.StartAt), micros(d.DueAt),
 				micros(d.AtRiskAt), d.Source, zmicros(d.MetAt), d.State, zmicros(d.NextCheckAt)); err != nil {
 				return fmt.Errorf("deadline %s: %w", d.Key, err)

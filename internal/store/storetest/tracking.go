@@ -22,6 +22,7 @@ func RunTracking(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ChangeRefusals", testTrackingRefusals},
 		{"DeliveryHistory", testDeliveryHistory},
 		{"ShipmentStatus", testTrackingShipmentStatus},
+		{"CarrierDeliveries", testCarrierDeliveries},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -87,6 +88,25 @@ func testTrackingIngest(t *testing.T, s store.Store) {
 	if len(calls) != 1 || calls[0].ShipmentID != f.sh.ID || len(calls[0].Events) != 2 || calls[0].Events[0].RawCode != "L1" {
 		t.Fatalf("clock calls %+v", calls)
 	}
+	// A later batch gives the clocks its new events only; LoadEvents reads them all, in the
+	// transaction (the new one included), oldest first.
+	calls = nil
+	var all []store.TrackingEvent
+	later := []store.TrackingEvent{trackEvent("9400TRACK1", "OA", 3), trackEvent("9400TRACK1", "10", 1)}
+	if _, err := s.IngestTracking(ctx, []string{f.a.ID}, later, func(st store.ClockState) (store.ClockChange, error) {
+		calls = append(calls, st)
+		var err error
+		all, err = st.LoadEvents()
+		return store.ClockChange{}, err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) != 1 || len(calls[0].Events) != 1 || calls[0].Events[0].RawCode != "10" || string(calls[0].Events[0].Location) != `{"city":"Reno"}` {
+		t.Fatalf("later batch: clock calls %+v, want the one new event", calls)
+	}
+	if len(all) != 3 || all[0].RawCode != "10" || all[1].RawCode != "L1" || all[2].RawCode != "OA" {
+		t.Fatalf("LoadEvents: %+v, want the three stored events oldest first", all)
+	}
 	// A replay calls nothing and changes nothing; another shop's scope finds no shipment.
 	calls = nil
 	res, err = s.IngestTracking(ctx, []string{f.a.ID}, evs[:2], recordClock(&calls))
@@ -107,10 +127,10 @@ func testTrackingIngest(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Status != "in_transit" || !st.LastEventAt.Equal(at(3)) || string(st.Summary) != `{"n":1}` || len(events) != 2 {
+	if st.Status != "in_transit" || !st.LastEventAt.Equal(at(3)) || string(st.Summary) != `{"n":1}` || len(events) != 3 {
 		t.Errorf("state %+v, %d events", st, len(events))
 	}
-	if string(events[0].Location) != `{"city":"Reno"}` || !events[0].OccurredAt.Equal(at(2)) {
+	if string(events[1].Location) != `{"city":"Reno"}` || !events[1].OccurredAt.Equal(at(2)) {
 		t.Errorf("event round trip: %+v", events[0])
 	}
 	if _, _, err := s.GetTracking(ctx, []string{f.b.ID}, f.sh.ID); !errors.Is(err, model.ErrNotFound) {
@@ -123,7 +143,7 @@ func testTrackingIngest(t *testing.T, s store.Store) {
 	if !errors.Is(err, boom) {
 		t.Errorf("clock error: %v", err)
 	}
-	if _, events, _ := s.GetTracking(ctx, []string{f.a.ID}, f.sh.ID); len(events) != 2 {
+	if _, events, _ := s.GetTracking(ctx, []string{f.a.ID}, f.sh.ID); len(events) != 3 {
 		t.Errorf("a failed ingest left %d events", len(events))
 	}
 }
@@ -281,9 +301,13 @@ func testDeliveryHistory(t *testing.T, s store.Store) {
 	}
 	deliver := func(delivered time.Time) store.ClockFunc {
 		return func(st store.ClockState) (store.ClockChange, error) {
-			last := st.Events[len(st.Events)-1]
+			all, err := st.LoadEvents()
+			if err != nil {
+				return store.ClockChange{}, err
+			}
+			last := all[len(all)-1]
 			return store.ClockChange{Tracking: &store.TrackingState{ShipmentID: st.ShipmentID, Carrier: last.Carrier,
-				TrackingNumber: last.TrackingNumber, Status: last.Status, FirstScanAt: st.Events[0].OccurredAt, LastEventAt: last.OccurredAt,
+				TrackingNumber: last.TrackingNumber, Status: last.Status, FirstScanAt: all[0].OccurredAt, LastEventAt: last.OccurredAt,
 				DeliveredAt: delivered, Summary: []byte(`{}`), UpdatedAt: last.ReceivedAt}}, nil
 		}
 	}
