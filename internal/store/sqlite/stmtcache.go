@@ -5,7 +5,7 @@ package sqlite
 // driver keep prepared statements across transactions: shipping a batch ran the same few dozen
 // statements hundreds of thousands of times, and parsing them was about a fifth of the CPU.
 // cachingConn keeps each connection's statements prepared by their text and runs them again
-// with new arguments (SQLite resets a statement after each use, so a cached one holds no lock
+// with new arguments (Exec, Query, and Prepare until the statement is closed) (SQLite resets a statement after each use, so a cached one holds no lock
 // between uses). A statement still in use (its rows open) is not shared: a second use of the
 // same text meanwhile prepares its own, as before.
 
@@ -149,6 +149,32 @@ func (c *cachingConn) QueryContext(ctx context.Context, query string, args []dri
 	}
 	cs.busy = true
 	return &cachedRows{Rows: r, stmt: cs}, nil
+}
+
+// PrepareContext implements driver.ConnPrepareContext: the cached statement, held by the
+// caller until it closes it (a transaction's prepared statements, txStmts).
+func (c *cachingConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	cs, err := c.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if cs == nil {
+		return c.sqliteConn.PrepareContext(ctx, query)
+	}
+	cs.busy = true
+	return &heldStmt{sqliteStmt: cs.s, cs: cs}, nil
+}
+
+// heldStmt is a cached statement lent to database/sql's Prepare; closing it gives it back.
+type heldStmt struct {
+	sqliteStmt
+	cs *cachedStmt
+}
+
+// Close implements driver.Stmt.
+func (h *heldStmt) Close() error {
+	h.cs.busy = false
+	return nil
 }
 
 // Close implements driver.Conn: it finalizes the cached statements, then closes.

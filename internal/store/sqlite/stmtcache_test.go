@@ -104,6 +104,41 @@ func TestStmtCacheReuseAndNesting(t *testing.T) {
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM t WHERE id >= ?`, 2).Scan(&n); err != nil || n != 3 {
 		t.Fatalf("count %d, %v; want 3", n, err)
 	}
+	// A statement prepared in a transaction holds the cached one until it is closed; the
+	// same text prepared again meanwhile gets its own.
+	tx, err = db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1, err := tx.PrepareContext(ctx, sel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2, err := tx.PrepareContext(ctx, sel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r1, err := p1.QueryContext(ctx, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r1.Next()
+	var a, b int
+	if err := p2.QueryRowContext(ctx, 4).Scan(&b, new(string)); err != nil {
+		t.Fatal(err)
+	}
+	if err := r1.Scan(&a, new(string)); err != nil {
+		t.Fatal(err)
+	}
+	r1.Close()
+	if a != 2 || b != 4 {
+		t.Fatalf("two prepared statements of one text read %d and %d, want 2 and 4", a, b)
+	}
+	p1.Close()
+	p2.Close()
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
 	stmts := cacheOf(t, db)
 	for _, q := range []string{ins, sel} {
 		cs, ok := stmts[q]
