@@ -75,6 +75,8 @@ type Store interface {
 	// Tracking holds tracking events and states, the clocks' due-time index, exceptions and
 	// deadline alerts (tracking.go).
 	Tracking
+	// ClockBatches computes many orders' clocks in one transaction (clock_batch.go).
+	ClockBatches
 	// Connections holds marketplace connections (connections.go).
 	Connections
 	// Webhooks holds outbound webhook subscriptions and their deliveries (webhooks.go).

@@ -22,6 +22,7 @@ func RunTracking(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ChangeRefusals", testTrackingRefusals},
 		{"DeliveryHistory", testDeliveryHistory},
 		{"ShipmentStatus", testTrackingShipmentStatus},
+		{"ClockBatches", testClockBatches},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

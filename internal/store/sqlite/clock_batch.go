@@ -1,0 +1,40 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"lastmile/internal/model"
+	"lastmile/internal/store"
+)
+
+var _ store.ClockBatches = (*Store)(nil)
+
+// ChangeClocksMany implements store.ClockBatches.
+func (s *Store) ChangeClocksMany(ctx context.Context, refs []store.OrderRef, fn store.ClockFunc) error {
+	for _, r := range refs {
+		if err := store.CheckScope([]string{r.ShopID}, "order_id", r.ID); err != nil {
+			return err
+		}
+	}
+	if len(refs) == 0 {
+		return nil
+	}
+	return s.inTx(ctx, fmt.Sprintf("change clocks of %d orders", len(refs)), func(tx *sql.Tx) error {
+		c := newTxStmts(tx)
+		defer c.close()
+		var jobs []store.Job
+		for _, r := range refs {
+			err := s.changeClocks(ctx, c, []string{r.ShopID}, r.ID, "", fn, &jobs)
+			switch {
+			case errors.Is(err, model.ErrNotFound):
+				continue
+			case err != nil:
+				return fmt.Errorf("clocks of order %s: %w", r.ID, err)
+			}
+		}
+		return s.insertJobs(ctx, tx, jobs)
+	})
+}
