@@ -56,7 +56,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	rc, err := newCachingConnector(dsn + "&_pragma=query_only(1)")
+	// Each connection has its own page cache. The writer keeps 64 MiB (the pages it writes
+	// again and again); a reader reads the database file through mmap and needs its cache only
+	// for the pages it finds in the WAL, so eight readers with 64 MiB each held up to 512 MiB
+	// of copies of the same pages: 8 MiB each bounds them at 64 MiB in all.
+	rc, err := newCachingConnector(dsn + "&_pragma=query_only(1)&_pragma=cache_size(-8192)")
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
