@@ -71,6 +71,11 @@ type ShipResult struct {
 	CPUPerOrder time.Duration
 }
 
+// statusPoll is how often the bench asks for the batch's status. Each GET counts the batch's
+// items (about 3 ms of CPU for 10,000 on SQLite); at every 100 ms, as before, the bench's own
+// polling was about a sixth of the process's CPU.
+const statusPoll = 500 * time.Millisecond
+
 // RunShip prepares Orders confirmed US orders with stock in one warehouse, ships them in one
 // POST /v1/shipments:batch on a real lastmile (HTTP on loopback, the job engine, the store)
 // against the simulated carrier network over HTTP, and prints the figures to out.
@@ -140,7 +145,7 @@ func RunShip(ctx context.Context, opt ShipOptions, out io.Writer) (ShipResult, e
 		case <-ctx.Done():
 			peak.stop()
 			return res, ctx.Err()
-		case <-time.After(100 * time.Millisecond):
+		case <-time.After(statusPoll):
 		}
 		if err := srv.call(ctx, hc, "GET", "/v1/batches/"+b.ID, nil, &b); err != nil {
 			peak.stop()
