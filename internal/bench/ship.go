@@ -166,7 +166,7 @@ func RunShip(ctx context.Context, opt ShipOptions, out io.Writer) (ShipResult, e
 	fmt.Fprintf(out, "ship batch, %s: %d orders in %.1f s = %.0f orders/s, %.1f ms CPU/order; %d shipped, %d failed, lost %d, bought twice %d (carriers sold %d labels); peak RSS %.0f MiB\n",
 		store, res.Orders, res.Wall.Seconds(), float64(res.Orders)/res.Wall.Seconds(), float64(res.CPUPerOrder)/float64(time.Millisecond),
 		res.Shipped, res.Failed, res.Lost, res.BoughtTwice, res.Labels, mib(res.PeakRSS))
-	fmt.Fprintf(out, "at the RSS peak: %.0f MiB anonymous (Go heap in use %.0f MiB, Go runtime total %.0f MiB), %.0f MiB file-backed (the database file mapped by SQLite's mmap), %.0f MiB shared\n",
+	fmt.Fprintf(out, "at the RSS peak: %.0f MiB anonymous (Go heap in use %.0f MiB, Go runtime total %.0f MiB), %.0f MiB file-backed (the program, and the database file where SQLite maps it), %.0f MiB shared\n",
 		mib(peak.at.anon), mib(peak.at.heapInUse), mib(peak.at.goTotal), mib(peak.at.file), mib(peak.at.shmem))
 
 	if opt.Labels {
@@ -329,7 +329,7 @@ type rssWatch struct {
 
 // rssSample splits the resident set: anonymous memory (Go's heap and runtime, SQLite's page
 // caches, which modernc.org/sqlite allocates outside Go's heap), file-backed pages (the
-// database file as SQLite's mmap reads it) and shared memory (SQLite's WAL index).
+// program's own, and the database file where SQLite maps it) and shared memory.
 type rssSample struct {
 	anon, file, shmem  int64
 	heapInUse, goTotal int64
