@@ -30,12 +30,14 @@ func runBench(ctx context.Context, args []string, s stdio) int {
 }
 
 func runBenchShip(ctx context.Context, args []string, s stdio) int {
-	fs := newFlags("bench ship", "bench ship [--orders N] [--db postgres://…] [--latency D] [--fault-rate F] [--labels]", s)
+	fs := newFlags("bench ship", "bench ship [--orders N] [--db postgres://…] [--latency D] [--fault-rate F] [--labels] [--cpuprofile FILE] [--memprofile FILE]", s)
 	orders := fs.Int("orders", 10_000, "orders the batch ships")
 	db := fs.String("db", "sqlite", "the store: sqlite (a temporary file) or a postgres:// URL (a fresh schema is made and dropped)")
 	latency := fs.Duration("latency", 300*time.Millisecond, "the simulated carriers' latency")
 	faults := fs.Float64("fault-rate", 0.02, "the share of carrier calls that fail transiently (5xx, timeouts, dropped connections), 0 to 1")
 	labels := fs.Bool("labels", false, "then download the batch's labels as one PDF and report its time and RSS")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the batch to this file (go tool pprof)")
+	memProfile := fs.String("memprofile", "", "write a heap profile, taken when the batch's RSS reached its peak, to this file")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -43,7 +45,8 @@ func runBenchShip(ctx context.Context, args []string, s stdio) int {
 		fs.Usage()
 		return exitUsage
 	}
-	opt := bench.ShipOptions{Orders: *orders, Latency: *latency, FaultRate: *faults, Labels: *labels}
+	opt := bench.ShipOptions{Orders: *orders, Latency: *latency, FaultRate: *faults, Labels: *labels,
+		CPUProfile: *cpuProfile, MemProfile: *memProfile}
 	if *db != "sqlite" {
 		opt.Postgres = *db
 	}

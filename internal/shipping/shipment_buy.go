@@ -34,15 +34,11 @@ type purchase struct {
 // every package is labelled, moves the order to AWAITING_COLLECTION. A transient failure is
 // returned as it is (the shipment stays created for the retry); a refusal fails the shipment
 // with the reason.
-func (s *Service) buy(ctx context.Context, scope model.Scope, st store.ShippingState, sh model.Shipment, batch *batchRef) (store.ShippingState, error) {
+func (s *Service) buy(ctx context.Context, scope model.Scope, st store.ShippingState, sh model.Shipment, whs map[string]model.Warehouse, batch *batchRef) (store.ShippingState, error) {
 	pkgs := currentPackages(st) // a package superseded by the marketplace's repacking is not counted
 	pkg, idx := packageByID(pkgs, sh.PackageID)
 	if idx < 0 {
 		return st, fmt.Errorf("shipment %s: package %s not loaded", sh.ID, sh.PackageID)
-	}
-	whs, err := s.warehouses(ctx, st.Order.ShopID)
-	if err != nil {
-		return st, err
 	}
 	wh, ok := whs[pkg.WarehouseID]
 	if !ok {
@@ -56,6 +52,7 @@ func (s *Service) buy(ctx context.Context, scope model.Scope, st store.ShippingS
 		}
 	}
 	var p purchase
+	var err error
 	if sh.Mode == model.ModePlatform {
 		p, err = s.buyPlatform(ctx, st.Order, pkg, sh)
 	} else {

@@ -85,7 +85,12 @@ func (s *Service) ship(ctx context.Context, scope model.Scope, orderID string, o
 	if err := s.allocate(ctx, scope, o, opt); err != nil {
 		return Result{}, err
 	}
-	st, err := s.plan(ctx, scope, orderID, opt, batch)
+	// The shop's warehouses, read once for the plan and the purchases of this pass.
+	whs, err := s.warehouses(ctx, o.ShopID)
+	if err != nil {
+		return Result{}, err
+	}
+	st, err := s.plan(ctx, scope, o, whs, opt, batch)
 	if err != nil {
 		return Result{}, err
 	}
@@ -95,7 +100,7 @@ func (s *Service) ship(ctx context.Context, scope model.Scope, orderID string, o
 			continue
 		}
 		already = false
-		if st, err = s.buy(ctx, scope, st, sh, batch); err != nil {
+		if st, err = s.buy(ctx, scope, st, sh, whs, batch); err != nil {
 			return Result{}, err
 		}
 	}
@@ -170,15 +175,9 @@ func (s *Service) allocate(ctx context.Context, scope model.Scope, o model.Order
 // exist yet are made (one per warehouse, R-MODE-6), and each package without a live shipment
 // gets a new one in status created, with the service chosen for it. Packages that already have
 // one keep it.
-func (s *Service) plan(ctx context.Context, scope model.Scope, orderID string, opt Options, batch *batchRef) (store.ShippingState, error) {
-	o, err := s.d.Store.GetOrder(ctx, scope.ShopIDs, orderID)
-	if err != nil {
-		return store.ShippingState{}, err
-	}
-	whs, err := s.warehouses(ctx, o.ShopID)
-	if err != nil {
-		return store.ShippingState{}, err
-	}
+func (s *Service) plan(ctx context.Context, scope model.Scope, o model.Order, whs map[string]model.Warehouse, opt Options, batch *batchRef) (store.ShippingState, error) {
+	orderID := o.ID // o gives the shop and the creation time, which do not change; the step reads the order itself
+	var err error
 	mode := model.ModeSeller
 	if s.d.Modes != nil {
 		if mode, err = s.d.Modes.ModeAt(ctx, o.ShopID, o.CreatedAt); err != nil {

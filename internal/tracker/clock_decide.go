@@ -330,7 +330,34 @@ func (s *Service) decide(st store.ClockState, figs func(string, model.Market) sl
 	}
 	ch.Exceptions = exceptions
 	ch.Jobs = jobs
+	if sameDeadlines(st.Deadlines, ch.Deadlines) {
+		// Nothing moved: keep the stored rows rather than delete and write them again (the
+		// sweep computes every changed order's clocks, most of them to the same result).
+		ch.ReplaceDeadlines, ch.Deadlines = false, nil
+	}
 	return ch, nil
+}
+
+// sameDeadlines reports whether the decided deadlines are the stored ones, as stored (times to
+// the microsecond).
+func sameDeadlines(stored, decided []store.DeadlineRow) bool {
+	if len(stored) != len(decided) {
+		return false
+	}
+	byKey := make(map[string]store.DeadlineRow, len(stored))
+	for _, d := range stored {
+		byKey[d.Key] = d
+	}
+	same := func(a, b time.Time) bool { return a.IsZero() == b.IsZero() && a.UnixMicro() == b.UnixMicro() }
+	for _, d := range decided {
+		s, ok := byKey[d.Key]
+		if !ok || s.Rule != d.Rule || s.Name != d.Name || s.Subject != d.Subject || s.SubjectID != d.SubjectID ||
+			s.Source != d.Source || s.State != d.State || !same(s.StartAt, d.StartAt) || !same(s.DueAt, d.DueAt) ||
+			!same(s.AtRiskAt, d.AtRiskAt) || !same(s.MetAt, d.MetAt) || !same(s.NextCheckAt, d.NextCheckAt) {
+			return false
+		}
+	}
+	return true
 }
 
 // staleSince is the Unix second a stale exception's key counts from.

@@ -45,21 +45,31 @@ func Open(ctx context.Context, path string) (*Store, error) {
 			return nil, fmt.Errorf("sqlite: create directory %s: %w", dir, err)
 		}
 	}
+	// No mmap: every connection that maps the file unmaps and maps it again at the start of a
+	// read whenever the file has grown (a shipping batch spent about 7% of its CPU in munmap),
+	// and every page it touches counts in the resident set, which then grows with the database
+	// up to mmap_size (a shipping batch whose notify events scanned the job table held 354 MiB
+	// of the file at 5,000 orders). Reads go through the page caches, which are bounded.
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)" +
-		"&_pragma=cache_size(-65536)&_pragma=mmap_size(1073741824)"
+		"&_pragma=cache_size(-65536)"
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
-	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	wc, err := newCachingConnector(dsn + "&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
+	w := sql.OpenDB(wc)
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	// Each connection has its own page cache. The writer keeps 64 MiB (the pages it writes
+	// again and again); the eight readers keep 16 MiB each, so that SQLite's caches hold at
+	// most 192 MiB in all (64 MiB each would allow 576 MiB of copies of the same pages).
+	rc, err := newCachingConnector(dsn + "&_pragma=query_only(1)&_pragma=cache_size(-16384)")
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
+	r := sql.OpenDB(rc)
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
 	s := &Store{w: w, r: r}
