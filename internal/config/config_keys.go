@@ -200,6 +200,12 @@ func ShopKeys() []string {
 	return out
 }
 
+// KeyRule is the DOMAIN rule id(s) a market key implements; "" for an unknown key.
+func KeyRule(name string) string {
+	k, _ := findMarketKey(name)
+	return k.rule
+}
+
 // MarketKeys lists every key of a market, in the file's order.
 func MarketKeys() []string {
 	out := make([]string, len(marketKeys))
