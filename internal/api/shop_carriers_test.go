@@ -57,3 +57,60 @@ func TestShopCarriersSetting(t *testing.T) {
 		}
 	})
 }
+
+// TestOrderQuoteLeavesDisabledCarriersOut: a stored order's quote (POST /v1/orders/{id}/rates)
+// gives every service of a carrier the shop left out of its carriers setting the reason
+// carrier_disabled and never selects it, though it was the one selected before.
+func TestOrderQuoteLeavesDisabledCarriersOut(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, st store.Store) {
+		e := newWiredEnv(t, st, config.Config{}, nil)
+		shop, key := e.shop("Quote carriers", "US")
+		r := e.do("POST", "/v1/warehouses", key, warehouseJSON("QC"))
+		if r.status != 201 {
+			t.Fatalf("warehouse: %d %s", r.status, r.body)
+		}
+		o := e.confirmedOrder(t, key, "QC-1")
+		// A promise the ground services meet, so that the cheapest is selected.
+		if r := e.do("PATCH", "/v1/shops/"+shop.ID+"/settings", key, `{"promise_days":14}`); r.status != 200 {
+			t.Fatalf("promise_days: %d %s", r.status, r.body)
+		}
+		quote := func() orderRatesBody {
+			t.Helper()
+			r := e.do("POST", "/v1/orders/"+o.ID+"/rates", key, `{"policy":"cheapest"}`)
+			var b orderRatesBody
+			r.decode(t, &b)
+			if r.status != 200 || b.Selected == nil {
+				t.Fatalf("quote: %d %s", r.status, r.body)
+			}
+			return b
+		}
+		cheapest := quote().Selected.Carrier
+		var enabled []string
+		for _, c := range []string{"dhl-ecommerce", "fedex", "jt-us", "ups", "usps"} {
+			if c != cheapest {
+				enabled = append(enabled, `"`+c+`"`)
+			}
+		}
+		if r := e.do("PATCH", "/v1/shops/"+shop.ID+"/settings", key, `{"carriers":[`+strings.Join(enabled, ",")+`]}`); r.status != 200 {
+			t.Fatalf("disable %s: %d %s", cheapest, r.status, r.body)
+		}
+		b := quote()
+		if b.Selected.Carrier == cheapest {
+			t.Errorf("selected %s, which the shop disabled", cheapest)
+		}
+		seen := false
+		for _, q := range b.Quotes {
+			if q.Carrier != cheapest {
+				continue
+			}
+			seen = true
+			if q.Eligible || len(q.Reasons) == 0 || q.Reasons[len(q.Reasons)-1].Code != "carrier_disabled" {
+				t.Errorf("%s/%s: eligible %v, reasons %+v; want carrier_disabled", q.Carrier, q.Service, q.Eligible, q.Reasons)
+			}
+		}
+		if !seen {
+			t.Errorf("no quote of %s at all: %+v", cheapest, b.Quotes)
+		}
+	})
+}
