@@ -225,7 +225,7 @@ func (a *App) startShipping(ctx context.Context, opt Options) error {
 	}
 	deps := shipping.Deps{
 		Store: a.Store, Shipping: a.Store, Inventory: a.Inventory, Cards: a.RateCards.Cards, Carriers: a.Carriers,
-		Certification: certification(a.Config), Markets: a.Config.Markets, Modes: a.Settings, Config: opt.Shipping,
+		Certification: certification(a.Config), Markets: a.Config.Markets, Figures: a.Settings, Modes: a.Settings, Config: opt.Shipping,
 		Now: a.now, Log: a.log,
 	}
 	a.withTikTokShipping(&deps)

@@ -10,6 +10,7 @@ import (
 	_ "lastmile/internal/carrier/all" // the compiled-in carrier adapters register themselves
 	"lastmile/internal/carrier/sim"
 	"lastmile/internal/config"
+	"lastmile/internal/settings"
 )
 
 // carrierTimeout bounds one call to a carrier of the simulated network.
@@ -71,14 +72,8 @@ func openCarriers(ctx context.Context, cfg config.Config, log *slog.Logger, now 
 	return set, network, nil
 }
 
-// certification is the certified carriers per market (R-SHIP-3): the default lists, for the
-// markets whose certified_carriers_only is set; a market without it restricts nothing.
+// certification is the certified carriers per market (R-SHIP-3): settings.Certification, the
+// one the shops' carriers settings are checked against.
 func certification(cfg config.Config) carrier.Certification {
-	off := map[string][]string{}
-	for code, m := range cfg.Markets {
-		if !m.CertifiedOnly {
-			off[string(code)] = nil
-		}
-	}
-	return carrier.DefaultCertification().Merge(off)
+	return settings.Certification(cfg)
 }

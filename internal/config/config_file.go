@@ -170,12 +170,12 @@ func (p *fileParser) mapping(n *yaml.Node, path, what string) bool {
 func (p *fileParser) scalar(v *yaml.Node, path string, k key, dst any) {
 	var text string
 	switch {
-	case k.kind == kindWeekdays && v.Kind == yaml.SequenceNode:
+	case (k.kind == kindWeekdays || k.kind == kindCodes) && v.Kind == yaml.SequenceNode:
 		var days []string
 		for _, d := range v.Content {
 			d = resolve(d)
 			if d.Kind != yaml.ScalarNode {
-				p.errorf(d, path, "want day codes such as mon, tue")
+				p.errorf(d, path, "want codes such as mon, tue or usps, ups")
 				return
 			}
 			days = append(days, d.Value)
@@ -183,6 +183,9 @@ func (p *fileParser) scalar(v *yaml.Node, path string, k key, dst any) {
 		text = strings.Join(days, ",")
 	case k.kind == kindWeekdays:
 		p.errorf(v, path, "want a list of days such as [mon, tue, wed, thu, fri]")
+		return
+	case k.kind == kindCodes:
+		p.errorf(v, path, "want a list of carrier codes such as [usps, ups]")
 		return
 	case v.Kind != yaml.ScalarNode:
 		p.errorf(v, path, "want a single value, not a %s", kindName(v.Kind))

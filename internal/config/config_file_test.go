@@ -87,7 +87,7 @@ carriers:
 	if len(c.Carriers) != 1 || c.Carriers[0].Name != "jt-us" || c.Carriers[0].Config["lanes"] != "3" {
 		t.Errorf("carriers = %+v", c.Carriers)
 	}
-	if c.Markets["US"] != config.DefaultMarkets()["US"] {
+	if !reflect.DeepEqual(c.Markets["US"], config.DefaultMarkets()["US"]) {
 		t.Errorf("US changed though the file does not name it")
 	}
 }
@@ -311,7 +311,7 @@ shops:
 	}
 	// Another shop gets the market's figures.
 	g, err := c.ForShop("shop_b", "GB", nil)
-	if err != nil || g.Market != c.Markets["GB"] {
+	if err != nil || !reflect.DeepEqual(g.Market, c.Markets["GB"]) {
 		t.Errorf("shop_b = %+v, %v; want the market's figures", g.Market, err)
 	}
 	if _, err := c.ForShop("shop_a", "ZZ", nil); !errors.Is(err, model.ErrNotFound) {

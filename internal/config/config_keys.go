@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,6 +24,7 @@ const (
 	kindCurrency             // an upper-case ISO 4217 code
 	kindZone                 // an IANA time zone
 	kindNumber               // a decimal number: a share 0.75, a score 85
+	kindCodes                // a list of codes, lower case: [usps, ups]
 )
 
 // key is one key of the configuration: its name in the file, what it is and what it affects.
@@ -163,6 +165,8 @@ var marketKeys = []marketKey{
 		func(m *Market) any { return &m.OldBreachGrace }},
 	{key{name: "certified_carriers_only", kind: kindBool, rule: "R-SHIP-3", doc: "only carriers certified for the market may be quoted and used"}, false,
 		func(m *Market) any { return &m.CertifiedOnly }},
+	{key{name: "carriers", kind: kindCodes, rule: "R-SHIP-3", doc: "the carriers the shop ships with, by code; empty: every carrier certified for the market (in a market R-SHIP-3 does not restrict, every configured carrier); a carrier not certified for the market is refused"}, true,
+		func(m *Market) any { return &m.Carriers }},
 	{key{name: "qr_label", kind: kindBool, rule: "R-LBL-5", doc: "labels to the market carry the platform's anti-counterfeit QR"}, false,
 		func(m *Market) any { return &m.QRLabel }},
 	{key{name: "ship_from_local_only", kind: kindBool, rule: "R-MODE-5", doc: "orders ship only from a warehouse in the market (no cross-border direct shipping)"}, false,
@@ -200,6 +204,12 @@ func ShopKeys() []string {
 		}
 	}
 	return out
+}
+
+// KeyRule is the DOMAIN rule id(s) a market key implements; "" for an unknown key.
+func KeyRule(name string) string {
+	k, _ := findMarketKey(name)
+	return k.rule
 }
 
 // MarketKeys lists every key of a market, in the file's order.
@@ -264,6 +274,12 @@ func (k key) set(dst any, text string) error {
 		} else {
 			*p.(*bool) = b
 		}
+	case *[]string:
+		codes, err := parseCodes(text)
+		if err != nil {
+			return err
+		}
+		*p = codes
 	case *Weekdays:
 		var days []string
 		if text != "" {
@@ -278,6 +294,26 @@ func (k key) set(dst any, text string) error {
 		return fmt.Errorf("unsupported field type %T", dst)
 	}
 	return k.check(dst)
+}
+
+// parseCodes reads a comma-separated list of carrier codes (lower-case letters, digits and
+// hyphens), sorted and without repeats; "" is the empty list.
+func parseCodes(text string) ([]string, error) {
+	var out []string
+	for _, c := range strings.Split(text, ",") {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		if strings.Trim(c, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+			return nil, fmt.Errorf("%q is not a carrier code; write codes such as usps, royal-mail", c)
+		}
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 // parseDuration reads a Go duration, naming the usual mistakes ("2d", "48", "4 8h").
@@ -372,6 +408,8 @@ func (k key) format(src any) string {
 		return strconv.FormatBool(**p)
 	case *Weekdays:
 		return p.String()
+	case *[]string:
+		return strings.Join(*p, ",")
 	}
 	return fmt.Sprint(src)
 }

@@ -106,7 +106,7 @@ func flowIfEmpty(n int) yaml.Style {
 // as the same string), lists of days as a flow list.
 func scalarNode(k key, text string) *yaml.Node {
 	switch k.kind {
-	case kindWeekdays:
+	case kindWeekdays, kindCodes:
 		n := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
 		for _, d := range jsonValue(k, text).([]string) {
 			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: d})

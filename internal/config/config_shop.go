@@ -150,7 +150,7 @@ func jsonValue(k key, text string) any {
 		if f, err := strconv.ParseFloat(text, 64); err == nil {
 			return f
 		}
-	case kindWeekdays:
+	case kindWeekdays, kindCodes:
 		if text == "" {
 			return []string{}
 		}
@@ -197,6 +197,12 @@ func OverrideFromJSON(name string, raw json.RawMessage) (string, error) {
 			return "", fmt.Errorf(`must be a list of days such as ["mon","tue","wed","thu","fri"], not %s`, raw)
 		}
 		text = strings.Join(days, ",")
+	case kindCodes:
+		var codes []string
+		if json.Unmarshal(raw, &codes) != nil {
+			return "", fmt.Errorf(`must be a list of carrier codes such as ["usps","ups"], not %s`, raw)
+		}
+		text = strings.Join(codes, ",")
 	default:
 		if json.Unmarshal(raw, &text) != nil {
 			return "", fmt.Errorf(`must be a string such as %q, not %s`, example(k.kind), raw)

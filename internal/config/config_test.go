@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -213,10 +214,10 @@ func TestWithDefaultsKeepsCallerValues(t *testing.T) {
 	if c.DB != "postgres://db.example/lastmile" || c.MaxBodyBytes != 1<<20 || c.MaxBatchOrders != 500 {
 		t.Errorf("caller values replaced: DB %q, MaxBodyBytes %d, MaxBatchOrders %d", c.DB, c.MaxBodyBytes, c.MaxBatchOrders)
 	}
-	if c.Markets["GB"] != gb {
+	if !reflect.DeepEqual(c.Markets["GB"], gb) {
 		t.Errorf("GB = %+v, want the caller's override %+v", c.Markets["GB"], gb)
 	}
-	if c.Markets["US"] != config.DefaultMarkets()["US"] {
+	if !reflect.DeepEqual(c.Markets["US"], config.DefaultMarkets()["US"]) {
 		t.Errorf("US = %+v, want the default", c.Markets["US"])
 	}
 	if len(callerMarkets) != 1 {

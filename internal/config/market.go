@@ -70,6 +70,10 @@ type Market struct {
 	// CertifiedOnly: only carriers certified for this market may carry its orders
 	// (certified_carriers_only, R-SHIP-3).
 	CertifiedOnly bool
+	// Carriers are the carriers a shop ships with, by code, sorted (carriers, R-SHIP-3); empty
+	// is every carrier certified for the market. It is a shop's setting: the settings service
+	// refuses a carrier not certified for the shop's market.
+	Carriers []string
 	// QRLabel: parcels to this market carry the platform's anti-counterfeit QR label (qr_label,
 	// R-LBL-5).
 	QRLabel bool

@@ -50,5 +50,6 @@ func MarketFromConfig(m config.Market) (Market, error) {
 		Location:      loc,
 		CODAllowed:    m.CODAllowed,
 		CertifiedOnly: m.CertifiedOnly,
+		Carriers:      m.Carriers,
 	}, nil
 }

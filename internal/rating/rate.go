@@ -26,6 +26,9 @@ type Market struct {
 	CODAllowed bool
 	// CertifiedOnly: only carriers certified for the market may be used (R-SHIP-3).
 	CertifiedOnly bool
+	// Carriers, when not empty, are the only carriers the shop ships with (its carriers
+	// setting, R-SHIP-3); a service of another carrier is not eligible (carrier_disabled).
+	Carriers []string
 }
 
 // Destination is the part of the shipping address that rating matches zones and remote areas
@@ -240,6 +243,9 @@ func (s *serviceCards) rate(req *Request, res *Result, q *Quote) {
 	}
 	if req.Market.CertifiedOnly && !slices.Contains(card.Certified, mk) {
 		q.Reasons |= ReasonCertified.bit() // R-SHIP-3
+	}
+	if len(req.Market.Carriers) > 0 && !slices.Contains(req.Market.Carriers, s.carrier) {
+		q.Reasons |= ReasonDisabled.bit() // the shop's carriers setting
 	}
 	if req.Currency != card.Currency {
 		q.Reasons |= ReasonCurrency.bit()

@@ -21,13 +21,14 @@ const (
 	ReasonOverweight                // heavier than the service takes or prices
 	ReasonOversize                  // larger than the service takes
 	ReasonPromise                   // delivers after the promise deadline (R-SLA-1)
+	ReasonDisabled                  // the shop does not ship with the carrier (its carriers setting)
 	numReasons
 )
 
 var reasonCodes = [numReasons]string{
 	"no_card_in_force", "market_not_served", "origin_not_served", "destination_not_served",
 	"not_certified", "currency_mismatch", "cod_unsupported", "option_unavailable",
-	"overweight", "oversize", "misses_promise",
+	"overweight", "oversize", "misses_promise", "carrier_disabled",
 }
 
 // Code is the reason's stable code, e.g. misses_promise.
@@ -71,6 +72,8 @@ func (res *Result) Message(q *Quote, req *Request, r Reason) string {
 		return fmt.Sprintf("%s ships from %s, the warehouse is in %s", c.cardName(), c.Origin, req.Handover.Origin)
 	case ReasonDestination:
 		return fmt.Sprintf("no zone of %s covers %s %s %s", c.cardName(), req.Dest.Country, req.Dest.Region, req.Dest.Postal)
+	case ReasonDisabled:
+		return fmt.Sprintf("the shop does not ship with %s: its carriers setting enables %s; enable it in Settings (carriers) to use it", q.Carrier, strings.Join(req.Market.Carriers, ", "))
 	case ReasonCertified:
 		return fmt.Sprintf("%s is not platform-certified in %s; only certified carriers may be used there (R-SHIP-3)", c.Carrier, req.Market.Code)
 	case ReasonCurrency:

@@ -11,9 +11,11 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
+	"lastmile/internal/carrier"
 	"lastmile/internal/config"
 	"lastmile/internal/model"
 	"lastmile/internal/store"
@@ -25,6 +27,8 @@ type Service struct {
 	store store.Store
 	cfg   config.Config
 	now   func() time.Time
+	// certs are the carriers certified per market (R-SHIP-3): a shop's carriers must be.
+	certs carrier.Certification
 
 	// ttl is how long a shop's settings read from the store are trusted: a change made through
 	// another node applies on this one within it (config settings_cache_ttl). A change made
@@ -48,7 +52,83 @@ type cached struct {
 // NewService returns a Service over st; cfg gives the markets and the file's shop overrides
 // (WithDefaults applied); now is the clock.
 func NewService(st store.Store, cfg config.Config, now func() time.Time) *Service {
-	return &Service{store: st, cfg: cfg, now: now, ttl: cfg.SettingsCacheTTL, cache: map[string]cached{}}
+	return &Service{store: st, cfg: cfg, now: now, certs: Certification(cfg), ttl: cfg.SettingsCacheTTL, cache: map[string]cached{}}
+}
+
+// Certification is the certified carriers per market (R-SHIP-3): the default lists, for the
+// markets whose certified_carriers_only is set; a market without it restricts nothing.
+func Certification(cfg config.Config) carrier.Certification {
+	off := map[string][]string{}
+	for code, m := range cfg.Markets {
+		if !m.CertifiedOnly {
+			off[string(code)] = nil
+		}
+	}
+	return carrier.DefaultCertification().Merge(off)
+}
+
+// Carriers is a shop's carriers setting (R-SHIP-3) as the console shows it.
+type Carriers struct {
+	// Market is the shop's market; a shop has one.
+	Market model.Market
+	// Restricted: only certified carriers may be used in Market (R-SHIP-3).
+	Restricted bool
+	// Certified are the carriers certified for Market, sorted; nil when it restricts nothing.
+	Certified []string
+	// Enabled are the carriers the shop ships with; empty when Default.
+	Enabled []string
+	// Default: the shop sets no list and ships with every certified carrier.
+	Default bool
+}
+
+// Ships reports whether the shop ships with carrier code.
+func (c Carriers) Ships(code string) bool {
+	return c.Default || slices.Contains(c.Enabled, code)
+}
+
+// ShopCarriers returns the shop's carriers setting with its market's certified carriers.
+func (s *Service) ShopCarriers(ctx context.Context, scope model.Scope, shopID string) (Carriers, error) {
+	eff, err := s.Effective(ctx, scope, shopID)
+	if err != nil {
+		return Carriers{}, err
+	}
+	mk := string(eff.Market)
+	return Carriers{Market: eff.Market, Restricted: s.certs.Restricted(mk), Certified: s.certs.Certified(mk),
+		Enabled: eff.Figures.Market.Carriers, Default: len(eff.Figures.Market.Carriers) == 0}, nil
+}
+
+// checkCarriers refuses a carriers list with a carrier not certified for the shop's market
+// (R-SHIP-3), naming the carrier, the market and the fix, and an empty list.
+func (s *Service) checkCarriers(ctx context.Context, shopID, value string) ([]model.FieldError, error) {
+	m, err := config.Effective(config.Market{}, config.Overrides{"carriers": value})
+	if err != nil {
+		return nil, nil // reported as invalid_setting already
+	}
+	if len(m.Carriers) == 0 {
+		return []model.FieldError{{Code: "invalid_setting", Field: "carriers",
+			Message: "an empty list would leave the shop no carrier to ship with; name at least one, or remove the setting (null) to ship with every certified carrier"}}, nil
+	}
+	shop, err := s.store.GetShop(ctx, shopID)
+	if err != nil {
+		return nil, err
+	}
+	var out []model.FieldError
+	for _, code := range m.Carriers {
+		var nc *carrier.NotCertifiedError
+		if err := s.certs.Check(string(shop.Market), code); errors.As(err, &nc) {
+			out = append(out, model.FieldError{Code: "carrier_not_certified", Field: "carriers",
+				Message: fmt.Sprintf("carrier %s is not platform-certified in the shop's market %s (R-SHIP-3); remove it, choosing among %s",
+					code, nc.Market, certifiedList(nc.Certified))})
+		}
+	}
+	return out, nil
+}
+
+func certifiedList(codes []string) string {
+	if len(codes) == 0 {
+		return "none: no carrier is certified there"
+	}
+	return strings.Join(codes, ", ")
 }
 
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
@@ -92,6 +172,15 @@ func (s *Service) Patch(ctx context.Context, scope model.Scope, shopID string, p
 	for _, name := range slices.Sorted(maps.Keys(p.Set)) {
 		if _, err := config.Effective(config.Market{}, config.Overrides{name: p.Set[name]}); err != nil {
 			problems = append(problems, model.FieldError{Code: "invalid_setting", Field: name, Message: keyMessage(err)})
+			continue
+		}
+		if name == "carriers" {
+			// R-SHIP-3: a shop ships only with carriers certified for its market.
+			bad, err := s.checkCarriers(ctx, shopID, p.Set[name])
+			if err != nil {
+				return model.ShopSettings{}, err
+			}
+			problems = append(problems, bad...)
 		}
 	}
 	for _, name := range p.Remove {

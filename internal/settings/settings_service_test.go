@@ -72,7 +72,7 @@ func TestPatchAndEffective(t *testing.T) {
 		}
 		// The domain's view is the same, for every market the shop sells in.
 		markets, err := svc.ShopMarkets(ctx, "shop_gb")
-		if err != nil || markets["GB"] != m || markets["DE"].ConfirmWithin != 12*time.Hour {
+		if err != nil || !reflect.DeepEqual(markets["GB"], m) || markets["DE"].ConfirmWithin != 12*time.Hour {
 			t.Errorf("ShopMarkets GB %+v DE %+v (%v)", markets["GB"], markets["DE"], err)
 		}
 		if other, _ := svc.ShopMarkets(ctx, "shop_other"); !reflect.DeepEqual(other, cfg.Markets) {

@@ -15,6 +15,7 @@ import (
 	"lastmile/internal/model"
 	"lastmile/internal/order"
 	"lastmile/internal/rating"
+	"lastmile/internal/settings"
 	"lastmile/internal/shipping"
 	"lastmile/internal/store"
 )
@@ -63,6 +64,8 @@ type env struct {
 	shop   model.Shop
 	scope  model.Scope
 	modes  *modes
+	// settings is the shops' settings when envOptions.figures asks for them.
+	settings *settings.Service
 }
 
 // modes is a ModeSource over a list of switches per shop (R-MODE-3).
@@ -93,6 +96,9 @@ type envOptions struct {
 	sim      sim.Options
 	platform shipping.LabelSource
 	config   shipping.Config
+	// figures: shipping reads the shop's own figures (its carriers setting) from a settings
+	// service over the store, as the app wires it.
+	figures bool
 }
 
 // newEnv creates a shop in st and the services over it, with a perfect simulated network
@@ -128,11 +134,16 @@ func newEnv(t testing.TB, st store.Store, opts ...envOptions) *env {
 		t.Fatal(err)
 	}
 	e := &env{st: st, net: net, clock: c, modes: &modes{changes: map[string][]model.ModeChange{}}}
+	var figures config.Figures
+	if opt.figures {
+		e.settings = settings.NewService(st, config.Config{}.WithDefaults(), c.Now)
+		figures = e.settings
+	}
 	e.orders = order.NewService(st, markets, c.Now, log)
 	e.inv = inventory.NewService(st, markets, c.Now, log, inventory.Options{})
 	e.ship, err = shipping.NewService(shipping.Deps{
 		Store: st, Shipping: st, Inventory: e.inv, Cards: func() *rating.Cards { return cards },
-		Carriers: set, Markets: markets, Modes: e.modes, Platform: opt.platform, Config: opt.config, Now: c.Now, Log: log,
+		Carriers: set, Markets: markets, Figures: figures, Modes: e.modes, Platform: opt.platform, Config: opt.config, Now: c.Now, Log: log,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -174,6 +174,12 @@ func rateSeller(in planInput, pkg model.Package, lines []model.Line) (plannedPac
 		if err := in.certs.Check(market, in.opt.Carrier); err != nil {
 			return plannedPackage{}, &RefusalError{OrderID: o.ID, Code: RefusedUncertified, Field: "carrier", Message: err.Error(), Err: err}
 		}
+		// The shop's carriers setting: a carrier it does not ship with is refused by name.
+		if enabled := in.markets[o.Market].Carriers; len(enabled) > 0 && !slices.Contains(enabled, in.opt.Carrier) {
+			return plannedPackage{}, refuse(o.ID, RefusedDisabled, "carrier", false,
+				"the shop does not ship with carrier %s: its carriers setting enables %s; enable it in Settings (carriers) or choose one of those",
+				in.opt.Carrier, strings.Join(enabled, ", "))
+		}
 	}
 	cards, err := cardsFor(in)
 	if err != nil {

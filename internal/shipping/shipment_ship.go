@@ -188,6 +188,14 @@ func (s *Service) plan(ctx context.Context, scope model.Scope, o model.Order, wh
 	if err != nil {
 		return store.ShippingState{}, err
 	}
+	markets := s.d.Markets
+	if s.d.Figures != nil {
+		figs, err := s.d.Figures.MarketsOf(ctx, []string{o.ShopID})
+		if err != nil {
+			return store.ShippingState{}, fmt.Errorf("figures of shop %s: %w", o.ShopID, err)
+		}
+		markets = figs[o.ShopID]
+	}
 	now := s.clock()
 	return s.d.Shipping.ChangeShipping(ctx, scope.ShopIDs, orderID, func(st store.ShippingState) (store.ShippingChange, error) {
 		o := st.Order
@@ -223,7 +231,7 @@ func (s *Service) plan(ctx context.Context, scope model.Scope, o model.Order, wh
 			if pkg != nil && liveShipment(st.Shipments, pkg.ID) != nil {
 				continue
 			}
-			pp, err := planPackage(planInput{order: &o, alloc: a, warehouse: wh, markets: s.d.Markets, mode: mode, opt: opt,
+			pp, err := planPackage(planInput{order: &o, alloc: a, warehouse: wh, markets: markets, mode: mode, opt: opt,
 				cfg: s.cfg, cards: cards, certs: s.d.Certification, carriers: s.d.Carriers, now: now})
 			if err != nil {
 				return ch, err

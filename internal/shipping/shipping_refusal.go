@@ -15,6 +15,7 @@ const (
 	RefusedNoStock       = "insufficient_stock"     // the allocation could not be made
 	RefusedNoService     = "no_service"             // no configured, certified service prices the package
 	RefusedUncertified   = "carrier_not_certified"  // R-SHIP-3
+	RefusedDisabled      = "carrier_disabled"       // the shop's carriers setting leaves it out
 	RefusedNoCarrier     = "carrier_not_configured" // the carrier asked for has no account here
 	RefusedNoBox         = "no_box_fits"            // R-RATE-8: the goods fit no box of the catalogue
 	RefusedByCarrier     = "carrier_refused"        // the carrier will not take the label as asked

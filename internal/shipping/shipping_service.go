@@ -70,6 +70,9 @@ type Deps struct {
 	// Certification is the per-market list of certified carriers (R-SHIP-3).
 	Certification carrier.Certification
 	Markets       map[model.Market]config.Market
+	// Figures, when set, gives each shop's own figures (its overrides of Markets, and its
+	// carriers setting: quotes and labels consider only the carriers the shop ships with).
+	Figures config.Figures
 	// Modes gives a shop's mode at a time; nil ships every order seller-side.
 	Modes ModeSource
 	// Platform issues platform-logistics labels; nil refuses platform-mode packages with a

@@ -429,6 +429,9 @@ type settingsForm struct {
 	UserRole       string
 	UserProblems   map[string]string
 	UserProblem    string
+	// Carriers are the carriers ticked in a refused carriers form, with its problem.
+	Carriers        []string
+	CarriersProblem string
 }
 
 // showSettings renders the Settings page with status and the refused form f.
@@ -443,7 +446,12 @@ func (h *Handler) showSettings(w http.ResponseWriter, q *request, status int, f 
 		h.fail(w, q, err)
 		return
 	}
-	h.renderStatus(w, q, status, "settings", "web.settings.title", map[string]any{"Users": users, "Settings": eff, "Figures": rows,
+	carriers, err := h.carriersSection(q, eff, f.Carriers, f.CarriersProblem)
+	if err != nil {
+		h.fail(w, q, err)
+		return
+	}
+	h.renderStatus(w, q, status, "settings", "web.settings.title", map[string]any{"Users": users, "Settings": eff, "Figures": rows, "Carriers": carriers,
 		"Problem": f.Problem, "Form": f, "Roles": []model.Role{model.RoleOwner, model.RoleOperator, model.RoleViewer}})
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"lastmile/internal/config"
@@ -67,6 +68,9 @@ func (h *Handler) figureRows(q *request, submitted map[string]string, problems m
 	}
 	var rows []figureRow
 	for _, k := range config.ShopKeys() {
+		if k == carriersKey {
+			continue // its own section, with a checkbox per certified carrier
+		}
 		own := st.Overrides[k]
 		if submitted != nil {
 			own = submitted[k]
@@ -85,6 +89,9 @@ func (h *Handler) saveFigures(w http.ResponseWriter, q *request) {
 	p := settings.Patch{Set: config.Overrides{}}
 	submitted := map[string]string{}
 	for _, k := range config.ShopKeys() {
+		if k == carriersKey {
+			continue // saved by its own form (saveCarriers)
+		}
 		v := strings.TrimSpace(q.r.PostFormValue("fig_" + k))
 		submitted[k] = v
 		if v == "" {
@@ -101,6 +108,93 @@ func (h *Handler) saveFigures(w http.ResponseWriter, q *request) {
 			problems[pr.Field] = pr.Field + ": " + problemMessage(q.lang, pr.Code, pr.Field, pr.Message)
 		}
 		h.showSettings(w, q, http.StatusUnprocessableEntity, settingsForm{Figures: submitted, FigureProblems: problems, Problem: problemText(q.lang, ve.Problems)})
+		return
+	}
+	if err != nil {
+		h.fail(w, q, err)
+		return
+	}
+	redirect(w, q.r, "/settings", i18n.T(q.lang, "web.saved", nil))
+}
+
+// carriersKey is the shop's carriers setting (R-SHIP-3).
+const carriersKey = "carriers"
+
+// carrierBox is one checkbox of the carriers section: a carrier certified for the shop's
+// market and whether the shop ships with it.
+type carrierBox struct {
+	Code    string
+	Checked bool
+}
+
+// ruleRow is one of the market's own figures, shown read-only with its rule.
+type ruleRow struct {
+	Key, Value, Rule string
+}
+
+// carriersSection is the Settings page's carriers section: the shop's market with its own
+// rule figures, and a checkbox per carrier certified there. checked, when the form was
+// refused, keeps what the owner ticked.
+type carriersSection struct {
+	Market     model.Market
+	Restricted bool
+	Boxes      []carrierBox
+	Rules      []ruleRow
+	Problem    string
+}
+
+func (h *Handler) carriersSection(q *request, eff settings.Effective, checked []string, problem string) (carriersSection, error) {
+	c, err := h.d.Settings.ShopCarriers(q.r.Context(), q.scope(), q.shop.ID)
+	if err != nil {
+		return carriersSection{}, err
+	}
+	sec := carriersSection{Market: c.Market, Restricted: c.Restricted, Problem: problem}
+	for _, code := range c.Certified {
+		on := c.Ships(code)
+		if checked != nil {
+			on = slices.Contains(checked, code)
+		}
+		sec.Boxes = append(sec.Boxes, carrierBox{Code: code, Checked: on})
+	}
+	values := config.Values(eff.Figures.Market)
+	for _, k := range config.MarketKeys() {
+		if slices.Contains(config.ShopKeys(), k) {
+			continue // the shop's own figures are in the figures table
+		}
+		sec.Rules = append(sec.Rules, ruleRow{Key: k, Value: figureText(values[k]), Rule: config.KeyRule(k)})
+	}
+	return sec, nil
+}
+
+// saveCarriers applies the carriers form through the settings service (as PATCH
+// /v1/shops/{id}/settings {"carriers":[…]}): every certified carrier ticked is the default
+// (the setting is withdrawn), fewer is the list. A carrier not certified for the shop's
+// market, or none ticked, shows the form again with 422 and the problem; nothing changes.
+func (h *Handler) saveCarriers(w http.ResponseWriter, q *request) {
+	ctx := q.r.Context()
+	c, err := h.d.Settings.ShopCarriers(ctx, q.scope(), q.shop.ID)
+	if err != nil {
+		h.fail(w, q, err)
+		return
+	}
+	if err := q.r.ParseForm(); err != nil {
+		h.fail(w, q, err)
+		return
+	}
+	ticked := q.r.PostForm["carrier"]
+	slices.Sort(ticked)
+	ticked = slices.Compact(ticked)
+	p := settings.Patch{Remove: []string{carriersKey}}
+	if !slices.Equal(ticked, c.Certified) {
+		p = settings.Patch{Set: config.Overrides{carriersKey: strings.Join(ticked, ",")}}
+	}
+	_, err = h.d.Settings.Patch(ctx, q.scope(), q.shop.ID, p)
+	var ve *model.ValidationError
+	if errors.As(err, &ve) {
+		if ticked == nil {
+			ticked = []string{}
+		}
+		h.showSettings(w, q, http.StatusUnprocessableEntity, settingsForm{Carriers: ticked, CarriersProblem: problemText(q.lang, ve.Problems)})
 		return
 	}
 	if err != nil {

@@ -144,6 +144,7 @@ func New(d Deps) (*Handler, error) {
 	h.mux.HandleFunc("GET /settings", h.session(h.settingsPage))
 	h.mux.HandleFunc("POST /settings/language", h.session(h.saveLanguage))
 	h.mux.HandleFunc("POST /settings/figures", h.session(h.owner(h.saveFigures)))
+	h.mux.HandleFunc("POST /settings/carriers", h.session(h.owner(h.saveCarriers)))
 	h.mux.HandleFunc("POST /settings/users", h.session(h.owner(h.addUser)))
 	h.mux.HandleFunc("POST /settings/users/{id}/role", h.session(h.owner(h.changeRole)))
 	h.mux.HandleFunc("POST /settings/users/{id}/remove", h.session(h.owner(h.removeRole)))

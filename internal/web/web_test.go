@@ -92,6 +92,7 @@ func TestEveryFormNeedsCSRF(t *testing.T) {
 		"/stock/import":                              {},
 		"/settings/language":                         {"lang": {"zh-CN"}},
 		"/settings/figures":                          {"fig_ship_within": {"1h"}},
+		"/settings/carriers":                         {"carrier": {"ups"}},
 		"/settings/users":                            {"email": {"forged@example.com"}, "role": {"owner"}, "password": {"correct horse battery"}},
 		"/settings/users/usr_x/role":                 {"role": {"viewer"}},
 		"/settings/users/usr_x/remove":               {},
