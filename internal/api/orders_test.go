@@ -150,6 +150,14 @@ func TestCrossShopIsolationEveryRoute(t *testing.T) {
 				}
 				return response{status: http.StatusNotFound} // absent, as required
 			},
+			"GET /v1/api-keys": func() response {
+				r := e.do("GET", "/v1/api-keys", keyB, nil)
+				keyAID := strings.SplitN(keyA, "_", 3)[1] // lm_<id>_<secret>
+				if r.status != 200 || strings.Contains(string(r.body), keyAID) {
+					t.Fatalf("shop B lists shop A's key %s: %d %s", keyAID, r.status, r.body)
+				}
+				return response{status: http.StatusNotFound} // absent, as required
+			},
 			"PATCH /v1/orders/{id}": func() response {
 				return e.do("PATCH", "/v1/orders/"+oa.ID, keyB, `{"shipping_address":{"name":"Mallory","line1":"1 Evil St","city":"X","country":"US"}}`)
 			},
