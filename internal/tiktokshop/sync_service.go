@@ -92,26 +92,41 @@ func (s *Service) Sync(ctx context.Context, id string) (SyncResult, error) {
 	}
 	q := tiktok.OrderQuery{UpdateTimeGE: r.From.Unix(), UpdateTimeLT: r.To.Unix()}
 	// Pages are stored ten at a time: one transaction of 1,000 orders costs little more than one
-	// of 100 (and nothing is lost when the pull fails: the cursor moves only at its end).
+	// of 100 (and nothing is lost when the pull fails: the cursor moves only at its end). The
+	// next pages are read while the last ones are stored (storePulled), so that reading and
+	// writing each keep a core busy; the pull waits for the last store before it returns.
+	fetchCtx, stopFetch := context.WithCancel(ctx)
+	defer stopFetch()
+	chunks := make(chan []tiktok.Order, 1)
+	stored := make(chan storeOutcome, 1)
+	go func() { stored <- s.storePulled(ctx, c, chunks, stopFetch) }()
 	var pending []tiktok.Order
-	flush := func() error {
-		stored, refused, err := s.store(ctx, c, pending, "pull")
-		r.Stored += stored
-		r.Refused += refused
-		pending = pending[:0]
-		return err
+	hand := func() error {
+		select {
+		case chunks <- pending:
+			pending = nil // the storer owns it now
+			return nil
+		case <-fetchCtx.Done():
+			return fetchCtx.Err()
+		}
 	}
-	err = sc.EachOrderPage(ctx, q, tiktok.Page{Size: tiktok.MaxOrderPageSize, SortField: "update_time", SortOrder: "ASC"}, func(p tiktok.OrderPage) error {
+	err = sc.EachOrderPage(fetchCtx, q, tiktok.Page{Size: tiktok.MaxOrderPageSize, SortField: "update_time", SortOrder: "ASC"}, func(p tiktok.OrderPage) error {
 		r.Pages++
 		r.Orders += len(p.Orders)
 		pending = append(pending, p.Orders...)
 		if len(pending) < syncBatch {
 			return nil
 		}
-		return flush()
+		return hand()
 	})
 	if err == nil && len(pending) > 0 {
-		err = flush()
+		err = hand()
+	}
+	close(chunks)
+	out := <-stored
+	r.Stored, r.Refused = out.stored, out.refused
+	if out.err != nil {
+		err = out.err // the store's failure is the cause; the fetch only stopped for it
 	}
 	if err != nil {
 		s.markReauth(ctx, id, err)
@@ -153,6 +168,31 @@ func (s *Service) recordSync(ctx context.Context, id string, cursor *time.Time, 
 	if err != nil {
 		s.d.Log.Error("record a tiktok sync", "connection", id, "err", err)
 	}
+}
+
+// storeOutcome is what storePulled stored of a pull.
+type storeOutcome struct {
+	stored, refused int
+	err             error
+}
+
+// storePulled stores each chunk of pulled orders, in order, until chunks is closed. After a
+// failure it stores nothing more, stops the fetch and drains the chunks left.
+func (s *Service) storePulled(ctx context.Context, c model.Connection, chunks <-chan []tiktok.Order, stopFetch func()) storeOutcome {
+	var out storeOutcome
+	for orders := range chunks {
+		if out.err != nil {
+			continue
+		}
+		stored, refused, err := s.store(ctx, c, orders, "pull")
+		out.stored += stored
+		out.refused += refused
+		if err != nil {
+			out.err = err
+			stopFetch()
+		}
+	}
+	return out
 }
 
 // store maps the platform's orders and upserts them into the connection's shop. An order that

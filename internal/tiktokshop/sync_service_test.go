@@ -174,3 +174,65 @@ func firstID(t *testing.T, st store.Store) string {
 	}
 	return page[0].ID
 }
+
+// cutAfterSearches takes the database away once n order searches have been answered: the
+// store fails in the middle of a pull whose pages are read while earlier ones are stored.
+type cutAfterSearches struct {
+	n        int32
+	cut      func()
+	searches atomic.Int32
+}
+
+func (x *cutAfterSearches) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if err == nil && strings.HasSuffix(r.URL.Path, "/orders/search") && x.searches.Add(1) == x.n {
+		x.cut()
+	}
+	return resp, err
+}
+
+// TestSyncStoresEveryChunkOnceAndStopsOnAnOutage: a pull of several store chunks (syncBatch
+// each) stores every order once while it reads on; when the database goes away in the middle,
+// the pull ends with the outage: it neither hangs on the storer nor reads on to the end.
+func TestSyncStoresEveryChunkOnceAndStopsOnAnOutage(t *testing.T) {
+	storetest.EachOutage(t, func(t *testing.T, st store.Store, cut func()) {
+		e := newEnv(t, st, sim.Options{WebhookURL: noWebhooks})
+		ctx := context.Background()
+		c := e.connect("shop_us", "")
+		ids, err := e.sim.CreateOrders(simUS, 2*syncBatch+500)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Advance(time.Minute)
+		r, err := e.svc.Sync(ctx, c.ID)
+		if err != nil || r.Stored != len(ids) {
+			t.Fatalf("pull %+v, %v: want all %d stored", r, err, len(ids))
+		}
+		got := e.orderIDs("shop_us")
+		for _, id := range ids {
+			if got[id] != 1 {
+				t.Fatalf("order %s stored %d times, want once", id, got[id])
+			}
+		}
+		// A second batch of orders; the database goes away after the 12th page of the next
+		// pull is read (its first chunk is stored by then or being stored).
+		if _, err := e.sim.CreateOrders(simUS, 3*syncBatch); err != nil {
+			t.Fatal(err)
+		}
+		x := &cutAfterSearches{n: 12, cut: cut}
+		client, err := tiktok.New(tiktok.Config{AppKey: e.sim.AppKey(), AppSecret: e.sim.AppSecret(), APIBase: e.sim.URL(), Now: e.clock.Now,
+			HTTPClient: &http.Client{Transport: x}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.svc.d.Client = client
+		e.clock.Advance(time.Minute)
+		r, err = e.svc.Sync(ctx, c.ID)
+		if err == nil {
+			t.Fatalf("pull through an outage: %+v, no error", r)
+		}
+		if pages := (2*syncBatch + 500 + 3*syncBatch) / tiktok.MaxOrderPageSize; r.Pages >= pages {
+			t.Errorf("the pull read all %d pages (%d) after the store failed; want it stopped", pages, r.Pages)
+		}
+	})
+}
