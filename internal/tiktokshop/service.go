@@ -27,7 +27,7 @@ const (
 	DefaultRefreshAhead    = 24 * time.Hour
 	DefaultWarnAhead       = 30 * 24 * time.Hour
 	DefaultTokenSweep      = 10 * time.Minute
-	// DefaultPushBatchSize: TIKTOK.md documents packages/ship without naming its limit; 50 is
+	// DefaultPushBatchSize: the platform documents packages/ship without naming its limit; 50 is
 	// the platform's bound on its other many-item calls (50 order ids, 50 packages a page), and
 	// the GET orders call that reads a batch's orders before and after takes 50 ids.
 	DefaultPushBatchSize = 50

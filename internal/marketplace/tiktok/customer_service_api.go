@@ -1,7 +1,7 @@
 package tiktok
 
-// Buyer messages through TikTok Shop's Customer Service API. ../shared/TIKTOK.md does not cover
-// it; the paths and shapes are those of TikTok Shop's public API reference (version 202309):
+// Buyer messages through TikTok Shop's Customer Service API. Its paths and shapes are those of
+// TikTok Shop's public API reference (version 202309), outside the rest of this package's facts:
 // a conversation with a buyer is opened (or found) by the buyer's user id, and a message is a
 // type and a JSON-encoded content.
 
