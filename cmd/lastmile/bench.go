@@ -37,16 +37,17 @@ func runBenchShip(ctx context.Context, args []string, s stdio) int {
 	faults := fs.Float64("fault-rate", 0.02, "the share of carrier calls that fail transiently (5xx, timeouts, dropped connections), 0 to 1")
 	labels := fs.Bool("labels", false, "then download the batch's labels as one PDF and report its time and RSS")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the batch to this file (go tool pprof)")
+	concurrency := fs.Int("carrier-concurrency", 0, "label purchases in flight per carrier (carrier_concurrency; 0: the default, 64)")
 	memProfile := fs.String("memprofile", "", "write a heap profile, taken when the batch's RSS reached its peak, to this file")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
-	if *orders < 1 || *latency < 0 || *faults < 0 || *faults > 1 || (*db != "sqlite" && !strings.HasPrefix(*db, "postgres")) {
+	if *orders < 1 || *latency < 0 || *faults < 0 || *faults > 1 || *concurrency < 0 || (*db != "sqlite" && !strings.HasPrefix(*db, "postgres")) {
 		fs.Usage()
 		return exitUsage
 	}
 	opt := bench.ShipOptions{Orders: *orders, Latency: *latency, FaultRate: *faults, Labels: *labels,
-		CPUProfile: *cpuProfile, MemProfile: *memProfile}
+		CPUProfile: *cpuProfile, MemProfile: *memProfile, CarrierConcurrency: *concurrency}
 	if *db != "sqlite" {
 		opt.Postgres = *db
 	}

@@ -225,7 +225,7 @@ func (a *App) startShipping(ctx context.Context, opt Options) error {
 	}
 	deps := shipping.Deps{
 		Store: a.Store, Shipping: a.Store, Inventory: a.Inventory, Cards: a.RateCards.Cards, Carriers: a.Carriers,
-		Certification: certification(a.Config), Markets: a.Config.Markets, Figures: a.Settings, Modes: a.Settings, Config: opt.Shipping,
+		Certification: certification(a.Config), Markets: a.Config.Markets, Figures: a.Settings, Modes: a.Settings, Config: shippingConfig(opt.Shipping, a.Config),
 		Now: a.now, Log: a.log,
 	}
 	a.withTikTokShipping(&deps)
@@ -241,7 +241,8 @@ func (a *App) startShipping(ctx context.Context, opt Options) error {
 		wcfg.RescueStuckJobsAfter = a.Config.RescueStuckJobsAfter
 	}
 	if wcfg.Queues == nil {
-		wcfg.Queues = map[string]int{shipping.QueueShipping: 100}
+		// Each purchase in flight holds a shipping worker: never fewer than carrier_concurrency.
+		wcfg.Queues = map[string]int{shipping.QueueShipping: max(100, a.Config.CarrierConcurrency)}
 	}
 	if a.Jobs, err = worker.New(wcfg, a.Store, a.log, a.now); err != nil {
 		return err
@@ -408,4 +409,13 @@ func redact(db string) string {
 		}
 	}
 	return db
+}
+
+// shippingConfig is the shipping service's configuration: the caller's (tests), with the
+// purchases in flight per carrier from carrier_concurrency unless the caller set them.
+func shippingConfig(c shipping.Config, cfg config.Config) shipping.Config {
+	if c.CarrierConcurrency == 0 {
+		c.CarrierConcurrency = cfg.CarrierConcurrency
+	}
+	return c
 }

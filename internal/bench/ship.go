@@ -40,6 +40,9 @@ type ShipOptions struct {
 	// HangFor is how long a timeout fault holds its call before the network answers 504; zero
 	// is the network's default (60 s, so lastmile's own 30 s carrier timeout ends the call).
 	HangFor time.Duration
+	// CarrierConcurrency is the purchases in flight per carrier (carrier_concurrency); zero is
+	// the default.
+	CarrierConcurrency int
 	// Labels also downloads the batch's labels as one PDF and reports its size, time and RSS.
 	Labels bool
 	// Dir holds the SQLite files; empty means a temporary directory.
@@ -105,7 +108,7 @@ func RunShip(ctx context.Context, opt ShipOptions, out io.Writer) (ShipResult, e
 	}
 	defer net.Close()
 
-	a, err := app.New(ctx, config.Config{DB: db, Addr: "127.0.0.1:0", CarrierNetwork: net.URL()}, true, slog.New(slog.DiscardHandler), time.Now)
+	a, err := app.New(ctx, config.Config{DB: db, Addr: "127.0.0.1:0", CarrierNetwork: net.URL(), CarrierConcurrency: opt.CarrierConcurrency}, true, slog.New(slog.DiscardHandler), time.Now)
 	if err != nil {
 		return ShipResult{}, err
 	}

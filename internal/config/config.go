@@ -31,6 +31,10 @@ type Config struct {
 	MaxBodyBytes int64
 	// MaxBatchOrders is the most orders one POST /v1/orders:batch may carry (max_batch_orders).
 	MaxBatchOrders int
+	// CarrierConcurrency is the most label purchases one node runs at once against one carrier
+	// (carrier_concurrency): with a carrier answering in 300 ms, 64 in flight ship at most about
+	// 210 labels a second. Raise it up to what the carrier's own rate limit allows.
+	CarrierConcurrency int
 	// IdempotencyTTL is how long a stored Idempotency-Key response is replayed (idempotency_ttl).
 	IdempotencyTTL time.Duration
 	// IdempotencyLease is how long an unfinished request holds its Idempotency-Key before a retry
@@ -185,6 +189,9 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.MaxBatchOrders == 0 {
 		c.MaxBatchOrders = 10_000
+	}
+	if c.CarrierConcurrency == 0 {
+		c.CarrierConcurrency = 64
 	}
 	if c.IdempotencyTTL == 0 {
 		c.IdempotencyTTL = 24 * time.Hour

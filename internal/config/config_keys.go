@@ -74,6 +74,8 @@ var processKeys = []processKey{
 		"LASTMILE_MAX_BODY_BYTES", func(c *Config) any { return &c.MaxBodyBytes }},
 	{key{name: "max_batch_orders", kind: kindInt, max: 1 << 30, doc: "the most orders one POST /v1/orders:batch may carry"},
 		"LASTMILE_MAX_BATCH_ORDERS", func(c *Config) any { return &c.MaxBatchOrders }},
+	{key{name: "carrier_concurrency", kind: kindInt, max: 4096, doc: "the most label purchases one node runs at once against one carrier"},
+		"LASTMILE_CARRIER_CONCURRENCY", func(c *Config) any { return &c.CarrierConcurrency }},
 	{key{name: "idempotency_ttl", kind: kindDuration, doc: "how long a stored Idempotency-Key response is replayed"},
 		"LASTMILE_IDEMPOTENCY_TTL", func(c *Config) any { return &c.IdempotencyTTL }},
 	{key{name: "idempotency_lease", kind: kindDuration, doc: "how long an unfinished request holds its Idempotency-Key before a retry may take it over"},

@@ -322,6 +322,8 @@ func TestValidateLimits(t *testing.T) {
 	}{
 		{"zero body limit", func(c *config.Config) { c.MaxBodyBytes = 0 }},
 		{"negative batch", func(c *config.Config) { c.MaxBatchOrders = -1 }},
+		{"negative carrier concurrency", func(c *config.Config) { c.CarrierConcurrency = -1 }},
+		{"carrier concurrency past its bound", func(c *config.Config) { c.CarrierConcurrency = 5000 }},
 		{"zero shutdown timeout", func(c *config.Config) { c.ShutdownTimeout = 0 }},
 		{"zero idempotency TTL", func(c *config.Config) { c.IdempotencyTTL = 0 }},
 		{"negative idempotency lease", func(c *config.Config) { c.IdempotencyLease = -time.Second }},
