@@ -46,7 +46,7 @@ func (s *Store) IngestTracking(ctx context.Context, shopIDs []string, events []s
 			return err
 		}
 		// The first copy of each key in the batch is the one to insert; the others are duplicates.
-		first := map[eventKey]int{}
+		first := map[eventKey]bool{}
 		var cands []int
 		for i := range events {
 			e := &events[i]
@@ -56,9 +56,8 @@ func (s *Store) IngestTracking(ctx context.Context, shopIDs []string, events []s
 				continue
 			}
 			results[i] = store.TrackingIngestResult{Outcome: store.TrackingDuplicate, ShipmentID: sh.ID, OrderID: sh.OrderID}
-			k := keyOfEvent(e)
-			if _, ok := first[k]; !ok {
-				first[k] = i
+			if k := keyOfEvent(e); !first[k] {
+				first[k] = true
 				cands = append(cands, i)
 			}
 		}
@@ -84,9 +83,11 @@ func (s *Store) IngestTracking(ctx context.Context, shopIDs []string, events []s
 		if len(touched) == 0 {
 			return nil
 		}
-		var orderIDs []string
+		var orderIDs []string // in order of first appearance
+		seen := make(map[string]bool, len(touched))
 		for _, sh := range touched {
-			if !slices.Contains(orderIDs, sh.OrderID) {
+			if !seen[sh.OrderID] {
+				seen[sh.OrderID] = true
 				orderIDs = append(orderIDs, sh.OrderID)
 			}
 		}
