@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -26,7 +25,7 @@ import (
 // eachDB runs fn as a subtest per store: a SQLite file always, a PostgreSQL schema of its own
 // when LASTMILE_TEST_POSTGRES is set (always in CI).
 func eachDB(t *testing.T, fn func(t *testing.T, db string)) {
-	t.Run("sqlite", func(t *testing.T) { fn(t, "sqlite:"+filepath.Join(t.TempDir(), "tt.db")) })
+	t.Run("sqlite", func(t *testing.T) { fn(t, "sqlite:"+storetest.SQLitePath(t)) })
 	t.Run("postgres", func(t *testing.T) {
 		url, drop, err := postgres.NewSchema(context.Background(), storetest.PostgresURL(t))
 		if err != nil {

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -18,6 +17,7 @@ import (
 	"lastmile/internal/marketplace/tiktok"
 	tiktoksim "lastmile/internal/marketplace/tiktok/sim"
 	"lastmile/internal/model"
+	"lastmile/internal/store/storetest"
 )
 
 // TestTikTokSplitOrderShipsAsThePlatformPacked (webhook type 4): TikTok splits an order into two
@@ -33,7 +33,7 @@ func TestTikTokSplitOrderShipsAsThePlatformPacked(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sm.Close()
-	cfg := config.Config{DB: "sqlite:" + filepath.Join(t.TempDir(), "tt.db"), Addr: "127.0.0.1:0", CarrierNetwork: "sim",
+	cfg := config.Config{DB: "sqlite:" + storetest.SQLitePath(t), Addr: "127.0.0.1:0", CarrierNetwork: "sim",
 		TikTok: config.TikTok{AppKey: sm.AppKey(), AppSecret: sm.AppSecret(), APIBase: sm.URL(), TokenKey: "app test token key 0123"}}
 	a, err := New(ctx, cfg, true, slog.New(slog.DiscardHandler), time.Now)
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"lastmile/internal/marketplace/tiktok"
 	tiktoksim "lastmile/internal/marketplace/tiktok/sim"
 	"lastmile/internal/model"
+	"lastmile/internal/store/storetest"
 	"lastmile/internal/tiktokshop"
 )
 
@@ -34,7 +34,7 @@ func TestTikTokOrderShipsAndComesBackShipped(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sm.Close()
-	cfg := config.Config{DB: "sqlite:" + filepath.Join(t.TempDir(), "tt.db"), Addr: "127.0.0.1:0", CarrierNetwork: "sim",
+	cfg := config.Config{DB: "sqlite:" + storetest.SQLitePath(t), Addr: "127.0.0.1:0", CarrierNetwork: "sim",
 		TikTok: config.TikTok{AppKey: sm.AppKey(), AppSecret: sm.AppSecret(), APIBase: sm.URL(), TokenKey: "app test token key 0123"}}
 	a, err := New(ctx, cfg, true, slog.New(slog.DiscardHandler), time.Now)
 	if err != nil {
@@ -152,7 +152,7 @@ func TestTikTokPlatformLogisticsLabel(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sm.Close()
-	cfg := config.Config{DB: "sqlite:" + filepath.Join(t.TempDir(), "tt.db"), Addr: "127.0.0.1:0", CarrierNetwork: "sim",
+	cfg := config.Config{DB: "sqlite:" + storetest.SQLitePath(t), Addr: "127.0.0.1:0", CarrierNetwork: "sim",
 		TikTok: config.TikTok{AppKey: sm.AppKey(), AppSecret: sm.AppSecret(), APIBase: sm.URL(), TokenKey: "app test token key 0123"}}
 	a, err := New(ctx, cfg, true, slog.New(slog.DiscardHandler), time.Now)
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -43,7 +42,7 @@ const (
 func eachDB(t *testing.T, fn func(t *testing.T, db string)) {
 	t.Run("sqlite", func(t *testing.T) {
 		t.Parallel()
-		fn(t, "sqlite:"+filepath.Join(t.TempDir(), "console.db"))
+		fn(t, "sqlite:"+storetest.SQLitePath(t))
 	})
 	t.Run("postgres", func(t *testing.T) {
 		t.Parallel()

@@ -13,6 +13,7 @@ import (
 
 	"lastmile/internal/i18n"
 	"lastmile/internal/model"
+	"lastmile/internal/store/storetest"
 )
 
 // TestLoginSessionAndLanguage is the contract: GET / without a session goes to /login; the
@@ -80,7 +81,7 @@ func msg(body string) string {
 // wrong one): each is refused with 403 and changes nothing.
 func TestEveryFormNeedsCSRF(t *testing.T) {
 	t.Parallel()
-	c := newConsole(t, "sqlite:"+t.TempDir()+"/c.db")
+	c := newConsole(t, "sqlite:"+storetest.SQLitePath(t))
 	held := c.order("csrf-held", true)
 	ready := c.order("csrf-ready", false)
 	b := c.browser()
@@ -242,7 +243,7 @@ func TestFixHeldOrderAndShipBatch(t *testing.T) {
 // with its Content-Language and no catalogue key left unresolved.
 func TestEveryPageInBothLanguages(t *testing.T) {
 	t.Parallel()
-	c := newConsole(t, "sqlite:"+t.TempDir()+"/c.db")
+	c := newConsole(t, "sqlite:"+storetest.SQLitePath(t))
 	o := c.order("lang-1", true)
 	b := c.browser()
 	b.login(ownerEmail)

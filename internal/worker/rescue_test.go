@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -84,7 +83,7 @@ func TestRescueAfterKill(t *testing.T) {
 
 func testRescueAfterKill(t *testing.T, driver string) {
 	ctx := context.Background()
-	db := "sqlite:" + filepath.Join(t.TempDir(), "lastmile.db")
+	db := "sqlite:" + storetest.SQLitePath(t)
 	if driver == "postgres" {
 		url, drop, err := postgres.NewSchema(ctx, storetest.PostgresURL(t))
 		must(t, err)

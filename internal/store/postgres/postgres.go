@@ -67,8 +67,15 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	// Poll every second for up to five minutes: another node may be mid-migration.
-	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
+	// The lock is per schema: nodes sharing a schema migrate one at a time, while deployments (or
+	// tests) in other schemas of the same database need not wait for each other, as they did
+	// on goose's one lock id for the whole database. Poll every second for up to five minutes:
+	// another node may be mid-migration.
+	var schema string
+	if err := s.pool.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		return fmt.Errorf("postgres: migrations: current schema: %w", err)
+	}
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300), lock.WithLockID(migrationLockID(schema)))
 	if err != nil {
 		return err
 	}
@@ -82,6 +89,13 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 		return fmt.Errorf("postgres: migrate: %w", err)
 	}
 	return s.migrateRiver(ctx, log)
+}
+
+// migrationLockID is the advisory lock id under which schema's migrations run.
+func migrationLockID(schema string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte("lastmile migrate " + schema))
+	return int64(h.Sum64())
 }
 
 // Ping implements store.Store.
