@@ -34,3 +34,6 @@ func (s *Store) CreateShopWithJobs(ctx context.Context, sh model.Shop, jobs []st
 	}
 	return err
 }
+
+// MigrationLockID exposes the advisory lock id of a schema's migrations to the tests.
+var MigrationLockID = migrationLockID
