@@ -93,7 +93,6 @@ func Forecast(records []Record, p Period, by GroupBy, now time.Time, cfg ScoreCo
 		return none
 	}
 	hist := newForecastHistory(records, p, by, now)
-	cal := newOutlookCalibration(records, p, now, o)
 	type pending struct {
 		s            *Scores
 		group        string
@@ -142,13 +141,7 @@ func Forecast(records []Record, p Period, by GroupBy, now time.Time, cfg ScoreCo
 			expect(&s.ConfirmationTimeout, b.confirm)
 		}
 		if pd.dispatch {
-			late := b.dispatch
-			if c := pd.rec.ConfirmedAt; !c.IsZero() && !c.After(now) {
-				if v, ok := hist.lateDispatch(pd.rec, pd.group, now); ok {
-					late = v
-				}
-			}
-			expect(&s.LateDispatch, late)
+			expect(&s.LateDispatch, b.dispatch)
 		}
 		if pd.trackingCase {
 			// Valid if scanned by the deadline, or scanned after it as the late ones were.
@@ -165,9 +158,6 @@ func Forecast(records []Record, p Period, by GroupBy, now time.Time, cfg ScoreCo
 		}
 		if pd.delivery {
 			onTime := clamp01(o.OnTime(pd.rec, now))
-			if !pd.rec.ShippedAt.IsZero() {
-				onTime = cal.adjust(onTime)
-			}
 			expect(&s.OnTimeDelivery, onTime)
 			expect(&s.LateDelivery, 1-onTime)
 		}
@@ -193,61 +183,3 @@ func expect(r *Rate, p float64) {
 }
 
 func clamp01(p float64) float64 { return min(1, max(0, p)) }
-
-// replayStep is the days between the past moments the forecast replays: a week, so that each
-// is the same hour of the same weekday (sellers and carriers keep weekly routines).
-const replayStep = 7
-
-// calibrationBins is how many equal bins of the Outlook's probability the calibration tells
-// apart.
-const calibrationBins = 10
-
-// outlookCalibration is how the Outlook's probabilities turned out: per bin of probability, of
-// the past deliveries that were pending at the same hour of each week of the PriorDays before now
-// (labelled, not delivered, their late time ahead) and are decided at now, how many there
-// were and how many were delivered on time. The Outlook learns transit times from the
-// parcels delivered so far, which leaves out the slow ones still on their way, and falls back
-// on the rate card while a lane's history is thin; the calibration corrects what that costs,
-// by the outcome of the same forecast made on the days before.
-type outlookCalibration struct {
-	n, onTime [calibrationBins]float64
-}
-
-func newOutlookCalibration(records []Record, p Period, now time.Time, o Outlook) outlookCalibration {
-	var c outlookCalibration
-	from := p.Start.Add(-PriorDays * 24 * time.Hour)
-	for i := range records {
-		r := &records[i]
-		if r.LateAt.Before(from) || r.LateAt.After(now) || (!r.HasTracking && r.ShippedAt.IsZero()) {
-			continue // not a delivery case decided by its late time at now
-		}
-		onTime := !r.DeliveredAt.IsZero() && !r.DeliveredAt.After(r.LateAt)
-		for k := replayStep; k <= PriorDays; k += replayStep {
-			at := now.Add(-time.Duration(k) * 24 * time.Hour)
-			if !r.LateAt.After(at) || (!r.DeliveredAt.IsZero() && !r.DeliveredAt.After(at)) || r.PaidAt.After(at) {
-				continue
-			}
-			if r.ShippedAt.IsZero() || r.ShippedAt.After(at) {
-				continue // not in flight then
-			}
-			b := calibrationBin(clamp01(o.OnTime(r, at)))
-			c.n[b]++
-			if onTime {
-				c.onTime[b]++
-			}
-		}
-	}
-	return c
-}
-
-func calibrationBin(p float64) int { return min(calibrationBins-1, int(p*calibrationBins)) }
-
-// adjust is the share of past pending deliveries given about the Outlook's probability p that
-// were on time; p itself with fewer than MinHistory of them.
-func (c outlookCalibration) adjust(p float64) float64 {
-	b := calibrationBin(p)
-	if c.n[b] < MinHistory {
-		return p
-	}
-	return c.onTime[b] / c.n[b]
-}

@@ -46,25 +46,10 @@ func (ws waits) beyond(e, w time.Duration) (float64, bool) {
 type forecastHistory struct {
 	dispatch, unscanned map[string]waits
 	allDispatch, allUns waits
-	// sameHour counts, per group and for all, the dispatch cases that were pending at the same
-	// hour of each of the PriorDays before now (confirmed, not scanned, their deadline ahead)
-	// and are decided at now, by the whole days then left to their deadline.
-	sameHour    map[string]*pendingDays
-	allSameHour pendingDays
 }
-
-// pendingDays are past pending cases by the whole days then left to their deadline: how many,
-// and how many of them were late in the end.
-type pendingDays struct {
-	n, late [maxLeadDays]int
-}
-
-// maxLeadDays bounds the days left to a ship deadline that pendingDays tells apart; a case
-// further ahead counts in the last.
-const maxLeadDays = 8
 
 func newForecastHistory(records []Record, p Period, by GroupBy, now time.Time) forecastHistory {
-	h := forecastHistory{dispatch: map[string]waits{}, unscanned: map[string]waits{}, sameHour: map[string]*pendingDays{}}
+	h := forecastHistory{dispatch: map[string]waits{}, unscanned: map[string]waits{}}
 	window := Period{Label: "history", Start: p.Start.Add(-PriorDays * 24 * time.Hour), End: p.End}
 	if now.Before(window.End) {
 		window.End = now // a case not due yet is decided only if it went well: a biased few
@@ -80,7 +65,6 @@ func newForecastHistory(records []Record, p Period, by GroupBy, now time.Time) f
 			}
 			h.dispatch[g] = append(h.dispatch[g], d)
 			h.allDispatch = append(h.allDispatch, d)
-			h.addSameHour(r, g, now)
 		}
 		if trackingCase(r, prior, now) != outNone && (r.ShippedAt.IsZero() || r.ShippedAt.After(r.ShipDueAt)) {
 			d := never
@@ -104,51 +88,6 @@ func (h forecastHistory) scannedLate(r *Record, group string, now time.Time) (fl
 	}
 	if v, ok := h.allUns.beyond(e, never-1); ok {
 		return 1 - v, true
-	}
-	return 0, false
-}
-
-// addSameHour counts r, a decided dispatch case, at the same hour and weekday of each week of the PriorDays
-// before now at which it was pending.
-func (h *forecastHistory) addSameHour(r *Record, group string, now time.Time) {
-	late := r.ShippedAt.IsZero() || r.ShippedAt.After(r.ShipDueAt)
-	pd := h.sameHour[group]
-	if pd == nil {
-		pd = &pendingDays{}
-		h.sameHour[group] = pd
-	}
-	for k := replayStep; k <= PriorDays; k += replayStep {
-		at := now.Add(-time.Duration(k) * 24 * time.Hour)
-		if r.ConfirmedAt.After(at) || !r.ShipDueAt.After(at) || (!r.ShippedAt.IsZero() && !r.ShippedAt.After(at)) {
-			continue
-		}
-		d := leadDays(r.ShipDueAt.Sub(at))
-		for _, c := range []*pendingDays{pd, &h.allSameHour} {
-			c.n[d]++
-			if late {
-				c.late[d]++
-			}
-		}
-	}
-}
-
-func leadDays(left time.Duration) int {
-	return min(maxLeadDays-1, int(left/(24*time.Hour)))
-}
-
-// lateDispatch is the chance that r, confirmed and not scanned at now, its ship deadline still
-// ahead, is scanned after its deadline or never: the share of the past cases that were in the
-// same place at the same hour of a day before (confirmed, not scanned, as many whole days left
-// to their deadline) and were late. The cases scanned early have left the pending ones, so
-// these are likelier to be late than the base rate says; and sellers work to a daily routine,
-// so a case is compared with those seen at the same hour of the day. ok is false with fewer
-// than MinHistory such cases.
-func (h forecastHistory) lateDispatch(r *Record, group string, now time.Time) (float64, bool) {
-	d := leadDays(r.ShipDueAt.Sub(now))
-	for _, pd := range []*pendingDays{h.sameHour[group], &h.allSameHour} {
-		if pd != nil && pd.n[d] >= MinHistory {
-			return float64(pd.late[d]) / float64(pd.n[d]), true
-		}
 	}
 	return 0, false
 }
