@@ -163,7 +163,7 @@ var marketKeys = []marketKey{
 		func(m *Market) any { return &m.StaleAfter }},
 	{key{name: "at_risk_at", kind: kindNumber, fmax: 0.99, rule: "R-SHIP-1, R-TRK-1", doc: "the share of a clock's window after which it is at risk and raises its at-risk alert, for every clock"}, true,
 		func(m *Market) any { return &m.AtRiskAt }},
-	{key{name: "old_breach_grace", kind: kindDuration, zero: true, rule: "R-ORD-2 … R-SLA-2", doc: "a clock first computed when it had been breached for longer than this (an order older than the clocks) is recorded breached without an alert"}, false,
+	{key{name: "old_breach_grace", kind: kindDuration, zero: true, rule: "R-ORD-2 … R-SLA-2", doc: "a clock first computed when it had been breached for longer than this (an order older than the clocks) is recorded breached without an alert or stale/late exception"}, false,
 		func(m *Market) any { return &m.OldBreachGrace }},
 	{key{name: "certified_carriers_only", kind: kindBool, rule: "R-SHIP-3", doc: "only carriers certified for the market may be quoted and used"}, false,
 		func(m *Market) any { return &m.CertifiedOnly }},

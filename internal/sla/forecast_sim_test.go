@@ -49,8 +49,9 @@ func TestMondayForecastOnSimulatedWeeks(t *testing.T) {
 	mean := sum / float64(len(diffs))
 	t.Logf("%d weeks (3 simulated networks): mean absolute error %.2f points, worst %.2f", len(diffs), mean, worst)
 	// The goal is 3 points; it is not met (4.00 measured, docs/tracking.md says why: at 40
-	// orders a day, the week's late-dispatch and exception counts swing more than Monday can
-	// know). This guards the figure reached against regressions.
+	// orders a day, the outcomes still open on Monday morning alone spread the week's LTS by
+	// about 4.2 points, a mean miss of about 3.4 for a forecast with exactly right
+	// probabilities). This guards the figure reached against regressions.
 	if mean > 4.5 {
 		t.Errorf("Monday's forecast misses the week's LTS by %.2f points on average, worse than the 4.00 measured", mean)
 	}
@@ -217,6 +218,19 @@ func simulatedWeeks(t *testing.T, seed uint64) []float64 {
 		t.Logf("   on time %s%% → %s%%, late dispatch %s%% → %s%%, valid tracking %s%% → %s%%, exceptions %s%% → %s%%",
 			rate(fc[0].OnTimeDelivery), rate(fin[0].OnTimeDelivery), rate(fc[0].LateDispatch), rate(fin[0].LateDispatch),
 			rate(fc[0].ValidTracking), rate(fin[0].ValidTracking), rate(fc[0].DeliveryException), rate(fin[0].DeliveryException))
+		// Where the miss comes from: the forecast's error with one component replaced by its
+		// final figure.
+		with := func(f func(fc, fin *sla.Scores)) string {
+			c := fc[0]
+			f(&c, &fin[0])
+			l, _ := sla.ComputeLTS(&c, cfg.LTS)
+			return strconv.FormatFloat(l-fin[0].LTS, 'f', 2, 64)
+		}
+		t.Logf("   off by, with the final late deliveries %s, late dispatch %s, exceptions %s, completeness %s",
+			with(func(a, b *sla.Scores) { a.LateDelivery = b.LateDelivery }),
+			with(func(a, b *sla.Scores) { a.LateDispatch = b.LateDispatch }),
+			with(func(a, b *sla.Scores) { a.DeliveryException = b.DeliveryException }),
+			with(func(a, b *sla.Scores) { a.Completeness = b.Completeness }))
 		diffs = append(diffs, diff)
 	}
 	return diffs

@@ -234,7 +234,14 @@ func (s *Service) decide(st store.ClockState, figs func(string, model.Market) sl
 		raised := sla.Raised{
 			AtRisk: st.Alerted[d.Key+"/"+string(sla.AlertAtRisk)], Breached: st.Alerted[d.Key+"/"+string(sla.AlertBreached)],
 		}
-		if was, ok := stored[d.Key]; (ok && was.State == string(sla.StateBreached)) || sla.OldBreach(d, !ok, now, f.OldBreachGrace) {
+		// An old breach (first computed long after it happened, sla.OldBreach) is recorded
+		// without an alert, and stays recognisable later as a breach stored without its breach
+		// alert: it opens no stale or late exception either, on the first computation or any
+		// later one, so a store's history does not flood the exceptions queue.
+		was, known := stored[d.Key]
+		storedBreach := known && was.State == string(sla.StateBreached)
+		oldBreach := sla.OldBreach(d, !known, now, f.OldBreachGrace) || (storedBreach && !raised.Breached)
+		if storedBreach || oldBreach {
 			raised = sla.Raised{AtRisk: true, Breached: true} // a breach stored already, or an old one: no alert
 		}
 		kinds, _ := sla.Raise(d, raised)
@@ -255,8 +262,9 @@ func (s *Service) decide(st store.ClockState, figs func(string, model.Market) sl
 				return ch, err
 			}
 		}
-		// The stale rule (R-TRK-5) and a late delivery (R-SLA-2) are logistics exceptions.
-		if d.State != sla.StateBreached {
+		// The stale rule (R-TRK-5) and a late delivery (R-SLA-2) are logistics exceptions,
+		// unless the breach is an old one.
+		if d.State != sla.StateBreached || oldBreach {
 			continue
 		}
 		switch d.Rule {

@@ -404,26 +404,47 @@ func (s *Store) ListDeadlines(ctx context.Context, shopIDs []string, orderID str
 	return ds, wrap(err, "deadlines of "+orderID)
 }
 
-// DueOrders implements store.Tracking.
+// DueOrders implements store.Tracking. It walks the due-time index in (next check, order, key)
+// order, a page of rows at a time, and keeps each order at its first row (its earliest check)
+// until it has limit orders: the same orders, in the same order, as grouping every due row by
+// order, but a plan that follows the index whatever the planner knows. Grouping every due row
+// needs the planner to know how few are due; without statistics (a table not analysed yet, a
+// bulk load) it took a third of the index as due and read every deadline row, a sequential
+// scan that was the sweep's fixed cost (1.3 s at 200,000 open orders) however few were due.
+// The index walk also lets PostgreSQL mark the dead rows it passes, which a bitmap scan never
+// does, so the next sweep skips them.
 func (s *Store) DueOrders(ctx context.Context, now time.Time, limit int) ([]store.OrderRef, error) {
-	rows, err := s.pool.Query(ctx, `SELECT order_id, shop_id FROM deadlines WHERE next_check_at IS NOT NULL AND next_check_at <= $1
-		GROUP BY order_id, shop_id ORDER BY min(next_check_at), order_id LIMIT $2`, now, store.ClampLimit(limit))
-	if err != nil {
-		return nil, wrap(err, "due deadlines")
-	}
-	refs, err := collect(rows, func(r pgx.Row) (store.OrderRef, error) {
-		var o store.OrderRef
-		return o, r.Scan(&o.ID, &o.ShopID)
-	})
-	if err != nil {
-		return nil, wrap(err, "due deadlines")
-	}
-	out := refs[:0]
+	limit = store.ClampLimit(limit)
+	page := max(4*limit, 1000)
+	out := make([]store.OrderRef, 0, limit)
 	seen := map[string]bool{}
-	for _, r := range refs {
-		if !seen[r.ID] {
-			seen[r.ID] = true
-			out = append(out, r)
+	var afterAt time.Time // before every check
+	var afterOrder, afterKey string
+	for len(out) < limit {
+		rows, err := s.pool.Query(ctx, `SELECT next_check_at, order_id, key, shop_id FROM deadlines
+			WHERE next_check_at IS NOT NULL AND next_check_at <= $1 AND (next_check_at, order_id, key) > ($2, $3, $4)
+			ORDER BY next_check_at, order_id, key LIMIT $5`, now, afterAt, afterOrder, afterKey, page)
+		if err != nil {
+			return nil, wrap(err, "due deadlines")
+		}
+		n := 0
+		for rows.Next() {
+			var o store.OrderRef
+			if err := rows.Scan(&afterAt, &afterOrder, &afterKey, &o.ShopID); err != nil {
+				rows.Close()
+				return nil, wrap(err, "due deadlines")
+			}
+			n++
+			if o.ID = afterOrder; !seen[o.ID] && len(out) < limit {
+				seen[o.ID] = true
+				out = append(out, o)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return nil, wrap(err, "due deadlines")
+		}
+		if n < page {
+			break
 		}
 	}
 	return out, nil
@@ -466,7 +487,8 @@ func (s *Store) PutMark(ctx context.Context, name string, c store.Cursor) error 
 // CountDue implements store.Tracking.
 func (s *Store) CountDue(ctx context.Context, now time.Time) (int64, error) {
 	var n int64
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM deadlines WHERE next_check_at IS NOT NULL AND next_check_at <= $1`, now).Scan(&n)
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM deadlines WHERE next_check_at IS NOT NULL AND next_check_at <= $1`,
+		pgx.QueryExecModeExec, now).Scan(&n) // planned for its now: see DueOrders
 	return n, wrap(err, "count due deadlines")
 }
 
