@@ -202,6 +202,12 @@ func CheckShippingChange(st ShippingState, ch ShippingChange) error {
 		if old, ok := stored[s.ID]; ok && old.PackageID != s.PackageID {
 			return bad("shipment %s may not move from package %s to %s", s.ID, old.PackageID, s.PackageID)
 		}
+		// A shipment's tracking events are stored and read back by its carrier and tracking
+		// number: once it has a number, both stay (a new label is a new shipment).
+		if old, ok := stored[s.ID]; ok && old.TrackingNumber != "" && (old.Carrier != s.Carrier || old.TrackingNumber != s.TrackingNumber) {
+			return bad("shipment %s may not change its carrier and tracking number %s %s to %s %s (buy a new label as a new shipment)",
+				s.ID, old.Carrier, old.TrackingNumber, s.Carrier, s.TrackingNumber)
+		}
 		seen[s.ID], shipments[s.ID] = true, true
 		f := "shipments[" + strconv.Itoa(i) + "]"
 		text.Add(f+".id", s.ID)

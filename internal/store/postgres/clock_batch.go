@@ -26,7 +26,7 @@ func (s *Store) ChangeClocksBatch(ctx context.Context, refs []store.OrderRef, fn
 		var jobs []store.Job
 		for _, r := range sorted {
 			diff, replace, wrapped := store.DiffingClockFunc(fn)
-			err := s.changeClocks(ctx, tx, []string{r.ShopID}, r.ID, "", wrapped, &jobs)
+			err := s.changeClocks(ctx, tx, []string{r.ShopID}, r.ID, wrapped, &jobs)
 			if errors.Is(err, model.ErrNotFound) {
 				continue // gone since it was found due
 			}

@@ -95,23 +95,17 @@ func (s *Store) ChangeClocks(ctx context.Context, shopIDs []string, orderID stri
 	}
 	return textError(s.inTx(ctx, "change clocks of order "+orderID, func(tx pgx.Tx) error {
 		var jobs []store.Job
-		if err := s.changeClocks(ctx, tx, shopIDs, orderID, "", fn, &jobs); err != nil {
+		if err := s.changeClocks(ctx, tx, shopIDs, orderID, fn, &jobs); err != nil {
 			return err
 		}
 		return s.insertJobs(ctx, tx, jobs)
 	}))
 }
 
-func (s *Store) changeClocks(ctx context.Context, tx pgx.Tx, shopIDs []string, orderID, shipmentID string, fn store.ClockFunc, jobs *[]store.Job) error {
+func (s *Store) changeClocks(ctx context.Context, tx pgx.Tx, shopIDs []string, orderID string, fn store.ClockFunc, jobs *[]store.Job) error {
 	st, err := loadClockState(ctx, tx, shopIDs, orderID, true)
 	if err != nil {
 		return err
-	}
-	if shipmentID != "" {
-		st.ShipmentID = shipmentID
-		if st.Events, err = shipmentEvents(ctx, tx, shipmentID); err != nil {
-			return err
-		}
 	}
 	ch, err := fn(st)
 	if err != nil {
@@ -351,9 +345,13 @@ type pgQuerier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
-func shipmentEvents(ctx context.Context, q pgQuerier, shipmentID string) ([]store.TrackingEvent, error) {
+// shipmentEvents reads sh's events, oldest first. They are found by sh's carrier and tracking
+// number, the primary key's prefix (there is no index by shipment): a number that a later
+// shipment reuses holds that shipment's events too, which the shipment id filters out.
+func shipmentEvents(ctx context.Context, q pgQuerier, sh model.Shipment) ([]store.TrackingEvent, error) {
 	rows, err := q.Query(ctx, `SELECT carrier, tracking_number, raw_code, occurred_at, description, location, status, reason,
-		milestones, shipment_id, shop_id, received_at FROM tracking_events WHERE shipment_id = $1 ORDER BY occurred_at, raw_code`, shipmentID)
+		milestones, shipment_id, shop_id, received_at FROM tracking_events WHERE carrier = $1 AND tracking_number = $2 AND shipment_id = $3
+		ORDER BY occurred_at, raw_code`, sh.Carrier, sh.TrackingNumber, sh.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -384,7 +382,7 @@ func (s *Store) GetTracking(ctx context.Context, shopIDs []string, shipmentID st
 	case !errors.Is(err, pgx.ErrNoRows):
 		return st, nil, wrap(err, "tracking of "+shipmentID)
 	}
-	events, err := shipmentEvents(ctx, s.pool, shipmentID)
+	events, err := shipmentEvents(ctx, s.pool, sh)
 	return st, events, wrap(err, "tracking events of "+shipmentID)
 }
 

@@ -104,9 +104,9 @@ func (s *Store) IngestTracking(ctx context.Context, shopIDs []string, events []s
 			slices.SortStableFunc(evs, func(a, b store.TrackingEvent) int {
 				return cmp.Or(a.OccurredAt.Compare(b.OccurredAt), strings.Compare(a.RawCode, b.RawCode))
 			})
-			id := sh.ID
-			st.ShipmentID, st.Events = id, evs
-			st.LoadEvents = func() ([]store.TrackingEvent, error) { return shipmentEvents(ctx, tx, id) }
+			ship := *sh
+			st.ShipmentID, st.Events = sh.ID, evs
+			st.LoadEvents = func() ([]store.TrackingEvent, error) { return shipmentEvents(ctx, tx, ship) }
 			ch, err := fn(st)
 			if err != nil {
 				return fmt.Errorf("shipment %s: %w", sh.ID, err)

@@ -128,23 +128,17 @@ func (s *Store) ChangeClocks(ctx context.Context, shopIDs []string, orderID stri
 		c := newTxStmts(tx)
 		defer c.close()
 		var jobs []store.Job
-		if err := s.changeClocks(ctx, c, shopIDs, orderID, "", fn, &jobs); err != nil {
+		if err := s.changeClocks(ctx, c, shopIDs, orderID, fn, &jobs); err != nil {
 			return err
 		}
 		return s.insertJobs(ctx, tx, jobs)
 	})
 }
 
-func (s *Store) changeClocks(ctx context.Context, c *txStmts, shopIDs []string, orderID, shipmentID string, fn store.ClockFunc, jobs *[]store.Job) error {
+func (s *Store) changeClocks(ctx context.Context, c *txStmts, shopIDs []string, orderID string, fn store.ClockFunc, jobs *[]store.Job) error {
 	st, err := loadClockState(ctx, c, shopIDs, orderID)
 	if err != nil {
 		return err
-	}
-	if shipmentID != "" {
-		st.ShipmentID = shipmentID
-		if st.Events, err = shipmentEvents(ctx, c, shipmentID); err != nil {
-			return err
-		}
 	}
 	ch, err := fn(st)
 	if err != nil {
@@ -368,9 +362,13 @@ func scanDeadlines(rows *sql.Rows) ([]store.DeadlineRow, error) {
 	return out, rows.Err()
 }
 
-func shipmentEvents(ctx context.Context, q trackQuerier, shipmentID string) ([]store.TrackingEvent, error) {
+// shipmentEvents reads sh's events, oldest first. They are found by sh's carrier and tracking
+// number, the primary key's prefix (there is no index by shipment): a number that a later
+// shipment reuses holds that shipment's events too, which the shipment id filters out.
+func shipmentEvents(ctx context.Context, q trackQuerier, sh model.Shipment) ([]store.TrackingEvent, error) {
 	rows, err := q.QueryContext(ctx, `SELECT carrier, tracking_number, raw_code, occurred_at, description, location, status, reason,
-		milestones, shipment_id, shop_id, received_at FROM tracking_events WHERE shipment_id = ? ORDER BY occurred_at, raw_code`, shipmentID)
+		milestones, shipment_id, shop_id, received_at FROM tracking_events WHERE carrier = ? AND tracking_number = ? AND shipment_id = ?
+		ORDER BY occurred_at, raw_code`, sh.Carrier, sh.TrackingNumber, sh.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -407,7 +405,7 @@ func (s *Store) GetTracking(ctx context.Context, shopIDs []string, shipmentID st
 	if len(states) == 1 {
 		st = states[0]
 	}
-	events, err := shipmentEvents(ctx, s.r, shipmentID)
+	events, err := shipmentEvents(ctx, s.r, sh)
 	return st, events, wrap(err, "tracking events of "+shipmentID)
 }
 

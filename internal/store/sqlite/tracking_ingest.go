@@ -111,8 +111,8 @@ func (s *Store) IngestTracking(ctx context.Context, shopIDs []string, events []s
 				return strings.Compare(a.RawCode, b.RawCode)
 			})
 			st.ShipmentID, st.Events = sh.ID, evs
-			id := sh.ID
-			st.LoadEvents = func() ([]store.TrackingEvent, error) { return shipmentEvents(ctx, c, id) }
+			ship := *sh
+			st.LoadEvents = func() ([]store.TrackingEvent, error) { return shipmentEvents(ctx, c, ship) }
 			ch, err := fn(st)
 			if err != nil {
 				return fmt.Errorf("shipment %s: %w", sh.ID, err)

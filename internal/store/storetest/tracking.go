@@ -23,6 +23,7 @@ func RunTracking(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"DeliveryHistory", testDeliveryHistory},
 		{"ShipmentStatus", testTrackingShipmentStatus},
 		{"CarrierDeliveries", testCarrierDeliveries},
+		{"ReusedNumber", testTrackingReusedNumber},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -366,5 +367,54 @@ func testTrackingShipmentStatus(t *testing.T, s store.Store) {
 	}
 	if got, _ := s.GetShipment(ctx, []string{f.a.ID}, f.sh.ID); got.Status != model.ShipmentInTransit {
 		t.Errorf("a refused change moved the shipment to %s", got.Status)
+	}
+}
+
+// testTrackingReusedNumber: a shipment's events are its own even when a later shipment reuses
+// its carrier and tracking number (they are read by number, then by shipment), and a
+// shipment that has a number keeps it.
+func testTrackingReusedNumber(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	f := newTrackFix(t, s)
+	var calls []store.ClockState
+	if _, err := s.IngestTracking(ctx, []string{f.a.ID}, []store.TrackingEvent{trackEvent("9400TRACK1", "OA", 2)}, recordClock(&calls)); err != nil {
+		t.Fatal(err)
+	}
+	changed := f.sh
+	changed.TrackingNumber = "9400OTHER"
+	if _, err := f.try(f.o.ID, store.ShippingChange{Shipments: []model.Shipment{changed}}); !errors.Is(err, model.ErrInvalid) {
+		t.Fatalf("a new tracking number on shipment %s: %v, want ErrInvalid", f.sh.ID, err)
+	}
+	changed = f.sh
+	changed.Carrier = "ups"
+	if _, err := f.try(f.o.ID, store.ShippingChange{Shipments: []model.Shipment{changed}}); !errors.Is(err, model.ErrInvalid) {
+		t.Fatalf("a new carrier on shipment %s: %v, want ErrInvalid", f.sh.ID, err)
+	}
+	// The label is voided and a new shipment of the same package gets the same number.
+	p := newPackage(f.o, "pkg_t1", "wh_1", at(1))
+	second := purchased(newShipment(p, "shp_t2", at(3)), "9400TRACK1", at(3))
+	f.step(t, f.o.ID, store.ShippingChange{Shipments: []model.Shipment{voided(f.sh, at(3)), second}})
+	calls = nil
+	var loaded []store.TrackingEvent
+	res, err := s.IngestTracking(ctx, []string{f.a.ID}, []store.TrackingEvent{trackEvent("9400TRACK1", "L1", 4)},
+		func(st store.ClockState) (store.ClockChange, error) {
+			calls = append(calls, st)
+			var err error
+			loaded, err = st.LoadEvents()
+			return store.ClockChange{}, err
+		})
+	if err != nil || res[0].Outcome != store.TrackingCreated || res[0].ShipmentID != second.ID {
+		t.Fatalf("event for the reused number: %+v %v, want created on %s", res, err, second.ID)
+	}
+	if len(loaded) != 1 || loaded[0].RawCode != "L1" || loaded[0].ShipmentID != second.ID {
+		t.Errorf("LoadEvents of %s: %+v, want its one event", second.ID, loaded)
+	}
+	for _, c := range []struct {
+		id, code string
+	}{{f.sh.ID, "OA"}, {second.ID, "L1"}} {
+		_, events, err := s.GetTracking(ctx, []string{f.a.ID}, c.id)
+		if err != nil || len(events) != 1 || events[0].RawCode != c.code || events[0].ShipmentID != c.id {
+			t.Errorf("events of %s: %+v %v, want its one event %s", c.id, events, err, c.code)
+		}
 	}
 }
