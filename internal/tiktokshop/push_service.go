@@ -133,8 +133,9 @@ func fromTikTok(o model.Order) bool {
 	return len(o.History) > 0 && o.History[0].Cause == CauseTikTok
 }
 
-// ErrNothingToRetry refuses a push retry of an order that has no refused push to run again.
-var ErrNothingToRetry = errors.New("nothing to retry")
+// ErrNothingToRetry refuses a push retry of an order that has no refused push to run again; it
+// is a conflict with the order's state (409).
+var ErrNothingToRetry = fmt.Errorf("nothing to retry: %w", model.ErrConflict)
 
 // RetryPush runs the TikTok push of the order's labelled seller-shipped shipments again, now:
 // the answer to a refused push (the problem tiktok_push_failed, source tiktok) once what it
