@@ -59,7 +59,7 @@ func runDemo(ctx context.Context, args []string, s stdio) int {
 		return fail(s, "demo", err)
 	}
 	if err := a.RunDemo(ctx, app.DemoOptions{Interval: *interval, Seed: *seed, Out: s.out,
-		KeyFile: filepath.Join(*data, "demo-key"), ShipShare: *shipShare}); err != nil {
+		KeyFile: filepath.Join(*data, "demo-key"), ShipShare: *shipShare, Shops: tt.ShopIDs}); err != nil {
 		return fail(s, "demo", err)
 	}
 	return exitOK

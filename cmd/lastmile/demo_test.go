@@ -7,9 +7,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	tiktoksim "lastmile/internal/marketplace/tiktok/sim"
 )
 
 // demoRun is a `lastmile demo` subprocess.
@@ -106,12 +109,14 @@ func TestDemoShipsAndReusesItsKey(t *testing.T) {
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("demo key file: %v %v, want mode 0600", err, fi)
 	}
+	checkDemoKeyReachesEveryConnection(t, d)
 	d.cmd.Process.Signal(os.Interrupt)
 	d.cmd.Wait()
 	again := startDemo(t, dir)
 	if again.key != d.key {
 		t.Fatalf("the restarted demo minted a new key %s instead of reusing %s", again.key, d.key)
 	}
+	checkDemoKeyReachesEveryConnection(t, again)
 	if !strings.Contains(again.out.String(), "used again at every start") {
 		t.Fatalf("the restarted demo does not say its key is kept:\n%s", again.out)
 	}
@@ -123,5 +128,26 @@ func TestDemoListensOnLoopbackByDefault(t *testing.T) {
 	_, errOut, code := runCLI(t, "demo", "--help")
 	if code != exitOK || !strings.Contains(errOut, `(default "127.0.0.1:8080")`) || !strings.Contains(errOut, "0.0.0.0:8080") {
 		t.Fatalf("demo --help: exit %d\n%s", code, errOut)
+	}
+}
+
+// checkDemoKeyReachesEveryConnection: the demo key lists every connection the demo made, one
+// per simulated TikTok shop (six, the DE one included, though DE is not a demo order market).
+func checkDemoKeyReachesEveryConnection(t *testing.T, d *demoRun) {
+	t.Helper()
+	var page struct {
+		Connections []struct {
+			ShopID string `json:"shop_id"`
+		} `json:"connections"`
+	}
+	if st := call(t, &http.Client{Timeout: 10 * time.Second}, "GET", d.base+"/v1/connections", d.key, nil, &page); st != http.StatusOK {
+		t.Fatalf("GET /v1/connections with the demo key: %d", st)
+	}
+	var shops []string
+	for _, c := range page.Connections {
+		shops = append(shops, c.ShopID)
+	}
+	if len(shops) != len(tiktoksim.DefaultShops()) || !slices.Contains(shops, "shop_demo_de") {
+		t.Fatalf("the demo key lists the connections of %v, want all %d of the simulated TikTok shops, shop_demo_de among them", shops, len(tiktoksim.DefaultShops()))
 	}
 }

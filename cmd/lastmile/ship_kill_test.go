@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"path/filepath"
@@ -74,6 +76,31 @@ func TestShipBatchSurvivesKill9(t *testing.T) {
 	}
 	if b.Shipped != orders || b.Failed != 0 || b.Skipped != 0 {
 		t.Fatalf("batch %+v: want %d shipped", b, orders)
+	}
+	// The batch's counts, kept with its item writes across the kills, agree with its items.
+	req, _ := http.NewRequest("GET", s.base+"/v1/batches/"+b.ID+"/results", nil)
+	req.Header.Set("Authorization", "Bearer "+s.key)
+	res, err := s.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	perOutcome := map[model.ItemOutcome]int{}
+	dec := json.NewDecoder(res.Body)
+	for {
+		var line struct {
+			Outcome model.ItemOutcome `json:"outcome"`
+		}
+		if err := dec.Decode(&line); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		perOutcome[line.Outcome]++
+	}
+	res.Body.Close()
+	if perOutcome[model.ItemShipped] != b.Shipped || perOutcome[model.ItemPending] != b.Pending || perOutcome[model.ItemFailed] != b.Failed ||
+		perOutcome[model.ItemSkipped] != b.Skipped || b.Total != orders {
+		t.Fatalf("the resumed batch counts %+v, its results %v", b, perOutcome)
 	}
 	// The store: one live labelled shipment per order, each order AWAITING_COLLECTION.
 	perOrder := map[string]int{}

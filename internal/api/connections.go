@@ -19,6 +19,7 @@ func (s *Server) connectionRoutes() []route {
 		{pattern: "GET /v1/connections", handle: s.listConnections},
 		{pattern: "GET /v1/connections/{id}", handle: s.getConnection},
 		{pattern: "POST /v1/connections/{id}/sync", handle: s.syncConnection},
+		{pattern: "POST /v1/orders/{id}/push", handle: s.retryPush},
 		{pattern: "POST /webhooks/tiktok", public: true, handle: s.tiktokWebhook},
 		{pattern: "GET /v1/cancellations", handle: s.listCancellations},
 		{pattern: "POST /v1/cancellations/{id}/approve", handle: s.approveCancellation},
@@ -148,6 +149,32 @@ func (s *Server) syncConnection(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusAccepted, map[string]any{"connection": c, "sync": "enqueued"})
+}
+
+// retryPush is POST /v1/orders/{id}/push: run the order's refused TikTok push again (the
+// problem tiktok_push_failed), 202 with the order and how many shipments were queued; 409
+// nothing_to_retry when the order has no refused push or no labelled shipment to push.
+// Repeating it is safe: a push still queued is not doubled.
+func (s *Server) retryPush(w http.ResponseWriter, r *http.Request) {
+	sc := scopeOf(r.Context())
+	if s.deps.TikTok == nil {
+		if _, err := s.deps.Store.GetOrder(r.Context(), sc.ShopIDs, r.PathValue("id")); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.fail(w, r, errTikTokOff)
+		return
+	}
+	o, n, err := s.deps.TikTok.RetryPush(r.Context(), sc, r.PathValue("id"))
+	if errors.Is(err, tiktokshop.ErrNothingToRetry) {
+		s.fail(w, r, &apiError{Status: http.StatusConflict, Code: "nothing_to_retry", Field: "id", Message: err.Error()})
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"order": o, "push": "enqueued", "shipments": n})
 }
 
 // maxWebhookBody bounds a TikTok webhook: the platform's are a few hundred bytes.

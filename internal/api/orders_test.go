@@ -137,6 +137,7 @@ func TestCrossShopIsolationEveryRoute(t *testing.T) {
 			},
 			"GET /v1/orders/{id}":          func() response { return e.do("GET", "/v1/orders/"+oa.ID, keyB, nil) },
 			"POST /v1/orders/{id}/confirm": func() response { return e.do("POST", "/v1/orders/"+oa.ID+"/confirm", keyB, nil) },
+			"POST /v1/orders/{id}/push":    func() response { return e.do("POST", "/v1/orders/"+oa.ID+"/push", keyB, nil) },
 			"POST /v1/orders/{id}/cancel": func() response {
 				return e.do("POST", "/v1/orders/"+oa.ID+"/cancel", keyB, `{"reason":"sabotage"}`)
 			},

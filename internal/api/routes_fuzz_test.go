@@ -78,6 +78,7 @@ func routeSeeds(t testing.TB) map[string][]string {
 		"POST /webhooks/carriers/{carrier}":       {`{"carrier":"usps","delivery_id":"d1","sent_at":"2026-11-21T08:00:00Z","tracking":[{"tracking_number":"9400111899223197428490","events":[{"code":"OA","occurred_at":"2026-11-21T08:00:00Z"}]}]}`},
 		"POST /v1/connections/tiktok":             {`{"auth_code":"sim_ac_x","tiktok_shop_id":"7495540735365770001"}`, `{"auth_code":"x"}`},
 		"POST /v1/connections/{id}/sync":          {``, `{}`},
+		"POST /v1/orders/{id}/push":               {``, `{}`},
 		"POST /v1/cancellations/{id}/approve":     {``, `{}`},
 		"POST /v1/cancellations/{id}/reject":      {`{"reason":"already handed to the carrier"}`},
 		"POST /webhooks/tiktok":                   {`{"type":1,"tts_notification_id":"7380066284010030890","shop_id":"7495540735365777507","timestamp":1718305585,"data":{"is_on_hold_order":true,"order_id":"576653688135258178","order_status":"UNPAID","update_time":1718305585}}`},

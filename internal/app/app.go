@@ -270,7 +270,7 @@ func (a *App) startReturns(opt Options) error {
 	}
 	a.Returns, err = returns.NewService(returns.Deps{
 		Store: a.Store, Cards: a.RateCards.Cards, Carriers: a.Carriers, Certification: certification(a.Config),
-		Markets: a.Config.Markets, Modes: a.Settings, Marketplace: opt.Marketplace, Config: opt.Returns, Now: a.now, Log: a.log,
+		Markets: a.Config.Markets, Figures: a.Settings, Modes: a.Settings, Marketplace: opt.Marketplace, Config: opt.Returns, Now: a.now, Log: a.log,
 	})
 	if err != nil {
 		return fmt.Errorf("returns: %w", err)

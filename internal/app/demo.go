@@ -34,6 +34,9 @@ type DemoOptions struct {
 	// the configured carriers, so that a newcomer sees shipments and labels at once; the rest
 	// wait for 'lastmile ship --ready'. 0 ships none.
 	ShipShare float64
+	// Shops are more demo shops than one per demo.Markets, already made: the demo TikTok's
+	// (DemoTikTok.ShopIDs, which has a DE shop). The demo key and console user reach them too.
+	Shops []string
 }
 
 // demoKeyName names the demo's API key in the store.
@@ -55,6 +58,13 @@ func (a *App) RunDemo(ctx context.Context, opt DemoOptions) error {
 		}
 		shopIDs = append(shopIDs, id)
 	}
+	marketShops := shopIDs // marketShops[i] is demo.Markets[i]'s shop, which the feed fills
+	shopIDs = slices.Clone(shopIDs)
+	for _, id := range opt.Shops {
+		if !slices.Contains(shopIDs, id) {
+			shopIDs = append(shopIDs, id)
+		}
+	}
 	secret, reused, err := a.demoKey(ctx, opt.KeyFile, shopIDs)
 	if err != nil {
 		return err
@@ -75,7 +85,7 @@ func (a *App) RunDemo(ctx context.Context, opt DemoOptions) error {
 		for i := range batch {
 			m := rng.IntN(len(demo.Markets))
 			batch[i] = gen.Order(demo.Markets[m], now)
-			batch[i].ShopID = shopIDs[m]
+			batch[i].ShopID = marketShops[m]
 		}
 		res, err := a.Orders.Upsert(ctx, scope, batch, order.CauseDemo)
 		if err != nil {
@@ -141,7 +151,7 @@ Parcels on their way, the stale ones and this week's scores:
   curl -s -H 'Authorization: Bearer %[4]s' 'http://%[1]s/v1/scores?group_by=carrier'
 
 The API is described at http://%[1]s/v1/openapi.json. New demo orders arrive every %[5]s. Ctrl-C stops.
-`, host, len(shopIDs), joinMarkets(), secret, opt.Interval, keyNote)
+`, host, len(shopIDs), a.joinMarkets(ctx, shopIDs), secret, opt.Interval, keyNote)
 			fmt.Fprint(opt.Out, consoleLogin(host))
 		})
 	}()
@@ -162,10 +172,10 @@ The API is described at http://%[1]s/v1/openapi.json. New demo orders arrive eve
 	if ctx.Err() == nil {
 		fmt.Fprintf(opt.Out, "The first 50 demo orders are in: %d confirmed and ready to ship; %s.\n", len(ready), shipNote)
 	}
-	if err := a.demoTracking(ctx, shopIDs, gen, rng); err != nil && ctx.Err() == nil {
+	if err := a.demoTracking(ctx, marketShops, gen, rng); err != nil && ctx.Err() == nil {
 		a.log.Warn("demo parcels", "err", err)
 	}
-	if n, err := a.demoReturns(ctx, shopIDs); err != nil && ctx.Err() == nil {
+	if n, err := a.demoReturns(ctx, marketShops); err != nil && ctx.Err() == nil {
 		a.log.Warn("demo returns", "err", err)
 	} else if n > 0 {
 		fmt.Fprintf(opt.Out, "%d buyers of delivered parcels asked for a return, decided by the shop's rules: GET /v1/returns, GET /v1/returns/stats.\n", n)
@@ -241,10 +251,13 @@ func coversAll(have, want []string) bool {
 	return true
 }
 
-func joinMarkets() string {
-	s := make([]string, len(demo.Markets))
-	for i, m := range demo.Markets {
-		s[i] = string(m)
+// joinMarkets lists the markets of the demo shops, as the welcome text names them.
+func (a *App) joinMarkets(ctx context.Context, shopIDs []string) string {
+	var s []string
+	for _, id := range shopIDs {
+		if sh, err := a.Store.GetShop(ctx, id); err == nil && !slices.Contains(s, string(sh.Market)) {
+			s = append(s, string(sh.Market))
+		}
 	}
 	return strings.Join(s, ", ")
 }

@@ -24,6 +24,9 @@ import (
 // the pull), ship, and come back as shipped (docs/tiktok.md).
 type DemoTikTok struct {
 	Sim *tiktoksim.Sim
+	// ShopIDs are the demo shops Connect connected, one per simulated shop: the DE one is not
+	// among demo.Markets, so RunDemo is given them (DemoOptions.Shops) for its key to reach them.
+	ShopIDs []string
 }
 
 // StartDemoTikTok starts the simulated platform and points cfg's TikTok app at it (call it
@@ -77,6 +80,7 @@ func (d *DemoTikTok) Connect(ctx context.Context, a *App) error {
 		}
 		shopIDs = append(shopIDs, id)
 	}
+	d.ShopIDs = shopIDs
 	go d.shipArrivals(ctx, a, shopIDs)
 	return nil
 }

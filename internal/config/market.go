@@ -41,7 +41,8 @@ type Market struct {
 	// R-SLA-1).
 	PromiseDays int
 	// LateGrace: a delivery this long after the promise, without a buyer-agreed extension, is
-	// late (late_grace, R-SLA-2).
+	// late (late_grace, R-SLA-2). Zero is a valid figure (late as soon as the promise passes):
+	// a market the file does not give late_grace keeps its default, so zero is never "unset".
 	LateGrace time.Duration
 	// FirstScanWithin: the carrier's first scan within this of label creation (first_scan_within,
 	// R-TRK-1).

@@ -170,6 +170,9 @@ type ReturnEstimate struct {
 	Cost *Money `json:"cost"`
 	// Designated: the market's designated return carrier (R-RET-4).
 	Designated bool `json:"designated,omitempty"`
+	// Note says why the designated carrier carries the return though the shop's carriers
+	// setting leaves it out (R-RET-4 wins over the setting); empty otherwise.
+	Note string `json:"note,omitempty"`
 }
 
 // ReturnLiability is R-RET-6's verdict on a return.

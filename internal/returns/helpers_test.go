@@ -17,6 +17,7 @@ import (
 	"lastmile/internal/order"
 	"lastmile/internal/rating"
 	"lastmile/internal/returns"
+	"lastmile/internal/settings"
 	"lastmile/internal/shipping"
 	"lastmile/internal/store"
 	"lastmile/internal/store/storetest"
@@ -88,6 +89,9 @@ type env struct {
 	modes   *modes
 	shop    model.Shop
 	scope   model.Scope
+	// settings is the shops' settings: returns read each shop's own figures (its carriers
+	// setting) from it.
+	settings *settings.Service
 }
 
 type envOptions struct {
@@ -136,8 +140,9 @@ func newEnv(t testing.TB, st store.Store, opts ...envOptions) *env {
 		Carriers: set, Markets: markets, Modes: e.modes, Now: c.Now, Log: log}); err != nil {
 		t.Fatal(err)
 	}
+	e.settings = settings.NewService(st, config.Config{}.WithDefaults(), c.Now)
 	if e.ret, err = returns.NewService(returns.Deps{Store: st, Cards: func() *rating.Cards { return cards }, Carriers: set,
-		Markets: markets, Modes: e.modes, Marketplace: opt.market, Config: opt.config, Now: c.Now, Log: log}); err != nil {
+		Markets: markets, Figures: e.settings, Modes: e.modes, Marketplace: opt.market, Config: opt.config, Now: c.Now, Log: log}); err != nil {
 		t.Fatal(err)
 	}
 	e.shop = model.Shop{ID: ident.New("shop", tue0900), Name: "Shop", Market: "US", TimeZone: "America/Los_Angeles", CreatedAt: tue0900.UTC()}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"lastmile/internal/carrier"
+	"lastmile/internal/i18n"
 	"lastmile/internal/label"
 	"lastmile/internal/model"
 	"lastmile/internal/rating"
@@ -20,13 +21,17 @@ type serviceChoice struct {
 	carrier, service string
 	cost             *model.Money
 	designated       bool
+	// note says why a designated carrier carries it though the shop did not enable it.
+	note string
 }
 
 // chooseService picks the return's carrier and service from the quotes of the way back: the
-// market's designated carrier when one applies (R-RET-4), priced or not; else the cheapest
-// priced service of a carrier certified in the market (R-SHIP-3). ok is false when nothing can
+// market's designated carrier when one applies (R-RET-4), priced or not, even one the shop's
+// carriers setting leaves out (note then says so); else the cheapest priced service of a carrier
+// certified in the market (R-SHIP-3) and enabled by the shop's carriers setting (enabled, empty:
+// every carrier), as outbound rating filters carrier_disabled. ok is false when nothing can
 // carry it.
-func chooseService(quotes []rating.QuoteJSON, market string, d *Designation, certs carrier.Certification) (serviceChoice, bool) {
+func chooseService(quotes []rating.QuoteJSON, market string, d *Designation, certs carrier.Certification, enabled []string) (serviceChoice, bool) {
 	if d != nil {
 		c := serviceChoice{carrier: d.Carrier, service: d.Service, designated: true}
 		for _, q := range quotes {
@@ -35,12 +40,16 @@ func chooseService(quotes []rating.QuoteJSON, market string, d *Designation, cer
 				c.cost = &t
 			}
 		}
+		if len(enabled) > 0 && !slices.Contains(enabled, d.Carrier) {
+			c.note = i18n.T(i18n.EN, "returns.designated_not_enabled", i18n.Args{"carrier": d.Carrier, "service": d.Service,
+				"market": market, "enabled": strings.Join(enabled, ", ")})
+		}
 		return c, true
 	}
 	var best *rating.QuoteJSON
 	for i := range quotes {
 		q := &quotes[i]
-		if q.Total == nil || certs.Check(market, q.Carrier) != nil {
+		if q.Total == nil || certs.Check(market, q.Carrier) != nil || (len(enabled) > 0 && !slices.Contains(enabled, q.Carrier)) {
 			continue
 		}
 		if best == nil || q.Total.Amount < best.Total.Amount ||

@@ -49,6 +49,9 @@ type Deps struct {
 	// Certification is the per-market list of certified carriers (R-SHIP-3, R-RET-6).
 	Certification carrier.Certification
 	Markets       map[model.Market]config.Market
+	// Figures, when set, gives each shop's own figures (its overrides of Markets): the return
+	// label honours the shop's carriers setting as outbound rating does.
+	Figures config.Figures
 	// Modes gives a shop's shipping mode for orders without shipments; nil: seller.
 	Modes ModeSource
 	// Marketplace fetches return requests and takes decisions back; nil: returns come from the
@@ -341,7 +344,9 @@ func (s *Service) draft(ctx context.Context, o *model.Order, in draftInput) (mod
 	if w, err := ReturnWarehouse(whs, o.ShippingAddress.Country, shippedFrom); err == nil {
 		wh = &w
 		r.WarehouseID = w.ID
-		r.Estimate = s.estimate(o, in.lines, &w, mode, now)
+		if r.Estimate, err = s.estimate(ctx, o, in.lines, &w, mode, now); err != nil {
+			return r, nil, err
+		}
 	}
 	rules, _, err := s.rulesOf(ctx, o.ShopID)
 	if err != nil {
@@ -370,15 +375,23 @@ func (s *Service) draft(ctx context.Context, o *model.Order, in draftInput) (mod
 
 // estimate rates the way back with the cards of the configured carriers: the designated
 // carrier's service where the market has one for the order's mode (R-RET-4), else the cheapest
-// certified one. Nil when no carrier can be chosen.
-func (s *Service) estimate(o *model.Order, lines []model.ReturnLine, wh *model.Warehouse, mode model.ShippingMode, now time.Time) *model.ReturnEstimate {
+// certified one the shop's carriers setting enables. Nil when no carrier can be chosen.
+func (s *Service) estimate(ctx context.Context, o *model.Order, lines []model.ReturnLine, wh *model.Warehouse, mode model.ShippingMode, now time.Time) (*model.ReturnEstimate, error) {
 	d := designation(s.cfg, o.Market, mode)
+	markets := s.d.Markets
+	if s.d.Figures != nil { // the shop's own figures: its carriers setting among them
+		figs, err := s.d.Figures.MarketsOf(ctx, []string{o.ShopID})
+		if err != nil {
+			return nil, fmt.Errorf("figures of shop %s: %w", o.ShopID, err)
+		}
+		markets = figs[o.ShopID]
+	}
 	var quotes []rating.QuoteJSON
 	if s.d.Cards != nil {
 		if cards, err := shipping.ShippableCards(s.d.Cards(), s.d.Carriers); err == nil {
 			qr := &rating.QuoteRequest{Order: *o, Handover: &rating.HandoverSpec{Origin: o.ShippingAddress.Country}}
 			qr.Order.ShippingAddress, qr.Order.Lines, qr.Order.COD = returnAddress(wh), returnLines(o, lines), nil
-			resp, err := rating.QuoteOrder(cards, qr, s.d.Markets, rating.QuoteOptions{Policy: rating.Cheapest, Now: now})
+			resp, err := rating.QuoteOrder(cards, qr, markets, rating.QuoteOptions{Policy: rating.Cheapest, Now: now})
 			if err == nil {
 				quotes = resp.Quotes
 			} else {
@@ -386,11 +399,11 @@ func (s *Service) estimate(o *model.Order, lines []model.ReturnLine, wh *model.W
 			}
 		}
 	}
-	c, ok := chooseService(quotes, string(o.Market), d, s.d.Certification)
+	c, ok := chooseService(quotes, string(o.Market), d, s.d.Certification, markets[o.Market].Carriers)
 	if !ok {
-		return nil
+		return nil, nil
 	}
-	return &model.ReturnEstimate{Carrier: c.carrier, Service: c.service, Cost: c.cost, Designated: c.designated}
+	return &model.ReturnEstimate{Carrier: c.carrier, Service: c.service, Cost: c.cost, Designated: c.designated, Note: c.note}, nil
 }
 
 // buyerCounts counts the buyer's other returns in each window before r was requested.
@@ -429,7 +442,8 @@ func (s *Service) carryOut(r *model.Return, kind, reason, actor string, wh *mode
 			sh.WarehouseID, sh.To = wh.ID, returnAddress(wh)
 			sh.Status = model.ShipmentFailed
 			sh.Failure = failure("no_return_service", "carrier",
-				"no configured, certified carrier prices the way back to warehouse %s; load a rate card for it or configure a carrier, then decide again", wh.Code)
+				"no configured, certified carrier that the shop's carriers setting enables prices the way back to warehouse %s; "+
+					"load a rate card for it, configure a carrier or enable one in Settings (carriers), then decide again", wh.Code)
 		default:
 			sh.WarehouseID, sh.To = wh.ID, returnAddress(wh)
 			sh.Carrier, sh.Service = r.Estimate.Carrier, r.Estimate.Service

@@ -36,6 +36,10 @@ type Tracking interface {
 	// ChangeClocks loads the clock state of the order id (ErrNotFound outside shopIDs), calls
 	// fn with it (ShipmentID empty) and writes what fn returns, in one transaction.
 	ChangeClocks(ctx context.Context, shopIDs []string, orderID string, fn ClockFunc) error
+	// OrderClocks loads the clock state of the order id (ErrNotFound outside shopIDs) as
+	// ChangeClocks gives it to its fn (ShipmentID empty), in a read-only transaction: nothing is
+	// locked or written. What a read shows (GET /v1/orders/{id}/deadlines) is computed from it.
+	OrderClocks(ctx context.Context, shopIDs []string, orderID string) (ClockState, error)
 
 	// GetTracking returns the tracking state and the events (oldest first) of the shipment id
 	// in shopIDs; a shipment without any event has an empty state (Status ""). ErrNotFound

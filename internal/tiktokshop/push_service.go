@@ -132,3 +132,47 @@ func (s *Service) setPushProblem(ctx context.Context, o model.Order, msg string)
 func fromTikTok(o model.Order) bool {
 	return len(o.History) > 0 && o.History[0].Cause == CauseTikTok
 }
+
+// ErrNothingToRetry refuses a push retry of an order that has no refused push to run again; it
+// is a conflict with the order's state (409).
+var ErrNothingToRetry = fmt.Errorf("nothing to retry: %w", model.ErrConflict)
+
+// RetryPush runs the TikTok push of the order's labelled seller-shipped shipments again, now:
+// the answer to a refused push (the problem tiktok_push_failed, source tiktok) once what it
+// named is fixed (the carrier mapping, the platform's side). It returns the order and how many
+// shipments it queued. It is idempotent: a shipment whose push job is still queued or retrying
+// gets no second one (the job is unique per shipment), and a push finds what the platform has
+// before it sends. An order outside scope is ErrNotFound; one without the problem, or without
+// a labelled shipment to push, is ErrNothingToRetry (409).
+func (s *Service) RetryPush(ctx context.Context, scope model.Scope, orderID string) (model.Order, int, error) {
+	o, err := s.d.Store.GetOrder(ctx, scope.ShopIDs, orderID)
+	if err != nil {
+		return o, 0, err
+	}
+	if !slices.ContainsFunc(o.Problems, func(p model.Problem) bool { return p.Code == ProblemPush && p.Source == CauseTikTok }) {
+		return o, 0, fmt.Errorf("order %s has no refused TikTok push (no %s problem): %w", o.ID, ProblemPush, ErrNothingToRetry)
+	}
+	shs, err := s.d.Store.ListShipments(ctx, store.ShipmentQuery{ShopIDs: []string{o.ShopID}, OrderID: o.ID, Limit: store.MaxQueryRows})
+	if err != nil {
+		return o, 0, fmt.Errorf("shipments of order %s: %w", o.ID, err)
+	}
+	var jobs []store.Job
+	for _, sh := range shs {
+		if !sh.Status.Labelled() || sh.Mode == model.ModePlatform || sh.TrackingNumber == "" {
+			continue
+		}
+		j, err := store.NewJob(PushArgs{ShopID: o.ShopID, OrderID: o.ID, ShipmentID: sh.ID}, store.UniqueBy(sh.ID),
+			store.MaxAttempts(pushAttempts), store.RunAt(s.now()))
+		if err != nil {
+			return o, 0, err
+		}
+		jobs = append(jobs, j)
+	}
+	if len(jobs) == 0 {
+		return o, 0, fmt.Errorf("order %s has no labelled seller-shipped shipment to push: void the label and ship the order again: %w", o.ID, ErrNothingToRetry)
+	}
+	if err := s.d.Store.EnqueueJobs(ctx, jobs...); err != nil {
+		return o, 0, fmt.Errorf("queue the push of order %s: %w", o.ID, err)
+	}
+	return o, len(jobs), nil
+}

@@ -126,6 +126,26 @@ func Fold(rows []store.TrackingEvent) tracking.ShipmentTracking {
 	return tracking.Apply(t, events)
 }
 
+// deadlinesOf are every clock of order o at now, its parcels' tracking states given.
+func (s *Service) deadlinesOf(o model.Order, ships []model.Shipment, states map[string]store.TrackingState, f sla.Figures, now time.Time) []sla.Deadline {
+	facts, parcels := Facts(o, ships, states, s.markets[o.Market])
+	return sla.Deadlines(facts, parcels, f, Platform(o.Deadlines), now)
+}
+
+// clocksAt are the clocks of the stored state st at now, as decide computes them (the order's
+// status following its parcels), without deciding anything: what a read shows.
+func (s *Service) clocksAt(st store.ClockState, f sla.Figures, now time.Time) ([]sla.Deadline, error) {
+	o := st.Order
+	next, changed, err := orderStatus(o, st.Shipments, st.Tracking, now)
+	if err != nil {
+		return nil, err
+	}
+	if changed {
+		o = next
+	}
+	return s.deadlinesOf(o, st.Shipments, st.Tracking, f, now), nil
+}
+
 // decide is the clocks' decision for an order: the tracking of the shipment whose events
 // arrived (if any), the order's status, every deadline at now, the alerts and exceptions due,
 // and their notify jobs.
@@ -191,8 +211,7 @@ func (s *Service) decide(st store.ClockState, figs func(string, model.Market) sl
 	}
 
 	// Every clock at now.
-	facts, ships := Facts(o, st.Shipments, states, s.markets[o.Market])
-	ds := sla.Deadlines(facts, ships, f, Platform(o.Deadlines), now)
+	ds := s.deadlinesOf(o, st.Shipments, states, f, now)
 	ch.ReplaceDeadlines = true
 	ch.Deadlines = make([]store.DeadlineRow, 0, len(ds))
 	stored := make(map[string]store.DeadlineRow, len(st.Deadlines))

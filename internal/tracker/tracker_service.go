@@ -115,15 +115,15 @@ func (s *Service) figuresOf(ctx context.Context, shopIDs []string) (func(shopID 
 
 // Figures are the clock figures of a configured market (its effective figures, a shop's
 // overrides applied): every window and tracking figure from the configuration, the
-// defaults for any left unset.
+// defaults for any left unset. late_grace and old_breach_grace may be 0 and are taken as
+// they are: the configuration layer gives a market that does not set them its default
+// (config.baseMarket, config.DefaultMarkets), so a zero there was written.
 func Figures(m config.Market) sla.Figures {
 	f := sla.FiguresFor(m)
 	if m.CancelRequestWithin > 0 {
 		f.CancelRequestWithin = m.CancelRequestWithin
 	}
-	if m.LateGrace > 0 {
-		f.LateGrace = m.LateGrace
-	}
+	f.LateGrace = m.LateGrace // zero: late as soon as the promise passes (R-SLA-2)
 	if m.AtRiskAt > 0 {
 		f.AtRiskAt = m.AtRiskAt
 	}

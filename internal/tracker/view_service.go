@@ -3,8 +3,11 @@ package tracker
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
+	"lastmile/internal/sla"
 	"lastmile/internal/store"
 	"lastmile/internal/tracking"
 )
@@ -141,20 +144,32 @@ type DeadlineView struct {
 	MetAt     *time.Time `json:"met_at,omitempty"`
 }
 
-// Deadlines are the order's clocks, computed again at now first (so that an order changed
-// since the last sweep shows its current clocks).
+// Deadlines are the order's clocks at now, computed from its stored state for display (so
+// that an order changed since the last sweep shows its current clocks). It only reads: the
+// sweep and the ingest paths write the clocks and raise their alerts.
 func (s *Service) Deadlines(ctx context.Context, shopIDs []string, orderID string) ([]DeadlineView, error) {
-	if err := s.Refresh(ctx, shopIDs, orderID); err != nil {
-		return nil, err
-	}
-	rows, err := s.st.ListDeadlines(ctx, shopIDs, orderID)
+	st, err := s.st.OrderClocks(ctx, shopIDs, orderID)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]DeadlineView, len(rows))
-	for i, d := range rows {
-		out[i] = DeadlineView{Rule: d.Rule, Name: d.Name, Subject: d.Subject, SubjectID: d.SubjectID, StartAt: d.StartAt.UTC(),
-			DueAt: d.DueAt.UTC(), AtRiskAt: d.AtRiskAt.UTC(), State: d.State, Source: d.Source, MetAt: tptr(d.MetAt)}
+	figs, err := s.figuresOf(ctx, []string{st.Order.ShopID})
+	if err != nil {
+		return nil, err
+	}
+	ds, err := s.clocksAt(st, figs(st.Order.ShopID, st.Order.Market), s.now().UTC())
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(ds, func(a, b sla.Deadline) int { // as the store lists them
+		if c := a.DueAt.Compare(b.DueAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
+	out := make([]DeadlineView, len(ds))
+	for i, d := range ds {
+		out[i] = DeadlineView{Rule: string(d.Rule), Name: d.Name, Subject: d.Of, SubjectID: d.ID, StartAt: d.StartAt.UTC(),
+			DueAt: d.DueAt.UTC(), AtRiskAt: d.AtRiskAt.UTC(), State: string(d.State), Source: d.Source, MetAt: tptr(d.MetAt)}
 	}
 	return out, nil
 }

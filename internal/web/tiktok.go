@@ -45,3 +45,18 @@ func (h *Handler) syncConnection(w http.ResponseWriter, q *request) {
 	}
 	redirect(w, q.r, "/settings/tiktok", i18n.T(q.lang, "web.tiktok.sync_started", nil))
 }
+
+// retryPush runs the order's refused TikTok push again (the API's POST /v1/orders/{id}/push),
+// from the button the order page shows beside the problem tiktok_push_failed.
+func (h *Handler) retryPush(w http.ResponseWriter, q *request) {
+	id := q.r.PathValue("id")
+	if h.d.TikTok == nil {
+		h.fail(w, q, fmt.Errorf("the TikTok Shop integration is not configured (tiktok_app_key): %w", model.ErrNotFound))
+		return
+	}
+	if _, _, err := h.d.TikTok.RetryPush(q.r.Context(), q.scope(), id); err != nil {
+		h.fail(w, q, err)
+		return
+	}
+	redirect(w, q.r, "/orders/"+id, i18n.T(q.lang, "web.order.push_queued", nil))
+}

@@ -125,6 +125,7 @@ func New(d Deps) (*Handler, error) {
 	h.mux.HandleFunc("GET /orders/{id}", h.session(h.orderPage))
 	h.mux.HandleFunc("POST /orders/{id}/fix", h.session(h.operator(h.fixOrder)))
 	h.mux.HandleFunc("POST /orders/{id}/confirm", h.session(h.operator(h.confirmOrder)))
+	h.mux.HandleFunc("POST /orders/{id}/push", h.session(h.operator(h.retryPush)))
 	h.mux.HandleFunc("GET /ship", h.session(h.shipPage))
 	h.mux.HandleFunc("POST /ship", h.session(h.operator(h.ship)))
 	h.mux.HandleFunc("GET /ship/batches/{id}", h.session(h.batchPage))

@@ -90,6 +90,7 @@ func TestEveryFormNeedsCSRF(t *testing.T) {
 		"/ship":                                      {"order_id": {ready.ID}, "policy": {"cheapest"}},
 		"/orders/" + held.ID + "/fix":                {"postal_code": {"94043"}},
 		"/orders/" + ready.ID + "/confirm":           {},
+		"/orders/" + ready.ID + "/push":              {},
 		"/stock/import":                              {},
 		"/settings/language":                         {"lang": {"zh-CN"}},
 		"/settings/figures":                          {"fig_ship_within": {"1h"}},

@@ -22,8 +22,9 @@ func (s *Store) CreateBatch(ctx context.Context, b model.Batch, orderIDs []strin
 		options = []byte(b.Options)
 	}
 	return s.inTx(ctx, "create batch "+b.ID, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO batches (id, shop_id, kind, options, created_at) VALUES ($1, $2, $3, $4, $5)`,
-			b.ID, b.ShopID, b.Kind, options, b.CreatedAt)
+		// Every item starts pending; the batch_items_count trigger keeps the counts (00018).
+		_, err := tx.Exec(ctx, `INSERT INTO batches (id, shop_id, kind, options, created_at, pending) VALUES ($1, $2, $3, $4, $5, $6)`,
+			b.ID, b.ShopID, b.Kind, options, b.CreatedAt, len(orderIDs))
 		if pgCode(err) == "23503" {
 			return fmt.Errorf("shop %s: %w", b.ShopID, model.ErrNotFound)
 		}
@@ -48,8 +49,13 @@ func (s *Store) GetBatch(ctx context.Context, shopIDs []string, id string) (mode
 	}
 	var b model.Batch
 	var options []byte
-	err := s.pool.QueryRow(ctx, `SELECT id, shop_id, kind, options, created_at FROM batches WHERE id = $1 AND shop_id = ANY($2)`, id, shopIDs).
-		Scan(&b.ID, &b.ShopID, &b.Kind, &options, &b.CreatedAt)
+	var last *time.Time
+	var pending, shipped, failed, skipped int
+	// The counts are the batch row's, kept with every item write (migration 00018): one row
+	// read, however many items.
+	err := s.pool.QueryRow(ctx, `SELECT id, shop_id, kind, options, created_at, pending, shipped, failed, skipped, last_item_at
+		FROM batches WHERE id = $1 AND shop_id = ANY($2)`, id, shopIDs).
+		Scan(&b.ID, &b.ShopID, &b.Kind, &options, &b.CreatedAt, &pending, &shipped, &failed, &skipped, &last)
 	if err != nil {
 		return b, wrap(err, "batch "+id)
 	}
@@ -57,28 +63,7 @@ func (s *Store) GetBatch(ctx context.Context, shopIDs []string, id string) (mode
 	if options != nil {
 		b.Options = options
 	}
-	rows, err := s.pool.Query(ctx, `SELECT outcome, count(*), max(updated_at) FROM batch_items WHERE batch_id = $1 GROUP BY outcome`, id)
-	if err != nil {
-		return b, wrap(err, "count items of batch "+id)
-	}
-	defer rows.Close()
-	counts := map[model.ItemOutcome]int{}
-	var last *time.Time
-	for rows.Next() {
-		var outcome model.ItemOutcome
-		var n int
-		var at *time.Time
-		if err := rows.Scan(&outcome, &n, &at); err != nil {
-			return b, wrap(err, "count items of batch "+id)
-		}
-		counts[outcome] = n
-		if at != nil && (last == nil || at.After(*last)) {
-			last = at
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return b, wrap(err, "count items of batch "+id)
-	}
+	counts := map[model.ItemOutcome]int{model.ItemPending: pending, model.ItemShipped: shipped, model.ItemFailed: failed, model.ItemSkipped: skipped}
 	store.SetBatchCounts(&b, counts, utcPtr(last))
 	return b, nil
 }

@@ -102,6 +102,20 @@ func (s *Store) ChangeClocks(ctx context.Context, shopIDs []string, orderID stri
 	}))
 }
 
+// OrderClocks implements store.Tracking: one read-only transaction, the order not locked.
+func (s *Store) OrderClocks(ctx context.Context, shopIDs []string, orderID string) (store.ClockState, error) {
+	if err := store.CheckScope(shopIDs, "order_id", orderID); err != nil {
+		return store.ClockState{}, err
+	}
+	var st store.ClockState
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
+		var err error
+		st, err = loadClockState(ctx, tx, shopIDs, orderID, false)
+		return err
+	})
+	return st, wrap(err, "read clocks of order "+orderID)
+}
+
 func (s *Store) changeClocks(ctx context.Context, tx pgx.Tx, shopIDs []string, orderID string, fn store.ClockFunc, jobs *[]store.Job) error {
 	st, err := loadClockState(ctx, tx, shopIDs, orderID, true)
 	if err != nil {

@@ -26,8 +26,9 @@ func (s *Store) CreateBatch(ctx context.Context, b model.Batch, orderIDs []strin
 		options = string(b.Options)
 	}
 	return s.inTx(ctx, "create batch "+b.ID, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO batches (id, shop_id, kind, options, created_at) VALUES (?, ?, ?, ?, ?)`,
-			b.ID, b.ShopID, b.Kind, options, micros(b.CreatedAt))
+		// Every item starts pending; the batch_items_count trigger keeps the counts (00018).
+		_, err := tx.ExecContext(ctx, `INSERT INTO batches (id, shop_id, kind, options, created_at, pending) VALUES (?, ?, ?, ?, ?, ?)`,
+			b.ID, b.ShopID, b.Kind, options, micros(b.CreatedAt), len(orderIDs))
 		if isForeignKey(err) {
 			return fmt.Errorf("shop %s: %w", b.ShopID, model.ErrNotFound)
 		}
@@ -82,9 +83,14 @@ func (s *Store) GetBatch(ctx context.Context, shopIDs []string, id string) (mode
 	var b model.Batch
 	var options sql.NullString
 	var created int64
+	var last sql.NullInt64
+	var pending, shipped, failed, skipped int
+	// The counts are the batch row's, kept with every item write (migration 00018): one row
+	// read, however many items.
 	cond, args := inShops("shop_id", shopIDs, []any{id})
-	err := s.r.QueryRowContext(ctx, `SELECT id, shop_id, kind, options, created_at FROM batches WHERE id = ? AND `+cond, args...).
-		Scan(&b.ID, &b.ShopID, &b.Kind, &options, &created)
+	err := s.r.QueryRowContext(ctx, `SELECT id, shop_id, kind, options, created_at, pending, shipped, failed, skipped, last_item_at
+		FROM batches WHERE id = ? AND `+cond, args...).
+		Scan(&b.ID, &b.ShopID, &b.Kind, &options, &created, &pending, &shipped, &failed, &skipped, &last)
 	if err != nil {
 		return b, wrap(err, "batch "+id)
 	}
@@ -92,28 +98,7 @@ func (s *Store) GetBatch(ctx context.Context, shopIDs []string, id string) (mode
 	if options.Valid {
 		b.Options = json.RawMessage(options.String)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT outcome, count(*), max(updated_at) FROM batch_items WHERE batch_id = ? GROUP BY outcome`, id)
-	if err != nil {
-		return b, wrap(err, "count items of batch "+id)
-	}
-	defer rows.Close()
-	counts := map[model.ItemOutcome]int{}
-	var last sql.NullInt64
-	for rows.Next() {
-		var outcome model.ItemOutcome
-		var n int
-		var at sql.NullInt64
-		if err := rows.Scan(&outcome, &n, &at); err != nil {
-			return b, wrap(err, "count items of batch "+id)
-		}
-		counts[outcome] = n
-		if at.Valid && (!last.Valid || at.Int64 > last.Int64) {
-			last = at
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return b, wrap(err, "count items of batch "+id)
-	}
+	counts := map[model.ItemOutcome]int{model.ItemPending: pending, model.ItemShipped: shipped, model.ItemFailed: failed, model.ItemSkipped: skipped}
 	store.SetBatchCounts(&b, counts, fromNullMicros(last))
 	return b, nil
 }

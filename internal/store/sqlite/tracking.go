@@ -135,6 +135,20 @@ func (s *Store) ChangeClocks(ctx context.Context, shopIDs []string, orderID stri
 	})
 }
 
+// OrderClocks implements store.Tracking: one read-only transaction on the reader pool.
+func (s *Store) OrderClocks(ctx context.Context, shopIDs []string, orderID string) (store.ClockState, error) {
+	if err := store.CheckScope(shopIDs, "order_id", orderID); err != nil {
+		return store.ClockState{}, err
+	}
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return store.ClockState{}, wrap(err, "read clocks of order "+orderID)
+	}
+	defer tx.Rollback()
+	st, err := loadClockState(ctx, tx, shopIDs, orderID)
+	return st, wrap(err, "read clocks of order "+orderID)
+}
+
 func (s *Store) changeClocks(ctx context.Context, c *txStmts, shopIDs []string, orderID string, fn store.ClockFunc, jobs *[]store.Job) error {
 	st, err := loadClockState(ctx, c, shopIDs, orderID)
 	if err != nil {

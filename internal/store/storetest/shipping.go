@@ -43,6 +43,7 @@ func RunShipping(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"BatchRefusals", testBatchRefusals},
 		{"DispatchBatch", testDispatchBatch},
 		{"DispatchBatchConcurrent", testDispatchBatchConcurrent},
+		{"BatchCounts", testBatchCounts},
 		{"Manifests", testManifests},
 	}
 	for _, tc := range tests {
