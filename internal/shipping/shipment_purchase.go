@@ -59,7 +59,8 @@ func (s *Service) purchase(ctx context.Context, c carrier.Carrier, req carrier.P
 	for running > 0 || retry != nil {
 		select {
 		case <-hedge.C:
-			if calls < s.cfg.PurchaseCalls && !limited && refusal == nil {
+			// A hedge races a call in flight; a pending retry is not one.
+			if running > 0 && calls < s.cfg.PurchaseCalls && !limited && refusal == nil {
 				calls++
 				running++
 				start(nil)
@@ -67,6 +68,9 @@ func (s *Service) purchase(ctx context.Context, c carrier.Carrier, req carrier.P
 			}
 		case <-retry:
 			retry = nil
+			if calls >= s.cfg.PurchaseCalls {
+				continue
+			}
 			calls++
 			running++
 			start(nil)
