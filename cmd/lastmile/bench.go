@@ -30,7 +30,7 @@ func runBench(ctx context.Context, args []string, s stdio) int {
 }
 
 func runBenchShip(ctx context.Context, args []string, s stdio) int {
-	fs := newFlags("bench ship", "bench ship [--orders N] [--db postgres://…] [--latency D] [--fault-rate F] [--labels] [--cpuprofile FILE] [--memprofile FILE]", s)
+	fs := newFlags("bench ship", "bench ship [--orders N] [--db postgres://…] [--latency D] [--fault-rate F] [--labels] [--cpuprofile FILE] [--memprofile FILE] [--goroutineprofile FILE]", s)
 	orders := fs.Int("orders", 10_000, "orders the batch ships")
 	db := fs.String("db", "sqlite", "the store: sqlite (a temporary file) or a postgres:// URL (a fresh schema is made and dropped)")
 	latency := fs.Duration("latency", 300*time.Millisecond, "the simulated carriers' latency")
@@ -39,6 +39,7 @@ func runBenchShip(ctx context.Context, args []string, s stdio) int {
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the batch to this file (go tool pprof)")
 	concurrency := fs.Int("carrier-concurrency", 0, "label purchases in flight per carrier (carrier_concurrency; 0: the default, 64)")
 	memProfile := fs.String("memprofile", "", "write a heap profile, taken when the batch's RSS reached its peak, to this file")
+	goroutineProfile := fs.String("goroutineprofile", "", "write the goroutines' stacks, taken when half the batch is done, to this file (where the work waits)")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -47,7 +48,7 @@ func runBenchShip(ctx context.Context, args []string, s stdio) int {
 		return exitUsage
 	}
 	opt := bench.ShipOptions{Orders: *orders, Latency: *latency, FaultRate: *faults, Labels: *labels,
-		CPUProfile: *cpuProfile, MemProfile: *memProfile, CarrierConcurrency: *concurrency}
+		CPUProfile: *cpuProfile, MemProfile: *memProfile, GoroutineProfile: *goroutineProfile, CarrierConcurrency: *concurrency}
 	if *db != "sqlite" {
 		opt.Postgres = *db
 	}

@@ -49,6 +49,9 @@ type ShipOptions struct {
 	Dir string
 	// CPUProfile, when set, is a file for a CPU profile of the batch (from the POST to done).
 	CPUProfile string
+	// GoroutineProfile, when set, is a file for the goroutines' stacks, counted by where they
+	// wait, taken once half the batch's orders have their outcome.
+	GoroutineProfile string
 	// MemProfile, when set, is a file for a heap profile taken when the batch's RSS last rose
 	// to a new peak (by 5% or more): what the heap held then.
 	MemProfile string
@@ -153,6 +156,13 @@ func RunShip(ctx context.Context, opt ShipOptions, out io.Writer) (ShipResult, e
 		if err := srv.call(ctx, hc, "GET", "/v1/batches/"+b.ID, nil, &b); err != nil {
 			peak.stop()
 			return res, err
+		}
+		if opt.GoroutineProfile != "" && 2*(b.Total-b.Pending) >= b.Total {
+			if err := writeProfile("goroutine", opt.GoroutineProfile); err != nil {
+				peak.stop()
+				return res, err
+			}
+			opt.GoroutineProfile = ""
 		}
 	}
 	res.Wall, res.PeakRSS = time.Since(start), peak.stop()
@@ -375,14 +385,17 @@ func watchRSS() *rssWatch {
 }
 
 // writeHeapProfile writes the heap profile (as of the last garbage collection) to path.
-func writeHeapProfile(path string) error {
+func writeHeapProfile(path string) error { return writeProfile("heap", path) }
+
+// writeProfile writes the named runtime profile to path, for go tool pprof.
+func writeProfile(name, path string) error {
 	f, err := os.Create(path)
 	if err != nil {
-		return fmt.Errorf("heap profile: %w", err)
+		return fmt.Errorf("%s profile: %w", name, err)
 	}
-	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+	if err := pprof.Lookup(name).WriteTo(f, 0); err != nil {
 		f.Close()
-		return fmt.Errorf("heap profile %s: %w", path, err)
+		return fmt.Errorf("%s profile %s: %w", name, path, err)
 	}
 	return f.Close()
 }

@@ -92,18 +92,10 @@ func (s *Service) buyCarrier(ctx context.Context, ref labelRef, sh model.Shipmen
 	if err != nil {
 		return purchase{}, err
 	}
-	defer release()
-	cctx, cancel := context.WithTimeout(ctx, s.cfg.PurchaseTimeout)
-	defer cancel()
 	req := purchaseRequest(ref, sh, s.clock())
 	req.LabelFormat = preferredFormat(svc)
-	l, err := c.Purchase(cctx, req)
+	l, err := s.purchase(ctx, c, req, release)
 	if err != nil {
-		if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
-			// Our own timeout: the purchase may have happened; the retry's key finds it.
-			return purchase{}, &carrier.Error{Kind: carrier.Transient, Carrier: sh.Carrier, Op: "purchase", Code: "timeout",
-				Message: fmt.Sprintf("no answer within %s", s.cfg.PurchaseTimeout), Err: err}
-		}
 		return purchase{}, err
 	}
 	p := purchase{carrier: l.Carrier, service: l.Service, carrierRef: l.CarrierShipmentID, at: l.PurchasedAt.UTC(),

@@ -28,8 +28,17 @@ type Config struct {
 	// CarrierConcurrency bounds the label purchases one node runs at once against one carrier,
 	// so a batch of 100,000 orders does not flood a carrier's API. Default 64.
 	CarrierConcurrency int
-	// PurchaseTimeout bounds one label purchase (one carrier call). Default 30 s.
+	// PurchaseTimeout bounds one label purchase, all its calls together. Default 30 s.
 	PurchaseTimeout time.Duration
+	// PurchaseHedgeAfter is how long a purchase call may go unanswered before a second call
+	// with the same idempotency key races it (the carrier answers both with one label), so a
+	// call that hangs does not hold its order for the whole PurchaseTimeout. Default 5 s, far
+	// above a carrier's usual answer.
+	PurchaseHedgeAfter time.Duration
+	// PurchaseCalls is the most calls one purchase makes: the first, the hedges and the quick
+	// retries after a transient failure (5xx, a dropped connection). Default 3; 1 makes a
+	// single call and leaves every retry to the job engine.
+	PurchaseCalls int
 	// SyncAttempts is how many times a single-order ship (POST /v1/orders/{id}/ship) tries a
 	// purchase that fails transiently before it answers 503; batches retry on the job engine
 	// instead. Default 3.
@@ -87,6 +96,12 @@ func (c Config) WithDefaults() Config {
 	if c.PurchaseTimeout == 0 {
 		c.PurchaseTimeout = 30 * time.Second
 	}
+	if c.PurchaseHedgeAfter == 0 {
+		c.PurchaseHedgeAfter = 5 * time.Second
+	}
+	if c.PurchaseCalls == 0 {
+		c.PurchaseCalls = 3
+	}
 	if c.SyncAttempts == 0 {
 		c.SyncAttempts = 3
 	}
@@ -118,8 +133,9 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("shipping.platform_limits.%s: max_weight_g and max_side_mm must be positive", m))
 		}
 	}
-	if c.CarrierConcurrency < 1 || c.SyncAttempts < 1 || c.MaxBatchOrders < 1 || c.DispatchChunk < 1 || c.PurchaseTimeout <= 0 {
-		errs = append(errs, errors.New("shipping: carrier_concurrency, sync_attempts, max_batch_orders, dispatch_chunk and purchase_timeout must be positive"))
+	if c.CarrierConcurrency < 1 || c.SyncAttempts < 1 || c.MaxBatchOrders < 1 || c.DispatchChunk < 1 || c.PurchaseTimeout <= 0 ||
+		c.PurchaseHedgeAfter <= 0 || c.PurchaseCalls < 1 {
+		errs = append(errs, errors.New("shipping: carrier_concurrency, sync_attempts, max_batch_orders, dispatch_chunk, purchase_timeout, purchase_hedge_after and purchase_calls must be positive"))
 	}
 	return errors.Join(errs...)
 }
