@@ -11,7 +11,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -90,6 +92,23 @@ type Options struct {
 	BuyerMessenger notify.BuyerMessenger
 }
 
+// defaultPoolSize is the PostgreSQL connections a node opens at most when the URL does not say
+// (pool_max_conns): pgx's own default, max(4, CPUs), left the shipping workers (64 purchases in
+// flight per carrier) queueing for 4 connections on a 2-core node.
+const defaultPoolSize = 16
+
+// withPoolSize returns db with pool_max_conns=n unless db sets it already.
+func withPoolSize(db string, n int) string {
+	u, err := url.Parse(db)
+	if err != nil || u.Query().Has("pool_max_conns") {
+		return db // postgres.Open reports a bad URL
+	}
+	q := u.Query()
+	q.Set("pool_max_conns", strconv.Itoa(n))
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
 // OpenStore opens the store that db names ("sqlite:PATH" or "postgres://…") and, when migrate is
 // set, applies pending migrations.
 func OpenStore(ctx context.Context, db string, migrate bool, log *slog.Logger) (store.Store, error) {
@@ -102,7 +121,7 @@ func OpenStore(ctx context.Context, db string, migrate bool, log *slog.Logger) (
 	case strings.HasPrefix(db, "sqlite:"):
 		s, err = sqlite.Open(ctx, strings.TrimPrefix(db, "sqlite:"))
 	case strings.HasPrefix(db, "postgres://"), strings.HasPrefix(db, "postgresql://"):
-		s, err = postgres.Open(ctx, db)
+		s, err = postgres.Open(ctx, withPoolSize(db, defaultPoolSize))
 	default:
 		return nil, fmt.Errorf("--db %q: want sqlite:PATH or a postgres:// URL", db)
 	}
