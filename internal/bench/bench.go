@@ -38,6 +38,9 @@ type Options struct {
 	GetDuration time.Duration
 	// Dir holds the SQLite files; empty means a temporary directory.
 	Dir string
+	// CPUProfile, when set, is a file for a CPU profile of the SQLite API ingest (the whole
+	// process: server, client and SQLite).
+	CPUProfile string
 }
 
 // Run measures and prints each figure to out.
@@ -63,7 +66,11 @@ func Run(ctx context.Context, opt Options, out io.Writer) error {
 		dbs = append(dbs, struct{ name, url string }{"postgres", url})
 	}
 	for _, db := range dbs {
-		api, err := ingestAPI(ctx, db.url, bodies, len(orders))
+		profile := ""
+		if db.name == "sqlite" {
+			profile = opt.CPUProfile
+		}
+		api, err := ingestAPI(ctx, db.url, bodies, len(orders), profile)
 		if err != nil {
 			return fmt.Errorf("%s ingest: %w", db.name, err)
 		}
@@ -183,13 +190,18 @@ func measured(n int, start time.Time, cpu0 time.Duration) throughput {
 }
 
 // ingestAPI posts every batch body and returns the throughput.
-func ingestAPI(ctx context.Context, db string, bodies [][]byte, n int) (throughput, error) {
+func ingestAPI(ctx context.Context, db string, bodies [][]byte, n int, cpuProfile string) (throughput, error) {
 	s, err := startServer(ctx, db)
 	if err != nil {
 		return throughput{}, err
 	}
 	defer s.close()
 	c := client()
+	stopProfile, err := startCPUProfile(cpuProfile)
+	if err != nil {
+		return throughput{}, err
+	}
+	defer stopProfile()
 	start, cpu0 := time.Now(), cpuTime()
 	for _, b := range bodies {
 		req, _ := http.NewRequestWithContext(ctx, "POST", s.url+"/v1/orders:batch", bytes.NewReader(b))

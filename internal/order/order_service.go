@@ -136,9 +136,12 @@ func (s *Service) Upsert(ctx context.Context, scope model.Scope, orders []model.
 	}
 	for k, shop := range shops {
 		idx := byShop[shop]
-		batch := make([]model.Order, len(idx))
-		for j, i := range idx {
-			batch[j] = orders[i]
+		batch := orders // the common case, one shop and no refusal: no copy of the batch
+		if len(idx) != len(orders) {
+			batch = make([]model.Order, len(idx))
+			for j, i := range idx {
+				batch[j] = orders[i]
+			}
 		}
 		// The store enqueues the batch's order.created and order.updated events (store.OrderWrites).
 		res, err := s.store.UpsertOrders(ctx, shop, batch, merge)

@@ -23,14 +23,24 @@ func ApplyUpserts(stored map[string]*model.Order, orders []model.Order, merge Me
 		}
 		results[i] = UpsertResult{Order: out, Outcome: outcome}
 		if outcome == model.OutcomeCreated || outcome == model.OutcomeUpdated {
-			o := out
-			current[in.ExternalID] = &o
+			// results is never grown, so its element is the key's current version until a
+			// later duplicate of the key replaces it.
+			current[in.ExternalID] = &results[i].Order
 			if !dirty[in.ExternalID] {
 				dirty[in.ExternalID] = true
 				order = append(order, in.ExternalID)
 			}
 		}
 	}
+	// inserts is sized once rather than grown: an order is over half a kilobyte, and growing
+	// would copy a 10,000-order batch's about twice.
+	n := 0
+	for _, k := range order {
+		if stored[k] == nil {
+			n++
+		}
+	}
+	inserts = make([]model.Order, 0, n)
 	for _, k := range order {
 		if stored[k] == nil {
 			inserts = append(inserts, *current[k])
