@@ -82,7 +82,12 @@ func newForecastHistory(records []Record, p Period, by GroupBy, now time.Time) f
 // still not at now, is scanned after all (the valid-tracking rate counts a number the carrier
 // ever scanned): P(wait after the deadline is finite | wait > now − deadline).
 func (h forecastHistory) scannedLate(r *Record, group string, now time.Time) (float64, bool) {
-	e := now.Sub(r.ShipDueAt)
+	return h.scannedLateAfter(group, now.Sub(r.ShipDueAt))
+}
+
+// scannedLateAfter is the chance that a tracking number not scanned e after its ship deadline
+// is scanned after all.
+func (h forecastHistory) scannedLateAfter(group string, e time.Duration) (float64, bool) {
 	if v, ok := h.unscanned[group].beyond(e, never-1); ok {
 		return 1 - v, true
 	}
