@@ -170,7 +170,11 @@ func Forecast(records []Record, p Period, by GroupBy, now time.Time, cfg ScoreCo
 			expect(&s.ConfirmationTimeout, b.confirm)
 		}
 		if pd.dispatch {
-			expect(&s.LateDispatch, b.dispatch)
+			late := b.dispatch
+			if l, ok := hist.lateDispatch(pd.rec, pd.group, now); ok {
+				late = l
+			}
+			expect(&s.LateDispatch, late)
 		}
 		if pd.trackingCase {
 			// Valid if scanned by the deadline, or scanned after it as the late ones were.
