@@ -35,7 +35,9 @@ const PriorDays = 28
 // delivery counts on time with the Outlook's probability; the other pending cases (dispatch,
 // valid tracking, exceptions, confirmations) count with the rate of the group's decided cases
 // of the same figure (the whole period's when the group has none; with nothing decided, 0,
-// and valid tracking 1). The LTS is computed from the expected rates. Seller-fault cancellations and
+// and valid tracking 1; a confirmed dispatch by its past cases still unscanned as long,
+// lateDispatch). The cases of orders not paid or not confirmed at now are added at the run
+// rate of the weeks before (casesToCome). The LTS is computed from the expected rates. Seller-fault cancellations and
 // tracking completeness are taken as they stand.
 func Forecast(records []Record, p Period, by GroupBy, now time.Time, cfg ScoreConfig, o Outlook) []Scores {
 	decided := Compute(records, p, by, now, cfg)
@@ -245,7 +247,8 @@ func casesToCome(records []Record, p Period, by GroupBy, now time.Time) map[stri
 			if r.PaidAt.After(then) && !r.ConfirmDueAt.IsZero() && sp.Contains(r.ConfirmDueAt) {
 				c.confirm = 1
 			}
-			if (r.ConfirmedAt.IsZero() || r.ConfirmedAt.After(then)) && dispatchCase(r, sp, now) != outNone {
+			// A ship deadline runs from the confirmation: a case confirmed after then had none.
+			if r.ConfirmedAt.After(then) && dispatchCase(r, sp, now) != outNone {
 				c.dispatch = 1
 				if r.HasTracking {
 					c.tracking = 1
