@@ -4,7 +4,9 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -38,28 +40,62 @@ func TestMondayForecastOnSimulatedWeeks(t *testing.T) {
 	if testing.Short() {
 		t.Skip("ships thousands of simulated parcels")
 	}
-	var diffs []float64
-	for _, seed := range []uint64{21, 22, 23} {
-		diffs = append(diffs, simulatedWeeks(t, seed)...)
+	type volume struct {
+		perDay int
+		seeds  []uint64
+		// maxMean is what the test asserts of the mean absolute error.
+		maxMean float64
 	}
-	worst, sum := 0.0, 0.0
-	for _, d := range diffs {
-		worst, sum = math.Max(worst, math.Abs(d)), sum+math.Abs(d)
+	volumes := []volume{
+		// At 40 orders a day the outcomes still open on Monday alone spread the week's LTS by
+		// more than the 3-point goal (the floor the test logs, 3.39): the goal cannot be
+		// met, and this guards the figure reached against regressions.
+		{perDay: 40, seeds: []uint64{21, 22, 23}, maxMean: 4.5},
+		// The goal, within 3 points, at 200 orders a day: the chance-only floor is 1.5 there
+		// (2.56 measured). 1,000 a day (floor 0.66, 0.57 measured) takes minutes:
+		// LASTMILE_FORECAST_VOLUMES=40,200,1000.
+		{perDay: 200, seeds: []uint64{21, 22, 23}, maxMean: 3.0},
 	}
-	mean := sum / float64(len(diffs))
-	t.Logf("%d weeks (3 simulated networks): mean absolute error %.2f points, worst %.2f", len(diffs), mean, worst)
-	// The goal is 3 points; it is not met (4.00 measured, docs/tracking.md says why: at 40
-	// orders a day, the outcomes still open on Monday morning alone spread the week's LTS by
-	// about 4.2 points, a mean miss of about 3.4 for a forecast with exactly right
-	// probabilities). This guards the figure reached against regressions.
-	if mean > 4.5 {
-		t.Errorf("Monday's forecast misses the week's LTS by %.2f points on average, worse than the 4.00 measured", mean)
+	if v := os.Getenv("LASTMILE_FORECAST_VOLUMES"); v != "" {
+		volumes = volumes[:0]
+		for _, f := range strings.Split(v, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil {
+				t.Fatalf("LASTMILE_FORECAST_VOLUMES: %q is not a number of orders a day", f)
+			}
+			volumes = append(volumes, volume{perDay: n, seeds: []uint64{21, 22, 23}, maxMean: 100})
+		}
+	}
+	for _, v := range volumes {
+		var weeks []simWeek
+		for _, seed := range v.seeds {
+			weeks = append(weeks, simulatedWeeks(t, seed, v.perDay)...)
+		}
+		worst, sum, floor := 0.0, 0.0, 0.0
+		for _, w := range weeks {
+			worst, sum, floor = math.Max(worst, math.Abs(w.diff)), sum+math.Abs(w.diff), floor+w.floor
+		}
+		mean := sum / float64(len(weeks))
+		floor /= float64(len(weeks))
+		t.Logf("%d orders a day, %d weeks (%d simulated networks): mean absolute error %.2f points, worst %.2f; chance-only floor %.2f",
+			v.perDay, len(weeks), len(v.seeds), mean, worst, floor)
+		if mean > v.maxMean {
+			t.Errorf("%d orders a day: Monday's forecast misses the week's LTS by %.2f points on average, more than %.1f (chance-only floor %.2f)",
+				v.perDay, mean, v.maxMean, floor)
+		}
 	}
 }
 
+// simWeek is one measured week: Monday's forecast LTS minus the final one, and the chance-only
+// floor: the mean absolute error a forecast with exactly right odds would have, from the
+// spread of the outcomes still open on Monday morning (independent cases; the delivery
+// outlook's odds for the parcels in flight, the week's realised shares for the dispatches of
+// orders confirmed, or not yet, and for exceptions), through the LTS's slope in each.
+type simWeek struct{ diff, floor float64 }
+
 // simulatedWeeks runs 9 weeks of orders on a simulated network seeded with seed and returns,
 // for the 5 weeks with history before them, Monday's forecast LTS minus the final one.
-func simulatedWeeks(t *testing.T, seed uint64) []float64 {
+func simulatedWeeks(t *testing.T, seed uint64, perDay int) []simWeek {
 	codes, err := tracking.DefaultCodes()
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +133,7 @@ func simulatedWeeks(t *testing.T, seed uint64) []float64 {
 			}
 		}
 	}
-	const weeks, perDay = 9, 40
+	const weeks = 9
 	rng := rand.New(rand.NewPCG(seed, 4))
 	// Each day's labels are bought at 10:00 that day: an order is labelled on the day its
 	// seller gets to it.
@@ -165,11 +201,14 @@ func simulatedWeeks(t *testing.T, seed uint64) []float64 {
 	records := func(states map[string]tracking.ShipmentTracking, at time.Time) []sla.Record {
 		out := make([]sla.Record, 0, len(orders))
 		for i, o := range orders {
+			if o.paid.After(at) {
+				continue // not paid yet: the forecast estimates it from the run rate
+			}
 			r := sla.Record{OrderID: strconv.Itoa(i), Shop: "shop", Carrier: o.lane.Carrier, Market: "US", PaidAt: o.paid,
-				ConfirmDueAt: o.paid.Add(24 * time.Hour), ShipDueAt: o.confirmed.Add(72 * time.Hour),
-				LateAt: o.paid.Add(8 * 24 * time.Hour), EstimateLane: o.lane, RateCard: o.card}
+				ConfirmDueAt: o.paid.Add(24 * time.Hour), LateAt: o.paid.Add(8 * 24 * time.Hour), EstimateLane: o.lane, RateCard: o.card}
 			if !o.confirmed.After(at) {
-				r.ConfirmedAt = o.confirmed
+				// The ship deadline runs from the confirmation (R-SHIP-1): unknown before it.
+				r.ConfirmedAt, r.ShipDueAt = o.confirmed, o.confirmed.Add(72*time.Hour)
 			}
 			if s, ok := states[o.number]; ok && o.number != "" {
 				r.HasTracking = true
@@ -188,7 +227,7 @@ func simulatedWeeks(t *testing.T, seed uint64) []float64 {
 	}
 	cfg := sla.DefaultScoreConfig()
 	final := records(track(start.AddDate(0, 0, weeks*7+60)), start.AddDate(0, 0, weeks*7+60))
-	var diffs []float64
+	var diffs []simWeek
 	for w := 3; w < weeks-1; w++ { // weeks with history before them and every order of theirs in the simulation
 		monday := start.AddDate(0, 0, 7*w).Add(9 * time.Hour)
 		y, wk := monday.ISOWeek()
@@ -231,7 +270,74 @@ func simulatedWeeks(t *testing.T, seed uint64) []float64 {
 			with(func(a, b *sla.Scores) { a.LateDispatch = b.LateDispatch }),
 			with(func(a, b *sla.Scores) { a.DeliveryException = b.DeliveryException }),
 			with(func(a, b *sla.Scores) { a.Completeness = b.Completeness }))
-		diffs = append(diffs, diff)
+		diffs = append(diffs, simWeek{diff: diff, floor: chanceFloor(t, orders, states, final, p, monday, est, &fin[0], cfg.LTS)})
 	}
 	return diffs
+}
+
+// chanceFloor is the week's chance-only floor (simWeek). final holds every order, in the
+// order of orders; fin is the week's final scores.
+func chanceFloor(t *testing.T, orders []*simOrder, states map[string]tracking.ShipmentTracking, final []sla.Record,
+	p sla.Period, monday time.Time, est *tracking.Estimator, fin *sla.Scores, c sla.LTSConfig) float64 {
+	t.Helper()
+	// slope is the LTS points one bad case of a rate of den cases costs.
+	slope := func(weight, zero, den float64) float64 {
+		if den == 0 {
+			return 0
+		}
+		return 100 * weight / (zero * den)
+	}
+	var variance float64
+	// Dispatch: the cases not decided on Monday, apart by whether the order was confirmed.
+	var n, bad [2]float64
+	for i, o := range orders {
+		r := &final[i]
+		if !p.Contains(r.ShipDueAt) || !r.ShipDueAt.After(monday) {
+			continue
+		}
+		if s := states[o.number]; o.number != "" && !s.FirstScanAt.IsZero() && !s.FirstScanAt.After(monday) {
+			continue // scanned by Monday: decided
+		}
+		k := 0
+		if !o.confirmed.After(monday) {
+			k = 1
+		}
+		n[k]++
+		if r.ShippedAt.IsZero() || r.ShippedAt.After(r.ShipDueAt) {
+			bad[k]++
+		}
+	}
+	sd := slope(c.LateDispatch, c.ZeroLateDispatch, fin.LateDispatch.Den)
+	for k := range n {
+		if n[k] > 0 {
+			q := bad[k] / n[k]
+			variance += sd * sd * n[k] * q * (1 - q)
+		}
+	}
+	// Deliveries in flight on Monday: on time with the outlook's odds; exceptions at the
+	// realised share of those parcels.
+	var inFlight, exc, onTimeVar float64
+	outlook := sla.EstimateOutlook{Estimator: est}
+	for i, o := range orders {
+		r := final[i]
+		s := states[o.number]
+		if !p.Contains(r.LateAt) || !r.LateAt.After(monday) || o.number == "" || s.FirstScanAt.IsZero() || s.Status == tracking.StatusDelivered {
+			continue
+		}
+		r.ShippedAt, r.DeliveredAt = s.FirstScanAt, time.Time{}
+		q := outlook.OnTime(&r, monday)
+		onTimeVar += q * (1 - q)
+		inFlight++
+		if r.DeliveryException {
+			exc++
+		}
+	}
+	sl := slope(c.LateDelivery, c.ZeroLateDelivery, fin.LateDelivery.Den)
+	variance += sl * sl * onTimeVar
+	if inFlight > 0 {
+		q := exc / inFlight
+		se := slope(c.DeliveryException, c.ZeroDeliveryException, fin.DeliveryException.Den)
+		variance += se * se * inFlight * q * (1 - q)
+	}
+	return math.Sqrt(2/math.Pi) * math.Sqrt(variance)
 }

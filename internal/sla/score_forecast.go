@@ -35,7 +35,9 @@ const PriorDays = 28
 // delivery counts on time with the Outlook's probability; the other pending cases (dispatch,
 // valid tracking, exceptions, confirmations) count with the rate of the group's decided cases
 // of the same figure (the whole period's when the group has none; with nothing decided, 0,
-// and valid tracking 1). The LTS is computed from the expected rates. Seller-fault cancellations and
+// and valid tracking 1; a confirmed dispatch by its past cases still unscanned as long,
+// lateDispatch). The cases of orders not paid or not confirmed at now are added at the run
+// rate of the weeks before (casesToCome). The LTS is computed from the expected rates. Seller-fault cancellations and
 // tracking completeness are taken as they stand.
 func Forecast(records []Record, p Period, by GroupBy, now time.Time, cfg ScoreConfig, o Outlook) []Scores {
 	decided := Compute(records, p, by, now, cfg)
@@ -122,18 +124,47 @@ func Forecast(records []Record, p Period, by GroupBy, now time.Time, cfg ScoreCo
 			todo = append(todo, pd)
 		}
 	}
-	// The base rates are read before any pending case is added.
-	type rates struct{ confirm, dispatch, valid, exception float64 }
-	bases := map[*Scores]rates{}
-	for _, pd := range todo {
-		if _, ok := bases[pd.s]; !ok {
-			bases[pd.s] = rates{
-				confirm:   base(pd.s, func(s *Scores) Rate { return s.ConfirmationTimeout }, 0),
-				dispatch:  base(pd.s, func(s *Scores) Rate { return s.LateDispatch }, 0),
-				valid:     base(pd.s, func(s *Scores) Rate { return s.ValidTracking }, 1),
-				exception: base(pd.s, func(s *Scores) Rate { return s.DeliveryException }, 0),
-			}
+	// The cases still to come: orders not paid or not confirmed yet whose deadline will fall in
+	// the period, at the run rate of the weeks before.
+	toCome := casesToCome(records, p, by, now)
+	for g := range toCome {
+		if groups[g] == nil {
+			groups[g] = &Scores{Group: g, Period: p}
 		}
+	}
+	// The base rates are read before any pending case is added.
+	type rates struct{ confirm, dispatch, valid, exception, cancel float64 }
+	bases := map[*Scores]rates{}
+	rateOf := func(s *Scores) rates {
+		if b, ok := bases[s]; ok {
+			return b
+		}
+		b := rates{
+			confirm:   base(s, func(s *Scores) Rate { return s.ConfirmationTimeout }, 0),
+			dispatch:  base(s, func(s *Scores) Rate { return s.LateDispatch }, 0),
+			valid:     base(s, func(s *Scores) Rate { return s.ValidTracking }, 1),
+			exception: base(s, func(s *Scores) Rate { return s.DeliveryException }, 0),
+			cancel:    base(s, func(s *Scores) Rate { return s.SellerFaultCancel }, 0),
+		}
+		bases[s] = b
+		return b
+	}
+	for _, pd := range todo {
+		rateOf(pd.s)
+	}
+	for g := range toCome {
+		rateOf(groups[g])
+	}
+	for g, c := range toCome {
+		s, b := groups[g], rateOf(groups[g])
+		expectMany(&s.ConfirmationTimeout, c.confirm, b.confirm)
+		expectMany(&s.LateDispatch, c.dispatch, b.dispatch)
+		valid := b.valid
+		if later, ok := hist.scannedLateAfter(g, 0); ok {
+			valid += (1 - valid) * later
+		}
+		expectMany(&s.ValidTracking, c.tracking, valid)
+		expectMany(&s.SellerFaultCancel, c.paid, b.cancel)
 	}
 	for _, pd := range todo {
 		s, b := pd.s, bases[pd.s]
@@ -141,7 +172,11 @@ func Forecast(records []Record, p Period, by GroupBy, now time.Time, cfg ScoreCo
 			expect(&s.ConfirmationTimeout, b.confirm)
 		}
 		if pd.dispatch {
-			expect(&s.LateDispatch, b.dispatch)
+			late := b.dispatch
+			if l, ok := hist.lateDispatch(pd.rec, pd.group, now); ok {
+				late = l
+			}
+			expect(&s.LateDispatch, late)
 		}
 		if pd.trackingCase {
 			// Valid if scanned by the deadline, or scanned after it as the late ones were.
@@ -172,6 +207,68 @@ func Forecast(records []Record, p Period, by GroupBy, now time.Time, cfg ScoreCo
 		out = append(out, *s)
 	}
 	slices.SortFunc(out, func(a, b Scores) int { return cmp.Compare(a.Group, b.Group) })
+	return out
+}
+
+// expectMany adds n cases still to come (n need not be whole), each with probability p of what
+// the rate counts.
+func expectMany(r *Rate, n, p float64) {
+	r.Den += n
+	r.Num += n * p
+}
+
+// toCome are the expected numbers of a group's cases of a period that do not exist yet.
+type toCome struct{ confirm, dispatch, tracking, paid float64 }
+
+// RunRateWeeks is how many periods before the forecast one it takes the run rate of the cases
+// still to come from.
+const RunRateWeeks = PriorDays / 7
+
+// casesToCome estimates, per group, the cases of p that do not exist at now: confirmation
+// cases of orders not paid yet, dispatch and tracking cases of orders not confirmed yet (their
+// ship deadline runs from the confirmation), and orders not paid yet. Each is the mean, over
+// the RunRateWeeks periods before p (whole weeks back, as long as p at least), of the cases of
+// that period that did not exist at the same point of it: the shop's run rate for the rest of
+// the period, weekday and hour of the day included.
+func casesToCome(records []Record, p Period, by GroupBy, now time.Time) map[string]toCome {
+	out := map[string]toCome{}
+	if !now.Before(p.End) {
+		return out
+	}
+	week := 7 * 24 * time.Hour
+	step := (p.End.Sub(p.Start) + week - 1) / week * week
+	for k := 1; k <= RunRateWeeks; k++ {
+		back := time.Duration(k) * step
+		sp := Period{Label: "run rate", Start: p.Start.Add(-back), End: p.End.Add(-back)}
+		then := now.Add(-back)
+		for i := range records {
+			r := &records[i]
+			var c toCome
+			if r.PaidAt.After(then) && !r.ConfirmDueAt.IsZero() && sp.Contains(r.ConfirmDueAt) {
+				c.confirm = 1
+			}
+			// A ship deadline runs from the confirmation: a case confirmed after then had none.
+			if r.ConfirmedAt.After(then) && dispatchCase(r, sp, now) != outNone {
+				c.dispatch = 1
+				if r.HasTracking {
+					c.tracking = 1
+				}
+			}
+			if r.PaidAt.After(then) && cancelCase(r, sp) != outNone {
+				c.paid = 1
+			}
+			if c == (toCome{}) {
+				continue
+			}
+			g := by.of(r)
+			t := out[g]
+			t.confirm += c.confirm / RunRateWeeks
+			t.dispatch += c.dispatch / RunRateWeeks
+			t.tracking += c.tracking / RunRateWeeks
+			t.paid += c.paid / RunRateWeeks
+			out[g] = t
+		}
+	}
 	return out
 }
 

@@ -46,10 +46,14 @@ func (ws waits) beyond(e, w time.Duration) (float64, bool) {
 type forecastHistory struct {
 	dispatch, unscanned map[string]waits
 	allDispatch, allUns waits
+	// dispatchAt are the dispatch waits by the hour of the day of the confirmation: a seller
+	// labels in a daily run, and where a case falls in it depends on when it was confirmed.
+	dispatchAt    map[string]*[24]waits
+	allDispatchAt [24]waits
 }
 
 func newForecastHistory(records []Record, p Period, by GroupBy, now time.Time) forecastHistory {
-	h := forecastHistory{dispatch: map[string]waits{}, unscanned: map[string]waits{}}
+	h := forecastHistory{dispatch: map[string]waits{}, unscanned: map[string]waits{}, dispatchAt: map[string]*[24]waits{}}
 	window := Period{Label: "history", Start: p.Start.Add(-PriorDays * 24 * time.Hour), End: p.End}
 	if now.Before(window.End) {
 		window.End = now // a case not due yet is decided only if it went well: a biased few
@@ -65,6 +69,12 @@ func newForecastHistory(records []Record, p Period, by GroupBy, now time.Time) f
 			}
 			h.dispatch[g] = append(h.dispatch[g], d)
 			h.allDispatch = append(h.allDispatch, d)
+			if h.dispatchAt[g] == nil {
+				h.dispatchAt[g] = &[24]waits{}
+			}
+			hr := r.ConfirmedAt.Hour()
+			h.dispatchAt[g][hr] = append(h.dispatchAt[g][hr], d)
+			h.allDispatchAt[hr] = append(h.allDispatchAt[hr], d)
 		}
 		if trackingCase(r, prior, now) != outNone && (r.ShippedAt.IsZero() || r.ShippedAt.After(r.ShipDueAt)) {
 			d := never
@@ -82,7 +92,12 @@ func newForecastHistory(records []Record, p Period, by GroupBy, now time.Time) f
 // still not at now, is scanned after all (the valid-tracking rate counts a number the carrier
 // ever scanned): P(wait after the deadline is finite | wait > now − deadline).
 func (h forecastHistory) scannedLate(r *Record, group string, now time.Time) (float64, bool) {
-	e := now.Sub(r.ShipDueAt)
+	return h.scannedLateAfter(group, now.Sub(r.ShipDueAt))
+}
+
+// scannedLateAfter is the chance that a tracking number not scanned e after its ship deadline
+// is scanned after all.
+func (h forecastHistory) scannedLateAfter(group string, e time.Duration) (float64, bool) {
 	if v, ok := h.unscanned[group].beyond(e, never-1); ok {
 		return 1 - v, true
 	}
@@ -90,4 +105,22 @@ func (h forecastHistory) scannedLate(r *Record, group string, now time.Time) (fl
 		return 1 - v, true
 	}
 	return 0, false
+}
+
+// lateDispatch is the chance that r, confirmed and not scanned at now, is scanned after its
+// ship deadline or never: P(wait > deadline − confirmation | wait > now − confirmation) over
+// the past cases confirmed in the same hour of the day (a seller labels in a daily run: a case
+// confirmed at 23:00 and one confirmed at 11:00 are at different points of it at the same age). The later in its window a parcel is still unscanned, the likelier it is late:
+// the early ones of its cohort have shipped and left the pending few.
+func (h forecastHistory) lateDispatch(r *Record, group string, now time.Time) (float64, bool) {
+	if r.ConfirmedAt.IsZero() || r.ConfirmedAt.After(now) {
+		return 0, false
+	}
+	e, w, hr := now.Sub(r.ConfirmedAt), r.ShipDueAt.Sub(r.ConfirmedAt), r.ConfirmedAt.Hour()
+	if at := h.dispatchAt[group]; at != nil {
+		if v, ok := at[hr].beyond(e, w); ok {
+			return v, true
+		}
+	}
+	return h.allDispatchAt[hr].beyond(e, w)
 }
