@@ -38,7 +38,7 @@ func runBenchShip(ctx context.Context, args []string, s stdio) int {
 	faults := fs.Float64("fault-rate", 0.02, "the share of carrier calls that fail transiently (5xx, timeouts, dropped connections), 0 to 1")
 	labels := fs.Bool("labels", false, "then download the batch's labels as one PDF and report its time and RSS")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the batch to this file (go tool pprof)")
-	concurrency := fs.Int("carrier-concurrency", 0, "label purchases in flight per carrier (carrier_concurrency; 0: the default, 64)")
+	concurrency := fs.Int("carrier-concurrency", 0, "label purchases in flight per carrier (carrier_concurrency; 0: the default, 128)")
 	memProfile := fs.String("memprofile", "", "write a heap profile, taken when the batch's RSS reached its peak, to this file")
 	goroutineProfile := fs.String("goroutineprofile", "", "write the goroutines' stacks, taken when half the batch is done, to this file (where the work waits)")
 	if code, ok := parse(fs, args); !ok {
