@@ -104,9 +104,14 @@ func (a *App) demoLabel(ctx context.Context, o model.Order, whID, number string,
 	return err
 }
 
-// demoJourney is parcel i's USPS events up to now: every eighth goes quiet after its second scan
-// (stale once 72 h pass), the eleventh is lost, the rest move a step every 14 h and are
-// delivered on the fifth.
+// demoQuietFor is how long before now a quiet demo parcel had its last scan, where its age allows:
+// past R-TRK-5's 72 h, so that it is stale, but within old_breach_grace (24 h) of the breach,
+// so that the first sweep treats it as today's problem (an exception) and not as history.
+const demoQuietFor = 84 * time.Hour
+
+// demoJourney is parcel i's USPS events up to now: every eighth goes quiet after its third scan
+// (its scans spread so the last came demoQuietFor ago, if it is that old: stale), the eleventh
+// is lost, the rest move a step every 14 h and are delivered on the fifth.
 func demoJourney(number string, bought, now time.Time, i int) []tracking.Event {
 	ev := func(code string, at time.Time) tracking.Event {
 		return tracking.Event{TrackingNumber: number, Carrier: "usps", RawCode: code, OccurredAt: at,
@@ -119,6 +124,10 @@ func demoJourney(number string, bought, now time.Time, i int) []tracking.Event {
 	case i == 11:
 		steps = []string{"GX", "OA", "L1", "LS"}
 	}
+	step := 14 * time.Hour
+	if quiet := i%8 == 1; quiet && now.Sub(bought) > demoQuietFor {
+		step = (now.Sub(bought) - demoQuietFor) / time.Duration(len(steps)-1)
+	}
 	var out []tracking.Event
 	at := bought
 	for _, code := range steps {
@@ -126,7 +135,7 @@ func demoJourney(number string, bought, now time.Time, i int) []tracking.Event {
 			break
 		}
 		out = append(out, ev(code, at))
-		at = at.Add(14 * time.Hour)
+		at = at.Add(step)
 	}
 	return out
 }
