@@ -1,14 +1,11 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
-	"lastmile/internal/config"
-	tiktoksim "lastmile/internal/marketplace/tiktok/sim"
 	"lastmile/internal/model"
 	"lastmile/internal/tiktokshop"
 )
@@ -20,15 +17,7 @@ import (
 func TestOrderPagePushRetry(t *testing.T) {
 	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
-		ctx, cancel := context.WithCancel(context.Background())
-		t.Cleanup(cancel)
-		sm, err := tiktoksim.Start(ctx, tiktoksim.Options{Tick: -1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { sm.Close() })
-		c := newConsoleWith(t, config.Config{DB: db, Addr: "127.0.0.1:0", CarrierNetwork: "sim",
-			TikTok: config.TikTok{AppKey: sm.AppKey(), AppSecret: sm.AppSecret(), APIBase: sm.URL(), TokenKey: "console test token key 0123"}})
+		ctx, c, _ := newTikTokConsole(t, db)
 		refused, plain := c.order("PUSH-1", false), c.order("PUSH-2", false)
 		if _, err := c.app.Store.UpdateOrder(ctx, []string{c.shop}, refused.ID, func(o *model.Order) (bool, error) {
 			o.Problems = append(o.Problems, model.Problem{Code: tiktokshop.ProblemPush, Field: "tracking_number", Severity: model.SeverityWarning,

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"lastmile/internal/config"
 	tiktoksim "lastmile/internal/marketplace/tiktok/sim"
 	"lastmile/internal/model"
 	"lastmile/internal/tiktokshop"
@@ -21,15 +20,7 @@ import (
 func TestTikTokConnectionPage(t *testing.T) {
 	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
-		ctx, cancel := context.WithCancel(context.Background())
-		t.Cleanup(cancel)
-		sm, err := tiktoksim.Start(ctx, tiktoksim.Options{Tick: -1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { sm.Close() })
-		c := newConsoleWith(t, config.Config{DB: db, Addr: "127.0.0.1:0", CarrierNetwork: "sim",
-			TikTok: config.TikTok{AppKey: sm.AppKey(), AppSecret: sm.AppSecret(), APIBase: sm.URL(), TokenKey: "console test token key 0123"}})
+		ctx, c, sm := newTikTokConsole(t, db)
 		b := c.browser()
 		tok := b.login(ownerEmail)
 		p := b.get("/settings/tiktok?lang=en")

@@ -37,6 +37,7 @@ func (s *Store) CreateShopWithJobs(ctx context.Context, sh model.Shop, jobs []st
 
 // MigrationLockID exposes the advisory lock id of a schema's migrations to the tests.
 var MigrationLockID = migrationLockID
+
 // DropBatchItems deletes a batch's items, leaving the batch: storetest's BatchCounts checks
 // that GetBatch answers from the counts it keeps.
 func (s *Store) DropBatchItems(ctx context.Context, batchID string) error {
